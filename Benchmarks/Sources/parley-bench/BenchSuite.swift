@@ -1,0 +1,7 @@
+/// One group of benchmarks, selected on the command line by `name`.
+protocol BenchSuite {
+    /// The command-line name, e.g. `wire` or `hub`.
+    var name: String { get }
+    /// Runs every benchmark of the suite and prints its report.
+    func run()
+}
