@@ -12,7 +12,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 def camel(name: str) -> str:
     parts = name.lower().split("_")
     out = parts[0] + "".join(p.capitalize() for p in parts[1:])
-    return out.replace("Utf8", "UTF8")
+    return out.replace("Utf8", "UTF8").replace("Json", "JSON")
 
 
 def main() -> None:

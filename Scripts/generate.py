@@ -27,7 +27,7 @@ def swift_case(name: str) -> str:
 
 
 SWIFT_KEYWORDS = {"default", "class", "struct", "enum", "protocol", "in", "is", "as", "case", "return", "repeat", "internal", "event", "message"}
-SWIFT_KEYWORDS -= {"event", "message", "internal"}
+SWIFT_KEYWORDS -= {"event", "message"}
 
 
 def gen_enums() -> str:
@@ -62,9 +62,457 @@ def gen_enums() -> str:
     return "\n".join(out)
 
 
+class Field:
+    """One field of a struct or message, as the schema declares it."""
+
+    def __init__(self, spec):
+        self.number, self.name, self.type, self.presence, self.doc = spec
+        assert self.name != "type", "`type` is reserved for the JSON message discriminator"
+        self.repeated = self.type.startswith("[")
+        self.base = self.type.strip("[]")
+        assert (self.presence == "rep") == self.repeated, f"{self.name}: rep iff [T]"
+
+    @property
+    def category(self) -> str:
+        if self.base in ("uint", "bool", "string"):
+            return self.base
+        if self.base in ENUMS:
+            return "enum"
+        if self.base in STRUCTS:
+            return "struct"
+        raise ValueError(f"unknown type {self.base}")
+
+    @property
+    def swift_base(self) -> str:
+        return {"uint": "UInt64", "bool": "Bool", "string": "String"}.get(self.base, self.base if self.base in ENUMS else f"Wire.{self.base}")
+
+    @property
+    def swift_type(self) -> str:
+        if self.repeated:
+            return f"[{self.swift_base}]"
+        if self.presence == "opt":
+            return f"{self.swift_base}?"
+        return self.swift_base
+
+    @property
+    def ident(self) -> str:
+        return swift_case(self.name)
+
+
+def struct_name(msg_name: str) -> str:
+    return "ErrorReply" if msg_name == "error" else upper_first(msg_name)
+
+
+def gen_binary_encode_value(f: Field, v: str) -> str:
+    n = f.number
+    c = f.category
+    if c == "uint":
+        return f"w.writeUInt({n}, {v})"
+    if c == "bool":
+        return f"w.writeBool({n}, {v})"
+    if c == "string":
+        return f"w.writeString({n}, {v})"
+    if c == "enum":
+        return f"w.writeUInt({n}, {v}.rawValue)"
+    return f"w.writeNested({n}) {{ {v}.encodeBinary(into: &$0) }}"
+
+
+def gen_binary_decode_value(f: Field, owner: str) -> str:
+    c = f.category
+    label = f"{owner}.{f.name}"
+    if c == "uint":
+        return f'try r.readUInt(type, "{label}")'
+    if c == "bool":
+        return f'try r.readBool(type, "{label}")'
+    if c == "string":
+        return f'try r.readString(type, "{label}")'
+    if c == "enum":
+        return f'try {f.base}.wireValue(try r.readUInt(type, "{label}"), "{label}")'
+    return f'try r.readNested(type, "{label}") {{ (inner) throws(WireError) in try Wire.{f.base}.decodeBinary(from: &inner) }}'
+
+
+def gen_json_encode_value(f: Field, v: str) -> str:
+    c = f.category
+    if c == "uint":
+        return f"w.uint({v})"
+    if c == "bool":
+        return f"w.bool({v})"
+    if c == "string":
+        return f"w.string({v})"
+    if c == "enum":
+        return f"w.string({v}.jsonName)"
+    return f"{v}.encodeJSON(into: &w)"
+
+
+def gen_json_decode_value(f: Field, owner: str) -> str:
+    c = f.category
+    label = f"{owner}.{f.name}"
+    if c == "uint":
+        return f'try r.readUInt("{label}")'
+    if c == "bool":
+        return f'try r.readBool("{label}")'
+    if c == "string":
+        return f'try r.readString("{label}")'
+    if c == "enum":
+        return f'try {f.base}.jsonValue(try r.readString("{label}"), "{label}")'
+    return f"try Wire.{f.base}.decodeJSON(from: &r)"
+
+
+def gen_type(name: str, doc: str, fields, message=None) -> str:
+    """A struct with its memberwise init and its binary and JSON codecs."""
+    fs = [Field(x) for x in fields]
+    numbers = [f.number for f in fs]
+    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers), name
+    out = []
+    out.append(f"    /// {doc}")
+    if message:
+        out.append("    ///")
+        out.append(f"    /// Message type {message['type']} (`{message['name']}`), sent by the {message['from'] if message['from'] != 'both' else 'client or the server'}; kind: {message['kind']}.")
+    out.append(f"    public struct {name}: Sendable, Hashable {{")
+    for f in fs:
+        out.append(f"        /// {f.doc} (field {f.number})")
+        out.append(f"        public var {f.ident}: {f.swift_type}")
+    out.append("")
+    params = []
+    for f in fs:
+        default = " = []" if f.repeated else (" = nil" if f.presence == "opt" else "")
+        params.append(f"{f.name}: {f.swift_type}{default}")
+    out.append(f"        /// Creates a value from its fields.")
+    if params:
+        out.append(f"        public init({', '.join(params)}) {{")
+        for f in fs:
+            out.append(f"            self.{f.ident} = {f.ident}")
+        out.append("        }")
+    else:
+        out.append("        public init() {}")
+    out.append("")
+    # Binary encode.
+    out.append("        /// Appends the fields in the binary encoding (ENC-4), in field-number order.")
+    out.append("        public func encodeBinary(into w: inout BinaryWriter) {")
+    for f in fs:
+        if f.repeated:
+            out.append(f"            for value in {f.ident} {{ {gen_binary_encode_value(f, 'value')} }}")
+        elif f.presence == "opt":
+            out.append(f"            if let value = {f.ident} {{ {gen_binary_encode_value(f, 'value')} }}")
+        else:
+            out.append(f"            {gen_binary_encode_value(f, f.ident)}")
+    out.append("        }")
+    out.append("")
+    # Binary decode.
+    out.append("        /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.")
+    out.append(f"        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> {name} {{")
+    for f in fs:
+        init = "[]" if f.repeated else "nil"
+        t = f.swift_type if f.repeated else f"{f.swift_base}?"
+        out.append(f"            var {f.ident}: {t} = {init}")
+    out.append("            var previous: UInt64 = 0")
+    out.append("            while !r.isAtEnd {")
+    out.append("                let (field, type) = try r.readKey()")
+    out.append("                switch field {")
+    for f in fs:
+        out.append(f"                case {f.number}:")
+        out.append(fr'''                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: {str(f.repeated).lower()}, "{name}.{f.name}")''')
+        if f.repeated:
+            out.append(f"                    {f.ident}.append({gen_binary_decode_value(f, name)})")
+        else:
+            out.append(f"                    {f.ident} = {gen_binary_decode_value(f, name)}")
+    out.append("                default:")
+    out.append(fr'''                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "{name}.unknown")''')
+    out.append("                    try r.skip(type)")
+    out.append("                }")
+    out.append("                previous = field")
+    out.append("            }")
+    args = []
+    for f in fs:
+        if f.presence == "req":
+            out.append(fr'''            guard let {f.ident} else {{ throw WireError(.missingField, "{name}.{f.name} is required") }}''')
+        args.append(f"{f.name}: {f.ident}")
+    out.append(f"            return {name}({', '.join(args)})")
+    out.append("        }")
+    out.append("")
+    # JSON encode.
+    out.append("        /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.")
+    out.append("        public func encodeJSON(into w: inout JSONWriter) {")
+    out.append("            w.beginObject()")
+    if message:
+        out.append(r'''            w.key("type")''')
+        out.append(fr'''            w.string("{message['name']}")''')
+    for f in fs:
+        if f.repeated:
+            out.append(f"            if !{f.ident}.isEmpty {{")
+            out.append(fr'''                w.key("{f.name}")''')
+            out.append("                w.beginArray()")
+            out.append(f"                for value in {f.ident} {{ {gen_json_encode_value(f, 'value')} }}")
+            out.append("                w.endArray()")
+            out.append("            }")
+        elif f.presence == "opt":
+            out.append(f"            if let value = {f.ident} {{")
+            out.append(fr'''                w.key("{f.name}")''')
+            out.append(f"                {gen_json_encode_value(f, 'value')}")
+            out.append("            }")
+        else:
+            out.append(fr'''            w.key("{f.name}")''')
+            out.append(f"            {gen_json_encode_value(f, f.ident)}")
+    out.append("            w.endObject()")
+    out.append("        }")
+    out.append("")
+    # JSON decode.
+    out.append("        /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.")
+    out.append(f"        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> {name} {{")
+    for f in fs:
+        t = f"{f.swift_type}?" if f.repeated else f"{f.swift_base}?"
+        out.append(f"            var {f.ident}: {t} = nil")
+    if message:
+        out.append("            var sawType = false")
+    out.append(fr'''            try r.beginObject("{name}")''')
+    out.append("            var first = true")
+    out.append("            while let member = try r.nextKey(first: &first) {")
+    out.append("                switch member {")
+    if message:
+        out.append(r'''                case "type":''')
+        out.append(r'''                    guard !sawType else { throw WireError(.duplicateField, "member 'type' appears twice") }''')
+        out.append("                    sawType = true")
+        out.append("                    try r.skipValue()")
+    for f in fs:
+        out.append(fr'''                case "{f.name}":''')
+        out.append(fr'''                    guard {f.ident} == nil else {{ throw WireError(.duplicateField, "member '{f.name}' appears twice in {name}") }}''')
+        if f.repeated:
+            out.append(f"                    if try r.takeNull() {{ {f.ident} = [] ; continue }}")
+            out.append(f"                    var list: {f.swift_type} = []")
+            out.append(fr'''                    try r.beginArray("{name}.{f.name}")''')
+            out.append("                    var firstElement = true")
+            out.append(f"                    while try r.nextElement(first: &firstElement) {{ list.append({gen_json_decode_value(f, name)}) }}")
+            out.append(f"                    {f.ident} = list")
+        else:
+            out.append(f"                    if try r.takeNull() {{ continue }}")
+            out.append(f"                    {f.ident} = {gen_json_decode_value(f, name)}")
+    out.append("                default:")
+    out.append("                    try r.skipValue()")
+    out.append("                }")
+    out.append("            }")
+    args = []
+    for f in fs:
+        if f.presence == "req":
+            out.append(fr'''            guard let {f.ident} else {{ throw WireError(.missingField, "{name}.{f.name} is required") }}''')
+            args.append(f"{f.name}: {f.ident}")
+        elif f.repeated:
+            args.append(f"{f.name}: {f.ident} ?? []")
+        else:
+            args.append(f"{f.name}: {f.ident}")
+    out.append(f"            return {name}({', '.join(args)})")
+    out.append("        }")
+    out.append("    }")
+    return "\n".join(out)
+
+
+def gen_structs() -> str:
+    out = [HEADER, "extension Wire {"]
+    for name, spec in STRUCTS.items():
+        out.append(gen_type(name, spec["doc"], spec["fields"]))
+        out.append("")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def gen_messages() -> str:
+    out = [HEADER, "extension Wire {"]
+    for m in MESSAGES:
+        out.append(gen_type(struct_name(m["name"]), m["doc"], m["fields"], message=m))
+        out.append("")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+KIND = {"command": "command", "signal": "signal", "result": "result", "event": "event", "ephemeral": "ephemeral", "control": "control"}
+SENDER = {"client": "client", "server": "server", "both": "both"}
+
+
+def gen_message_enum() -> str:
+    out = [HEADER]
+    out.append("/// Every Parley v1 message, as one value (MSG-1).")
+    out.append("///")
+    out.append("/// The binary payload of a message is its type as a varint followed by its fields")
+    out.append("/// (ENC-4); the JSON form is one object whose `type` member names it (JSON-2).")
+    out.append("public enum Message: Sendable, Hashable {")
+    for m in MESSAGES:
+        out.append(f"    /// {m['doc']}")
+        out.append(f"    case {swift_case(m['name'])}(Wire.{struct_name(m['name'])})")
+    out.append("")
+    out.append("    /// The message type number used in the binary encoding.")
+    out.append("    public var typeCode: UInt64 {")
+    out.append("        switch self {")
+    for m in MESSAGES:
+        out.append(f"        case .{swift_case(m['name'])}: {m['type']}")
+    out.append("        }")
+    out.append("    }")
+    out.append("")
+    out.append("    /// The message's name: the `type` member of its JSON form.")
+    out.append(r'''    public var name: String { Message.name(ofType: typeCode) ?? "" }''')
+    out.append("")
+    out.append("    /// The name of message type `code`, or `nil` if this version does not know it.")
+    out.append("    public static func name(ofType code: UInt64) -> String? {")
+    out.append("        switch code {")
+    for m in MESSAGES:
+        out.append(fr'''        case {m['type']}: "{m['name']}"''')
+    out.append("        default: nil")
+    out.append("        }")
+    out.append("    }")
+    out.append("")
+    out.append("    /// What role the message plays in the session (MSG-3).")
+    out.append("    public var kind: MessageKind { Message.kind(ofType: typeCode)! }")
+    out.append("")
+    out.append("    /// The kind of message type `code`, or `nil` if this version does not know it.")
+    out.append("    public static func kind(ofType code: UInt64) -> MessageKind? {")
+    out.append("        switch code {")
+    for m in MESSAGES:
+        out.append(f"        case {m['type']}: .{m['kind']}")
+    out.append("        default: nil")
+    out.append("        }")
+    out.append("    }")
+    out.append("")
+    out.append("    /// Which side may send the message (MSG-2).")
+    out.append("    public var sender: MessageSender {")
+    out.append("        switch self {")
+    for m in MESSAGES:
+        out.append(f"        case .{swift_case(m['name'])}: .{m['from']}")
+    out.append("        }")
+    out.append("    }")
+    out.append("")
+    out.append("    /// Appends the message's fields, without the type, in the binary encoding.")
+    out.append("    func encodeFields(into w: inout BinaryWriter) {")
+    out.append("        switch self {")
+    for m in MESSAGES:
+        out.append(f"        case .{swift_case(m['name'])}(let body): body.encodeBinary(into: &w)")
+    out.append("        }")
+    out.append("    }")
+    out.append("")
+    out.append("    /// Decodes the fields of a message of type `code` (the type varint already read).")
+    out.append("    static func decodeFields(type code: UInt64, from r: inout BinaryReader) throws(WireError) -> Message {")
+    out.append("        switch code {")
+    for m in MESSAGES:
+        out.append(f"        case {m['type']}: .{swift_case(m['name'])}(try Wire.{struct_name(m['name'])}.decodeBinary(from: &r))")
+    out.append(r'''        default: throw WireError(.unknownMessageType, "unknown message type \(code)")''')
+    out.append("        }")
+    out.append("    }")
+    out.append("")
+    out.append("    /// Writes the message as a JSON object with its `type` member first.")
+    out.append("    public func encodeJSON(into w: inout JSONWriter) {")
+    out.append("        switch self {")
+    for m in MESSAGES:
+        out.append(f"        case .{swift_case(m['name'])}(let body): body.encodeJSON(into: &w)")
+    out.append("        }")
+    out.append("    }")
+    out.append("")
+    out.append("    /// Decodes a message named `name` from the JSON object `r` is positioned at.")
+    out.append("    static func decodeJSON(named name: String, from r: inout JSONReader) throws(WireError) -> Message {")
+    out.append("        switch name {")
+    for m in MESSAGES:
+        out.append(fr'''        case "{m['name']}": .{swift_case(m['name'])}(try Wire.{struct_name(m['name'])}.decodeJSON(from: &r))''')
+    out.append(r'''        default: throw WireError(.unknownMessageType, "unknown message type '\(name)'")''')
+    out.append("        }")
+    out.append("    }")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def enum_helpers() -> str:
+    out = [HEADER]
+    for name in ENUMS:
+        out.append(f"extension {name} {{")
+        out.append("    /// Maps a binary value to a case; unknown values are VALUE_OUT_OF_RANGE (ENC-6).")
+        out.append(f"    static func wireValue(_ raw: UInt64, _ field: StaticString) throws(WireError) -> {name} {{")
+        out.append(f"        guard let value = {name}(rawValue: raw) else {{")
+        out.append(fr'''            throw WireError(.valueOutOfRange, "\(raw) is not a valid {name} for '\(field)'")''')
+        out.append("        }")
+        out.append("        return value")
+        out.append("    }")
+        out.append("")
+        out.append("    /// Maps a JSON name to a case; unknown names are VALUE_OUT_OF_RANGE (JSON-6).")
+        out.append(f"    static func jsonValue(_ name: String, _ field: StaticString) throws(WireError) -> {name} {{")
+        out.append(f"        guard let value = {name}(jsonName: name) else {{")
+        out.append(fr'''            throw WireError(.valueOutOfRange, "'\(name)' is not a valid {name} for '\(field)'")''')
+        out.append("        }")
+        out.append("        return value")
+        out.append("    }")
+        out.append("}")
+        out.append("")
+    return "\n".join(out)
+
+
+def type_label(f: Field) -> str:
+    base = f.base if f.category in ("uint", "bool", "string") else f"[{f.base}](#{f.base.lower()})"
+    return f"list of {base}" if f.repeated else base
+
+
+def gen_catalogue() -> str:
+    md = ["# Message catalogue", "", "<!-- Generated by Scripts/generate.py from Spec/schema/messages.json. Do not edit. -->", ""]
+    md.append("Normative. [protocol.md](protocol.md) defines the encodings; this page lists every message and")
+    md.append("structure of version 1 with its fields. **#** is the binary field number, the JSON member")
+    md.append("name is the field name. *req* fields MUST be present; *opt* fields MAY be absent (absent is")
+    md.append("not the same as zero); *rep* fields are lists (absent means empty). The machine-readable")
+    md.append("source is [schema/messages.json](schema/messages.json).")
+    md.append("")
+    md.append("Kinds (MSG-3): **command** — client to server, carries `rid`, answered by exactly one result;")
+    md.append("**signal** — client to server, no `rid`, no answer unless it fails; **result** — server to")
+    md.append("client, answers one command; **event** — server to client, durable, carries `seq`;")
+    md.append("**ephemeral** — server to client, no `seq`, may be coalesced or dropped; **control** —")
+    md.append("either direction, not part of the sequence.")
+    md.append("")
+    md.append("## Messages")
+    md.append("")
+    md.append("| type | name | from | kind | purpose |")
+    md.append("|---:|---|---|---|---|")
+    for m in MESSAGES:
+        md.append(f"| {m['type']} | [`{m['name']}`](#{m['name'].lower()}) | {m['from']} | {m['kind']} | {m['doc']} |")
+    md.append("")
+    for m in MESSAGES:
+        md.append(f"### {m['name']}")
+        md.append("")
+        md.append(f"Type **{m['type']}**, from **{m['from']}**, kind **{m['kind']}**. {m['doc']}")
+        md.append("")
+        if m["fields"]:
+            md.append("| # | field | type | presence | meaning |")
+            md.append("|---:|---|---|---|---|")
+            for x in m["fields"]:
+                f = Field(x)
+                md.append(f"| {f.number} | `{f.name}` | {type_label(f)} | {f.presence} | {f.doc} |")
+        else:
+            md.append("No fields.")
+        md.append("")
+    md.append("## Structures")
+    md.append("")
+    for name, spec in STRUCTS.items():
+        md.append(f"### {name}")
+        md.append("")
+        md.append(spec["doc"])
+        md.append("")
+        md.append("| # | field | type | presence | meaning |")
+        md.append("|---:|---|---|---|---|")
+        for x in spec["fields"]:
+            f = Field(x)
+            md.append(f"| {f.number} | `{f.name}` | {type_label(f)} | {f.presence} | {f.doc} |")
+        md.append("")
+    md.append("## Enumerations")
+    md.append("")
+    md.append("Binary: the number as a varint. JSON: the name as a string. Unknown values are")
+    md.append("`VALUE_OUT_OF_RANGE`.")
+    md.append("")
+    for name, spec in ENUMS.items():
+        md.append(f"### {name}")
+        md.append("")
+        md.append(spec["doc"] + " " + ", ".join(f"`{c}` = {v}" for c, v in spec["values"]) + ".")
+        md.append("")
+    return "\n".join(md)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "Enums.swift").write_text(gen_enums())
+    (OUT / "Enums+Codec.swift").write_text(enum_helpers())
+    (OUT / "Structs.swift").write_text(gen_structs())
+    (OUT / "Messages.swift").write_text(gen_messages())
+    (OUT / "Message.swift").write_text(gen_message_enum())
+    (ROOT / "Spec/catalogue.md").write_text(gen_catalogue())
 
 
 if __name__ == "__main__":

@@ -10,11 +10,11 @@ public struct BinaryWriter {
     public init() { self.buffer = [] }
 
     /// Runs `body` with a writer that appends to `buffer` in place (no copy of the buffer).
-    public static func appending<R>(to buffer: inout [UInt8], _ body: (inout BinaryWriter) throws(WireError) -> R) throws(WireError) -> R {
+    public static func appending(to buffer: inout [UInt8], _ body: (inout BinaryWriter) -> Void) {
         var writer = BinaryWriter()
         swap(&writer.buffer, &buffer)
-        defer { swap(&writer.buffer, &buffer) }
-        return try body(&writer)
+        body(&writer)
+        swap(&writer.buffer, &buffer)
     }
 
     /// Writes a bare varint (used for the message type that opens every payload).

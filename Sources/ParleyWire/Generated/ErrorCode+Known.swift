@@ -22,9 +22,9 @@ extension ErrorCode {
     /// VALUE_OUT_OF_RANGE (1010): A value is outside its type's range: an unknown enum value, an integer above 2^53-1, a boolean other than 0 or 1.
     public static let valueOutOfRange = ErrorCode(rawValue: 1010)
     /// INVALID_JSON (1011): The JSON text is not a single well-formed JSON object.
-    public static let invalidJson = ErrorCode(rawValue: 1011)
+    public static let invalidJSON = ErrorCode(rawValue: 1011)
     /// WRONG_JSON_TYPE (1012): A JSON member has the wrong JSON type for its field (e.g. a string where an integer is required, or a fraction).
-    public static let wrongJsonType = ErrorCode(rawValue: 1012)
+    public static let wrongJSONType = ErrorCode(rawValue: 1012)
     /// MESSAGE_TOO_LARGE (1013): A decoded (decompressed) message exceeds the announced maximum message size.
     public static let messageTooLarge = ErrorCode(rawValue: 1013)
     /// DECOMPRESSION_FAILED (1014): A compressed frame does not inflate as a valid zlib stream.
@@ -186,8 +186,8 @@ extension ErrorCode {
         .missingField,
         .fieldOrder,
         .valueOutOfRange,
-        .invalidJson,
-        .wrongJsonType,
+        .invalidJSON,
+        .wrongJSONType,
         .messageTooLarge,
         .decompressionFailed,
         .compressionNotNegotiated,
