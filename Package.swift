@@ -15,8 +15,9 @@ let package = Package(
     targets: [
         .target(name: "ParleyWire"),
         .target(name: "ParleyCore", dependencies: ["ParleyWire"]),
-        .testTarget(name: "ParleyWireTests", dependencies: ["ParleyWire"]),
-        .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
+        .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
+        .testTarget(name: "ParleyWireTests", dependencies: ["ParleyWire", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -505,6 +505,54 @@ def gen_catalogue() -> str:
     return "\n".join(md)
 
 
+def gen_arbitrary() -> str:
+    """Random values of every type, for the round-trip property tests (test code only)."""
+    out = [HEADER, "import ParleyTestSupport", "import ParleyWire", ""]
+    def value(f: Field) -> str:
+        c = f.category
+        if c == "uint":
+            return "Arbitrary.uint(&rng)"
+        if c == "bool":
+            return "Bool.random(using: &rng)"
+        if c == "string":
+            return "Arbitrary.string(&rng)"
+        if c == "enum":
+            return f"{f.base}.allCases.randomElement(using: &rng)!"
+        return f"Wire.{f.base}.arbitrary(&rng, depth: depth + 1)"
+    def body(name, fields):
+        fs = [Field(x) for x in fields]
+        out.append(f"extension Wire.{name} {{")
+        out.append("    /// A random value: optionals absent half the time, lists of 0-3 elements.")
+        out.append(f"    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.{name} {{")
+        args = []
+        for f in fs:
+            if f.repeated:
+                args.append(f"{f.name}: (0..<Int.random(in: 0...3, using: &rng)).map {{ _ in {value(f)} }}")
+            elif f.presence == "opt":
+                args.append(f"{f.name}: Bool.random(using: &rng) ? {value(f)} : nil")
+            else:
+                args.append(f"{f.name}: {value(f)}")
+        out.append(f"        Wire.{name}(" + ", ".join(args) + ")")
+        out.append("    }")
+        out.append("}")
+        out.append("")
+    for name, spec in STRUCTS.items():
+        body(name, spec["fields"])
+    for m in MESSAGES:
+        body(struct_name(m["name"]), m["fields"])
+    out.append("extension Message {")
+    out.append("    /// A random message of a random type.")
+    out.append("    static func arbitrary(_ rng: inout SeededRandom) -> Message {")
+    out.append(f"        switch Int.random(in: 0..<{len(MESSAGES)}, using: &rng) {{")
+    for i, m in enumerate(MESSAGES):
+        last = i == len(MESSAGES) - 1
+        out.append(f"        {'default' if last else f'case {i}'}: .{swift_case(m['name'])}(.arbitrary(&rng))")
+    out.append("        }")
+    out.append("    }")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "Enums.swift").write_text(gen_enums())
@@ -513,6 +561,8 @@ def main() -> None:
     (OUT / "Messages.swift").write_text(gen_messages())
     (OUT / "Message.swift").write_text(gen_message_enum())
     (ROOT / "Spec/catalogue.md").write_text(gen_catalogue())
+    (ROOT / "Tests/ParleyWireTests/Generated").mkdir(parents=True, exist_ok=True)
+    (ROOT / "Tests/ParleyWireTests/Generated/Arbitrary+Messages.swift").write_text(gen_arbitrary())
 
 
 if __name__ == "__main__":

@@ -74,7 +74,11 @@ extension Message {
     /// checking the whole text is one well-formed object.
     private static func findType(_ reader: inout JSONReader) throws(WireError) -> String {
         var type: String?
-        try reader.beginObject("message")
+        do {
+            try reader.beginObject("message")
+        } catch {
+            throw error.code == .wrongJSONType ? WireError(.invalidJSON, "a message must be one JSON object") : error
+        }
         var first = true
         while let key = try reader.nextKey(first: &first) {
             if key == "type" {
