@@ -83,7 +83,7 @@ public struct BinaryReader {
         let length = try readLength(type, name)
         let slice = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)])
         position += length
-        guard let string = String(validating: slice, as: UTF8.self) else {
+        guard let string = String._tryFromUTF8(slice.assumingMemoryBound(to: UInt8.self)) else {
             throw WireError(.invalidUTF8, "field '\(name)' is not valid UTF-8")
         }
         return string

@@ -176,7 +176,7 @@ public struct JSONReader {
             if byte == UInt8(ascii: "\"") {
                 let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
                 position += 1
-                guard let string = String(validating: raw, as: UTF8.self) else {
+                guard let string = String._tryFromUTF8(raw.assumingMemoryBound(to: UInt8.self)) else {
                     throw WireError(.invalidUTF8, "string is not valid UTF-8")
                 }
                 return string
@@ -191,7 +191,7 @@ public struct JSONReader {
             position += 1
             switch byte {
             case UInt8(ascii: "\""):
-                guard let string = String(validating: decoded, as: UTF8.self) else {
+                guard let string = decoded.withUnsafeBufferPointer({ String._tryFromUTF8($0) }) else {
                     throw WireError(.invalidUTF8, "string is not valid UTF-8")
                 }
                 return string

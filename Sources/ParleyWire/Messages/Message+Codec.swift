@@ -34,6 +34,11 @@ extension Message {
         return try decodeFields(type: type, from: &reader)
     }
 
+    /// Decodes a binary payload held in an array slice (such as ``Frame/payload``).
+    public static func decodeBinary(_ payload: ArraySlice<UInt8>) throws(WireError) -> Message {
+        try payload.withUnsafeBytes { raw in Result { () throws(WireError) in try decodeBinary(raw) } }.get()
+    }
+
     /// Decodes a binary payload held in an array.
     public static func decodeBinary(_ payload: [UInt8]) throws(WireError) -> Message {
         try payload.withUnsafeBytes { raw in Result { () throws(WireError) in try decodeBinary(raw) } }.get()
