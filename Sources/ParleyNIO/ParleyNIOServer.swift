@@ -1,0 +1,144 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+import ParleyServer
+import ParleyWire
+import Synchronization
+
+/// Serves Parley over TCP (byte-stream binding) and WebSocket (with health and metrics on the
+/// same HTTP port), handing every connection to a ``ConnectionAcceptor``.
+///
+/// ```swift
+/// let nio = ParleyNIOServer(acceptor: server, endpoints: server, configuration: .init())
+/// let addresses = try await nio.start()
+/// ```
+public final class ParleyNIOServer: Sendable {
+    /// Where to listen and the transport-level limits.
+    public struct Configuration: Sendable {
+        /// The address to bind (loopback by default).
+        public var host: String
+        /// The TCP port of the byte-stream binding (0 picks a free port).
+        public var streamPort: Int
+        /// The HTTP port for WebSocket upgrades, health and metrics (0 picks a free port).
+        public var httpPort: Int
+        /// The largest frame payload accepted on the byte stream (FRAME-5).
+        public var maxFramePayload: Int
+        /// The largest WebSocket message accepted (WS-3).
+        public var maxMessage: Int
+        /// The path of WebSocket upgrades (WS-1).
+        public var webSocketPath: String
+        /// Event loop threads (default: one per core).
+        public var threads: Int
+
+        /// Creates a configuration; every value has a local-development default.
+        public init(
+            host: String = "127.0.0.1", streamPort: Int = 7400, httpPort: Int = 7401,
+            maxFramePayload: Int = 65_536, maxMessage: Int = 262_144, webSocketPath: String = "/parley",
+            threads: Int = System.coreCount
+        ) {
+            self.host = host
+            self.streamPort = streamPort
+            self.httpPort = httpPort
+            self.maxFramePayload = maxFramePayload
+            self.maxMessage = maxMessage
+            self.webSocketPath = webSocketPath
+            self.threads = threads
+        }
+    }
+
+    /// The WebSocket subprotocols of WS-1, in the server's order of preference.
+    public static let subprotocols: [(String, Binding)] = [("parley.v1.binary", .webSocketBinary), ("parley.v1.json", .webSocketJSON)]
+
+    private let acceptor: any ConnectionAcceptor
+    private let endpoints: any HTTPEndpoints
+    private let configuration: Configuration
+    private let group: MultiThreadedEventLoopGroup
+    private let channels = Mutex<[Channel]>([])
+
+    /// Creates a server; nothing listens until ``start()``.
+    public init(acceptor: any ConnectionAcceptor, endpoints: any HTTPEndpoints, configuration: Configuration) {
+        self.acceptor = acceptor
+        self.endpoints = endpoints
+        self.configuration = configuration
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+    }
+
+    /// Binds both listeners and returns their addresses.
+    public func start() async throws -> (stream: SocketAddress, http: SocketAddress) {
+        let acceptor = self.acceptor
+        let configuration = self.configuration
+        let endpoints = self.endpoints
+        let stream = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        StreamChannelHandler(acceptor: acceptor, maxPayload: configuration.maxFramePayload))
+                }
+            }
+            .bind(host: configuration.host, port: configuration.streamPort).get()
+        let http = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                Self.configureHTTP(channel, acceptor: acceptor, endpoints: endpoints, configuration: configuration)
+            }
+            .bind(host: configuration.host, port: configuration.httpPort).get()
+        channels.withLock { $0 = [stream, http] }
+        return (stream.localAddress!, http.localAddress!)
+    }
+
+    private static func configureHTTP(
+        _ channel: Channel, acceptor: any ConnectionAcceptor, endpoints: any HTTPEndpoints, configuration: Configuration
+    ) -> EventLoopFuture<Void> {
+        let httpHandler = NIOLoopBound(HTTPRequestHandler(endpoints: endpoints), eventLoop: channel.eventLoop)
+        let upgrader = NIOWebSocketServerUpgrader(
+            maxFrameSize: max(configuration.maxMessage, 1 << 14),
+            automaticErrorHandling: true,
+            shouldUpgrade: { channel, head in
+                guard head.uri.split(separator: "?").first.map(String.init) == configuration.webSocketPath,
+                    let (name, _) = chooseSubprotocol(head.headers)
+                else { return channel.eventLoop.makeSucceededFuture(nil) }
+                var headers = HTTPHeaders()
+                headers.add(name: "Sec-WebSocket-Protocol", value: name)
+                return channel.eventLoop.makeSucceededFuture(headers)
+            },
+            upgradePipelineHandler: { channel, head in
+                let binding = chooseSubprotocol(head.headers)!.1
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        WebSocketChannelHandler(acceptor: acceptor, binding: binding, maxMessage: configuration.maxMessage))
+                }
+            }
+        )
+        return channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
+                    context.pipeline.syncOperations.removeHandler(httpHandler.value, promise: nil)
+                }))
+            try channel.pipeline.syncOperations.addHandler(httpHandler.value)
+        }
+    }
+
+    /// Picks the first subprotocol of ``subprotocols`` that the client offered.
+    static func chooseSubprotocol(_ headers: HTTPHeaders) -> (String, Binding)? {
+        let offered = Set(headers[canonicalForm: "Sec-WebSocket-Protocol"].map { String($0).trimmingASCIISpaces() })
+        return subprotocols.first { offered.contains($0.0) }
+    }
+
+    /// Closes the listeners and stops the event loops.
+    public func shutdown() async throws {
+        for channel in channels.withLock({ $0 }) { try? await channel.close() }
+        try await group.shutdownGracefully()
+    }
+}
+
+extension String {
+    fileprivate func trimmingASCIISpaces() -> String {
+        String(self.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+    }
+}

@@ -1,0 +1,53 @@
+import NIOCore
+import ParleyServer
+import ParleyWire
+
+/// The byte-stream binding on a NIO channel: bytes in any split → frames → messages, handed
+/// to the server; a decoding error goes to the server, which answers and closes (ERR-3).
+final class StreamChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let acceptor: any ConnectionAcceptor
+    private var decoder: FrameDecoder
+    private var inbound: (any InboundConnection)?
+    private var stopped = false
+
+    init(acceptor: any ConnectionAcceptor, maxPayload: Int) {
+        self.acceptor = acceptor
+        self.decoder = FrameDecoder(maxPayload: maxPayload)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        inbound = acceptor.accept(NIOTransport(channel: context.channel, binding: .stream), binding: .stream)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !stopped, let inbound else { return }
+        let buffer = unwrapInboundIn(data)
+        buffer.withUnsafeReadableBytes { decoder.append($0) }
+        do {
+            while let frame = try decoder.next() {
+                do {
+                    inbound.receive(try Message.decodeBinary(frame.payload))
+                } catch where !error.code.isFatal {
+                    inbound.fail(error)  // VER-4: unknown message type; the stream goes on.
+                }
+            }
+        } catch {
+            stopped = true
+            inbound.fail(error)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        inbound?.transportClosed()
+        inbound = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+}

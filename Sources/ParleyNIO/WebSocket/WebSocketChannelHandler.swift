@@ -1,0 +1,146 @@
+import NIOCore
+import NIOWebSocket
+import ParleyServer
+import ParleyWire
+
+/// The WebSocket binding (WS-1…WS-4) after the upgrade: reassembles fragmented messages,
+/// answers control frames, and converts between WebSocket messages and Parley messages in
+/// the negotiated encoding (JSON in text messages, binary payloads in binary messages).
+final class WebSocketChannelHandler: ChannelDuplexHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundIn = WebSocketOutbound
+    typealias OutboundOut = WebSocketFrame
+
+    private let acceptor: any ConnectionAcceptor
+    private let binding: Binding
+    private let maxMessage: Int
+    private var inbound: (any InboundConnection)?
+    private var partial: ByteBuffer?
+    private var partialOpcode: WebSocketOpcode = .text
+    private var stopped = false
+    private var scratch: [UInt8] = []
+
+    init(acceptor: any ConnectionAcceptor, binding: Binding, maxMessage: Int) {
+        self.acceptor = acceptor
+        self.binding = binding
+        self.maxMessage = maxMessage
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { start(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context: context)
+        context.fireChannelActive()
+    }
+
+    private func start(context: ChannelHandlerContext) {
+        guard inbound == nil else { return }
+        inbound = acceptor.accept(NIOTransport(channel: context.channel, binding: binding), binding: binding)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .ping:
+            let pong = WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)
+            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+        case .connectionClose:
+            var data = frame.unmaskedData
+            let code = data.readInteger(as: UInt16.self) ?? 1000
+            var reply = context.channel.allocator.buffer(capacity: 2)
+            reply.writeInteger(code)
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: reply)))
+                .whenComplete { _ in channel.close(promise: nil) }
+        case .text, .binary:
+            guard partial == nil else { return fail(WireError(.malformedMessage, "a new WebSocket message began inside a fragmented one")) }
+            partialOpcode = frame.opcode
+            append(frame)
+        case .continuation:
+            guard partial != nil else { return fail(WireError(.malformedMessage, "a continuation frame without a message")) }
+            append(frame)
+        default:
+            break
+        }
+    }
+
+    private func append(_ frame: WebSocketFrame) {
+        var data = frame.unmaskedData
+        if partial == nil {
+            partial = data
+        } else {
+            partial!.writeBuffer(&data)
+        }
+        guard partial!.readableBytes <= maxMessage else {
+            return fail(WireError(.messageTooLarge, "a WebSocket message exceeds \(maxMessage) bytes (WS-3)"))
+        }
+        if frame.fin {
+            let message = partial!
+            partial = nil
+            deliver(message, opcode: partialOpcode)
+        }
+    }
+
+    private func deliver(_ buffer: ByteBuffer, opcode: WebSocketOpcode) {
+        guard !stopped, let inbound else { return }
+        let expected: WebSocketOpcode = binding == .webSocketJSON ? .text : .binary
+        guard opcode == expected else {
+            return fail(WireError(.encodingNotNegotiated, "a \(opcode == .text ? "text" : "binary") message under the other subprotocol (WS-2)"))
+        }
+        let result = buffer.withUnsafeReadableBytes { raw in
+            Result { () throws(WireError) in
+                binding == .webSocketJSON ? try Message.decodeJSON(raw) : try Message.decodeBinary(raw)
+            }
+        }
+        switch result {
+        case .success(let message): inbound.receive(message)
+        case .failure(let error) where !error.code.isFatal: inbound.fail(error)
+        case .failure(let error): fail(error)
+        }
+    }
+
+    private func fail(_ error: WireError) {
+        guard !stopped else { return }
+        stopped = true
+        inbound?.fail(error)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .message(let message):
+            scratch.removeAll(keepingCapacity: true)
+            let opcode: WebSocketOpcode
+            if binding == .webSocketJSON {
+                message.encodeJSON(into: &scratch)
+                opcode = .text
+            } else {
+                message.encodeBinary(into: &scratch)
+                opcode = .binary
+            }
+            var buffer = context.channel.allocator.buffer(capacity: scratch.count)
+            buffer.writeBytes(scratch)
+            context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: opcode, data: buffer)), promise: promise)
+        case .close(let reason):
+            var buffer = context.channel.allocator.buffer(capacity: 2)
+            let status: UInt16 = switch reason {
+            case nil, .goingAway?, .serverShutdown?: 1000
+            case .internalError?: 1011
+            default: 1008
+            }
+            buffer.writeInteger(status)
+            context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: buffer)), promise: promise)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        inbound?.transportClosed()
+        inbound = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+}

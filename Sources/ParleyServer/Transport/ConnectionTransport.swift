@@ -1,0 +1,33 @@
+import ParleyWire
+
+/// The transport side of one connection, as the server drives it.
+///
+/// A transport (TCP, WebSocket, in-process) implements this so the server can write to the
+/// peer without knowing how bytes travel. Calls may come from any thread; implementations
+/// hop to their own executor.
+public protocol ConnectionTransport: AnyObject, Sendable {
+    /// Writes `messages` to the peer in the connection's encoding, as one coalesced write.
+    func write(_ messages: [Message])
+    /// Writes what is pending, then closes the connection; `reason` is the fatal error that
+    /// caused the close, or `nil` for a normal close (WS-4 maps it to a WebSocket status).
+    func close(reason: ErrorCode?)
+    /// Stops (`false`) or resumes (`true`) reading from the peer, for backpressure.
+    func setReading(_ enabled: Bool)
+}
+
+/// The server side of one connection, as a transport feeds it.
+public protocol InboundConnection: Sendable {
+    /// A message decoded from the peer.
+    func receive(_ message: Message)
+    /// The peer's bytes could not be decoded: the server answers with the error and closes
+    /// (ERR-3); everything received before stands (ERR-4).
+    func fail(_ error: WireError)
+    /// The transport closed (the peer went away or the server closed it).
+    func transportClosed()
+}
+
+/// Accepts connections from transports: the server implements it; tests may stand in.
+public protocol ConnectionAcceptor: Sendable {
+    /// Registers a new connection and returns where its inbound messages go.
+    func accept(_ transport: any ConnectionTransport, binding: Binding) -> any InboundConnection
+}
