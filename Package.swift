@@ -11,12 +11,17 @@ let package = Package(
     products: [
         .library(name: "ParleyWire", targets: ["ParleyWire"]),
         .library(name: "ParleyCore", targets: ["ParleyCore"]),
+        .library(name: "ParleyCompression", targets: ["ParleyCompression"]),
     ],
     targets: [
         .target(name: "ParleyWire"),
         .target(name: "ParleyCore", dependencies: ["ParleyWire"]),
+        // The system zlib (Debian: zlib1g-dev); only ParleyCompression touches it.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "ParleyCompression", dependencies: ["CZlib", "ParleyWire"]),
         .testTarget(name: "ParleyWireTests", dependencies: ["ParleyWire"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
+        .testTarget(name: "ParleyCompressionTests", dependencies: ["ParleyCompression"]),
     ],
     swiftLanguageModes: [.v6]
 )
