@@ -1,0 +1,1 @@
+../../ParleyCoreTests/Support/SeededRandom.swift
