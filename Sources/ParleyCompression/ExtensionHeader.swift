@@ -9,6 +9,12 @@ public struct ExtensionHeader: Hashable, Sendable {
         /// The parameters; a value of `nil` means the parameter had no `=value`. Quoted
         /// values are unquoted.
         public var parameters: [Parameter]
+
+        /// An element with its parameters.
+        public init(name: String, parameters: [Parameter]) {
+            self.name = name
+            self.parameters = parameters
+        }
     }
 
     /// One `name[=value]` extension parameter.
@@ -17,6 +23,12 @@ public struct ExtensionHeader: Hashable, Sendable {
         public var name: String
         /// The value after unquoting, or `nil` when absent.
         public var value: String?
+
+        /// A parameter with an optional value.
+        public init(name: String, value: String?) {
+            self.name = name
+            self.value = value
+        }
     }
 
     /// The extensions in the order offered.

@@ -94,10 +94,10 @@ for r in json.load(sys.stdin):
             history += d
     elif op == "pmdDecompress":
         res = []
-        o = zlib.decompressobj(-15)
+        o = zlib.decompressobj(-r["windowBits"])
         for d in data:
             if r["noContextTakeover"]:
-                o = zlib.decompressobj(-15)
+                o = zlib.decompressobj(-r["windowBits"])
             res.append(o.decompress(d + TAIL))
             assert not o.eof, "message ended the deflate stream"
     else:
