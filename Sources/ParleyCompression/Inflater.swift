@@ -42,7 +42,9 @@ public final class Inflater {
     }
 
     /// Inflates `input`, appending to `output`, which never grows past `limit` bytes, neither in
-    /// count nor in reserved capacity (beyond the allocator's rounding).
+    /// count nor in reserved capacity (beyond the allocator's rounding): capacity is reserved
+    /// explicitly, doubling up to the limit, never by `append`'s own growth. (A caller's buffer
+    /// that already has more capacity keeps it; only `limit` bytes of it are used.)
     ///
     /// - Returns: ``InflateProgress/needsInput`` when all input was consumed mid-stream, or
     ///   ``InflateProgress/streamEnd(unconsumed:)`` when the stream ended.
@@ -62,7 +64,7 @@ public final class Inflater {
             if output.count == limit {
                 return try probeAtLimit(limit)
             }
-            if output.capacity - output.count == 0 || output.capacity == 0 {
+            if output.capacity == output.count {
                 let wanted = max(output.count * 2, output.count + Inflater.firstReservation, input.count * 4)
                 output.reserveCapacity(min(limit, wanted))
             }
