@@ -31,6 +31,12 @@ public final class PerMessageDeflateEncoder {
     public func compress(_ message: [UInt8], appendingTo output: inout [UInt8]) throws(CompressionError) {
         let start = output.count
         try deflater.deflate(message, flush: .sync, appendingTo: &output)
+        if output.count == start && message.isEmpty {
+            // zlib writes nothing for a sync flush that directly follows another: an empty
+            // message after a flushed one. Send an empty stored block, tail stripped: `00`.
+            output.append(0x00)
+            return
+        }
         guard output.count - start >= 4, output.suffix(4).elementsEqual(DeflateSplice.syncMarker) else {
             throw .zlib(function: "deflate", status: 0, message: "sync flush did not end with 00 00 ff ff")
         }
