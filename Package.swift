@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .library(name: "ParleyWire", targets: ["ParleyWire"]),
         .library(name: "ParleyCore", targets: ["ParleyCore"]),
+        .library(name: "ParleyCompression", targets: ["ParleyCompression"]),
         .library(name: "ParleyServer", targets: ["ParleyServer"]),
         .library(name: "ParleyNIO", targets: ["ParleyNIO"]),
         .executable(name: "parley", targets: ["parley"]),
@@ -23,11 +24,15 @@ let package = Package(
     targets: [
         .target(name: "ParleyWire"),
         .target(name: "ParleyCore", dependencies: ["ParleyWire"]),
+        // The system zlib (Debian: zlib1g-dev); only ParleyCompression touches it.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "ParleyCompression", dependencies: ["CZlib", "ParleyWire"]),
         .target(name: "ParleyServer", dependencies: ["ParleyCore", "ParleyWire"]),
         .target(
             name: "ParleyNIO",
             dependencies: [
                 "ParleyServer",
+                "ParleyCompression",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -45,6 +50,7 @@ let package = Package(
         .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
         .testTarget(name: "ParleyWireTests", dependencies: ["ParleyWire", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyCompressionTests", dependencies: ["ParleyCompression", "ParleyTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

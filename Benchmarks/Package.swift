@@ -13,12 +13,16 @@ let package = Package(
     targets: [
         .target(name: "CAllocCounter"),
         .target(name: "BenchSupport", dependencies: ["CAllocCounter"], linkerSettings: [.linkedLibrary("m")]),
+        // Raw zlib calls in C, the baseline of the `compression` suite.
+        .target(name: "CZlibBaseline", linkerSettings: [.linkedLibrary("z")]),
         .executableTarget(
             name: "parley-bench",
             dependencies: [
                 "BenchSupport",
+                "CZlibBaseline",
                 .product(name: "ParleyWire", package: "Parley"),
                 .product(name: "ParleyCore", package: "Parley"),
+                .product(name: "ParleyCompression", package: "Parley"),
             ]
         ),
     ],

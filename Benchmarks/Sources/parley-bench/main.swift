@@ -1,6 +1,7 @@
 /// `parley-bench [suite …]`: runs the named suites, or all of them.
 let suites: [any BenchSuite] = [
     WireBench(),
+    CompressionBench(),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
