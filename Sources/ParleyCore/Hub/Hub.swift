@@ -102,27 +102,43 @@ public final class Hub: Sendable {
         let shard = shard(topic)
         let inUse = shard.topics.withLock { $0[topic]?.encodings ?? [] }
         if inUse.isEmpty { return PublishReport() }
-        var payload = SharedPayload(messageType: messageType, encodings: inUse, sizeHint: sizeHint, encode: encode)
+        let encoded = SharedPayload(messageType: messageType, encodings: inUse, sizeHint: sizeHint, encode: encode)
         return shard.topics.withLock { topics in
-            var report = PublishReport()
-            guard let members = topics[topic] else { return report }
-            if !payload.encodings.isSuperset(of: members.encodings) {
-                payload = SharedPayload(
-                    messageType: messageType, encodings: members.encodings.union(payload.encodings),
-                    sizeHint: sizeHint, encode: encode)
+            guard let members = topics[topic] else { return PublishReport() }
+            if encoded.encodings.isSuperset(of: members.encodings) {
+                return Self.deliver(encoded, kind: kind, to: members, wake: &wake)
             }
+            let reencoded = SharedPayload(
+                messageType: messageType, encodings: members.encodings.union(encoded.encodings),
+                sizeHint: sizeHint, encode: encode)
+            return Self.deliver(reencoded, kind: kind, to: members, wake: &wake)
+        }
+    }
+
+    /// Enqueues `payload` into every queue of `members`, under their topic's shard lock.
+    private static func deliver(
+        _ payload: SharedPayload, kind: PublishKind, to members: TopicMembers, wake: inout [SubscriberQueue]
+    ) -> PublishReport {
+        var report = PublishReport()
+        // `members` keeps every queue alive: visit them unretained, saving two atomic
+        // reference-count operations per delivery.
+        members.subscribers.withUnsafeBufferPointer { queues in
             switch kind {
             case .durable:
-                for queue in members.subscribers {
-                    Self.record(queue.enqueueDurable(payload), of: queue, in: &report, wake: &wake)
+                for index in queues.indices {
+                    Unmanaged.passUnretained(queues[index])._withUnsafeGuaranteedRef { queue in
+                        record(queue.enqueueDurable(payload), of: queue, in: &report, wake: &wake)
+                    }
                 }
             case .ephemeral(let key):
-                for queue in members.subscribers {
-                    Self.record(queue.enqueueEphemeral(payload, key: key), of: queue, in: &report, wake: &wake)
+                for index in queues.indices {
+                    Unmanaged.passUnretained(queues[index])._withUnsafeGuaranteedRef { queue in
+                        record(queue.enqueueEphemeral(payload, key: key), of: queue, in: &report, wake: &wake)
+                    }
                 }
             }
-            return report
         }
+        return report
     }
 
     private static func record(

@@ -201,8 +201,7 @@ public struct OutboundLog: Sendable {
     }
 
     private mutating func trim(_ count: Int) {
-        for offset in 0..<count { retainedBytes -= durable[offset].count(encoding) }
-        durable.removeFirst(count)
+        retainedBytes -= durable.removeFirst(count, measuredIn: encoding)
         ackedSeq += UInt64(count)
     }
 

@@ -19,13 +19,17 @@ struct PayloadRing {
         count &+= 1
     }
 
-    /// Releases the `n` oldest payloads.
-    mutating func removeFirst(_ n: Int) {
+    /// Releases the `n` oldest payloads, returning their total size in `encoding`.
+    mutating func removeFirst(_ n: Int, measuredIn encoding: PayloadEncoding) -> Int {
         precondition(n <= count)
         let mask = slots.count &- 1
-        for i in 0..<n { slots[(head &+ i) & mask] = nil }
+        var bytes = 0
+        for i in 0..<n {
+            bytes += slots[(head &+ i) & mask].take()!.count(encoding)
+        }
         if n > 0 { head = (head &+ n) & mask }
         count -= n
+        return bytes
     }
 
     private mutating func grow() {
