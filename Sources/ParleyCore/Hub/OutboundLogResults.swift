@@ -28,6 +28,14 @@ public struct DrainResult: Sendable, Equatable {
     /// Ephemeral events were shed and the queue is now below its high-water mark: the session
     /// layer re-sends the current state (typers, presence) of the session's topics (HUB-10).
     public var resyncEphemeral: Bool
+
+    /// A result with the given fields.
+    public init(count: Int, hasMore: Bool, disconnect: ErrorCode?, resyncEphemeral: Bool) {
+        self.count = count
+        self.hasMore = hasMore
+        self.disconnect = disconnect
+        self.resyncEphemeral = resyncEphemeral
+    }
 }
 
 /// The answer to a cumulative acknowledgement.
