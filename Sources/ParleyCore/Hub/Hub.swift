@@ -90,7 +90,7 @@ public final class Hub: Sendable {
     ///   - kind: durable (sequenced, retained) or ephemeral (coalesced by key).
     ///   - sizeHint: the expected total size of the encodings, to reserve once.
     ///   - wake: the queues the server must now drain or close (newly non-empty, or newly
-    ///     marked SLOW_CONSUMER) are appended; reuse the array to publish without allocating.
+    ///     marked SLOW_CONSUMER) are appended (HUB-17); reuse the array to publish without allocating.
     ///   - encode: appends the event's body in the given encoding.
     /// - Returns: counts of what the queues did with the event.
     /// - Complexity: O(subscribers of `topic`), with no allocation per subscriber (HUB-6).

@@ -3,7 +3,7 @@ import ParleyWire
 /// What happened to one event offered to a subscriber queue.
 public enum EnqueueOutcome: Sendable, Equatable {
     /// Queued. `wake` is true when the transport was not already due to drain this queue and
-    /// must now be told to (the hub lists the queue in the publish's wake list).
+    /// must now be told to (the hub lists the queue in the publish's wake list, HUB-17).
     case enqueued(wake: Bool)
     /// An ephemeral event replaced an undrained one with the same key (HUB-8).
     case coalesced

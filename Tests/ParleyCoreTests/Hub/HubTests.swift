@@ -5,8 +5,9 @@ import Testing
 @Suite struct HubTests {
     let topic = Topic("conversation:c1")
 
-    /// HUB-1, HUB-2: every subscriber receives every event of the topic once, in publish order.
-    @Test func hub1_hub2_everySubscriberGetsEveryEventInOrder() {
+    /// HUB-1, HUB-2, HUB-17: every subscriber receives every event of the topic once, in publish
+    /// order, and is listed for a drain once until drained.
+    @Test func hub1_hub2_hub17_everySubscriberGetsEveryEventInOrder() {
         let hub = Hub()
         let queues = (0..<5).map { _ in hub.makeSubscriber(encoding: .binary) }
         for queue in queues { #expect(hub.subscribe(queue, to: topic)) }

@@ -16,7 +16,8 @@ import Testing
     }
 
     /// HUB-7: durable events get consecutive session sequence numbers; drain hands out what is
-    /// after the cursor; ack trims; a repeated drain hands out nothing twice.
+    /// after the cursor; ack trims; a repeated drain hands out nothing twice; the wake signal
+    /// fires again only after a drain emptied the log (HUB-17).
     @Test func hub7_durableEventsAreNumberedDrainedOnceAndTrimmedByAck() {
         var log = OutboundLog(encoding: .binary, limits: QueueLimits())
         #expect(log.enqueueDurable(TestEvent.payload(10)) == .enqueued(wake: true))
