@@ -2,6 +2,7 @@
 let suites: [any BenchSuite] = [
     WireBench(),
     CompressionBench(),
+    HubBench(),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

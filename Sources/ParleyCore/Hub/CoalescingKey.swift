@@ -1,0 +1,29 @@
+/// What an ephemeral event is the latest state *of*: a newer ephemeral event with the same key
+/// replaces an undrained older one in a subscriber's queue (HUB-8).
+///
+/// Examples: the typers of conversation X (`topic: conversation:X, subject: "typers"`), the
+/// presence of user Y on a presence feed (`topic: presence:…, subject: "Y"`). The hash is
+/// computed once, when the key is made, so coalescing in many queues hashes nothing again.
+public struct CoalescingKey: Hashable, Sendable {
+    /// The topic the event is published on.
+    public let topic: Topic
+    /// Whose or which state the event carries, within the topic.
+    public let subject: String
+    private let precomputedHash: Int
+
+    /// The key for `subject`'s state on `topic`.
+    public init(topic: Topic, subject: String) {
+        self.topic = topic
+        self.subject = subject
+        var hasher = Hasher()
+        hasher.combine(topic)
+        hasher.combine(subject)
+        self.precomputedHash = hasher.finalize()
+    }
+
+    public static func == (lhs: CoalescingKey, rhs: CoalescingKey) -> Bool {
+        lhs.precomputedHash == rhs.precomputedHash && lhs.topic == rhs.topic && lhs.subject == rhs.subject
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(precomputedHash) }
+}
