@@ -278,6 +278,40 @@ public enum Message: Sendable, Hashable {
         }
     }
 
+    /// The session sequence number of an event (MSG-3), `nil` for other kinds.
+    public var seq: UInt64? {
+        switch self {
+        case .ack(let body): body.seq
+        case .event(let body): body.seq
+        case .readMarker(let body): body.seq
+        case .invitation(let body): body.seq
+        case .invitationAnswered(let body): body.seq
+        default: nil
+        }
+    }
+
+    /// The same event with its session sequence number replaced; other kinds unchanged.
+    public func settingSeq(_ seq: UInt64) -> Message {
+        switch self {
+        case .ack(var body):
+            body.seq = seq
+            return .ack(body)
+        case .event(var body):
+            body.seq = seq
+            return .event(body)
+        case .readMarker(var body):
+            body.seq = seq
+            return .readMarker(body)
+        case .invitation(var body):
+            body.seq = seq
+            return .invitation(body)
+        case .invitationAnswered(var body):
+            body.seq = seq
+            return .invitationAnswered(body)
+        default: return self
+        }
+    }
+
     /// Appends the message's fields, without the type, in the binary encoding.
     func encodeFields(into w: inout BinaryWriter) {
         switch self {
