@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "ParleyCompression", targets: ["ParleyCompression"]),
         .library(name: "ParleyServer", targets: ["ParleyServer"]),
         .library(name: "ParleyNIO", targets: ["ParleyNIO"]),
+        .library(name: "ParleyClient", targets: ["ParleyClient"]),
         .executable(name: "parley", targets: ["parley"]),
     ],
     dependencies: [
@@ -39,10 +40,21 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "ParleyClient",
+            dependencies: [
+                "ParleyServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "parley",
             dependencies: [
                 "ParleyNIO",
+                "ParleyClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

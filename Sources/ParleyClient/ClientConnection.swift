@@ -1,0 +1,102 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+import ParleyServer
+import ParleyWire
+
+/// A raw Parley connection from the client side: sends messages, and delivers what the
+/// server sends as an async stream. It knows the bindings, not the session rules; the
+/// conformance runner uses it to send exactly what a scenario says.
+public final class ClientConnection: Sendable {
+    /// What arrives from the server.
+    public enum Event: Sendable {
+        /// A decoded message.
+        case message(Message)
+        /// Bytes that did not decode (the server broke the protocol).
+        case undecodable(WireError)
+        /// The connection closed.
+        case closed
+    }
+
+    /// Everything the server sends, in order, ending with `.closed`.
+    public let events: AsyncStream<Event>
+    private let channel: Channel
+    private let binding: Binding
+
+    private init(channel: Channel, binding: Binding, events: AsyncStream<Event>) {
+        self.channel = channel
+        self.binding = binding
+        self.events = events
+    }
+
+    /// Connects to `endpoint` on `group` (a shared event loop group; the default is NIO's singleton).
+    public static func connect(
+        to endpoint: Endpoint, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        maxPayload: Int = Frame.maxPayloadLimit
+    ) async throws -> ClientConnection {
+        let (events, continuation) = AsyncStream<Event>.makeStream()
+        switch endpoint.binding {
+        case .stream, .inProcess:
+            let channel = try await ClientBootstrap(group: group)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            ClientStreamHandler(continuation: continuation, maxPayload: maxPayload))
+                    }
+                }
+                .connect(host: endpoint.host, port: endpoint.port).get()
+            return ClientConnection(channel: channel, binding: .stream, events: events)
+        case .webSocketJSON, .webSocketBinary:
+            let upgraded = group.next().makePromise(of: Void.self)
+            let channel = try await ClientBootstrap(group: group)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    WebSocketClientSetup.configure(
+                        channel, endpoint: endpoint, continuation: continuation, upgraded: upgraded)
+                }
+                .connect(host: endpoint.host, port: endpoint.port).get()
+            try await upgraded.futureResult.get()
+            return ClientConnection(channel: channel, binding: endpoint.binding, events: events)
+        }
+    }
+
+    /// Sends one message in the connection's encoding.
+    public func send(_ message: Message) {
+        switch binding {
+        case .stream, .inProcess:
+            var bytes: [UInt8] = []
+            Frame.encode(message, into: &bytes)
+            sendRaw(bytes)
+        case .webSocketJSON, .webSocketBinary:
+            channel.writeAndFlush(ClientOutbound.message(message), promise: nil)
+        }
+    }
+
+    /// Sends bytes exactly as given (byte-stream binding; conformance checks of bad input).
+    public func sendRaw(_ bytes: [UInt8]) {
+        let channel = self.channel
+        channel.eventLoop.execute {
+            var buffer = channel.allocator.buffer(capacity: bytes.count)
+            buffer.writeBytes(bytes)
+            channel.writeAndFlush(buffer, promise: nil)
+        }
+    }
+
+    /// Sends a WebSocket message of the given kind holding `bytes` (WebSocket bindings only).
+    public func sendWebSocket(text: Bool, _ bytes: [UInt8]) {
+        channel.writeAndFlush(ClientOutbound.raw(text: text, bytes), promise: nil)
+    }
+
+    /// Closes the connection without a goodbye (as a dropped network would).
+    public func close() {
+        channel.close(promise: nil)
+    }
+}
+
+/// What the client asks its WebSocket handler to write.
+enum ClientOutbound: Sendable {
+    case message(Message)
+    case raw(text: Bool, [UInt8])
+}

@@ -1,0 +1,82 @@
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import ParleyServer
+import ParleyWire
+
+/// Builds the client pipeline for the WebSocket binding: an HTTP upgrade request offering
+/// the subprotocol of the endpoint (WS-1), then ``ClientWebSocketHandler``.
+enum WebSocketClientSetup {
+    static func configure(
+        _ channel: Channel, endpoint: Endpoint, continuation: AsyncStream<ClientConnection.Event>.Continuation,
+        upgraded: EventLoopPromise<Void>
+    ) -> EventLoopFuture<Void> {
+        let subprotocol = endpoint.binding == .webSocketJSON ? "parley.v1.json" : "parley.v1.binary"
+        let request = UpgradeRequestHandler(host: "\(endpoint.host):\(endpoint.port)", path: endpoint.path, subprotocol: subprotocol, upgraded: upgraded)
+        let binding = endpoint.binding
+        let upgrader = NIOWebSocketClientUpgrader(
+            maxFrameSize: 1 << 24, automaticErrorHandling: true,
+            upgradePipelineHandler: { channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ClientWebSocketHandler(continuation: continuation, binding: binding))
+                    upgraded.succeed(())
+                }
+            })
+        return channel.eventLoop.makeCompletedFuture {
+            let loopBound = NIOLoopBound(request, eventLoop: channel.eventLoop)
+            try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                withClientUpgrade: (upgraders: [upgrader], completionHandler: { context in
+                    context.pipeline.syncOperations.removeHandler(loopBound.value, promise: nil)
+                }))
+            try channel.pipeline.syncOperations.addHandler(request)
+        }
+    }
+}
+
+/// Sends the upgrade request once the channel is active; fails the upgrade if the server
+/// answers with a plain HTTP response instead.
+final class UpgradeRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private let host: String
+    private let path: String
+    private let subprotocol: String
+    private let upgraded: EventLoopPromise<Void>
+
+    init(host: String, path: String, subprotocol: String, upgraded: EventLoopPromise<Void>) {
+        self.host = host
+        self.path = path
+        self.subprotocol = subprotocol
+        self.upgraded = upgraded
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: host)
+        headers.add(name: "Sec-WebSocket-Protocol", value: subprotocol)
+        headers.add(name: "Content-Length", value: "0")
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let head) = unwrapInboundIn(data) {
+            upgraded.fail(ClientError.upgradeRefused(status: Int(head.status.code)))
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        upgraded.fail(ClientError.upgradeRefused(status: 0))
+        context.fireChannelInactive()
+    }
+}
+
+/// Why a client could not connect.
+public enum ClientError: Error, Sendable, Equatable {
+    /// The server answered the WebSocket upgrade with this HTTP status (0: it closed instead).
+    case upgradeRefused(status: Int)
+}
