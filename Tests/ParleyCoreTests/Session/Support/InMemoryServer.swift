@@ -93,8 +93,12 @@ struct InMemoryServer {
         _ = registry.expire(now: now)
     }
 
+    /// Every event pushed, per session, in order (what a client of the session must see).
+    private(set) var pushed: [String: [Message]] = [:]
+
     /// The application pushes an event to `session` (attached or not).
     mutating func push(_ event: Message, to session: String, now: Instant) {
+        if event.kind == .event, registry.identity(of: session) != nil { pushed[session, default: []].append(event) }
         guard let id = registry.deliver(event, to: session, now: now), var machine = connections[id] else { return }
         let actions = machine.deliver(event, now: now, registry: &registry)
         connections[id] = machine
