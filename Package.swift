@@ -11,13 +11,16 @@ let package = Package(
     products: [
         .library(name: "ParleyWire", targets: ["ParleyWire"]),
         .library(name: "ParleyCore", targets: ["ParleyCore"]),
+        .library(name: "ParleyConformance", targets: ["ParleyConformance"]),
     ],
     targets: [
         .target(name: "ParleyWire"),
         .target(name: "ParleyCore", dependencies: ["ParleyWire"]),
+        .target(name: "ParleyConformance", dependencies: ["ParleyWire", "ParleyCore"]),
         .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
         .testTarget(name: "ParleyWireTests", dependencies: ["ParleyWire", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyConformance", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyConformanceTests", dependencies: ["ParleyConformance"]),
     ],
     swiftLanguageModes: [.v6]
 )
