@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "ParleyServer", targets: ["ParleyServer"]),
         .library(name: "ParleyNIO", targets: ["ParleyNIO"]),
         .library(name: "ParleyClient", targets: ["ParleyClient"]),
+        .library(name: "ParleyConformance", targets: ["ParleyConformance"]),
         .executable(name: "parley", targets: ["parley"]),
     ],
     dependencies: [
@@ -59,10 +60,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "ParleyConformance", dependencies: ["ParleyWire", "ParleyCore"]),
         .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
         .testTarget(name: "ParleyWireTests", dependencies: ["ParleyWire", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyConformance", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCompressionTests", dependencies: ["ParleyCompression", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyConformanceTests", dependencies: ["ParleyConformance"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,85 @@
+import ParleyWire
+
+/// Subset matching of received messages against expectations, with the scenario format's
+/// `$any`, `$absent`, `$capture:NAME`, `$NAME` and error codes by name.
+public struct ScenarioMatcher: Sendable {
+    /// Values captured so far, by name.
+    public private(set) var captures: [String: JSONValue] = [:]
+
+    /// An empty matcher.
+    public init() {}
+
+    /// `template` with every `"$NAME"` string replaced by its captured value and every `code`
+    /// given by name replaced by its number (for messages to send).
+    public func substitute(_ template: JSONValue) -> JSONValue {
+        switch template {
+        case .string(let text) where text.hasPrefix("$") && !text.hasPrefix("$capture:"):
+            return captures[String(text.dropFirst())] ?? template
+        case .array(let values):
+            return .array(values.map(substitute))
+        case .object(let members):
+            var out: [String: JSONValue] = [:]
+            for (key, value) in members {
+                out[key] = key == "code" ? Self.codeValue(substitute(value)) : substitute(value)
+            }
+            return .object(out)
+        case .null, .bool, .uint, .number, .string:
+            return template
+        }
+    }
+
+    /// Whether `actual` matches `expected`; on success, records the captures. Returns a
+    /// description of the first mismatch, `nil` if it matched.
+    public mutating func match(_ expected: JSONValue, _ actual: JSONValue) -> String? {
+        var found: [String: JSONValue] = [:]
+        if let problem = compare(expected, actual, path: "", key: nil, found: &found) { return problem }
+        captures.merge(found) { _, new in new }
+        return nil
+    }
+
+    private func compare(_ expected: JSONValue, _ actual: JSONValue?, path: String, key: String?,
+                         found: inout [String: JSONValue]) -> String? {
+        if case .string(let text) = expected, text.hasPrefix("$") {
+            if text == "$absent" { return actual == nil ? nil : "\(path): expected absent, got \(actual!)" }
+            guard let actual else { return "\(path): missing" }
+            if text == "$any" { return nil }
+            if text.hasPrefix("$capture:") {
+                found[String(text.dropFirst("$capture:".count))] = actual
+                return nil
+            }
+            if let captured = captures[String(text.dropFirst())] ?? found[String(text.dropFirst())] {
+                return captured == actual ? nil : "\(path): expected \(captured) (\(text)), got \(actual)"
+            }
+        }
+        guard let actual else { return "\(path): missing (expected \(expected))" }
+        switch expected {
+        case .object(let members):
+            guard case .object(let actualMembers) = actual else { return "\(path): expected an object, got \(actual)" }
+            for name in members.keys.sorted() {
+                if let problem = compare(members[name]!, actualMembers[name], path: path + "." + name, key: name, found: &found) {
+                    return problem
+                }
+            }
+            return nil
+        case .array(let values):
+            guard case .array(let actualValues) = actual, actualValues.count == values.count else {
+                return "\(path): expected \(values.count) elements, got \(actual)"
+            }
+            for (index, value) in values.enumerated() {
+                if let problem = compare(value, actualValues[index], path: "\(path)[\(index)]", key: nil, found: &found) {
+                    return problem
+                }
+            }
+            return nil
+        case .null, .bool, .uint, .number, .string:
+            let wanted = key == "code" ? Self.codeValue(expected) : expected
+            return wanted == actual ? nil : "\(path): expected \(expected), got \(actual)"
+        }
+    }
+
+    /// An error code given by name (`"RATE_LIMITED"`) as its number.
+    static func codeValue(_ value: JSONValue) -> JSONValue {
+        guard case .string(let name) = value, let code = ErrorCode.allKnown.first(where: { $0.name == name }) else { return value }
+        return .uint(UInt64(code.rawValue))
+    }
+}

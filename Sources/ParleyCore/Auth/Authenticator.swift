@@ -1,0 +1,69 @@
+import ParleyWire
+
+/// Turns the credentials of a `hello` into an identity (SESSION-4): the seam where an
+/// embedding server plugs in its own user directory.
+///
+/// The session machine never calls it: it returns `.authenticate(auth)` and the host runs the
+/// authenticator (synchronously or not) and feeds the result back with
+/// `ServerSession.authenticated(_:now:registry:)`. Authenticators are values; one that issues
+/// identifiers (``AnonymousVisitorAuthenticator``) mutates its counter.
+public protocol Authenticator {
+    /// Whether this authenticator understands credentials of `scheme` (`token`, `anonymous`,
+    /// `session`, or an embedding server's own).
+    func supports(scheme: String) -> Bool
+
+    /// Checks `auth` at time `now`: the identity and role on success, the error code
+    /// (`AUTH_FAILED`, `TOKEN_EXPIRED`) and a message on failure.
+    mutating func authenticate(_ auth: Wire.Auth, now: Instant) -> Result<AuthenticatedIdentity, AuthFailure>
+}
+
+/// Who a client turned out to be, and anything the welcome must hand back to it.
+public struct AuthenticatedIdentity: Sendable, Hashable {
+    /// The identity announced in the welcome and used to key idempotency (SESSION-23).
+    public var identity: Wire.Identity
+    /// A credential of scheme `session` for anonymous visitors (welcome.sessionToken).
+    public var sessionToken: String?
+
+    /// Wraps an identity and an optional session token.
+    public init(identity: Wire.Identity, sessionToken: String? = nil) {
+        self.identity = identity
+        self.sessionToken = sessionToken
+    }
+}
+
+/// Why credentials were refused: the code sent in the fatal `error` (SESSION-5).
+public struct AuthFailure: Error, Sendable, Hashable {
+    /// `AUTH_FAILED` or `TOKEN_EXPIRED`.
+    public var code: ErrorCode
+    /// A human-readable reason, safe to show the client (never a key or an expected MAC).
+    public var message: String
+
+    /// Creates a failure.
+    public init(_ code: ErrorCode, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+/// Two authenticators as one: each scheme goes to the first that supports it, so a server can
+/// accept agents' signed tokens and anonymous visitors side by side without existentials.
+public struct AuthenticatorPair<First: Authenticator, Second: Authenticator>: Authenticator {
+    /// Consulted first.
+    public var first: First
+    /// Consulted for schemes `first` does not support.
+    public var second: Second
+
+    /// Combines two authenticators.
+    public init(_ first: First, _ second: Second) {
+        self.first = first
+        self.second = second
+    }
+
+    public func supports(scheme: String) -> Bool { first.supports(scheme: scheme) || second.supports(scheme: scheme) }
+
+    public mutating func authenticate(_ auth: Wire.Auth, now: Instant) -> Result<AuthenticatedIdentity, AuthFailure> {
+        if first.supports(scheme: auth.scheme) { return first.authenticate(auth, now: now) }
+        if second.supports(scheme: auth.scheme) { return second.authenticate(auth, now: now) }
+        return .failure(AuthFailure(.authFailed, "unknown auth scheme '\(auth.scheme)'"))
+    }
+}

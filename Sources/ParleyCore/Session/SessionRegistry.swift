@@ -1,0 +1,210 @@
+import ParleyWire
+
+/// Every session of a server, attached or detached, with the resume tokens that name them and
+/// the users' idempotency cache (SESSION-14…25).
+///
+/// The host owns one registry and passes it `inout` to each connection's ``ServerSession``.
+/// Events and results for a session go through the attached connection's machine
+/// (``ServerSession/deliver(_:now:registry:)``, ``ServerSession/complete(_:now:registry:)``);
+/// ``deliver(_:to:now:)`` and ``complete(_:session:now:)`` here say which connection that is,
+/// or keep the message for a detached session. ``expire(now:)`` ends sessions whose resume
+/// window has passed; arm a timer for ``nextDeadline``.
+public struct SessionRegistry: Sendable {
+    /// How sessions are limited.
+    public let configuration: SessionConfiguration
+    /// Remembered client message ids of every user.
+    public private(set) var idempotency: IdempotencyCache
+
+    private static let resumePurpose = "r"
+    private let signer: TokenSigner
+    private let instance: String
+    private var opened: UInt64 = 0
+    private var sessions: [String: SessionState] = [:]
+    private var detached: [(deadline: Instant, session: String)] = []
+    private var detachedHead = 0
+    private var detachedUntil: [String: Instant] = [:]
+    /// Idempotency keys of commands still in progress when their session ended.
+    private var orphans: [OrphanKey: IdempotencyCache.Key] = [:]
+
+    private struct OrphanKey: Hashable, Sendable {
+        var session: String
+        var rid: UInt64
+    }
+
+    /// - Parameters:
+    ///   - key: the MAC key for resume tokens (random, at least 32 bytes).
+    ///   - instance: distinguishes this server run, so session ids never repeat across
+    ///     restarts that keep the key.
+    public init(configuration: SessionConfiguration, key: [UInt8], instance: String) {
+        self.configuration = configuration
+        signer = TokenSigner(key: key)
+        self.instance = instance
+        idempotency = IdempotencyCache(windowMs: configuration.idempotencyWindowMs)
+    }
+
+    /// The number of live sessions (attached or detached).
+    public var count: Int { sessions.count }
+
+    /// The connection `session` is attached to, `nil` if detached or unknown.
+    public func connection(of session: String) -> ConnectionID? { sessions[session]?.attached }
+
+    /// The identity of `session`.
+    public func identity(of session: String) -> Wire.Identity? { sessions[session]?.identity }
+
+    /// The latest sequence number and the number of retained events of `session`.
+    public func sequence(of session: String) -> (lastSeq: UInt64, retained: Int)? {
+        sessions[session].map { ($0.events.lastSeq, $0.events.count) }
+    }
+
+    /// For a detached session: retains an event for replay (dropping the oldest beyond
+    /// `maxRetainedEvents`, SESSION-33) and drops anything else. Returns the attached
+    /// connection instead, doing nothing, when there is one: call its
+    /// ``ServerSession/deliver(_:now:registry:)``.
+    public mutating func deliver(_ message: Message, to session: String, now: Instant) -> ConnectionID? {
+        guard let state = sessions[session] else { return nil }
+        if let connection = state.attached { return connection }
+        if message.kind == .event {
+            let capacity = configuration.maxRetainedEvents
+            withSession(session) { state in
+                _ = state.events.append(message)
+                state.events.truncate(toCapacity: capacity)
+            }
+        }
+        return nil
+    }
+
+    /// For a detached or ended session: records a command's result (for a re-sent command,
+    /// SESSION-19, and the idempotency cache). Returns the attached connection instead, doing
+    /// nothing, when there is one: call its ``ServerSession/complete(_:now:registry:)``.
+    public mutating func complete(_ result: Message, session: String, now: Instant) -> ConnectionID? {
+        if let connection = sessions[session]?.attached { return connection }
+        _ = record(result, session: session, deliveredOn: nil, now: now)
+        return nil
+    }
+
+    /// Ends every detached session whose resume window has passed at `now` and forgets expired
+    /// idempotency keys; returns the ended sessions' ids.
+    public mutating func expire(now: Instant) -> [String] {
+        idempotency.expire(now: now)
+        var ended: [String] = []
+        while detachedHead < detached.count, detached[detachedHead].deadline <= now {
+            let (deadline, session) = detached[detachedHead]
+            detachedHead += 1
+            if detachedUntil[session] == deadline {
+                end(session)
+                ended.append(session)
+            }
+        }
+        if detachedHead >= 64 && detachedHead * 2 >= detached.count {
+            detached.removeFirst(detachedHead)
+            detachedHead = 0
+        }
+        return ended
+    }
+
+    /// The earliest instant at which ``expire(now:)`` has something to do.
+    public var nextDeadline: Instant? {
+        let sessionDeadline = detachedHead < detached.count ? detached[detachedHead].deadline : nil
+        switch (sessionDeadline, idempotency.nextDeadline) {
+        case let (a?, b?): return min(a, b)
+        case let (a, b): return a ?? b
+        }
+    }
+
+    // MARK: - Used by ServerSession
+
+    /// What a resume request found.
+    enum ResumeOutcome {
+        /// Resumed: the events to replay, and the connection that held the session before.
+        case resumed(session: String, replay: ArraySlice<Message>, previous: ConnectionID?)
+        /// The client claims to have processed an event never sent (SESSION-17).
+        case lastSeqAhead(serverLastSeq: UInt64)
+        /// SESSION-16.
+        case notResumed(ResumeStatus)
+    }
+
+    /// Opens a new session for `identity`, attached to `connection`.
+    mutating func open(identity: Wire.Identity, connection: ConnectionID) -> (id: String, resumeToken: String) {
+        opened += 1
+        let id = "\(instance).\(opened)"
+        // Session ids hold no "|": the instance is the host's, and the counter is digits.
+        let token = signer.sign([Self.resumePurpose, id]) ?? ""
+        sessions[id] = SessionState(id: id, identity: identity, resumeToken: token, attached: connection,
+                                    resultCapacity: configuration.maxRetainedResults)
+        return (id, token)
+    }
+
+    /// Resumes the session named by `token` for `user` on `connection` (SESSION-14, -16, -17).
+    mutating func resume(token: String, lastSeq: UInt64, user: String, connection: ConnectionID) -> ResumeOutcome {
+        guard let fields = signer.open(token), fields.count == 2, fields[0] == Self.resumePurpose else {
+            return .notResumed(.unknown)
+        }
+        let id = fields[1]
+        guard let state = sessions[id] else { return .notResumed(.expired) }
+        guard state.identity.user == user else { return .notResumed(.unknown) }
+        guard lastSeq <= state.events.lastSeq else { return .lastSeqAhead(serverLastSeq: state.events.lastSeq) }
+        guard state.events.events(after: lastSeq) != nil else { return .notResumed(.expired) }
+        detachedUntil[id] = nil
+        return withSession(id) { state in
+            state.events.acknowledge(through: lastSeq)
+            let previous = state.attached
+            state.attached = connection
+            return .resumed(session: id, replay: state.events.events(after: lastSeq) ?? [], previous: previous)
+        } ?? .notResumed(.expired)
+    }
+
+    /// Detaches `session` from `connection` (if still attached to it) and starts its resume
+    /// window (SESSION-15).
+    mutating func detach(_ session: String, from connection: ConnectionID, now: Instant) {
+        guard sessions[session]?.attached == connection else { return }
+        sessions[session]?.attached = nil
+        let deadline = now.adding(milliseconds: configuration.resumeWindowMs)
+        detachedUntil[session] = deadline
+        detached.append((deadline, session))
+    }
+
+    /// Ends `session` at once: it can no longer be resumed (SESSION-34).
+    mutating func end(_ session: String) {
+        guard let state = sessions.removeValue(forKey: session) else { return }
+        detachedUntil[session] = nil
+        for (rid, command) in state.inFlight {
+            if let key = command.idempotencyKey { orphans[OrphanKey(session: session, rid: rid)] = key }
+        }
+    }
+
+    /// Reads and changes one session's state.
+    mutating func withSession<R>(_ session: String, _ body: (inout SessionState) -> R) -> R? {
+        guard sessions[session] != nil else { return nil }
+        return body(&sessions[session]!)
+    }
+
+    /// Records a command's result: finishes its idempotency entry, updates subscriptions,
+    /// retains it for re-sent commands, and returns it if a connection should be handed it
+    /// (`nil` when the rid is not in progress: a duplicate completion from the host).
+    mutating func record(_ result: Message, session: String, deliveredOn: ConnectionID?, now: Instant) -> Message? {
+        guard let rid = result.resultRID else { return nil }
+        guard sessions[session] != nil else {
+            if let key = orphans.removeValue(forKey: OrphanKey(session: session, rid: rid)) {
+                idempotency.finish(key, result: result, now: now)
+            }
+            return nil
+        }
+        let command: SessionState.InFlight? = withSession(session) { state in
+            guard let command = state.inFlight.removeValue(forKey: rid) else { return nil }
+            if case .ok = result {
+                if let topic = command.subscribing { state.subscriptions.insert(topic) }
+                if let topic = command.unsubscribing { state.subscriptions.remove(topic) }
+            }
+            state.results.record(rid: rid, fingerprint: command.fingerprint, result: result, deliveredOn: deliveredOn)
+            return command
+        } ?? nil
+        guard let command else { return nil }
+        if let key = command.idempotencyKey { idempotency.finish(key, result: result, now: now) }
+        return result
+    }
+
+    /// Starts remembering an idempotency key (called when its command is dispatched).
+    mutating func beginIdempotent(_ key: IdempotencyCache.Key, fingerprint: Int, now: Instant) {
+        idempotency.begin(key, fingerprint: fingerprint, now: now)
+    }
+}

@@ -1,0 +1,47 @@
+import ParleyConformance
+import Testing
+
+@Suite struct ScenarioMatcherTests {
+    private func json(_ text: String) throws -> JSONValue { try JSONValue.parse(Array(text.utf8)) }
+
+    @Test func subsetMatchingWithAnyAbsentAndCodeNames() throws {
+        var matcher = ScenarioMatcher()
+        let actual = try json(#"{"type":"error","rid":4,"code":2009,"message":"slow down","retryAfterMs":1000}"#)
+        #expect(matcher.match(try json(#"{"type":"error","code":"RATE_LIMITED","retryAfterMs":"$any"}"#), actual) == nil)
+        #expect(matcher.match(try json(#"{"rid":4,"requirement":"$absent"}"#), actual) == nil)
+        #expect(matcher.match(try json(#"{"message":"$absent"}"#), actual) != nil)
+        #expect(matcher.match(try json(#"{"code":"IDEMPOTENCY_CONFLICT"}"#), actual) != nil)
+        #expect(matcher.match(try json(#"{"retryAfterMs":"$any","extra":"$any"}"#), actual) != nil)
+    }
+
+    @Test func arraysMatchElementByElementWithTheSameLength() throws {
+        var matcher = ScenarioMatcher()
+        let actual = try json(#"{"versions":[2,1]}"#)
+        #expect(matcher.match(try json(#"{"versions":[2,1]}"#), actual) == nil)
+        #expect(matcher.match(try json(#"{"versions":[2]}"#), actual) != nil)
+        #expect(matcher.match(try json(#"{"versions":[1,2]}"#), actual) != nil)
+    }
+
+    @Test func capturesAreReusedInLaterExpectationsAndMessages() throws {
+        var matcher = ScenarioMatcher()
+        #expect(matcher.match(try json(#"{"resumeToken":"$capture:token"}"#), try json(#"{"resumeToken":"abc","rid":1}"#)) == nil)
+        #expect(matcher.captures["token"] == .string("abc"))
+        #expect(matcher.match(try json(#"{"t":"$token"}"#), try json(#"{"t":"abc"}"#)) == nil)
+        #expect(matcher.match(try json(#"{"t":"$token"}"#), try json(#"{"t":"abd"}"#)) != nil)
+        // A failed match records nothing.
+        #expect(matcher.match(try json(#"{"a":"$capture:x","b":1}"#), try json(#"{"a":5,"b":2}"#)) != nil)
+        #expect(matcher.captures["x"] == nil)
+        let message = matcher.substitute(try json(#"{"type":"hello","resume":{"token":"$token","lastSeq":0},"code":"GOING_AWAY"}"#))
+        #expect(message == (try json(#"{"type":"hello","resume":{"token":"abc","lastSeq":0},"code":2018}"#)))
+    }
+
+    @Test func scenarioStepsParse() throws {
+        let scenario = try Scenario.parse(Array(#"""
+        {"id":"x","requirements":["SESSION-1"],"steps":[{"client":"v","connect":{}},{"advance":5},
+         {"client":"v","expectNothing":{}},{"client":"v","expectClosed":{"code":"AUTH_FAILED"}},{"client":"v","disconnect":{}}]}
+        """#.utf8))
+        #expect(scenario.steps == [.connect(client: "v"), .advance(milliseconds: 5), .expectNothing(client: "v", withinMs: 200),
+                                   .expectClosed(client: "v", code: .string("AUTH_FAILED")), .disconnect(client: "v")])
+        #expect(throws: Scenario.FormatError.self) { try Scenario.parse(Array(#"{"id":"x","steps":[{"client":"v","fly":{}}]}"#.utf8)) }
+    }
+}

@@ -1,0 +1,60 @@
+import ParleyCore
+import ParleyTestSupport
+import Testing
+
+/// FIPS 180-4 examples (NIST CSRC "SHA256.pdf") and RFC 4231 HMAC-SHA256 test cases; the
+/// authenticators' token MACs rest on these (SESSION-6).
+@Suite struct SHA256Tests {
+    @Test(arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+         "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+    ])
+    func fipsVectors(message: String, digest: String) {
+        #expect(Hex.string(SHA256.hash(Array(message.utf8))) == digest)
+    }
+
+    @Test func oneMillionAs() {
+        #expect(Hex.string(SHA256.hash(repeatElement(UInt8(ascii: "a"), count: 1_000_000)))
+            == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test func incrementalUpdatesMatchOneShotAtEveryPaddingBoundary() {
+        for length in 0...130 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            var hasher = SHA256()
+            hasher.update(bytes.prefix(length / 3))
+            hasher.update(bytes.dropFirst(length / 3))
+            #expect(hasher.finalize() == SHA256.hash(bytes), "length \(length)")
+        }
+    }
+
+    @Test(arguments: [
+        // RFC 4231 test cases 1, 2, 3, 4, 6, 7.
+        (String(repeating: "0b", count: 20), Hex.string(Array("Hi There".utf8)),
+         "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+        (Hex.string(Array("Jefe".utf8)), Hex.string(Array("what do ya want for nothing?".utf8)),
+         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+        (String(repeating: "aa", count: 20), String(repeating: "dd", count: 50),
+         "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"),
+        ("0102030405060708090a0b0c0d0e0f10111213141516171819", String(repeating: "cd", count: 50),
+         "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
+        (String(repeating: "aa", count: 131), Hex.string(Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)),
+         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+        (String(repeating: "aa", count: 131),
+         Hex.string(Array("This is a test using a larger than block-size key and a larger than block-size data. The key needs to be hashed before being used by the HMAC algorithm.".utf8)),
+         "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"),
+    ])
+    func rfc4231(key: String, data: String, mac: String) {
+        #expect(Hex.string(HMACSHA256.authenticationCode(key: Hex.bytes(key), message: Hex.bytes(data))) == mac)
+    }
+
+    @Test func constantTimeEqualsComparesEveryByte() {
+        #expect(HMACSHA256.constantTimeEquals([1, 2, 3], [1, 2, 3]))
+        #expect(!HMACSHA256.constantTimeEquals([1, 2, 3], [1, 2, 4]))
+        #expect(!HMACSHA256.constantTimeEquals([1, 2, 3], [1, 2]))
+    }
+}
