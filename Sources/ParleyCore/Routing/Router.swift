@@ -29,13 +29,20 @@ public struct Router: Sendable {
     // MARK: Configuration
 
     /// Adds a team, or changes its default concurrency limit (ROUTE-5).
-    public mutating func addTeam(_ id: String, defaultMaxConcurrent: Int) {
-        if let slot = teamSlots[id] {
-            teams[slot].defaultLimit = defaultMaxConcurrent
-        } else {
+    ///
+    /// - Returns: the assignments a raised default caused.
+    public mutating func addTeam(_ id: String, defaultMaxConcurrent: Int, now: Instant) -> [Assignment] {
+        guard let slot = teamSlots[id] else {
             teamSlots[id] = teams.count
             teams.append(TeamRecord(id: id, defaultLimit: defaultMaxConcurrent))
+            return []
         }
+        teams[slot].defaultLimit = defaultMaxConcurrent
+        var assignments: [Assignment] = []
+        for agent in agents.indices where agents[agent].teams.contains(slot) {
+            assignments += refresh(agent: agent, now: now)
+        }
+        return assignments
     }
 
     /// Whether a team with this id exists.
@@ -156,6 +163,12 @@ public struct Router: Sendable {
     public func agent(of id: String) -> String? {
         guard let slot = conversationSlots[id], case .assigned(let agent) = conversations[slot]!.placement else { return nil }
         return agents[agent].id
+    }
+
+    /// The queue position last computed for a waiting conversation (at arrival or at the
+    /// last `positionChanges()`).
+    public func reportedPosition(of id: String) -> Int? {
+        conversationSlots[id].flatMap { conversations[$0]!.reportedPosition }
     }
 
     /// Whether a conversation is waiting in a queue.
