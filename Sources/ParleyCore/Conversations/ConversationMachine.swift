@@ -56,7 +56,8 @@ public struct ConversationMachine: Sendable {
             state: offline ? .offline(OfflineState(since: now)) : .queued(QueuedState(since: now)))
         machine.emit(.created, now, sender: visitor, senderRole: .visitor, team: team, properties: machine.properties)
         machine.emit(offline ? .offline : .queued, now, team: team)
-        return (machine, machine.takeEvents())
+        let events = machine.takeEvents()
+        return (machine, events)
     }
 
     private init(
