@@ -11,6 +11,7 @@ import Testing
         table["states"]!.strings.flatMap { state in table["inputs"]!.strings.map { (state, $0) } }
     }
 
+    /// CONV-2: the table's rows are exactly the wire's ConversationState values.
     @Test func tableCoversEveryStateAndInput() {
         #expect(Set(Self.table["states"]!.strings) == Set(ConversationState.allCases.map(\.jsonName)))
         for state in Self.table["states"]!.strings {
