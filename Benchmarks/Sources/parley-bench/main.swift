@@ -3,6 +3,7 @@ let suites: [any BenchSuite] = [
     WireBench(),
     CompressionBench(),
     HubBench(),
+    RoutingBench(),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

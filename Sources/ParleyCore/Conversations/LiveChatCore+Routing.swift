@@ -1,0 +1,216 @@
+import ParleyWire
+
+/// Agents, teams, invitations and the system's inputs: presence changes from the presence
+/// layer and timers the core armed (ROUTE section, CONV-20…CONV-22).
+extension LiveChatCore {
+    /// Adds a team, or changes its default concurrency limit (ROUTE-1, ROUTE-5).
+    public mutating func addTeam(_ id: String, defaultMaxConcurrent: Int, now: Instant) -> [LiveChatAction] {
+        system(now) { core, actions in
+            core.apply(core.router.addTeam(id, defaultMaxConcurrent: defaultMaxConcurrent, now: now), now: now, into: &actions)
+        }
+    }
+
+    /// Registers an agent (or supervisor) with their teams and skills; they start offline
+    /// (ROUTE-2).
+    public mutating func registerAgent(_ id: String, teams: [String], skills: Set<String> = [], now: Instant) -> LiveChatOutcome {
+        run(now) { core, actions in
+            if let missing = teams.first(where: { !core.router.hasTeam($0) }) {
+                return .failure(CommandError(.teamNotFound, "ROUTE-2", "no team \(missing)"))
+            }
+            core.apply(core.router.registerAgent(id, teams: teams, skills: skills, now: now), now: now, into: &actions)
+            return .success(.ok(conversation: nil, cseq: nil))
+        }
+    }
+
+    /// An agent sets their routing status (accepting or not) and optionally their concurrency
+    /// limit, capped by the configuration; freed capacity is used at once (ROUTE-5, ROUTE-6).
+    public mutating func agentStatus(_ routing: RoutingStatus, maxConcurrent: Int? = nil, from actor: ChatIdentity, now: Instant) -> LiveChatOutcome {
+        run(now) { core, actions in
+            guard actor.isStaff else { return .failure(CommandError(.forbidden, "ROUTE-6", "visitors have no routing status")) }
+            guard core.router.hasAgent(actor.user) else { return .failure(CommandError(.agentNotFound, "ROUTE-2", "not a registered agent")) }
+            guard routing != .offline else { return .failure(CommandError(.invalidArgument, "ROUTE-6", "offline is set by the server")) }
+            if let maxConcurrent {
+                guard maxConcurrent >= 1 else { return .failure(CommandError(.invalidArgument, "ROUTE-5", "maxConcurrent must be at least 1")) }
+                let limit = min(maxConcurrent, core.configuration.maxConcurrentCap)
+                core.apply(core.router.setLimit(limit, of: actor.user, now: now), now: now, into: &actions)
+            }
+            core.apply(core.router.setStatus(routing, of: actor.user, now: now), now: now, into: &actions)
+            return .success(.ok(conversation: nil, cseq: nil))
+        }
+    }
+
+    /// An agent invites a visitor who is on the site (CONV-20).
+    public mutating func invite(_ visitor: String, text: String? = nil, from actor: ChatIdentity, now: Instant) -> LiveChatOutcome {
+        run(now) { core, actions in
+            guard actor.isStaff else { return .failure(CommandError(.forbidden, "CONV-20", "only staff invite")) }
+            guard core.router.hasAgent(actor.user), core.router.status(of: actor.user) != .offline else {
+                return .failure(CommandError(.agentNotFound, "CONV-20", "not an online agent"))
+            }
+            guard core.router.load(of: actor.user) < core.router.limit(of: actor.user) else {
+                return .failure(CommandError(.agentAtCapacity, "CONV-20", "at the concurrency limit"))
+            }
+            guard core.visitorsOnSite.contains(visitor) else {
+                return .failure(CommandError(.visitorNotOnSite, "CONV-20", "\(visitor) is not on the site"))
+            }
+            let invitation = Invitation(
+                id: core.configuration.invitationPrefix + String(core.nextInvitation), visitor: visitor, agent: actor.user, text: text)
+            core.nextInvitation += 1
+            core.invitations[invitation.id] = invitation
+            actions.append(.invitation(invitation))
+            return .success(.invited(invitation: invitation.id))
+        }
+    }
+
+    /// The invited visitor answers. Accepting creates a conversation assigned to the inviting
+    /// agent (queued in their team when they no longer have capacity), with the invitation
+    /// text as the agent's first message (CONV-21).
+    public mutating func answerInvitation(_ invitationID: String, accept: Bool, from actor: ChatIdentity, now: Instant) -> LiveChatOutcome {
+        run(now) { core, actions in
+            guard let invitation = core.invitations[invitationID], invitation.visitor == actor.user, actor.role == .visitor else {
+                return .failure(CommandError(.invitationNotFound, "CONV-21", "no invitation \(invitationID)"))
+            }
+            guard accept else {
+                core.invitations[invitationID] = nil
+                actions.append(.invitationAnswered(
+                    invitation: invitationID, agent: invitation.agent, visitor: actor.user, accepted: false, conversation: nil))
+                return .success(.ok(conversation: nil, cseq: nil))
+            }
+            guard core.openByVisitor[actor.user, default: []].count < core.configuration.maxOpenPerVisitor else {
+                return .failure(CommandError(.tooManyConversations, "CONV-1", "too many open conversations"))
+            }
+            core.invitations[invitationID] = nil
+            let team = core.router.teams(of: invitation.agent).first ?? core.configuration.defaultTeam
+            let id = core.configuration.conversationPrefix + String(core.nextConversation)
+            core.nextConversation += 1
+            let (machine, events) = ConversationMachine.start(
+                id: id, visitor: actor.user, team: team, priority: 0, tags: [], properties: [], offline: false, now: now)
+            core.creationOrder.append(id)
+            core.commit(machine, events: events, staffBefore: [], into: &actions)
+            if case .success(let freed) = core.router.assign(id, team: team, priority: 0, tags: [], to: invitation.agent, now: now) {
+                core.apply([Assignment(conversation: id, agent: invitation.agent)] + freed, now: now, into: &actions)
+                if let text = invitation.text, !text.isEmpty, var assigned = core.machines[id],
+                   case .success(let posted) = assigned.post(
+                    text: text, attachments: [], clientMessageId: nil,
+                    from: ChatIdentity(user: invitation.agent, role: .agent), now: now) {
+                    core.commit(assigned, events: posted, staffBefore: assigned.staff, into: &actions)
+                }
+            } else {
+                core.enqueue(machine, front: false, excluding: nil, now: now, into: &actions)
+            }
+            actions.append(.invitationAnswered(
+                invitation: invitationID, agent: invitation.agent, visitor: actor.user, accepted: true, conversation: id))
+            return .success(.ok(conversation: id, cseq: core.machines[id]!.lastCseq))
+        }
+    }
+
+    // MARK: Inputs from the presence layer
+
+    /// The presence layer changed an agent's routing status (away, back, gone). Going offline
+    /// re-routes their conversations like the end of a disconnect grace period (ROUTE-10).
+    public mutating func agentAvailabilityChanged(_ agent: String, routing: RoutingStatus, now: Instant) -> [LiveChatAction] {
+        system(now) { core, actions in
+            if routing == .offline { return core.takeOffline(agent, now: now, into: &actions) }
+            core.apply(core.router.setStatus(routing, of: agent, now: now), now: now, into: &actions)
+        }
+    }
+
+    /// An agent's last connection dropped: they get nothing new, and their conversations wait
+    /// for the grace period (ROUTE-10).
+    public mutating func agentDisconnected(_ agent: String, now: Instant) -> [LiveChatAction] {
+        system(now) { core, actions in
+            guard core.router.hasAgent(agent) else { return }
+            core.disconnects[agent, default: 0] += 1
+            core.apply(core.router.setConnected(false, agent: agent, now: now), now: now, into: &actions)
+            if core.configuration.disconnectGraceMs == 0 { return core.takeOffline(agent, now: now, into: &actions) }
+            actions.append(.armTimer(LiveChatTimer(
+                deadline: now.adding(milliseconds: core.configuration.disconnectGraceMs),
+                kind: .disconnectGrace(agent: agent, disconnect: core.disconnects[agent]!))))
+        }
+    }
+
+    /// An agent reconnected within (or after) the grace period (ROUTE-10).
+    public mutating func agentReconnected(_ agent: String, now: Instant) -> [LiveChatAction] {
+        system(now) { core, actions in
+            guard core.router.hasAgent(agent) else { return }
+            core.disconnects[agent, default: 0] += 1
+            core.apply(core.router.setConnected(true, agent: agent, now: now), now: now, into: &actions)
+        }
+    }
+
+    /// A visitor arrived on or left the site. Leaving abandons their queued conversations
+    /// (CONV-8) and withdraws their invitations, declined for the agent (CONV-21).
+    public mutating func visitorPresenceChanged(_ visitor: String, onSite: Bool, now: Instant) -> [LiveChatAction] {
+        system(now) { core, actions in
+            guard !onSite else { core.visitorsOnSite.insert(visitor); return }
+            core.visitorsOnSite.remove(visitor)
+            for id in core.openByVisitor[visitor, default: []].sorted() where core.machines[id]?.wireState == .queued {
+                _ = core.transition(id, actor: ChatIdentity(user: visitor, role: .visitor), now: now, into: &actions) { machine in
+                    machine.abandon(now: now)
+                }
+            }
+            for invitation in core.invitations.values.sorted(by: { $0.id < $1.id }) where invitation.visitor == visitor {
+                core.invitations[invitation.id] = nil
+                actions.append(.invitationAnswered(
+                    invitation: invitation.id, agent: invitation.agent, visitor: visitor, accepted: false, conversation: nil))
+            }
+        }
+    }
+
+    // MARK: Timers
+
+    /// A timer the core armed reached its deadline. Timers made stale by later inputs do
+    /// nothing (ROUTE-9, ROUTE-10, CONV-22, ROUTE-8).
+    public mutating func timerFired(_ timer: LiveChatTimer, now: Instant) -> [LiveChatAction] {
+        system(now) { core, actions in
+            switch timer.kind {
+            case .answer(let id, let assignment):
+                guard let machine = core.machines[id], machine.assignment == assignment, !machine.isAnswered,
+                      let agent = machine.agent else { return }
+                core.reroute(id, awayFrom: agent, now: now, into: &actions)
+            case .inactivity(let id):
+                core.inactivityArmed.remove(id)
+                guard let machine = core.machines[id], machine.wireState == .active else { return }
+                // The system acts with the visitor's visibility: it may see the conversation.
+                let timeout = core.configuration.inactivityTimeoutMs
+                _ = core.transition(id, actor: ChatIdentity(user: machine.visitor, role: .visitor), now: now, into: &actions) { machine in
+                    machine.expireInactivity(timeoutMs: timeout, now: now)
+                }
+                if let still = core.machines[id] { core.armInactivity(still, into: &actions) }
+            case .disconnectGrace(let agent, let disconnect):
+                guard core.disconnects[agent] == disconnect else { return }
+                core.takeOffline(agent, now: now, into: &actions)
+            case .queuePositions:
+                core.positionTimerArmed = false
+                core.pushPositions(into: &actions)
+            }
+        }
+    }
+
+    // MARK: Steps
+
+    /// Runs a system input and schedules queue-position pushes.
+    mutating func system(_ now: Instant, _ body: (inout LiveChatCore, inout [LiveChatAction]) -> Void) -> [LiveChatAction] {
+        var actions: [LiveChatAction] = []
+        body(&self, &actions)
+        schedulePositions(now: now, into: &actions)
+        return actions
+    }
+
+    /// Puts an active conversation back at the front of its queue, never to go to `agent`
+    /// again (ROUTE-9).
+    mutating func reroute(_ id: String, awayFrom agent: String, now: Instant, into actions: inout [LiveChatAction]) {
+        guard var machine = machines[id] else { return }
+        let before = machine.staff
+        guard case .success(let events) = machine.reroute(now: now) else { return }
+        commit(machine, events: events, staffBefore: before, into: &actions)
+        enqueue(machine, front: true, excluding: agent, now: now, into: &actions)
+    }
+
+    /// Sets an agent offline and re-routes every conversation assigned to them, oldest
+    /// ending up first in the queue (ROUTE-10).
+    mutating func takeOffline(_ agent: String, now: Instant, into actions: inout [LiveChatAction]) {
+        apply(router.setStatus(.offline, of: agent, now: now), now: now, into: &actions)
+        let assigned = creationOrder.filter { machines[$0]?.agent == agent }
+        for id in assigned.reversed() { reroute(id, awayFrom: agent, now: now, into: &actions) }
+    }
+}

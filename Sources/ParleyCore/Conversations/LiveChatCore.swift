@@ -1,0 +1,173 @@
+import ParleyWire
+
+/// The live-chat core: every conversation's ``ConversationMachine``, the ``Router``, the
+/// store, invitations and timers, driven by identity-scoped commands and system inputs.
+///
+/// A pure value with an injected clock: each input takes `now` and returns what to do as
+/// ``LiveChatAction``s. Commands check who may do what (CONV-30) before anything changes,
+/// and a refused command changes nothing (CONV-3).
+///
+/// ```swift
+/// var core = LiveChatCore(store: InMemoryConversationStore())
+/// core.addTeam("sales", defaultMaxConcurrent: 2)
+/// _ = core.registerAgent("ann", teams: ["sales"], now: t0)
+/// _ = core.agentStatus(.accepting, maxConcurrent: nil, from: ann, now: t0)
+/// let outcome = core.create(team: "sales", from: visitor, now: t1)   // assigned to ann
+/// ```
+public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
+    /// The settings.
+    public let configuration: LiveChatConfiguration
+    /// The routing engine, for queries.
+    public internal(set) var router: Router
+    /// The history store.
+    public internal(set) var store: Store
+    var machines: [String: ConversationMachine] = [:]
+    var creationOrder: [String] = []
+    var openByVisitor: [String: Set<String>] = [:]
+    var visitorsOnSite: Set<String> = []
+    var invitations: [String: Invitation] = [:]
+    var nextConversation: UInt64 = 1
+    var nextInvitation: UInt64 = 1
+    var disconnects: [String: UInt64] = [:]
+    var inactivityArmed: Set<String> = []
+    var positionTimerArmed = false
+
+    /// Creates a core with no teams and no agents.
+    public init(store: Store, configuration: LiveChatConfiguration = LiveChatConfiguration()) {
+        self.store = store
+        self.configuration = configuration
+        router = Router(defaultMaxConcurrent: configuration.defaultMaxConcurrent)
+    }
+
+    // MARK: Queries
+
+    /// A conversation's machine, for the embedding server and tests.
+    public func conversation(_ id: String) -> ConversationMachine? { machines[id] }
+
+    /// Every conversation id, in creation order.
+    public var conversationIDs: [String] { creationOrder }
+
+    // MARK: Shared steps
+
+    /// The conversation if the actor may see it; otherwise CONVERSATION_NOT_FOUND, which does
+    /// not reveal whether it exists (CONV-30).
+    func visibleMachine(_ id: String, to actor: ChatIdentity) -> Result<ConversationMachine, CommandError> {
+        guard let machine = machines[id], isVisible(machine, to: actor) else {
+            return .failure(CommandError(.conversationNotFound, "CONV-30", "no conversation \(id)"))
+        }
+        return .success(machine)
+    }
+
+    /// A visitor sees their own conversations; staff those of their teams and those they
+    /// handle or joined (CONV-30).
+    func isVisible(_ machine: ConversationMachine, to actor: ChatIdentity) -> Bool {
+        switch actor.role {
+        case .visitor: machine.visitor == actor.user
+        case .agent, .supervisor, .bot: actor.teams.contains(machine.team) || machine.staff.contains(actor.user)
+        }
+    }
+
+    /// The users an event reaches: the visitor when the audience allows, and the staff of the
+    /// conversation before and after the change that produced it (CONV-14).
+    func recipients(of event: ChatEvent, visitor: String, staff: [String]) -> [String] {
+        event.isVisible(to: .visitor) ? [visitor] + staff : staff
+    }
+
+    /// Stores a machine after a successful transition, appends its events to the store, and
+    /// emits them with their recipients.
+    mutating func commit(
+        _ machine: ConversationMachine, events: [ChatEvent], staffBefore: [String], into actions: inout [LiveChatAction]
+    ) {
+        machines[machine.id] = machine
+        store.setState(machine.wireState, of: machine.id)
+        if machine.isOpen {
+            openByVisitor[machine.visitor, default: []].insert(machine.id)
+        } else {
+            openByVisitor[machine.visitor]?.remove(machine.id)
+        }
+        var staff = staffBefore
+        for member in machine.staff where !staff.contains(member) { staff.append(member) }
+        for event in events {
+            store.append(event)
+            actions.append(.append(event, recipients: recipients(of: event, visitor: machine.visitor, staff: staff)))
+        }
+    }
+
+    /// Applies the router's assignments to their conversations and arms their timers (ROUTE-7).
+    mutating func apply(_ assignments: [Assignment], now: Instant, into actions: inout [LiveChatAction]) {
+        for assignment in assignments {
+            guard var machine = machines[assignment.conversation] else { continue }
+            let before = machine.staff
+            guard case .success(let events) = machine.assign(to: assignment.agent, now: now) else { continue }
+            commit(machine, events: events, staffBefore: before, into: &actions)
+            armAssignmentTimers(machine, now: now, into: &actions)
+        }
+    }
+
+    /// Arms the answer timer of the current assignment and, once per conversation, the
+    /// inactivity timer (ROUTE-9, CONV-22).
+    mutating func armAssignmentTimers(_ machine: ConversationMachine, now: Instant, into actions: inout [LiveChatAction]) {
+        if configuration.answerTimeoutMs > 0, let assignment = machine.assignment {
+            actions.append(.armTimer(LiveChatTimer(
+                deadline: now.adding(milliseconds: configuration.answerTimeoutMs),
+                kind: .answer(conversation: machine.id, assignment: assignment))))
+        }
+        armInactivity(machine, into: &actions)
+    }
+
+    /// Arms the inactivity check of an active conversation unless one is pending (CONV-22).
+    mutating func armInactivity(_ machine: ConversationMachine, into actions: inout [LiveChatAction]) {
+        guard configuration.inactivityTimeoutMs > 0, !inactivityArmed.contains(machine.id),
+              let deadline = machine.inactivityDeadline(timeoutMs: configuration.inactivityTimeoutMs) else { return }
+        inactivityArmed.insert(machine.id)
+        actions.append(.armTimer(LiveChatTimer(deadline: deadline, kind: .inactivity(conversation: machine.id))))
+    }
+
+    /// Puts a conversation in its team's queue (front for re-routes, transfers and reopens),
+    /// assigning it at once when an agent matches, and pushes its position (ROUTE-8).
+    mutating func enqueue(
+        _ machine: ConversationMachine, front: Bool, excluding: String?, now: Instant, into actions: inout [LiveChatAction]
+    ) {
+        let (placement, others) = router.enqueue(
+            machine.id, team: machine.team, priority: machine.priority, tags: machine.tags, front: front,
+            excluding: excluding, now: now)
+        switch placement {
+        case .assigned(let agent):
+            apply([Assignment(conversation: machine.id, agent: agent)], now: now, into: &actions)
+        case .waiting(let position):
+            if machine.wireState == .queued {
+                actions.append(.queuePosition(conversation: machine.id, visitor: machine.visitor, position: position))
+            }
+        }
+        apply(others, now: now, into: &actions)
+    }
+
+    /// Pushes changed queue positions now, or arms the timer that will (ROUTE-8).
+    mutating func schedulePositions(now: Instant, into actions: inout [LiveChatAction]) {
+        guard router.hasPositionChanges else { return }
+        if configuration.queuePositionIntervalMs == 0 { return pushPositions(into: &actions) }
+        guard !positionTimerArmed else { return }
+        positionTimerArmed = true
+        actions.append(.armTimer(LiveChatTimer(
+            deadline: now.adding(milliseconds: configuration.queuePositionIntervalMs), kind: .queuePositions)))
+    }
+
+    /// Emits the positions that changed, to visitors still waiting (offline visitors left).
+    mutating func pushPositions(into actions: inout [LiveChatAction]) {
+        for change in router.positionChanges() {
+            guard let machine = machines[change.conversation], machine.wireState == .queued else { continue }
+            actions.append(.queuePosition(conversation: change.conversation, visitor: machine.visitor, position: change.position))
+        }
+    }
+
+    /// The summary of a conversation as `actor` may see it.
+    func summary(of machine: ConversationMachine, for actor: ChatIdentity) -> ChatSummary {
+        let staff = actor.isStaff ? machine.staff : machine.staff.filter { machine.members[$0] != .observer }
+        let waiting = machine.wireState == .queued || machine.wireState == .offline
+        return ChatSummary(
+            id: machine.id, state: machine.wireState, visitor: machine.visitor, team: machine.team, agents: staff,
+            lastCseq: machine.lastCseq, queuePosition: waiting ? router.reportedPosition(of: machine.id) : nil,
+            priority: machine.priority, createdAt: machine.createdAt, tags: machine.tags.sorted(),
+            properties: machine.properties, score: machine.rating?.score)
+    }
+}

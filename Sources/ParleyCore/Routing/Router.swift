@@ -1,0 +1,303 @@
+import ParleyWire
+
+/// The routing engine: teams with queues, agents with a routing status, a concurrency limit
+/// and a load, and the policy that pairs them (ROUTE section).
+///
+/// A pure value: every input returns the assignments it caused and the caller applies them to
+/// its conversations. Waiting conversations sit in per-team heaps ordered by priority then
+/// ticket, split by the tags they need; available agents sit in per-team heaps ordered by
+/// load then idle time, split by skills. A match therefore looks at the head of each class
+/// instead of scanning a queue (ROUTE-12).
+public struct Router: Sendable {
+    var agents: [AgentRecord] = []
+    var agentSlots: [String: Int] = [:]
+    var teams: [TeamRecord] = []
+    var teamSlots: [String: Int] = [:]
+    var conversations: [ConversationRecord?] = []
+    var conversationSlots: [String: Int] = [:]
+    var freeConversationSlots: [Int] = []
+    var nextTicket: Int64 = 1
+    var nextFrontTicket: Int64 = -1
+    /// Teams whose queue order changed for someone already waiting since the last position flush.
+    var dirtyTeams: Set<Int> = []
+    private let fallbackLimit: Int
+
+    /// Creates an empty router; `defaultMaxConcurrent` is the limit of an agent with no own
+    /// limit and no team.
+    public init(defaultMaxConcurrent: Int) { fallbackLimit = defaultMaxConcurrent }
+
+    // MARK: Configuration
+
+    /// Adds a team, or changes its default concurrency limit (ROUTE-5).
+    ///
+    /// - Returns: the assignments a raised default caused.
+    public mutating func addTeam(_ id: String, defaultMaxConcurrent: Int, now: Instant) -> [Assignment] {
+        guard let slot = teamSlots[id] else {
+            teamSlots[id] = teams.count
+            teams.append(TeamRecord(id: id, defaultLimit: defaultMaxConcurrent))
+            return []
+        }
+        teams[slot].defaultLimit = defaultMaxConcurrent
+        var assignments: [Assignment] = []
+        for agent in agents.indices where agents[agent].teams.contains(slot) {
+            assignments += refresh(agent: agent, now: now)
+        }
+        return assignments
+    }
+
+    /// Whether a team with this id exists.
+    public func hasTeam(_ id: String) -> Bool { teamSlots[id] != nil }
+
+    /// Registers an agent in existing teams with their skills; a new agent starts `offline`.
+    /// Registering again replaces teams and skills and keeps status, load and limit.
+    ///
+    /// - Returns: the assignments the change caused (an available agent may now match more).
+    public mutating func registerAgent(_ id: String, teams teamIDs: [String], skills: Set<String>, now: Instant) -> [Assignment] {
+        let slots = teamIDs.compactMap { teamSlots[$0] }
+        guard let slot = agentSlots[id] else {
+            agentSlots[id] = agents.count
+            agents.append(AgentRecord(id: id, teams: slots, skills: skills, idleSince: now))
+            return []
+        }
+        let wasAccepting = agents[slot].status == .accepting
+        if wasAccepting { for team in agents[slot].teams { teams[team].accepting -= 1 } }
+        leavePools(slot)
+        agents[slot].teams = slots
+        agents[slot].skills = skills
+        if wasAccepting { for team in slots { teams[team].accepting += 1 } }
+        return refresh(agent: slot, now: now)
+    }
+
+    /// Whether an agent with this id is registered.
+    public func hasAgent(_ id: String) -> Bool { agentSlots[id] != nil }
+
+    // MARK: Agent inputs
+
+    /// Sets an agent's routing status (ROUTE-6). Becoming accepting restarts their idle time.
+    public mutating func setStatus(_ status: RoutingStatus, of id: String, now: Instant) -> [Assignment] {
+        guard let slot = agentSlots[id] else { return [] }
+        let old = agents[slot].status
+        guard old != status else { return [] }
+        if old == .accepting { for team in agents[slot].teams { teams[team].accepting -= 1 } }
+        if status == .accepting {
+            for team in agents[slot].teams { teams[team].accepting += 1 }
+            agents[slot].idleSince = now
+        }
+        agents[slot].status = status
+        return refresh(agent: slot, now: now)
+    }
+
+    /// Marks an agent connected or disconnected; a disconnected agent gets nothing new (ROUTE-10).
+    public mutating func setConnected(_ connected: Bool, agent id: String, now: Instant) -> [Assignment] {
+        guard let slot = agentSlots[id], agents[slot].connected != connected else { return [] }
+        agents[slot].connected = connected
+        return refresh(agent: slot, now: now)
+    }
+
+    /// Sets an agent's own concurrency limit, or `nil` for the team default (ROUTE-5).
+    public mutating func setLimit(_ limit: Int?, of id: String, now: Instant) -> [Assignment] {
+        guard let slot = agentSlots[id] else { return [] }
+        agents[slot].ownLimit = limit
+        return refresh(agent: slot, now: now)
+    }
+
+    // MARK: Conversation inputs
+
+    /// Puts a conversation in a team's queue (a new one, or an existing one re-routed,
+    /// transferred or reopened), releasing its current agent if any.
+    ///
+    /// - Parameters:
+    ///   - front: ahead of every waiting conversation of the same priority (ROUTE-9).
+    ///   - excluding: an agent never to pick again for this conversation (ROUTE-9).
+    /// - Returns: the conversation's own placement, and the assignments that freeing its
+    ///   previous agent caused.
+    public mutating func enqueue(
+        _ id: String, team teamID: String, priority: UInt32, tags: Set<String>, front: Bool = false,
+        excluding: String? = nil, now: Instant
+    ) -> (placement: QueuePlacement, others: [Assignment]) {
+        let ticket = front ? nextFrontTicket : nextTicket
+        if front { nextFrontTicket -= 1 } else { nextTicket += 1 }
+        let (slot, previousAgent) = record(id, team: teamID, priority: priority, tags: tags, ticket: ticket)
+        if let excluded = excluding.flatMap({ agentSlots[$0] }) { conversations[slot]!.excluded.insert(excluded) }
+        let placement = place(slot, now: now)
+        let others = previousAgent.map { refresh(agent: $0, now: now) } ?? []
+        return (placement, others)
+    }
+
+    /// Hands a conversation directly to an agent (transfer to agent, takeover, accepted
+    /// invitation, reopen to the last agent), releasing its current agent if any.
+    ///
+    /// - Returns: the assignments that freeing the previous agent caused, or
+    ///   `AGENT_NOT_FOUND` / `AGENT_AT_CAPACITY` (ROUTE-11) without any change.
+    public mutating func assign(
+        _ id: String, team teamID: String, priority: UInt32, tags: Set<String>, to agentID: String, now: Instant
+    ) -> Result<[Assignment], CommandError> {
+        guard let agent = agentSlots[agentID], agents[agent].status != .offline else {
+            return .failure(CommandError(.agentNotFound, "ROUTE-11", "no such agent online: \(agentID)"))
+        }
+        if let slot = conversationSlots[id], case .assigned(agent) = conversations[slot]!.placement { return .success([]) }
+        guard agents[agent].load < limit(ofSlot: agent) else {
+            return .failure(CommandError(.agentAtCapacity, "ROUTE-11", "\(agentID) is at their concurrency limit"))
+        }
+        let (slot, previous) = record(id, team: teamID, priority: priority, tags: tags, ticket: 0)
+        give(slot, to: agent, now: now)
+        var caused = previous.map { refresh(agent: $0, now: now) } ?? []
+        caused += refresh(agent: agent, now: now)
+        return .success(caused)
+    }
+
+    /// Forgets a conversation (closed or abandoned), freeing its agent.
+    ///
+    /// - Returns: the assignments that freeing the agent caused (ROUTE-7).
+    public mutating func remove(_ id: String, now: Instant) -> [Assignment] {
+        guard let slot = conversationSlots.removeValue(forKey: id) else { return [] }
+        let previous = detach(slot)
+        conversations[slot] = nil
+        freeConversationSlots.append(slot)
+        return previous.map { refresh(agent: $0, now: now) } ?? []
+    }
+
+    // MARK: Queries
+
+    /// The agent a conversation is assigned to, if any.
+    public func agent(of id: String) -> String? {
+        guard let slot = conversationSlots[id], case .assigned(let agent) = conversations[slot]!.placement else { return nil }
+        return agents[agent].id
+    }
+
+    /// The queue position last computed for a waiting conversation (at arrival or at the
+    /// last `positionChanges()`).
+    public func reportedPosition(of id: String) -> Int? {
+        conversationSlots[id].flatMap { conversations[$0]!.reportedPosition }
+    }
+
+    /// Whether a conversation is waiting in a queue.
+    public func isWaiting(_ id: String) -> Bool {
+        guard let slot = conversationSlots[id], case .waiting = conversations[slot]!.placement else { return false }
+        return true
+    }
+
+    /// Whether any agent of the team has routing status accepting (CONV-7).
+    public func hasAcceptingAgent(in team: String) -> Bool { teamSlots[team].map { teams[$0].accepting > 0 } ?? false }
+
+    /// An agent's routing status, or `nil` for an unknown agent.
+    public func status(of id: String) -> RoutingStatus? { agentSlots[id].map { agents[$0].status } }
+
+    /// An agent's current load (active conversations assigned), 0 for an unknown agent.
+    public func load(of id: String) -> Int { agentSlots[id].map { agents[$0].load } ?? 0 }
+
+    /// An agent's effective concurrency limit (ROUTE-5), 0 for an unknown agent.
+    public func limit(of id: String) -> Int { agentSlots[id].map { limit(ofSlot: $0) } ?? 0 }
+
+    /// Whether the agent would take a new conversation now: accepting, connected, below limit.
+    public func isAvailable(_ id: String) -> Bool { agentSlots[id].map(isAvailable(slot:)) ?? false }
+
+    /// The ids of an agent's teams.
+    public func teams(of id: String) -> [String] { agentSlots[id].map { agents[$0].teams.map { teams[$0].id } } ?? [] }
+
+    /// The skills of an agent.
+    public func skills(of id: String) -> Set<String> { agentSlots[id].map { agents[$0].skills } ?? [] }
+
+    /// Whether an agent is excluded from a conversation by a re-route (ROUTE-9).
+    public func isExcluded(_ agent: String, from id: String) -> Bool {
+        guard let slot = conversationSlots[id], let agentSlot = agentSlots[agent] else { return false }
+        return conversations[slot]!.excluded.contains(agentSlot)
+    }
+
+    /// Every registered agent id, in registration order.
+    public var agentIDs: [String] { agents.map(\.id) }
+
+    /// The waiting conversations of a team, in queue order (ROUTE-3).
+    ///
+    /// - Complexity: O(n log n) for n waiting conversations.
+    public func waiting(in team: String) -> [String] {
+        guard let slot = teamSlots[team] else { return [] }
+        return orderedWaiting(team: slot).map { conversations[$0]!.id }
+    }
+
+    /// The 1-based position of every conversation in teams whose order changed since the last
+    /// call, when it differs from the position reported before (ROUTE-8).
+    ///
+    /// - Complexity: O(n log n) per changed team; called on a timer, not per assignment.
+    public mutating func positionChanges() -> [QueuePositionChange] {
+        var changes: [QueuePositionChange] = []
+        for team in dirtyTeams.sorted() {
+            for (index, slot) in orderedWaiting(team: team).enumerated() where conversations[slot]!.reportedPosition != index + 1 {
+                conversations[slot]!.reportedPosition = index + 1
+                changes.append(QueuePositionChange(conversation: conversations[slot]!.id, position: index + 1))
+            }
+        }
+        dirtyTeams.removeAll()
+        return changes
+    }
+
+    /// Whether some queue order changed since the last `positionChanges()`.
+    public var hasPositionChanges: Bool { !dirtyTeams.isEmpty }
+
+    // MARK: Internals shared with the matching code
+
+    func limit(ofSlot slot: Int) -> Int {
+        if let own = agents[slot].ownLimit { return own }
+        return agents[slot].teams.map { teams[$0].defaultLimit }.min() ?? fallbackLimit
+    }
+
+    func isAvailable(slot: Int) -> Bool {
+        let agent = agents[slot]
+        return agent.status == .accepting && agent.connected && agent.load < limit(ofSlot: slot)
+    }
+
+    private func orderedWaiting(team: Int) -> [Int] {
+        var all: [(key: QueueKey, handle: Int)] = []
+        for conversationClass in teams[team].classes { all += conversationClass.queue.unordered }
+        all.sort { $0.key < $1.key }
+        return all.map(\.handle)
+    }
+
+    /// Creates the record of a new conversation, or updates an existing one and takes it out
+    /// of its queue or away from its agent.
+    ///
+    /// - Returns: the record's slot and the agent it was taken from, if any.
+    private mutating func record(
+        _ id: String, team teamID: String, priority: UInt32, tags: Set<String>, ticket: Int64
+    ) -> (slot: Int, previousAgent: Int?) {
+        let team = teamSlots[teamID]!
+        if let slot = conversationSlots[id] {
+            let previous = detach(slot)
+            conversations[slot]!.team = team
+            conversations[slot]!.priority = priority
+            conversations[slot]!.tags = tags
+            conversations[slot]!.ticket = ticket
+            return (slot, previous)
+        }
+        let slot = freeConversationSlots.popLast() ?? conversations.count
+        let record = ConversationRecord(
+            id: id, team: team, priority: priority, tags: tags, ticket: ticket, placement: .detached)
+        if slot == conversations.count { conversations.append(record) } else { conversations[slot] = record }
+        conversationSlots[id] = slot
+        return (slot, nil)
+    }
+}
+
+/// Where `Router.enqueue` put a conversation.
+public enum QueuePlacement: Equatable, Sendable {
+    /// Assigned at once to this agent.
+    case assigned(agent: String)
+    /// Waiting at this 1-based position of its team's queue.
+    case waiting(position: Int)
+}
+
+/// A conversation whose queue position changed.
+public struct QueuePositionChange: Equatable, Sendable {
+    /// The conversation.
+    public var conversation: String
+    /// Its new 1-based position.
+    public var position: Int
+}
+
+/// A conversation handed to an agent by the router.
+public struct Assignment: Equatable, Sendable {
+    /// The conversation.
+    public var conversation: String
+    /// The agent who now handles it.
+    public var agent: String
+}

@@ -1,0 +1,33 @@
+import ParleyWire
+
+/// A ``ConversationStore`` in memory: an array of events per conversation (index = cseq - 1)
+/// and a set of ids per state.
+public struct InMemoryConversationStore: ConversationStore, Sendable {
+    private var history: [String: [ChatEvent]] = [:]
+    private var states: [String: ConversationState] = [:]
+    private var byState: [ConversationState: Set<String>] = [:]
+
+    /// Creates an empty store.
+    public init() {}
+
+    public mutating func append(_ event: ChatEvent) {
+        history[event.conversation, default: []].append(event)
+    }
+
+    public func events(of conversation: String, in range: ClosedRange<UInt64>) -> [ChatEvent] {
+        guard let events = history[conversation], !events.isEmpty, range.lowerBound <= UInt64(events.count) else { return [] }
+        let lower = Int(max(range.lowerBound, 1)) - 1
+        let upper = Int(min(range.upperBound, UInt64(events.count))) - 1
+        return lower <= upper ? Array(events[lower...upper]) : []
+    }
+
+    public mutating func setState(_ state: ConversationState, of conversation: String) {
+        if let old = states[conversation] { byState[old]?.remove(conversation) }
+        states[conversation] = state
+        byState[state, default: []].insert(conversation)
+    }
+
+    public func conversations(in state: ConversationState) -> [String] {
+        (byState[state] ?? []).sorted()
+    }
+}
