@@ -67,3 +67,5 @@ public struct AuthenticatorPair<First: Authenticator, Second: Authenticator>: Au
         return .failure(AuthFailure(.authFailed, "unknown auth scheme '\(auth.scheme)'"))
     }
 }
+
+extension AuthenticatorPair: Sendable where First: Sendable, Second: Sendable {}

@@ -76,6 +76,12 @@ public struct LiveChatOutcome: Hashable, Sendable {
     public var result: Result<CommandResult, CommandError>
     /// Actions to perform, in order.
     public var actions: [LiveChatAction]
+
+    /// Creates an outcome (an embedding server answers commands the core does not serve).
+    public init(result: Result<CommandResult, CommandError>, actions: [LiveChatAction]) {
+        self.result = result
+        self.actions = actions
+    }
 }
 
 /// A page of history in ascending cseq order whatever the direction (CONV-15).

@@ -1,0 +1,61 @@
+import ParleyCore
+import ParleyWire
+
+/// Converts the live-chat core's values to their wire structures (catalogue.md), field by field.
+enum ChatMapping {
+    static func event(_ e: ChatEvent) -> Wire.ConversationEvent {
+        Wire.ConversationEvent(
+            conversation: e.conversation, cseq: e.cseq, kind: e.kind, time: e.time.rawValue, sender: e.sender,
+            senderRole: e.senderRole, text: e.text, attachments: e.attachments.map(attachment),
+            clientMessageId: e.clientMessageId, agent: e.agent, team: e.team, score: e.score, closeReason: e.closeReason,
+            properties: e.properties.map(property))
+    }
+
+    static func attachment(_ a: ChatAttachment) -> Wire.Attachment {
+        Wire.Attachment(name: a.name, mimeType: a.mimeType, size: a.size, url: a.url)
+    }
+
+    static func attachment(_ a: Wire.Attachment) -> ChatAttachment {
+        ChatAttachment(name: a.name, mimeType: a.mimeType, size: a.size, url: a.url)
+    }
+
+    static func property(_ p: ChatProperty) -> Wire.Property { Wire.Property(key: p.key, value: p.value) }
+
+    static func property(_ p: Wire.Property) -> ChatProperty { ChatProperty(key: p.key, value: p.value) }
+
+    static func summary(_ s: ChatSummary) -> Wire.ConversationSummary {
+        Wire.ConversationSummary(
+            id: s.id, state: s.state, visitor: s.visitor, team: s.team, agents: s.agents, lastCseq: s.lastCseq,
+            queuePosition: s.queuePosition.map(UInt64.init), priority: UInt64(s.priority), createdAt: s.createdAt.rawValue,
+            tags: s.tags, properties: s.properties.map(property), score: s.score)
+    }
+
+    static func metrics(_ m: ChatMetrics) -> Wire.ConversationMetrics {
+        Wire.ConversationMetrics(
+            queueWaitMs: m.queueWaitMs, firstResponseMs: m.firstResponseMs, transfers: m.transfers, durationMs: m.durationMs)
+    }
+
+    /// The wire result of a successful command with request id `rid`.
+    static func result(_ result: CommandResult, rid: UInt64) -> Message {
+        switch result {
+        case .ok(let conversation, let cseq):
+            .ok(Wire.Ok(rid: rid, conversation: conversation, cseq: cseq))
+        case .invited(let invitation):
+            .ok(Wire.Ok(rid: rid, invitation: invitation))
+        case .history(let page):
+            .historyPage(Wire.HistoryPage(rid: rid, conversation: page.conversation, events: page.events.map(event), hasMore: page.hasMore))
+        case .conversations(let list):
+            .conversations(Wire.Conversations(rid: rid, conversations: list.map(summary)))
+        case .transcript(let t):
+            .transcriptResult(Wire.TranscriptResult(
+                rid: rid, summary: summary(t.summary), events: t.events.map(event), metrics: metrics(t.metrics), comment: t.comment))
+        }
+    }
+
+    /// The wire error answering a refused command with request id `rid`.
+    static func error(_ error: CommandError, rid: UInt64?, messageType: UInt64? = nil) -> Message {
+        .error(Wire.ErrorReply(
+            rid: rid, code: UInt64(error.code.rawValue), message: error.message, requirement: error.requirement,
+            messageType: messageType))
+    }
+}

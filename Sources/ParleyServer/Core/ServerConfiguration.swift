@@ -1,0 +1,32 @@
+import ParleyCore
+
+/// Everything the reference server can be told: session limits, live-chat rules, the teams it
+/// routes to and the keys it signs tokens with.
+public struct ServerConfiguration: Sendable {
+    /// Session limits announced in the welcome and enforced (SESSION section).
+    public var session: SessionConfiguration
+    /// Conversation and routing rules (CONV, ROUTE sections).
+    public var chat: LiveChatConfiguration
+    /// Teams and their default concurrency limit; agents' token teams must be among them.
+    public var teams: [String]
+    /// The HMAC key for agent tokens, anonymous-visitor tokens and resume tokens.
+    public var key: [UInt8]
+    /// A name for this server instance, part of session and visitor ids.
+    public var instance: String
+
+    /// A configuration with development defaults; pass a secret `key` in production.
+    public init(
+        key: [UInt8], instance: String = "p1", teams: [String] = ["support"],
+        session: SessionConfiguration = SessionConfiguration(), chat: LiveChatConfiguration = LiveChatConfiguration()
+    ) {
+        self.key = key
+        self.instance = instance
+        self.teams = teams.isEmpty ? ["support"] : teams
+        self.session = session
+        var chat = chat
+        chat.defaultTeam = self.teams[0]
+        chat.historyPageMax = Int(session.historyPageMax)
+        chat.maxAttachments = Int(session.maxAttachments)
+        self.chat = chat
+    }
+}

@@ -1,0 +1,98 @@
+import ParleyCore
+import ParleyWire
+
+/// Commands the session layer validated, executed by the live-chat core, and the core's
+/// actions turned into deliveries.
+extension ServerCore {
+    /// Executes a command or signal from `actor` on `session` and completes it.
+    mutating func dispatch(_ message: Message, session: String, actor: ChatIdentity, now: Instant) {
+        guard let rid = message.commandRID else {
+            // Signals (typing, activity) have no result; they are handled by the presence layer.
+            return
+        }
+        let outcome = execute(message, actor: actor, now: now)
+        let result: Message = switch outcome.result {
+        case .success(let value): ChatMapping.result(value, rid: rid)
+        case .failure(let error): ChatMapping.error(error, rid: rid)
+        }
+        complete(result, session: session, now: now)
+        apply(outcome.actions, now: now)
+    }
+
+    /// Runs one command against the live-chat core.
+    private mutating func execute(_ message: Message, actor: ChatIdentity, now: Instant) -> LiveChatOutcome {
+        switch message {
+        case .create(let c):
+            return chat.create(
+                team: c.team, properties: c.properties.map(ChatMapping.property), priority: c.priority.map { UInt32(clamping: $0) },
+                tags: Set(c.tags), text: c.text, clientMessageId: c.clientMessageId, from: actor, now: now)
+        case .join(let j):
+            return chat.join(j.conversation, mode: j.mode ?? .participant, from: actor, now: now)
+        case .leave(let l):
+            return chat.leave(l.conversation, from: actor, now: now)
+        case .send(let s):
+            return chat.send(
+                s.conversation, text: s.text, attachments: s.attachments.map(ChatMapping.attachment),
+                clientMessageId: s.clientMessageId, from: actor, now: now)
+        case .note(let n):
+            return chat.note(n.conversation, text: n.text, clientMessageId: n.clientMessageId, from: actor, now: now)
+        case .history(let h):
+            return chat.history(
+                h.conversation, anchor: h.anchor, direction: h.direction ?? .backward, limit: h.limit.map { Int(clamping: $0) },
+                from: actor)
+        case .read(let r):
+            return chat.read(r.conversation, upTo: r.cseq, from: actor, now: now)
+        case .transfer(let t):
+            return chat.transfer(t.conversation, toAgent: t.agent, toTeam: t.team, note: t.note, from: actor, now: now)
+        case .close(let c):
+            return chat.close(c.conversation, from: actor, now: now)
+        case .reopen(let r):
+            return chat.reopen(r.conversation, from: actor, now: now)
+        case .rate(let r):
+            return chat.rate(r.conversation, score: r.score, comment: r.comment, from: actor, now: now)
+        case .setProperties(let p):
+            return chat.setProperties(p.conversation, p.properties.map(ChatMapping.property), from: actor, now: now)
+        case .list(let l):
+            return chat.list(state: l.state, from: actor)
+        case .transcript(let t):
+            return chat.transcript(t.conversation, from: actor)
+        case .agentStatus(let a):
+            return chat.agentStatus(a.routing, maxConcurrent: a.maxConcurrent.map { Int(clamping: $0) }, from: actor, now: now)
+        case .invite(let i):
+            return chat.invite(i.visitor, text: i.text, from: actor, now: now)
+        case .answerInvitation(let a):
+            return chat.answerInvitation(a.invitation, accept: a.accept, from: actor, now: now)
+        default:
+            return LiveChatOutcome(
+                result: .failure(CommandError(.notImplemented, "MSG-3", "\(message.name) is not served by this server")),
+                actions: [])
+        }
+    }
+
+    /// Carries out the live-chat core's actions: deliveries to users' sessions and timers.
+    mutating func apply(_ actions: [LiveChatAction], now: Instant) {
+        for action in actions {
+            switch action {
+            case .append(let event, let recipients):
+                let message = Message.event(Wire.Event(seq: 0, event: ChatMapping.event(event)))
+                for user in recipients { deliver(message, toUser: user, now: now) }
+            case .readMarker(let conversation, let user, let cseq, let recipients):
+                let message = Message.readMarker(Wire.ReadMarker(seq: 0, conversation: conversation, user: user, cseq: cseq))
+                for recipient in recipients { deliver(message, toUser: recipient, now: now) }
+            case .queuePosition(let conversation, let visitor, let position):
+                let message = Message.queuePosition(Wire.QueuePosition(conversation: conversation, position: UInt64(position)))
+                deliver(message, toUser: visitor, now: now)
+            case .invitation(let invitation):
+                let message = Message.invitation(Wire.Invitation(
+                    seq: 0, invitation: invitation.id, agent: invitation.agent, text: invitation.text))
+                deliver(message, toUser: invitation.visitor, now: now)
+            case .invitationAnswered(let invitation, let agent, let visitor, let accepted, let conversation):
+                let message = Message.invitationAnswered(Wire.InvitationAnswered(
+                    seq: 0, invitation: invitation, visitor: visitor, accepted: accepted, conversation: conversation))
+                deliver(message, toUser: agent, now: now)
+            case .armTimer(let timer):
+                chatTimers.append(timer)
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import ParleyCore
+import ParleyWire
+
+/// Carrying out session actions, and the bookkeeping of who is connected.
+extension ServerCore {
+    /// Carries out a session machine's actions for connection `id`, in order.
+    mutating func perform(_ actions: [ServerSession.Action], on id: ConnectionID, now: Instant) {
+        for action in actions {
+            switch action {
+            case .send(let message):
+                pending.send(message, to: id)
+            case .close(let code):
+                pending.close(id, code)
+                connectionTimers[id] = nil
+            case .armTimer(let deadline):
+                connectionTimers[id] = deadline
+            case .authenticate(let auth):
+                let result = authenticator.authenticate(auth, now: now)
+                withMachine(id, now: now) { machine, registry in machine.authenticated(result, now: now, registry: &registry) }
+                noteEstablished(id, now: now)
+            case .dispatch(let message):
+                guard let established = established[id] else { continue }
+                dispatch(message, session: established.session, actor: established.identity, now: now)
+            case .replace(let other):
+                withMachine(other, now: now) { machine, _ in machine.replaced(now: now) }
+                if let gone = established.removeValue(forKey: other) { userDetached(gone.identity, now: now) }
+            }
+        }
+    }
+
+    /// After authentication: records the connection's session and identity, and tells the
+    /// live-chat core that the user is here (ROUTE-2, ROUTE-10, CONV-20).
+    private mutating func noteEstablished(_ id: ConnectionID, now: Instant) {
+        guard established[id] == nil, let session = connections[id]?.session, let wire = registry.identity(of: session) else { return }
+        let identity = ChatIdentity(user: wire.user, role: wire.role, teams: Set(wire.teams))
+        established[id] = Established(session: session, identity: identity)
+        userOfSession[session] = identity
+        let firstSession = sessionsByUser[identity.user, default: []].isEmpty
+        sessionsByUser[identity.user, default: []].insert(session)
+        attachedByUser[identity.user, default: 0] += 1
+        guard attachedByUser[identity.user] == 1 else { return }
+        if identity.isStaff {
+            if chat.router.hasAgent(identity.user) {
+                apply(chat.agentReconnected(identity.user, now: now), now: now)
+            } else {
+                let teams = identity.teams.filter(configuration.teams.contains).sorted()
+                let outcome = chat.registerAgent(
+                    identity.user, teams: teams.isEmpty ? [configuration.chat.defaultTeam] : teams, now: now)
+                apply(outcome.actions, now: now)
+            }
+        } else if firstSession {
+            apply(chat.visitorPresenceChanged(identity.user, onSite: true, now: now), now: now)
+        }
+    }
+
+    /// A connection of `identity` went away; the session stays resumable.
+    mutating func userDetached(_ identity: ChatIdentity, now: Instant) {
+        attachedByUser[identity.user, default: 1] -= 1
+        guard attachedByUser[identity.user] == 0 else { return }
+        attachedByUser[identity.user] = nil
+        if identity.isStaff { apply(chat.agentDisconnected(identity.user, now: now), now: now) }
+    }
+
+    /// A session's resume window passed: a visitor with no session left has left the site.
+    mutating func sessionEnded(_ session: String, now: Instant) {
+        guard let identity = userOfSession.removeValue(forKey: session) else { return }
+        sessionsByUser[identity.user]?.remove(session)
+        guard sessionsByUser[identity.user]?.isEmpty ?? true else { return }
+        sessionsByUser[identity.user] = nil
+        if !identity.isStaff { apply(chat.visitorPresenceChanged(identity.user, onSite: false, now: now), now: now) }
+    }
+
+    /// Delivers an event or ephemeral message to every live session of `user` (detached
+    /// sessions retain events for their resumption, SESSION-14).
+    mutating func deliver(_ message: Message, toUser user: String, now: Instant) {
+        for session in (sessionsByUser[user] ?? []).sorted() {
+            deliver(message, toSession: session, now: now)
+        }
+    }
+
+    /// Delivers an event or ephemeral message to one session.
+    mutating func deliver(_ message: Message, toSession session: String, now: Instant) {
+        guard let id = registry.deliver(message, to: session, now: now) else { return }
+        withMachine(id, now: now) { machine, registry in machine.deliver(message, now: now, registry: &registry) }
+    }
+
+    /// Hands a command's result to its session (SESSION-12).
+    mutating func complete(_ result: Message, session: String, now: Instant) {
+        guard let id = registry.complete(result, session: session, now: now) else { return }
+        withMachine(id, now: now) { machine, registry in machine.complete(result, now: now, registry: &registry) }
+    }
+}

@@ -1,0 +1,139 @@
+import ParleyCore
+import ParleyWire
+
+/// The whole reference server as one sans-I/O value: the session layer (one
+/// ``ServerSession`` per connection and the ``SessionRegistry``), the live-chat core
+/// (conversations and routing) and the glue between them.
+///
+/// It does no I/O and reads no clock, so tests and the simulator drive it exactly as the
+/// networked server does: each input takes `now` and returns the ``ServerOutput``s to carry
+/// out; ``nextDeadline`` says when to call ``tick(now:)``.
+///
+/// ```swift
+/// var core = ServerCore(configuration: configuration, now: now)
+/// let (connection, outputs) = core.open(now: now)
+/// perform(outputs)
+/// perform(core.receive(hello, on: connection, now: now))
+/// ```
+public struct ServerCore: Sendable {
+    /// The configuration the server runs with.
+    public let configuration: ServerConfiguration
+    var registry: SessionRegistry
+    var authenticator: AuthenticatorPair<SignedTokenAuthenticator, AnonymousVisitorAuthenticator>
+    /// The live-chat core: conversations, routing, history (read-only from outside).
+    public internal(set) var chat: LiveChatCore<InMemoryConversationStore>
+    var connections: [ConnectionID: ServerSession] = [:]
+    var connectionTimers: [ConnectionID: Instant] = [:]
+    /// Connections whose handshake completed: their session and identity.
+    var established: [ConnectionID: Established] = [:]
+    /// Live (attached or resumable) sessions of each user.
+    var sessionsByUser: [String: Set<String>] = [:]
+    /// The user of each live session.
+    var userOfSession: [String: ChatIdentity] = [:]
+    /// How many connections each user has open.
+    var attachedByUser: [String: Int] = [:]
+    var chatTimers: [LiveChatTimer] = []
+    var nextConnection: UInt64 = 0
+    var pending = PendingOutput()
+
+    /// A connection past its handshake.
+    struct Established: Sendable {
+        var session: String
+        var identity: ChatIdentity
+    }
+
+    /// Creates the server state at `now`, with the configured teams.
+    public init(configuration: ServerConfiguration, now: Instant) {
+        self.configuration = configuration
+        registry = SessionRegistry(configuration: configuration.session, key: configuration.key, instance: configuration.instance)
+        authenticator = AuthenticatorPair(
+            SignedTokenAuthenticator(key: configuration.key),
+            AnonymousVisitorAuthenticator(key: configuration.key, instance: configuration.instance))
+        chat = LiveChatCore(store: InMemoryConversationStore(), configuration: configuration.chat)
+        for team in configuration.teams {
+            let actions = chat.addTeam(team, defaultMaxConcurrent: configuration.chat.defaultMaxConcurrent, now: now)
+            apply(actions, now: now)
+        }
+        _ = pending.take()
+    }
+
+    /// Signs a token for `claims` with the server's key (scheme `token`, SESSION section):
+    /// how an embedding application logs its agents in.
+    public func mintToken(_ claims: TokenClaims) -> String? { authenticator.first.mint(claims) }
+
+    /// The earliest instant at which ``tick(now:)`` has work, if any.
+    public var nextDeadline: Instant? {
+        [connectionTimers.values.min(), chatTimers.lazy.map(\.deadline).min(), registry.nextDeadline]
+            .compactMap { $0 }.min()
+    }
+
+    /// Number of open connections.
+    public var connectionCount: Int { connections.count }
+
+    /// A transport opened a connection at `now`.
+    public mutating func open(now: Instant) -> (ConnectionID, [ServerOutput]) {
+        nextConnection += 1
+        let id = ConnectionID(rawValue: nextConnection)
+        var machine = ServerSession(connection: id, configuration: registry.configuration, now: now)
+        let actions = machine.start(now: now)
+        connections[id] = machine
+        perform(actions, on: id, now: now)
+        return (id, pending.take())
+    }
+
+    /// A message decoded from connection `id`.
+    public mutating func receive(_ message: Message, on id: ConnectionID, now: Instant) -> [ServerOutput] {
+        withMachine(id, now: now) { machine, registry in machine.receive(message, now: now, registry: &registry) }
+        return pending.take()
+    }
+
+    /// Bytes from connection `id` that did not decode (ERR-3, ERR-4).
+    public mutating func receive(undecodable error: WireError, on id: ConnectionID, now: Instant) -> [ServerOutput] {
+        withMachine(id, now: now) { machine, registry in machine.receive(undecodable: error, now: now, registry: &registry) }
+        return pending.take()
+    }
+
+    /// The transport of connection `id` closed (the peer left, or the server closed it).
+    public mutating func connectionClosed(_ id: ConnectionID, now: Instant) -> [ServerOutput] {
+        guard var machine = connections.removeValue(forKey: id) else { return [] }
+        machine.connectionLost(now: now, registry: &registry)
+        connectionTimers[id] = nil
+        if let gone = established.removeValue(forKey: id) { userDetached(gone.identity, now: now) }
+        return pending.take()
+    }
+
+    /// Fires every timer due at `now`: session deadlines and heartbeats, live-chat timers, the
+    /// end of resume windows.
+    public mutating func tick(now: Instant) -> [ServerOutput] {
+        for (id, deadline) in connectionTimers.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where deadline <= now {
+            connectionTimers[id] = nil
+            withMachine(id, now: now) { machine, registry in machine.tick(now: now, registry: &registry) }
+        }
+        let due = chatTimers.filter { $0.deadline <= now }.sorted { $0.deadline < $1.deadline }
+        chatTimers.removeAll { $0.deadline <= now }
+        for timer in due { apply(chat.timerFired(timer, now: now), now: now) }
+        for session in registry.expire(now: now) { sessionEnded(session, now: now) }
+        return pending.take()
+    }
+
+    /// Tells every client the server is going away (SERVER_SHUTDOWN with a reconnect delay).
+    public mutating func shutdown(reconnectAfterMs: UInt64, now: Instant) -> [ServerOutput] {
+        for id in connections.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            withMachine(id, now: now) { machine, registry in
+                machine.shutdown(reconnectAfterMs: reconnectAfterMs, now: now, registry: &registry)
+            }
+        }
+        return pending.take()
+    }
+
+    /// Runs one input on connection `id`'s machine and carries out its actions.
+    mutating func withMachine(
+        _ id: ConnectionID, now: Instant,
+        _ body: (inout ServerSession, inout SessionRegistry) -> [ServerSession.Action]
+    ) {
+        guard var machine = connections[id] else { return }
+        let actions = body(&machine, &registry)
+        connections[id] = machine
+        perform(actions, on: id, now: now)
+    }
+}

@@ -1,0 +1,11 @@
+import ParleyCore
+import ParleyWire
+
+/// What the host of a ``ServerCore`` must do after an input: write to a connection, or close it.
+public enum ServerOutput: Sendable, Hashable {
+    /// Write these messages to the connection, in order.
+    case send(ConnectionID, [Message])
+    /// Close the connection after what was written; the code is the fatal error or goodbye
+    /// reason (WS-4 turns it into a WebSocket status).
+    case close(ConnectionID, ErrorCode)
+}

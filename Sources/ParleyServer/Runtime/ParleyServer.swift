@@ -1,0 +1,121 @@
+import ParleyCore
+import ParleyWire
+import Synchronization
+
+/// The in-memory reference server as a library: give it connections from any transport
+/// (``ConnectionAcceptor``) and it runs the whole protocol on the real clock.
+///
+/// All protocol state lives in one ``ServerCore`` behind a mutex; outputs are handed to the
+/// transports under that lock, so each connection sees its messages in the order the core
+/// produced them.
+///
+/// ```swift
+/// let server = ParleyServer(configuration: ServerConfiguration(key: secret))
+/// let nio = ParleyNIOServer(acceptor: server, endpoints: server, configuration: .init())
+/// ```
+public final class ParleyServer: ConnectionAcceptor, Sendable {
+    struct State: Sendable {
+        var core: ServerCore
+        var transports: [ConnectionID: any ConnectionTransport] = [:]
+        var armed: Instant?
+        var ready = true
+    }
+
+    private let state: Mutex<State>
+    private let clock: @Sendable () -> Instant
+    private let scheduler: any TimerScheduler
+
+    /// Creates a server on the real clock (or an injected one, for tests).
+    public init(
+        configuration: ServerConfiguration, clock: @escaping @Sendable () -> Instant = WallClock.now,
+        scheduler: any TimerScheduler = DispatchTimerScheduler()
+    ) {
+        self.clock = clock
+        self.scheduler = scheduler
+        state = Mutex(State(core: ServerCore(configuration: configuration, now: clock())))
+    }
+
+    /// Signs an agent or visitor token with the server's key (scheme `token`).
+    public func mintToken(_ claims: TokenClaims) -> String? { state.withLock { $0.core.mintToken(claims) } }
+
+    /// Whether the server takes new connections (false once shutting down).
+    public var isReady: Bool { state.withLock { $0.ready } }
+
+    /// The number of open connections.
+    public var connectionCount: Int { state.withLock { $0.core.connectionCount } }
+
+    public func accept(_ transport: any ConnectionTransport, binding: Binding) -> any InboundConnection {
+        let id: ConnectionID = run { state, now in
+            let (id, outputs) = state.core.open(now: now)
+            state.transports[id] = transport
+            return (id, outputs)
+        }
+        return ServerConnection(server: self, id: id)
+    }
+
+    /// Says goodbye to every client (SERVER_SHUTDOWN, reconnect after `reconnectAfterMs`).
+    public func shutdown(reconnectAfterMs: UInt64 = 1_000) {
+        run { state, now in
+            state.ready = false
+            return ((), state.core.shutdown(reconnectAfterMs: reconnectAfterMs, now: now))
+        }
+    }
+
+    /// Runs one input on the core under the lock, performs its outputs and re-arms the timer.
+    @discardableResult
+    func run<T>(_ body: (inout State, Instant) -> (T, [ServerOutput])) -> T {
+        let now = clock()
+        return state.withLock { state in
+            let (value, outputs) = body(&state, now)
+            perform(outputs, state: &state)
+            arm(&state, now: now)
+            return value
+        }
+    }
+
+    private func perform(_ outputs: [ServerOutput], state: inout State) {
+        for output in outputs {
+            switch output {
+            case .send(let id, let messages):
+                state.transports[id]?.write(messages)
+            case .close(let id, let code):
+                state.transports.removeValue(forKey: id)?.close(reason: code)
+            }
+        }
+    }
+
+    private func arm(_ state: inout State, now: Instant) {
+        guard let deadline = state.core.nextDeadline else { return }
+        if let armed = state.armed, armed <= deadline, armed > now { return }
+        state.armed = deadline
+        scheduler.schedule(at: deadline, now: now) { [weak self] in
+            self?.run { state, now in
+                if let armed = state.armed, armed <= now { state.armed = nil }
+                return ((), state.core.tick(now: now))
+            }
+        }
+    }
+
+    fileprivate func closed(_ id: ConnectionID) {
+        run { state, now in
+            state.transports[id] = nil
+            return ((), state.core.connectionClosed(id, now: now))
+        }
+    }
+}
+
+/// A transport's handle to its connection in a ``ParleyServer``.
+struct ServerConnection: InboundConnection {
+    let server: ParleyServer
+    let id: ConnectionID
+
+    func receive(_ message: Message) {
+        server.run { state, now in ((), state.core.receive(message, on: id, now: now)) }
+    }
+
+    func fail(_ error: WireError) {
+        server.run { state, now in ((), state.core.receive(undecodable: error, on: id, now: now)) }
+    }
+
+    func transportClosed() { server.closed(id) }
+}
