@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct VarintTests {
     func read(_ bytes: [UInt8]) throws(WireError) -> Varint.ReadResult {
-        try bytes.withUnsafeBytes { (raw) throws(WireError) in try Varint.read(raw) }
+        try bytes.withUnsafeBytes { raw in Result { () throws(WireError) in try Varint.read(raw) } }.get()
     }
 
     @Test(arguments: [UInt64(0), 1, 127, 128, 300, 16_383, 16_384, 1 << 32, Varint.maxValue])

@@ -5,6 +5,7 @@ extension PresenceTracker {
         _ view: PresenceUpdate, at index: Dictionary<String, UserPresenceRecord>.Index, now: Instant,
         into actions: inout [PresenceAction]
     ) {
+        let previous = users.values[index].published
         users.values[index].published = view
         users.values[index].lastPublishedAt = now
         let identity = users.values[index].identity
@@ -15,7 +16,9 @@ extension PresenceTracker {
         }
         actions.append(.publish(view, to: .agents(site: identity.site)))
         actions.append(.publish(view, to: .user(site: identity.site, user: identity.user)))
-        actions.append(.publish(view.visitorView, to: .agentForVisitor(site: identity.site, agent: identity.user)))
+        if previous?.visitorView != view.visitorView {
+            actions.append(.publish(view.visitorView, to: .agentForVisitor(site: identity.site, agent: identity.user)))
+        }
         let available = view.status == .online && view.routing == .accepting
         guard available != users.values[index].countedInTeams else { return }
         users.values[index].countedInTeams = available
