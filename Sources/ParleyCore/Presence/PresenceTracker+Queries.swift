@@ -30,6 +30,10 @@ extension PresenceTracker {
         TeamAvailability(site: site, team: team, available: availableMembers[TeamKey(site: site, team: team)] != nil)
     }
 
+    /// The presence `user` has now, before coalescing (what the next publication would say),
+    /// or `nil` once they are offline and their record is gone (see ``lastSeen(of:)``).
+    public func currentPresence(of user: String) -> PresenceUpdate? { users[user]?.view }
+
     /// When `user` was last connected, if they are offline and the tracker remembers them (PRES-24).
     public func lastSeen(of user: String) -> Instant? { lastSeenTimes[user]?.lastSeen }
 
