@@ -1,5 +1,6 @@
 /// `parley-bench [suite …]`: runs the named suites, or all of them.
 let suites: [any BenchSuite] = [
+    PresenceBench(),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

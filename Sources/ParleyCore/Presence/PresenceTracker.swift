@@ -59,13 +59,14 @@ public struct PresenceTracker: Sendable {
             lastSeenTimes[identity.user] = nil
             users[identity.user] = UserPresenceRecord(identity: identity, now: now)
         }
-        return process(identity.user, now: now) { $0.connect(connection, now: now) }
+        guard let index = users.index(forKey: identity.user) else { return [] }
+        return process(at: index, now: now) { $0.connect(connection, now: now) }
     }
 
     /// A connection closed (PRES-4); the user's last connection starts the grace period (PRES-6).
     public mutating func disconnect(_ connection: PresenceConnectionID, now: Instant) -> [PresenceAction] {
-        guard let user = owners.removeValue(forKey: connection) else { return [] }
-        return process(user, now: now) { $0.disconnect(connection, now: now) }
+        guard let user = owners.removeValue(forKey: connection), let index = users.index(forKey: user) else { return [] }
+        return process(at: index, now: now) { $0.disconnect(connection, now: now) }
     }
 
     /// The client reported activity (the `activity` signal, or any input the server counts as
@@ -77,7 +78,7 @@ public struct PresenceTracker: Sendable {
             users.values[index].updateConnection(connection) { $0.lastActivity = now }
             return []
         }
-        return process(user, now: now) { record in
+        return process(at: index, now: now) { record in
             record.updateConnection(connection) {
                 $0.lastActivity = now
                 $0.idle = false
@@ -93,10 +94,11 @@ public struct PresenceTracker: Sendable {
         _ connection: PresenceConnectionID, status: PresenceStatus, text: String? = nil, page: PresencePage? = nil,
         now: Instant
     ) -> Result<[PresenceAction], WireError> {
-        guard let user = owners[connection], let role = users[user]?.identity.role else { return .success([]) }
+        guard let user = owners[connection], let index = users.index(forKey: user) else { return .success([]) }
+        let role = users.values[index].identity.role
         if let error = validate(role: role, status: status, text: text, page: page) { return .failure(error) }
         return .success(
-            process(user, now: now) { record in
+            process(at: index, now: now) { record in
                 record.updateConnection(connection) {
                     $0.chosen = status
                     $0.lastActivity = now
@@ -115,8 +117,8 @@ public struct PresenceTracker: Sendable {
     public mutating func setRouting(
         _ connection: PresenceConnectionID, routing: RoutingStatus, maxConcurrent: UInt64? = nil, now: Instant
     ) -> Result<[PresenceAction], WireError> {
-        guard let user = owners[connection], let role = users[user]?.identity.role else { return .success([]) }
-        guard role.receivesStaffOnlyContent else {
+        guard let user = owners[connection], let index = users.index(forKey: user) else { return .success([]) }
+        guard users.values[index].identity.role.receivesStaffOnlyContent else {
             return .failure(WireError(.forbidden, "only staff have a routing status (PRES-16)"))
         }
         guard routing != .offline else {
@@ -126,7 +128,7 @@ public struct PresenceTracker: Sendable {
             return .failure(WireError(.invalidArgument, "maxConcurrent must be at least 1 (PRES-16)"))
         }
         return .success(
-            process(user, now: now) { record in
+            process(at: index, now: now) { record in
                 record.routingChoice = routing
                 if let maxConcurrent { record.maxConcurrent = maxConcurrent }
             })
@@ -140,7 +142,7 @@ public struct PresenceTracker: Sendable {
             guard let index = users.index(forKey: user), users.values[index].queuedDeadline == deadline else { continue }
             users.values[index].queuedDeadline = nil
             users.values[index].expire(now: now, configuration)
-            settle(user, now: now, into: &actions)
+            settle(at: index, now: now, into: &actions)
         }
         announceTimer(into: &actions)
         return actions
@@ -149,14 +151,13 @@ public struct PresenceTracker: Sendable {
     /// When the earliest pending timer is due, if any.
     public var nextDeadline: Instant? { timers.earliest }
 
-    /// Applies `change` to `user`'s record, then publishes, reports and schedules what follows.
+    /// Applies `change` to the record at `index`, then publishes, reports and schedules what follows.
     private mutating func process(
-        _ user: String, now: Instant, _ change: (inout UserPresenceRecord) -> Void
+        at index: Dictionary<String, UserPresenceRecord>.Index, now: Instant, _ change: (inout UserPresenceRecord) -> Void
     ) -> [PresenceAction] {
-        guard let index = users.index(forKey: user) else { return [] }
         change(&users.values[index])
         var actions: [PresenceAction] = []
-        settle(user, now: now, into: &actions)
+        settle(at: index, now: now, into: &actions)
         announceTimer(into: &actions)
         return actions
     }
@@ -164,8 +165,9 @@ public struct PresenceTracker: Sendable {
     /// After a change: tells routing (PRES-16), publishes or defers to the end of the
     /// coalescing window (PRES-17), forgets a user whose offline state is out (PRES-24), and
     /// queues the record's next deadline.
-    private mutating func settle(_ user: String, now: Instant, into actions: inout [PresenceAction]) {
-        guard let index = users.index(forKey: user) else { return }
+    private mutating func settle(
+        at index: Dictionary<String, UserPresenceRecord>.Index, now: Instant, into actions: inout [PresenceAction]
+    ) {
         reportAvailability(at: index, into: &actions)
         let view = users.values[index].view
         if view != users.values[index].published, !users.values[index].flushPending {
@@ -179,14 +181,14 @@ public struct PresenceTracker: Sendable {
         }
         if case .offline(let since) = users.values[index].phase, !users.values[index].flushPending {
             let identity = users.values[index].identity
-            lastSeenTimes[user] = OfflineUser(role: identity.role, site: identity.site, lastSeen: since)
+            lastSeenTimes[identity.user] = OfflineUser(role: identity.role, site: identity.site, lastSeen: since)
             users.remove(at: index)
             return
         }
         guard let deadline = users.values[index].nextDeadline(configuration) else { return }
         if users.values[index].queuedDeadline.map({ deadline < $0 }) ?? true {
             users.values[index].queuedDeadline = deadline
-            timers.push(deadline, user)
+            timers.push(deadline, users.keys[index])
         }
     }
 
