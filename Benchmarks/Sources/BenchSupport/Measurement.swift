@@ -50,3 +50,7 @@ public func measure(
 
 /// Heap allocations made since the process started, for benchmarks that count by hand.
 public func allocationsSoFar() -> UInt64 { parley_alloc_count() }
+
+/// Bytes requested from the allocator since the process started (frees are not subtracted),
+/// for estimating the memory a structure holds after building it into reserved capacity.
+public func allocatedBytesSoFar() -> UInt64 { parley_alloc_bytes() }

@@ -4,6 +4,7 @@ let suites: [any BenchSuite] = [
     CompressionBench(),
     HubBench(),
     RoutingBench(),
+    PresenceBench(),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
