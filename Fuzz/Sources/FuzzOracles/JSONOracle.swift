@@ -1,7 +1,8 @@
 import ParleyWire
 
 /// Checks `Message.decodeJSON` on one text: a message or an error with a code the JSON decoder
-/// may report (JSON-1…JSON-7), and the same outcome from a pointer and from an array.
+/// may report (JSON-1…JSON-7), the same outcome from a pointer and from an array, and no
+/// accepted text with a member given twice (JSON-5, checked by ``MemberNames``).
 public enum JSONOracle {
     /// Decodes `text` and returns the message, or `nil` if the text was rightly rejected.
     @discardableResult
@@ -11,6 +12,9 @@ public enum JSONOracle {
         try Outcome.requireSame(direct, copied, "decodeJSON of a pointer and of an array", text)
         switch direct {
         case .success(let message):
+            if let name = MemberNames.firstDuplicate(in: text) {
+                throw OracleFailure(description: "decodeJSON accepted member '\(name)' twice (JSON-5): \(hexString(text))")
+            }
             return message
         case .failure(let error):
             try DecoderCodes.check(error, in: DecoderCodes.json, "decodeJSON")
