@@ -15,14 +15,17 @@ shift 2
 
 # Both sanitizers go through -Xswiftc; --sanitize=fuzzer makes SwiftPM link libFuzzer's main
 # (Shared/RECIPES.md, "Fuzzing with libFuzzer").
-swift build -c debug --scratch-path .build-fuzz --sanitize=fuzzer \
-    -Xswiftc -sanitize=fuzzer,address --product "$target" 2>&1 | grep -v 'ld.gold: warning: Cannot export local symbol' || true
-binary=.build-fuzz/debug/$target
-[ -x "$binary" ] || { echo "run.sh: $binary was not built" >&2; exit 2; }
-
-mkdir -p "corpus-$target" artifacts
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+build_status=0
+swift build -c debug --scratch-path .build-fuzz --sanitize=fuzzer \
+    -Xswiftc -sanitize=fuzzer,address --product "$target" >"$log" 2>&1 || build_status=$?
+# The gold linker warns about every ASan helper symbol; nothing to act on.
+grep -v 'ld.gold: warning: Cannot export local symbol' "$log" || true
+[ "$build_status" -eq 0 ] || { echo "run.sh: building $target failed" >&2; exit 2; }
+binary=.build-fuzz/debug/$target
+
+mkdir -p "corpus-$target" artifacts
 status=0
 # The first corpus folder receives new inputs; the committed seeds stay untouched.
 # SWIFT_BACKTRACE=enable=no: Swift's backtracer otherwise triggers a false ASan report.
