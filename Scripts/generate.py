@@ -262,6 +262,11 @@ def gen_type(name: str, doc: str, fields, message=None) -> str:
     for f in fs:
         t = f"{f.swift_type}?" if f.repeated else f"{f.swift_base}?"
         out.append(f"            var {f.ident}: {t} = nil")
+    if fs:
+        # One bit per field: set when the member is read, even as null, so a member given
+        # twice is DUPLICATE_FIELD whatever its first value was (JSON-5).
+        out.append("            var seen: UInt64 = 0")
+    out.append("            var unknown: [String] = []")
     if message:
         out.append("            var sawType = false")
     out.append(fr'''            try r.beginObject("{name}")''')
@@ -273,11 +278,13 @@ def gen_type(name: str, doc: str, fields, message=None) -> str:
         out.append(r'''                    guard !sawType else { throw WireError(.duplicateField, "member 'type' appears twice") }''')
         out.append("                    sawType = true")
         out.append("                    try r.skipValue()")
-    for f in fs:
+    for index, f in enumerate(fs):
+        bit = f"0x{1 << index:X}"
         out.append(fr'''                case "{f.name}":''')
-        out.append(fr'''                    guard {f.ident} == nil else {{ throw WireError(.duplicateField, "member '{f.name}' appears twice in {name}") }}''')
+        out.append(fr'''                    guard seen & {bit} == 0 else {{ throw WireError(.duplicateField, "member '{f.name}' appears twice in {name}") }}''')
+        out.append(f"                    seen |= {bit}")
         if f.repeated:
-            out.append(f"                    if try r.takeNull() {{ {f.ident} = [] ; continue }}")
+            out.append(f"                    if try r.takeNull() {{ continue }}")
             out.append(f"                    var list: {f.swift_type} = []")
             out.append(fr'''                    try r.beginArray("{name}.{f.name}")''')
             out.append("                    var firstElement = true")
@@ -287,6 +294,10 @@ def gen_type(name: str, doc: str, fields, message=None) -> str:
             out.append(f"                    if try r.takeNull() {{ continue }}")
             out.append(f"                    {f.ident} = {gen_json_decode_value(f, name)}")
     out.append("                default:")
+    out.append("                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names")
+    out.append("                    // compare byte for byte, and the list stays unallocated while there are none.")
+    out.append(fr'''                    guard !unknown.contains(where: {{ $0.utf8.elementsEqual(member.utf8) }}) else {{ throw WireError(.duplicateField, "member '\(member)' appears twice in {name}") }}''')
+    out.append("                    unknown.append(member)")
     out.append("                    try r.skipValue()")
     out.append("                }")
     out.append("            }")

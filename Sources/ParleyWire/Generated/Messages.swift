@@ -117,6 +117,8 @@ extension Wire {
             var resume: Wire.ResumeRequest? = nil
             var client: String? = nil
             var maxFrame: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Hello")
             var first = true
@@ -127,34 +129,44 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Hello") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Hello") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Hello.rid")
                 case "versions":
-                    guard versions == nil else { throw WireError(.duplicateField, "member 'versions' appears twice in Hello") }
-                    if try r.takeNull() { versions = [] ; continue }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'versions' appears twice in Hello") }
+                    seen |= 0x2
+                    if try r.takeNull() { continue }
                     var list: [UInt64] = []
                     try r.beginArray("Hello.versions")
                     var firstElement = true
                     while try r.nextElement(first: &firstElement) { list.append(try r.readUInt("Hello.versions")) }
                     versions = list
                 case "auth":
-                    guard auth == nil else { throw WireError(.duplicateField, "member 'auth' appears twice in Hello") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'auth' appears twice in Hello") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     auth = try Wire.Auth.decodeJSON(from: &r)
                 case "resume":
-                    guard resume == nil else { throw WireError(.duplicateField, "member 'resume' appears twice in Hello") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'resume' appears twice in Hello") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     resume = try Wire.ResumeRequest.decodeJSON(from: &r)
                 case "client":
-                    guard client == nil else { throw WireError(.duplicateField, "member 'client' appears twice in Hello") }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'client' appears twice in Hello") }
+                    seen |= 0x10
                     if try r.takeNull() { continue }
                     client = try r.readString("Hello.client")
                 case "maxFrame":
-                    guard maxFrame == nil else { throw WireError(.duplicateField, "member 'maxFrame' appears twice in Hello") }
+                    guard seen & 0x20 == 0 else { throw WireError(.duplicateField, "member 'maxFrame' appears twice in Hello") }
+                    seen |= 0x20
                     if try r.takeNull() { continue }
                     maxFrame = try r.readUInt("Hello.maxFrame")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Hello") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -325,6 +337,8 @@ extension Wire {
             var sessionToken: String? = nil
             var serverTime: UInt64? = nil
             var compression: Wire.Compression? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Welcome")
             var first = true
@@ -335,46 +349,60 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Welcome") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Welcome") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Welcome.rid")
                 case "version":
-                    guard version == nil else { throw WireError(.duplicateField, "member 'version' appears twice in Welcome") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'version' appears twice in Welcome") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     version = try r.readUInt("Welcome.version")
                 case "session":
-                    guard session == nil else { throw WireError(.duplicateField, "member 'session' appears twice in Welcome") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'session' appears twice in Welcome") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     session = try r.readString("Welcome.session")
                 case "resumeToken":
-                    guard resumeToken == nil else { throw WireError(.duplicateField, "member 'resumeToken' appears twice in Welcome") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'resumeToken' appears twice in Welcome") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     resumeToken = try r.readString("Welcome.resumeToken")
                 case "identity":
-                    guard identity == nil else { throw WireError(.duplicateField, "member 'identity' appears twice in Welcome") }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'identity' appears twice in Welcome") }
+                    seen |= 0x10
                     if try r.takeNull() { continue }
                     identity = try Wire.Identity.decodeJSON(from: &r)
                 case "limits":
-                    guard limits == nil else { throw WireError(.duplicateField, "member 'limits' appears twice in Welcome") }
+                    guard seen & 0x20 == 0 else { throw WireError(.duplicateField, "member 'limits' appears twice in Welcome") }
+                    seen |= 0x20
                     if try r.takeNull() { continue }
                     limits = try Wire.Limits.decodeJSON(from: &r)
                 case "resume":
-                    guard resume == nil else { throw WireError(.duplicateField, "member 'resume' appears twice in Welcome") }
+                    guard seen & 0x40 == 0 else { throw WireError(.duplicateField, "member 'resume' appears twice in Welcome") }
+                    seen |= 0x40
                     if try r.takeNull() { continue }
                     resume = try Wire.ResumeResult.decodeJSON(from: &r)
                 case "sessionToken":
-                    guard sessionToken == nil else { throw WireError(.duplicateField, "member 'sessionToken' appears twice in Welcome") }
+                    guard seen & 0x80 == 0 else { throw WireError(.duplicateField, "member 'sessionToken' appears twice in Welcome") }
+                    seen |= 0x80
                     if try r.takeNull() { continue }
                     sessionToken = try r.readString("Welcome.sessionToken")
                 case "serverTime":
-                    guard serverTime == nil else { throw WireError(.duplicateField, "member 'serverTime' appears twice in Welcome") }
+                    guard seen & 0x100 == 0 else { throw WireError(.duplicateField, "member 'serverTime' appears twice in Welcome") }
+                    seen |= 0x100
                     if try r.takeNull() { continue }
                     serverTime = try r.readUInt("Welcome.serverTime")
                 case "compression":
-                    guard compression == nil else { throw WireError(.duplicateField, "member 'compression' appears twice in Welcome") }
+                    guard seen & 0x200 == 0 else { throw WireError(.duplicateField, "member 'compression' appears twice in Welcome") }
+                    seen |= 0x200
                     if try r.takeNull() { continue }
                     compression = try Wire.Compression.decodeJSON(from: &r)
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Welcome") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -439,6 +467,8 @@ extension Wire {
         /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Ping {
             var nonce: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Ping")
             var first = true
@@ -449,10 +479,15 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "nonce":
-                    guard nonce == nil else { throw WireError(.duplicateField, "member 'nonce' appears twice in Ping") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'nonce' appears twice in Ping") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     nonce = try r.readUInt("Ping.nonce")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Ping") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -511,6 +546,8 @@ extension Wire {
         /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Pong {
             var nonce: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Pong")
             var first = true
@@ -521,10 +558,15 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "nonce":
-                    guard nonce == nil else { throw WireError(.duplicateField, "member 'nonce' appears twice in Pong") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'nonce' appears twice in Pong") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     nonce = try r.readUInt("Pong.nonce")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Pong") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -583,6 +625,8 @@ extension Wire {
         /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Ack {
             var seq: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Ack")
             var first = true
@@ -593,10 +637,15 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "seq":
-                    guard seq == nil else { throw WireError(.duplicateField, "member 'seq' appears twice in Ack") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'seq' appears twice in Ack") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     seq = try r.readUInt("Ack.seq")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Ack") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -707,6 +756,8 @@ extension Wire {
             var cseq: UInt64? = nil
             var duplicate: Bool? = nil
             var invitation: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Ok")
             var first = true
@@ -717,26 +768,35 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Ok") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Ok") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Ok.rid")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in Ok") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in Ok") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     conversation = try r.readString("Ok.conversation")
                 case "cseq":
-                    guard cseq == nil else { throw WireError(.duplicateField, "member 'cseq' appears twice in Ok") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'cseq' appears twice in Ok") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     cseq = try r.readUInt("Ok.cseq")
                 case "duplicate":
-                    guard duplicate == nil else { throw WireError(.duplicateField, "member 'duplicate' appears twice in Ok") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'duplicate' appears twice in Ok") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     duplicate = try r.readBool("Ok.duplicate")
                 case "invitation":
-                    guard invitation == nil else { throw WireError(.duplicateField, "member 'invitation' appears twice in Ok") }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'invitation' appears twice in Ok") }
+                    seen |= 0x10
                     if try r.takeNull() { continue }
                     invitation = try r.readString("Ok.invitation")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Ok") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -859,6 +919,8 @@ extension Wire {
             var retryAfterMs: UInt64? = nil
             var requirement: String? = nil
             var messageType: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("ErrorReply")
             var first = true
@@ -869,30 +931,40 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in ErrorReply") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in ErrorReply") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("ErrorReply.rid")
                 case "code":
-                    guard code == nil else { throw WireError(.duplicateField, "member 'code' appears twice in ErrorReply") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'code' appears twice in ErrorReply") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     code = try r.readUInt("ErrorReply.code")
                 case "message":
-                    guard message == nil else { throw WireError(.duplicateField, "member 'message' appears twice in ErrorReply") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'message' appears twice in ErrorReply") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     message = try r.readString("ErrorReply.message")
                 case "retryAfterMs":
-                    guard retryAfterMs == nil else { throw WireError(.duplicateField, "member 'retryAfterMs' appears twice in ErrorReply") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'retryAfterMs' appears twice in ErrorReply") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     retryAfterMs = try r.readUInt("ErrorReply.retryAfterMs")
                 case "requirement":
-                    guard requirement == nil else { throw WireError(.duplicateField, "member 'requirement' appears twice in ErrorReply") }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'requirement' appears twice in ErrorReply") }
+                    seen |= 0x10
                     if try r.takeNull() { continue }
                     requirement = try r.readString("ErrorReply.requirement")
                 case "messageType":
-                    guard messageType == nil else { throw WireError(.duplicateField, "member 'messageType' appears twice in ErrorReply") }
+                    guard seen & 0x20 == 0 else { throw WireError(.duplicateField, "member 'messageType' appears twice in ErrorReply") }
+                    seen |= 0x20
                     if try r.takeNull() { continue }
                     messageType = try r.readUInt("ErrorReply.messageType")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in ErrorReply") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -978,6 +1050,8 @@ extension Wire {
             var code: UInt64? = nil
             var message: String? = nil
             var reconnectAfterMs: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Goodbye")
             var first = true
@@ -988,18 +1062,25 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "code":
-                    guard code == nil else { throw WireError(.duplicateField, "member 'code' appears twice in Goodbye") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'code' appears twice in Goodbye") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     code = try r.readUInt("Goodbye.code")
                 case "message":
-                    guard message == nil else { throw WireError(.duplicateField, "member 'message' appears twice in Goodbye") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'message' appears twice in Goodbye") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     message = try r.readString("Goodbye.message")
                 case "reconnectAfterMs":
-                    guard reconnectAfterMs == nil else { throw WireError(.duplicateField, "member 'reconnectAfterMs' appears twice in Goodbye") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'reconnectAfterMs' appears twice in Goodbye") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     reconnectAfterMs = try r.readUInt("Goodbye.reconnectAfterMs")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Goodbye") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -1070,6 +1151,8 @@ extension Wire {
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Subscribe {
             var rid: UInt64? = nil
             var topic: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Subscribe")
             var first = true
@@ -1080,14 +1163,20 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Subscribe") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Subscribe") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Subscribe.rid")
                 case "topic":
-                    guard topic == nil else { throw WireError(.duplicateField, "member 'topic' appears twice in Subscribe") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'topic' appears twice in Subscribe") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     topic = try r.readString("Subscribe.topic")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Subscribe") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -1159,6 +1248,8 @@ extension Wire {
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Unsubscribe {
             var rid: UInt64? = nil
             var topic: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Unsubscribe")
             var first = true
@@ -1169,14 +1260,20 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Unsubscribe") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Unsubscribe") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Unsubscribe.rid")
                 case "topic":
-                    guard topic == nil else { throw WireError(.duplicateField, "member 'topic' appears twice in Unsubscribe") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'topic' appears twice in Unsubscribe") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     topic = try r.readString("Unsubscribe.topic")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Unsubscribe") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -1318,6 +1415,8 @@ extension Wire {
             var tags: [String]? = nil
             var text: String? = nil
             var clientMessageId: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Create")
             var first = true
@@ -1328,42 +1427,53 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Create") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Create") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Create.rid")
                 case "team":
-                    guard team == nil else { throw WireError(.duplicateField, "member 'team' appears twice in Create") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'team' appears twice in Create") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     team = try r.readString("Create.team")
                 case "properties":
-                    guard properties == nil else { throw WireError(.duplicateField, "member 'properties' appears twice in Create") }
-                    if try r.takeNull() { properties = [] ; continue }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'properties' appears twice in Create") }
+                    seen |= 0x4
+                    if try r.takeNull() { continue }
                     var list: [Wire.Property] = []
                     try r.beginArray("Create.properties")
                     var firstElement = true
                     while try r.nextElement(first: &firstElement) { list.append(try Wire.Property.decodeJSON(from: &r)) }
                     properties = list
                 case "priority":
-                    guard priority == nil else { throw WireError(.duplicateField, "member 'priority' appears twice in Create") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'priority' appears twice in Create") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     priority = try r.readUInt("Create.priority")
                 case "tags":
-                    guard tags == nil else { throw WireError(.duplicateField, "member 'tags' appears twice in Create") }
-                    if try r.takeNull() { tags = [] ; continue }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'tags' appears twice in Create") }
+                    seen |= 0x10
+                    if try r.takeNull() { continue }
                     var list: [String] = []
                     try r.beginArray("Create.tags")
                     var firstElement = true
                     while try r.nextElement(first: &firstElement) { list.append(try r.readString("Create.tags")) }
                     tags = list
                 case "text":
-                    guard text == nil else { throw WireError(.duplicateField, "member 'text' appears twice in Create") }
+                    guard seen & 0x20 == 0 else { throw WireError(.duplicateField, "member 'text' appears twice in Create") }
+                    seen |= 0x20
                     if try r.takeNull() { continue }
                     text = try r.readString("Create.text")
                 case "clientMessageId":
-                    guard clientMessageId == nil else { throw WireError(.duplicateField, "member 'clientMessageId' appears twice in Create") }
+                    guard seen & 0x40 == 0 else { throw WireError(.duplicateField, "member 'clientMessageId' appears twice in Create") }
+                    seen |= 0x40
                     if try r.takeNull() { continue }
                     clientMessageId = try r.readString("Create.clientMessageId")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Create") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -1447,6 +1557,8 @@ extension Wire {
             var rid: UInt64? = nil
             var conversation: String? = nil
             var mode: JoinMode? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Join")
             var first = true
@@ -1457,18 +1569,25 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Join") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Join") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Join.rid")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in Join") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in Join") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     conversation = try r.readString("Join.conversation")
                 case "mode":
-                    guard mode == nil else { throw WireError(.duplicateField, "member 'mode' appears twice in Join") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'mode' appears twice in Join") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     mode = try JoinMode.jsonValue(try r.readString("Join.mode"), "Join.mode")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Join") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -1540,6 +1659,8 @@ extension Wire {
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Leave {
             var rid: UInt64? = nil
             var conversation: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Leave")
             var first = true
@@ -1550,14 +1671,20 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Leave") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Leave") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Leave.rid")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in Leave") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in Leave") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     conversation = try r.readString("Leave.conversation")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Leave") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -1668,6 +1795,8 @@ extension Wire {
             var clientMessageId: String? = nil
             var text: String? = nil
             var attachments: [Wire.Attachment]? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Send")
             var first = true
@@ -1678,30 +1807,39 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Send") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Send") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Send.rid")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in Send") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in Send") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     conversation = try r.readString("Send.conversation")
                 case "clientMessageId":
-                    guard clientMessageId == nil else { throw WireError(.duplicateField, "member 'clientMessageId' appears twice in Send") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'clientMessageId' appears twice in Send") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     clientMessageId = try r.readString("Send.clientMessageId")
                 case "text":
-                    guard text == nil else { throw WireError(.duplicateField, "member 'text' appears twice in Send") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'text' appears twice in Send") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     text = try r.readString("Send.text")
                 case "attachments":
-                    guard attachments == nil else { throw WireError(.duplicateField, "member 'attachments' appears twice in Send") }
-                    if try r.takeNull() { attachments = [] ; continue }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'attachments' appears twice in Send") }
+                    seen |= 0x10
+                    if try r.takeNull() { continue }
                     var list: [Wire.Attachment] = []
                     try r.beginArray("Send.attachments")
                     var firstElement = true
                     while try r.nextElement(first: &firstElement) { list.append(try Wire.Attachment.decodeJSON(from: &r)) }
                     attachments = list
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Send") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -1799,6 +1937,8 @@ extension Wire {
             var conversation: String? = nil
             var clientMessageId: String? = nil
             var text: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Note")
             var first = true
@@ -1809,22 +1949,30 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Note") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Note") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Note.rid")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in Note") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in Note") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     conversation = try r.readString("Note.conversation")
                 case "clientMessageId":
-                    guard clientMessageId == nil else { throw WireError(.duplicateField, "member 'clientMessageId' appears twice in Note") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'clientMessageId' appears twice in Note") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     clientMessageId = try r.readString("Note.clientMessageId")
                 case "text":
-                    guard text == nil else { throw WireError(.duplicateField, "member 'text' appears twice in Note") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'text' appears twice in Note") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     text = try r.readString("Note.text")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Note") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -1937,6 +2085,8 @@ extension Wire {
             var anchor: UInt64? = nil
             var direction: Direction? = nil
             var limit: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("History")
             var first = true
@@ -1947,26 +2097,35 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in History") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in History") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("History.rid")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in History") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in History") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     conversation = try r.readString("History.conversation")
                 case "anchor":
-                    guard anchor == nil else { throw WireError(.duplicateField, "member 'anchor' appears twice in History") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'anchor' appears twice in History") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     anchor = try r.readUInt("History.anchor")
                 case "direction":
-                    guard direction == nil else { throw WireError(.duplicateField, "member 'direction' appears twice in History") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'direction' appears twice in History") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     direction = try Direction.jsonValue(try r.readString("History.direction"), "History.direction")
                 case "limit":
-                    guard limit == nil else { throw WireError(.duplicateField, "member 'limit' appears twice in History") }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'limit' appears twice in History") }
+                    seen |= 0x10
                     if try r.takeNull() { continue }
                     limit = try r.readUInt("History.limit")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in History") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -2065,6 +2224,8 @@ extension Wire {
             var conversation: String? = nil
             var events: [Wire.ConversationEvent]? = nil
             var hasMore: Bool? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("HistoryPage")
             var first = true
@@ -2075,26 +2236,34 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in HistoryPage") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in HistoryPage") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("HistoryPage.rid")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in HistoryPage") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in HistoryPage") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     conversation = try r.readString("HistoryPage.conversation")
                 case "events":
-                    guard events == nil else { throw WireError(.duplicateField, "member 'events' appears twice in HistoryPage") }
-                    if try r.takeNull() { events = [] ; continue }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'events' appears twice in HistoryPage") }
+                    seen |= 0x4
+                    if try r.takeNull() { continue }
                     var list: [Wire.ConversationEvent] = []
                     try r.beginArray("HistoryPage.events")
                     var firstElement = true
                     while try r.nextElement(first: &firstElement) { list.append(try Wire.ConversationEvent.decodeJSON(from: &r)) }
                     events = list
                 case "hasMore":
-                    guard hasMore == nil else { throw WireError(.duplicateField, "member 'hasMore' appears twice in HistoryPage") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'hasMore' appears twice in HistoryPage") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     hasMore = try r.readBool("HistoryPage.hasMore")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in HistoryPage") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -2179,6 +2348,8 @@ extension Wire {
             var rid: UInt64? = nil
             var conversation: String? = nil
             var cseq: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Read")
             var first = true
@@ -2189,18 +2360,25 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Read") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Read") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Read.rid")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in Read") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in Read") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     conversation = try r.readString("Read.conversation")
                 case "cseq":
-                    guard cseq == nil else { throw WireError(.duplicateField, "member 'cseq' appears twice in Read") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'cseq' appears twice in Read") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     cseq = try r.readUInt("Read.cseq")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Read") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -2299,6 +2477,8 @@ extension Wire {
             var typing: Bool? = nil
             var `internal`: Bool? = nil
             var preview: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Typing")
             var first = true
@@ -2309,22 +2489,30 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in Typing") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in Typing") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     conversation = try r.readString("Typing.conversation")
                 case "typing":
-                    guard typing == nil else { throw WireError(.duplicateField, "member 'typing' appears twice in Typing") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'typing' appears twice in Typing") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     typing = try r.readBool("Typing.typing")
                 case "internal":
-                    guard `internal` == nil else { throw WireError(.duplicateField, "member 'internal' appears twice in Typing") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'internal' appears twice in Typing") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     `internal` = try r.readBool("Typing.internal")
                 case "preview":
-                    guard preview == nil else { throw WireError(.duplicateField, "member 'preview' appears twice in Typing") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'preview' appears twice in Typing") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     preview = try r.readString("Typing.preview")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Typing") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -2435,6 +2623,8 @@ extension Wire {
             var agent: String? = nil
             var team: String? = nil
             var note: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Transfer")
             var first = true
@@ -2445,26 +2635,35 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Transfer") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Transfer") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Transfer.rid")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in Transfer") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in Transfer") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     conversation = try r.readString("Transfer.conversation")
                 case "agent":
-                    guard agent == nil else { throw WireError(.duplicateField, "member 'agent' appears twice in Transfer") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'agent' appears twice in Transfer") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     agent = try r.readString("Transfer.agent")
                 case "team":
-                    guard team == nil else { throw WireError(.duplicateField, "member 'team' appears twice in Transfer") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'team' appears twice in Transfer") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     team = try r.readString("Transfer.team")
                 case "note":
-                    guard note == nil else { throw WireError(.duplicateField, "member 'note' appears twice in Transfer") }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'note' appears twice in Transfer") }
+                    seen |= 0x10
                     if try r.takeNull() { continue }
                     note = try r.readString("Transfer.note")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Transfer") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -2536,6 +2735,8 @@ extension Wire {
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Close {
             var rid: UInt64? = nil
             var conversation: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Close")
             var first = true
@@ -2546,14 +2747,20 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Close") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Close") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Close.rid")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in Close") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in Close") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     conversation = try r.readString("Close.conversation")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Close") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -2625,6 +2832,8 @@ extension Wire {
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Reopen {
             var rid: UInt64? = nil
             var conversation: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Reopen")
             var first = true
@@ -2635,14 +2844,20 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Reopen") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Reopen") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Reopen.rid")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in Reopen") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in Reopen") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     conversation = try r.readString("Reopen.conversation")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Reopen") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -2739,6 +2954,8 @@ extension Wire {
             var conversation: String? = nil
             var score: UInt64? = nil
             var comment: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Rate")
             var first = true
@@ -2749,22 +2966,30 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Rate") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Rate") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Rate.rid")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in Rate") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in Rate") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     conversation = try r.readString("Rate.conversation")
                 case "score":
-                    guard score == nil else { throw WireError(.duplicateField, "member 'score' appears twice in Rate") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'score' appears twice in Rate") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     score = try r.readUInt("Rate.score")
                 case "comment":
-                    guard comment == nil else { throw WireError(.duplicateField, "member 'comment' appears twice in Rate") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'comment' appears twice in Rate") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     comment = try r.readString("Rate.comment")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Rate") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -2852,6 +3077,8 @@ extension Wire {
             var rid: UInt64? = nil
             var conversation: String? = nil
             var properties: [Wire.Property]? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("SetProperties")
             var first = true
@@ -2862,22 +3089,29 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in SetProperties") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in SetProperties") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("SetProperties.rid")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in SetProperties") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in SetProperties") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     conversation = try r.readString("SetProperties.conversation")
                 case "properties":
-                    guard properties == nil else { throw WireError(.duplicateField, "member 'properties' appears twice in SetProperties") }
-                    if try r.takeNull() { properties = [] ; continue }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'properties' appears twice in SetProperties") }
+                    seen |= 0x4
+                    if try r.takeNull() { continue }
                     var list: [Wire.Property] = []
                     try r.beginArray("SetProperties.properties")
                     var firstElement = true
                     while try r.nextElement(first: &firstElement) { list.append(try Wire.Property.decodeJSON(from: &r)) }
                     properties = list
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in SetProperties") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -2949,6 +3183,8 @@ extension Wire {
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Event {
             var seq: UInt64? = nil
             var event: Wire.ConversationEvent? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Event")
             var first = true
@@ -2959,14 +3195,20 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "seq":
-                    guard seq == nil else { throw WireError(.duplicateField, "member 'seq' appears twice in Event") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'seq' appears twice in Event") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     seq = try r.readUInt("Event.seq")
                 case "event":
-                    guard event == nil else { throw WireError(.duplicateField, "member 'event' appears twice in Event") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'event' appears twice in Event") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     event = try Wire.ConversationEvent.decodeJSON(from: &r)
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Event") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -3062,6 +3304,8 @@ extension Wire {
             var conversation: String? = nil
             var user: String? = nil
             var cseq: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("ReadMarker")
             var first = true
@@ -3072,22 +3316,30 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "seq":
-                    guard seq == nil else { throw WireError(.duplicateField, "member 'seq' appears twice in ReadMarker") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'seq' appears twice in ReadMarker") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     seq = try r.readUInt("ReadMarker.seq")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in ReadMarker") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in ReadMarker") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     conversation = try r.readString("ReadMarker.conversation")
                 case "user":
-                    guard user == nil else { throw WireError(.duplicateField, "member 'user' appears twice in ReadMarker") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'user' appears twice in ReadMarker") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     user = try r.readString("ReadMarker.user")
                 case "cseq":
-                    guard cseq == nil else { throw WireError(.duplicateField, "member 'cseq' appears twice in ReadMarker") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'cseq' appears twice in ReadMarker") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     cseq = try r.readUInt("ReadMarker.cseq")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in ReadMarker") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -3164,6 +3416,8 @@ extension Wire {
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Typers {
             var conversation: String? = nil
             var typers: [Wire.Typer]? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Typers")
             var first = true
@@ -3174,18 +3428,24 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in Typers") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in Typers") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     conversation = try r.readString("Typers.conversation")
                 case "typers":
-                    guard typers == nil else { throw WireError(.duplicateField, "member 'typers' appears twice in Typers") }
-                    if try r.takeNull() { typers = [] ; continue }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'typers' appears twice in Typers") }
+                    seen |= 0x2
+                    if try r.takeNull() { continue }
                     var list: [Wire.Typer] = []
                     try r.beginArray("Typers.typers")
                     var firstElement = true
                     while try r.nextElement(first: &firstElement) { list.append(try Wire.Typer.decodeJSON(from: &r)) }
                     typers = list
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Typers") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -3269,6 +3529,8 @@ extension Wire {
             var conversation: String? = nil
             var position: UInt64? = nil
             var estimatedWaitMs: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("QueuePosition")
             var first = true
@@ -3279,18 +3541,25 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in QueuePosition") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in QueuePosition") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     conversation = try r.readString("QueuePosition.conversation")
                 case "position":
-                    guard position == nil else { throw WireError(.duplicateField, "member 'position' appears twice in QueuePosition") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'position' appears twice in QueuePosition") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     position = try r.readUInt("QueuePosition.position")
                 case "estimatedWaitMs":
-                    guard estimatedWaitMs == nil else { throw WireError(.duplicateField, "member 'estimatedWaitMs' appears twice in QueuePosition") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'estimatedWaitMs' appears twice in QueuePosition") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     estimatedWaitMs = try r.readUInt("QueuePosition.estimatedWaitMs")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in QueuePosition") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -3363,6 +3632,8 @@ extension Wire {
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> List {
             var rid: UInt64? = nil
             var state: ConversationState? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("List")
             var first = true
@@ -3373,14 +3644,20 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in List") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in List") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("List.rid")
                 case "state":
-                    guard state == nil else { throw WireError(.duplicateField, "member 'state' appears twice in List") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'state' appears twice in List") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     state = try ConversationState.jsonValue(try r.readString("List.state"), "List.state")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in List") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -3454,6 +3731,8 @@ extension Wire {
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Conversations {
             var rid: UInt64? = nil
             var conversations: [Wire.ConversationSummary]? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Conversations")
             var first = true
@@ -3464,18 +3743,24 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Conversations") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Conversations") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Conversations.rid")
                 case "conversations":
-                    guard conversations == nil else { throw WireError(.duplicateField, "member 'conversations' appears twice in Conversations") }
-                    if try r.takeNull() { conversations = [] ; continue }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversations' appears twice in Conversations") }
+                    seen |= 0x2
+                    if try r.takeNull() { continue }
                     var list: [Wire.ConversationSummary] = []
                     try r.beginArray("Conversations.conversations")
                     var firstElement = true
                     while try r.nextElement(first: &firstElement) { list.append(try Wire.ConversationSummary.decodeJSON(from: &r)) }
                     conversations = list
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Conversations") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -3546,6 +3831,8 @@ extension Wire {
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Transcript {
             var rid: UInt64? = nil
             var conversation: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Transcript")
             var first = true
@@ -3556,14 +3843,20 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Transcript") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Transcript") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Transcript.rid")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in Transcript") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in Transcript") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     conversation = try r.readString("Transcript.conversation")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Transcript") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -3675,6 +3968,8 @@ extension Wire {
             var events: [Wire.ConversationEvent]? = nil
             var metrics: Wire.ConversationMetrics? = nil
             var comment: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("TranscriptResult")
             var first = true
@@ -3685,30 +3980,39 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in TranscriptResult") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in TranscriptResult") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("TranscriptResult.rid")
                 case "summary":
-                    guard summary == nil else { throw WireError(.duplicateField, "member 'summary' appears twice in TranscriptResult") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'summary' appears twice in TranscriptResult") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     summary = try Wire.ConversationSummary.decodeJSON(from: &r)
                 case "events":
-                    guard events == nil else { throw WireError(.duplicateField, "member 'events' appears twice in TranscriptResult") }
-                    if try r.takeNull() { events = [] ; continue }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'events' appears twice in TranscriptResult") }
+                    seen |= 0x4
+                    if try r.takeNull() { continue }
                     var list: [Wire.ConversationEvent] = []
                     try r.beginArray("TranscriptResult.events")
                     var firstElement = true
                     while try r.nextElement(first: &firstElement) { list.append(try Wire.ConversationEvent.decodeJSON(from: &r)) }
                     events = list
                 case "metrics":
-                    guard metrics == nil else { throw WireError(.duplicateField, "member 'metrics' appears twice in TranscriptResult") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'metrics' appears twice in TranscriptResult") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     metrics = try Wire.ConversationMetrics.decodeJSON(from: &r)
                 case "comment":
-                    guard comment == nil else { throw WireError(.duplicateField, "member 'comment' appears twice in TranscriptResult") }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'comment' appears twice in TranscriptResult") }
+                    seen |= 0x10
                     if try r.takeNull() { continue }
                     comment = try r.readString("TranscriptResult.comment")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in TranscriptResult") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -3807,6 +4111,8 @@ extension Wire {
             var status: PresenceStatus? = nil
             var text: String? = nil
             var page: Wire.Page? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("SetPresence")
             var first = true
@@ -3817,22 +4123,30 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in SetPresence") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in SetPresence") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("SetPresence.rid")
                 case "status":
-                    guard status == nil else { throw WireError(.duplicateField, "member 'status' appears twice in SetPresence") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'status' appears twice in SetPresence") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     status = try PresenceStatus.jsonValue(try r.readString("SetPresence.status"), "SetPresence.status")
                 case "text":
-                    guard text == nil else { throw WireError(.duplicateField, "member 'text' appears twice in SetPresence") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'text' appears twice in SetPresence") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     text = try r.readString("SetPresence.text")
                 case "page":
-                    guard page == nil else { throw WireError(.duplicateField, "member 'page' appears twice in SetPresence") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'page' appears twice in SetPresence") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     page = try Wire.Page.decodeJSON(from: &r)
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in SetPresence") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -3981,6 +4295,8 @@ extension Wire {
             var routing: RoutingStatus? = nil
             var lastSeen: UInt64? = nil
             var onSiteSince: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Presence")
             var first = true
@@ -3991,38 +4307,50 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "user":
-                    guard user == nil else { throw WireError(.duplicateField, "member 'user' appears twice in Presence") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'user' appears twice in Presence") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     user = try r.readString("Presence.user")
                 case "role":
-                    guard role == nil else { throw WireError(.duplicateField, "member 'role' appears twice in Presence") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'role' appears twice in Presence") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     role = try Role.jsonValue(try r.readString("Presence.role"), "Presence.role")
                 case "status":
-                    guard status == nil else { throw WireError(.duplicateField, "member 'status' appears twice in Presence") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'status' appears twice in Presence") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     status = try PresenceStatus.jsonValue(try r.readString("Presence.status"), "Presence.status")
                 case "text":
-                    guard text == nil else { throw WireError(.duplicateField, "member 'text' appears twice in Presence") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'text' appears twice in Presence") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     text = try r.readString("Presence.text")
                 case "page":
-                    guard page == nil else { throw WireError(.duplicateField, "member 'page' appears twice in Presence") }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'page' appears twice in Presence") }
+                    seen |= 0x10
                     if try r.takeNull() { continue }
                     page = try Wire.Page.decodeJSON(from: &r)
                 case "routing":
-                    guard routing == nil else { throw WireError(.duplicateField, "member 'routing' appears twice in Presence") }
+                    guard seen & 0x20 == 0 else { throw WireError(.duplicateField, "member 'routing' appears twice in Presence") }
+                    seen |= 0x20
                     if try r.takeNull() { continue }
                     routing = try RoutingStatus.jsonValue(try r.readString("Presence.routing"), "Presence.routing")
                 case "lastSeen":
-                    guard lastSeen == nil else { throw WireError(.duplicateField, "member 'lastSeen' appears twice in Presence") }
+                    guard seen & 0x40 == 0 else { throw WireError(.duplicateField, "member 'lastSeen' appears twice in Presence") }
+                    seen |= 0x40
                     if try r.takeNull() { continue }
                     lastSeen = try r.readUInt("Presence.lastSeen")
                 case "onSiteSince":
-                    guard onSiteSince == nil else { throw WireError(.duplicateField, "member 'onSiteSince' appears twice in Presence") }
+                    guard seen & 0x80 == 0 else { throw WireError(.duplicateField, "member 'onSiteSince' appears twice in Presence") }
+                    seen |= 0x80
                     if try r.takeNull() { continue }
                     onSiteSince = try r.readUInt("Presence.onSiteSince")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Presence") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -4108,6 +4436,8 @@ extension Wire {
             var rid: UInt64? = nil
             var routing: RoutingStatus? = nil
             var maxConcurrent: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("AgentStatus")
             var first = true
@@ -4118,18 +4448,25 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in AgentStatus") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in AgentStatus") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("AgentStatus.rid")
                 case "routing":
-                    guard routing == nil else { throw WireError(.duplicateField, "member 'routing' appears twice in AgentStatus") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'routing' appears twice in AgentStatus") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     routing = try RoutingStatus.jsonValue(try r.readString("AgentStatus.routing"), "AgentStatus.routing")
                 case "maxConcurrent":
-                    guard maxConcurrent == nil else { throw WireError(.duplicateField, "member 'maxConcurrent' appears twice in AgentStatus") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'maxConcurrent' appears twice in AgentStatus") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     maxConcurrent = try r.readUInt("AgentStatus.maxConcurrent")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in AgentStatus") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -4214,6 +4551,8 @@ extension Wire {
             var rid: UInt64? = nil
             var visitor: String? = nil
             var text: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Invite")
             var first = true
@@ -4224,18 +4563,25 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in Invite") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Invite") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("Invite.rid")
                 case "visitor":
-                    guard visitor == nil else { throw WireError(.duplicateField, "member 'visitor' appears twice in Invite") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'visitor' appears twice in Invite") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     visitor = try r.readString("Invite.visitor")
                 case "text":
-                    guard text == nil else { throw WireError(.duplicateField, "member 'text' appears twice in Invite") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'text' appears twice in Invite") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     text = try r.readString("Invite.text")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Invite") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -4345,6 +4691,8 @@ extension Wire {
             var agent: String? = nil
             var text: String? = nil
             var agentName: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Invitation")
             var first = true
@@ -4355,26 +4703,35 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "seq":
-                    guard seq == nil else { throw WireError(.duplicateField, "member 'seq' appears twice in Invitation") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'seq' appears twice in Invitation") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     seq = try r.readUInt("Invitation.seq")
                 case "invitation":
-                    guard invitation == nil else { throw WireError(.duplicateField, "member 'invitation' appears twice in Invitation") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'invitation' appears twice in Invitation") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     invitation = try r.readString("Invitation.invitation")
                 case "agent":
-                    guard agent == nil else { throw WireError(.duplicateField, "member 'agent' appears twice in Invitation") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'agent' appears twice in Invitation") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     agent = try r.readString("Invitation.agent")
                 case "text":
-                    guard text == nil else { throw WireError(.duplicateField, "member 'text' appears twice in Invitation") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'text' appears twice in Invitation") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     text = try r.readString("Invitation.text")
                 case "agentName":
-                    guard agentName == nil else { throw WireError(.duplicateField, "member 'agentName' appears twice in Invitation") }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'agentName' appears twice in Invitation") }
+                    seen |= 0x10
                     if try r.takeNull() { continue }
                     agentName = try r.readString("Invitation.agentName")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Invitation") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -4459,6 +4816,8 @@ extension Wire {
             var rid: UInt64? = nil
             var invitation: String? = nil
             var accept: Bool? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("AnswerInvitation")
             var first = true
@@ -4469,18 +4828,25 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "rid":
-                    guard rid == nil else { throw WireError(.duplicateField, "member 'rid' appears twice in AnswerInvitation") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in AnswerInvitation") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     rid = try r.readUInt("AnswerInvitation.rid")
                 case "invitation":
-                    guard invitation == nil else { throw WireError(.duplicateField, "member 'invitation' appears twice in AnswerInvitation") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'invitation' appears twice in AnswerInvitation") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     invitation = try r.readString("AnswerInvitation.invitation")
                 case "accept":
-                    guard accept == nil else { throw WireError(.duplicateField, "member 'accept' appears twice in AnswerInvitation") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'accept' appears twice in AnswerInvitation") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     accept = try r.readBool("AnswerInvitation.accept")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in AnswerInvitation") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -4590,6 +4956,8 @@ extension Wire {
             var visitor: String? = nil
             var accepted: Bool? = nil
             var conversation: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("InvitationAnswered")
             var first = true
@@ -4600,26 +4968,35 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 case "seq":
-                    guard seq == nil else { throw WireError(.duplicateField, "member 'seq' appears twice in InvitationAnswered") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'seq' appears twice in InvitationAnswered") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     seq = try r.readUInt("InvitationAnswered.seq")
                 case "invitation":
-                    guard invitation == nil else { throw WireError(.duplicateField, "member 'invitation' appears twice in InvitationAnswered") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'invitation' appears twice in InvitationAnswered") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     invitation = try r.readString("InvitationAnswered.invitation")
                 case "visitor":
-                    guard visitor == nil else { throw WireError(.duplicateField, "member 'visitor' appears twice in InvitationAnswered") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'visitor' appears twice in InvitationAnswered") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     visitor = try r.readString("InvitationAnswered.visitor")
                 case "accepted":
-                    guard accepted == nil else { throw WireError(.duplicateField, "member 'accepted' appears twice in InvitationAnswered") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'accepted' appears twice in InvitationAnswered") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     accepted = try r.readBool("InvitationAnswered.accepted")
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in InvitationAnswered") }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in InvitationAnswered") }
+                    seen |= 0x10
                     if try r.takeNull() { continue }
                     conversation = try r.readString("InvitationAnswered.conversation")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in InvitationAnswered") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -4668,6 +5045,7 @@ extension Wire {
 
         /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Activity {
+            var unknown: [String] = []
             var sawType = false
             try r.beginObject("Activity")
             var first = true
@@ -4678,6 +5056,10 @@ extension Wire {
                     sawType = true
                     try r.skipValue()
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Activity") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }

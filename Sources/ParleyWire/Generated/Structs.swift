@@ -60,19 +60,27 @@ extension Wire {
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Auth {
             var scheme: String? = nil
             var credential: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             try r.beginObject("Auth")
             var first = true
             while let member = try r.nextKey(first: &first) {
                 switch member {
                 case "scheme":
-                    guard scheme == nil else { throw WireError(.duplicateField, "member 'scheme' appears twice in Auth") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'scheme' appears twice in Auth") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     scheme = try r.readString("Auth.scheme")
                 case "credential":
-                    guard credential == nil else { throw WireError(.duplicateField, "member 'credential' appears twice in Auth") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'credential' appears twice in Auth") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     credential = try r.readString("Auth.credential")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Auth") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -139,19 +147,27 @@ extension Wire {
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> ResumeRequest {
             var token: String? = nil
             var lastSeq: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             try r.beginObject("ResumeRequest")
             var first = true
             while let member = try r.nextKey(first: &first) {
                 switch member {
                 case "token":
-                    guard token == nil else { throw WireError(.duplicateField, "member 'token' appears twice in ResumeRequest") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'token' appears twice in ResumeRequest") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     token = try r.readString("ResumeRequest.token")
                 case "lastSeq":
-                    guard lastSeq == nil else { throw WireError(.duplicateField, "member 'lastSeq' appears twice in ResumeRequest") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'lastSeq' appears twice in ResumeRequest") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     lastSeq = try r.readUInt("ResumeRequest.lastSeq")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in ResumeRequest") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -233,23 +249,32 @@ extension Wire {
             var status: ResumeStatus? = nil
             var replayFrom: UInt64? = nil
             var lastSeq: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             try r.beginObject("ResumeResult")
             var first = true
             while let member = try r.nextKey(first: &first) {
                 switch member {
                 case "status":
-                    guard status == nil else { throw WireError(.duplicateField, "member 'status' appears twice in ResumeResult") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'status' appears twice in ResumeResult") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     status = try ResumeStatus.jsonValue(try r.readString("ResumeResult.status"), "ResumeResult.status")
                 case "replayFrom":
-                    guard replayFrom == nil else { throw WireError(.duplicateField, "member 'replayFrom' appears twice in ResumeResult") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'replayFrom' appears twice in ResumeResult") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     replayFrom = try r.readUInt("ResumeResult.replayFrom")
                 case "lastSeq":
-                    guard lastSeq == nil else { throw WireError(.duplicateField, "member 'lastSeq' appears twice in ResumeResult") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'lastSeq' appears twice in ResumeResult") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     lastSeq = try r.readUInt("ResumeResult.lastSeq")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in ResumeResult") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -357,35 +382,46 @@ extension Wire {
             var displayName: String? = nil
             var teams: [String]? = nil
             var site: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             try r.beginObject("Identity")
             var first = true
             while let member = try r.nextKey(first: &first) {
                 switch member {
                 case "user":
-                    guard user == nil else { throw WireError(.duplicateField, "member 'user' appears twice in Identity") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'user' appears twice in Identity") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     user = try r.readString("Identity.user")
                 case "role":
-                    guard role == nil else { throw WireError(.duplicateField, "member 'role' appears twice in Identity") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'role' appears twice in Identity") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     role = try Role.jsonValue(try r.readString("Identity.role"), "Identity.role")
                 case "displayName":
-                    guard displayName == nil else { throw WireError(.duplicateField, "member 'displayName' appears twice in Identity") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'displayName' appears twice in Identity") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     displayName = try r.readString("Identity.displayName")
                 case "teams":
-                    guard teams == nil else { throw WireError(.duplicateField, "member 'teams' appears twice in Identity") }
-                    if try r.takeNull() { teams = [] ; continue }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'teams' appears twice in Identity") }
+                    seen |= 0x8
+                    if try r.takeNull() { continue }
                     var list: [String] = []
                     try r.beginArray("Identity.teams")
                     var firstElement = true
                     while try r.nextElement(first: &firstElement) { list.append(try r.readString("Identity.teams")) }
                     teams = list
                 case "site":
-                    guard site == nil else { throw WireError(.duplicateField, "member 'site' appears twice in Identity") }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'site' appears twice in Identity") }
+                    seen |= 0x10
                     if try r.takeNull() { continue }
                     site = try r.readString("Identity.site")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Identity") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -633,79 +669,102 @@ extension Wire {
             var handshakeTimeoutMs: UInt64? = nil
             var maxAttachments: UInt64? = nil
             var historyPageMax: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             try r.beginObject("Limits")
             var first = true
             while let member = try r.nextKey(first: &first) {
                 switch member {
                 case "maxFrame":
-                    guard maxFrame == nil else { throw WireError(.duplicateField, "member 'maxFrame' appears twice in Limits") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'maxFrame' appears twice in Limits") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     maxFrame = try r.readUInt("Limits.maxFrame")
                 case "maxMessage":
-                    guard maxMessage == nil else { throw WireError(.duplicateField, "member 'maxMessage' appears twice in Limits") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'maxMessage' appears twice in Limits") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     maxMessage = try r.readUInt("Limits.maxMessage")
                 case "maxText":
-                    guard maxText == nil else { throw WireError(.duplicateField, "member 'maxText' appears twice in Limits") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'maxText' appears twice in Limits") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     maxText = try r.readUInt("Limits.maxText")
                 case "messageRate":
-                    guard messageRate == nil else { throw WireError(.duplicateField, "member 'messageRate' appears twice in Limits") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'messageRate' appears twice in Limits") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     messageRate = try r.readUInt("Limits.messageRate")
                 case "messageBurst":
-                    guard messageBurst == nil else { throw WireError(.duplicateField, "member 'messageBurst' appears twice in Limits") }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'messageBurst' appears twice in Limits") }
+                    seen |= 0x10
                     if try r.takeNull() { continue }
                     messageBurst = try r.readUInt("Limits.messageBurst")
                 case "typingRate":
-                    guard typingRate == nil else { throw WireError(.duplicateField, "member 'typingRate' appears twice in Limits") }
+                    guard seen & 0x20 == 0 else { throw WireError(.duplicateField, "member 'typingRate' appears twice in Limits") }
+                    seen |= 0x20
                     if try r.takeNull() { continue }
                     typingRate = try r.readUInt("Limits.typingRate")
                 case "typingBurst":
-                    guard typingBurst == nil else { throw WireError(.duplicateField, "member 'typingBurst' appears twice in Limits") }
+                    guard seen & 0x40 == 0 else { throw WireError(.duplicateField, "member 'typingBurst' appears twice in Limits") }
+                    seen |= 0x40
                     if try r.takeNull() { continue }
                     typingBurst = try r.readUInt("Limits.typingBurst")
                 case "presenceRate":
-                    guard presenceRate == nil else { throw WireError(.duplicateField, "member 'presenceRate' appears twice in Limits") }
+                    guard seen & 0x80 == 0 else { throw WireError(.duplicateField, "member 'presenceRate' appears twice in Limits") }
+                    seen |= 0x80
                     if try r.takeNull() { continue }
                     presenceRate = try r.readUInt("Limits.presenceRate")
                 case "presenceBurst":
-                    guard presenceBurst == nil else { throw WireError(.duplicateField, "member 'presenceBurst' appears twice in Limits") }
+                    guard seen & 0x100 == 0 else { throw WireError(.duplicateField, "member 'presenceBurst' appears twice in Limits") }
+                    seen |= 0x100
                     if try r.takeNull() { continue }
                     presenceBurst = try r.readUInt("Limits.presenceBurst")
                 case "heartbeatMs":
-                    guard heartbeatMs == nil else { throw WireError(.duplicateField, "member 'heartbeatMs' appears twice in Limits") }
+                    guard seen & 0x200 == 0 else { throw WireError(.duplicateField, "member 'heartbeatMs' appears twice in Limits") }
+                    seen |= 0x200
                     if try r.takeNull() { continue }
                     heartbeatMs = try r.readUInt("Limits.heartbeatMs")
                 case "heartbeatTimeoutMs":
-                    guard heartbeatTimeoutMs == nil else { throw WireError(.duplicateField, "member 'heartbeatTimeoutMs' appears twice in Limits") }
+                    guard seen & 0x400 == 0 else { throw WireError(.duplicateField, "member 'heartbeatTimeoutMs' appears twice in Limits") }
+                    seen |= 0x400
                     if try r.takeNull() { continue }
                     heartbeatTimeoutMs = try r.readUInt("Limits.heartbeatTimeoutMs")
                 case "resumeWindowMs":
-                    guard resumeWindowMs == nil else { throw WireError(.duplicateField, "member 'resumeWindowMs' appears twice in Limits") }
+                    guard seen & 0x800 == 0 else { throw WireError(.duplicateField, "member 'resumeWindowMs' appears twice in Limits") }
+                    seen |= 0x800
                     if try r.takeNull() { continue }
                     resumeWindowMs = try r.readUInt("Limits.resumeWindowMs")
                 case "maxSubscriptions":
-                    guard maxSubscriptions == nil else { throw WireError(.duplicateField, "member 'maxSubscriptions' appears twice in Limits") }
+                    guard seen & 0x1000 == 0 else { throw WireError(.duplicateField, "member 'maxSubscriptions' appears twice in Limits") }
+                    seen |= 0x1000
                     if try r.takeNull() { continue }
                     maxSubscriptions = try r.readUInt("Limits.maxSubscriptions")
                 case "idempotencyWindowMs":
-                    guard idempotencyWindowMs == nil else { throw WireError(.duplicateField, "member 'idempotencyWindowMs' appears twice in Limits") }
+                    guard seen & 0x2000 == 0 else { throw WireError(.duplicateField, "member 'idempotencyWindowMs' appears twice in Limits") }
+                    seen |= 0x2000
                     if try r.takeNull() { continue }
                     idempotencyWindowMs = try r.readUInt("Limits.idempotencyWindowMs")
                 case "handshakeTimeoutMs":
-                    guard handshakeTimeoutMs == nil else { throw WireError(.duplicateField, "member 'handshakeTimeoutMs' appears twice in Limits") }
+                    guard seen & 0x4000 == 0 else { throw WireError(.duplicateField, "member 'handshakeTimeoutMs' appears twice in Limits") }
+                    seen |= 0x4000
                     if try r.takeNull() { continue }
                     handshakeTimeoutMs = try r.readUInt("Limits.handshakeTimeoutMs")
                 case "maxAttachments":
-                    guard maxAttachments == nil else { throw WireError(.duplicateField, "member 'maxAttachments' appears twice in Limits") }
+                    guard seen & 0x8000 == 0 else { throw WireError(.duplicateField, "member 'maxAttachments' appears twice in Limits") }
+                    seen |= 0x8000
                     if try r.takeNull() { continue }
                     maxAttachments = try r.readUInt("Limits.maxAttachments")
                 case "historyPageMax":
-                    guard historyPageMax == nil else { throw WireError(.duplicateField, "member 'historyPageMax' appears twice in Limits") }
+                    guard seen & 0x10000 == 0 else { throw WireError(.duplicateField, "member 'historyPageMax' appears twice in Limits") }
+                    seen |= 0x10000
                     if try r.takeNull() { continue }
                     historyPageMax = try r.readUInt("Limits.historyPageMax")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Limits") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -801,23 +860,32 @@ extension Wire {
             var enabled: Bool? = nil
             var threshold: UInt64? = nil
             var level: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             try r.beginObject("Compression")
             var first = true
             while let member = try r.nextKey(first: &first) {
                 switch member {
                 case "enabled":
-                    guard enabled == nil else { throw WireError(.duplicateField, "member 'enabled' appears twice in Compression") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'enabled' appears twice in Compression") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     enabled = try r.readBool("Compression.enabled")
                 case "threshold":
-                    guard threshold == nil else { throw WireError(.duplicateField, "member 'threshold' appears twice in Compression") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'threshold' appears twice in Compression") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     threshold = try r.readUInt("Compression.threshold")
                 case "level":
-                    guard level == nil else { throw WireError(.duplicateField, "member 'level' appears twice in Compression") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'level' appears twice in Compression") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     level = try r.readUInt("Compression.level")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Compression") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -885,19 +953,27 @@ extension Wire {
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Property {
             var key: String? = nil
             var value: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             try r.beginObject("Property")
             var first = true
             while let member = try r.nextKey(first: &first) {
                 switch member {
                 case "key":
-                    guard key == nil else { throw WireError(.duplicateField, "member 'key' appears twice in Property") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'key' appears twice in Property") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     key = try r.readString("Property.key")
                 case "value":
-                    guard value == nil else { throw WireError(.duplicateField, "member 'value' appears twice in Property") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'value' appears twice in Property") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     value = try r.readString("Property.value")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Property") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -989,27 +1065,37 @@ extension Wire {
             var mimeType: String? = nil
             var size: UInt64? = nil
             var url: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             try r.beginObject("Attachment")
             var first = true
             while let member = try r.nextKey(first: &first) {
                 switch member {
                 case "name":
-                    guard name == nil else { throw WireError(.duplicateField, "member 'name' appears twice in Attachment") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'name' appears twice in Attachment") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     name = try r.readString("Attachment.name")
                 case "mimeType":
-                    guard mimeType == nil else { throw WireError(.duplicateField, "member 'mimeType' appears twice in Attachment") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'mimeType' appears twice in Attachment") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     mimeType = try r.readString("Attachment.mimeType")
                 case "size":
-                    guard size == nil else { throw WireError(.duplicateField, "member 'size' appears twice in Attachment") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'size' appears twice in Attachment") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     size = try r.readUInt("Attachment.size")
                 case "url":
-                    guard url == nil else { throw WireError(.duplicateField, "member 'url' appears twice in Attachment") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'url' appears twice in Attachment") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     url = try r.readString("Attachment.url")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Attachment") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -1080,19 +1166,27 @@ extension Wire {
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Page {
             var url: String? = nil
             var title: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             try r.beginObject("Page")
             var first = true
             while let member = try r.nextKey(first: &first) {
                 switch member {
                 case "url":
-                    guard url == nil else { throw WireError(.duplicateField, "member 'url' appears twice in Page") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'url' appears twice in Page") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     url = try r.readString("Page.url")
                 case "title":
-                    guard title == nil else { throw WireError(.duplicateField, "member 'title' appears twice in Page") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'title' appears twice in Page") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     title = try r.readString("Page.title")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Page") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -1185,27 +1279,37 @@ extension Wire {
             var role: Role? = nil
             var `internal`: Bool? = nil
             var preview: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             try r.beginObject("Typer")
             var first = true
             while let member = try r.nextKey(first: &first) {
                 switch member {
                 case "user":
-                    guard user == nil else { throw WireError(.duplicateField, "member 'user' appears twice in Typer") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'user' appears twice in Typer") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     user = try r.readString("Typer.user")
                 case "role":
-                    guard role == nil else { throw WireError(.duplicateField, "member 'role' appears twice in Typer") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'role' appears twice in Typer") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     role = try Role.jsonValue(try r.readString("Typer.role"), "Typer.role")
                 case "internal":
-                    guard `internal` == nil else { throw WireError(.duplicateField, "member 'internal' appears twice in Typer") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'internal' appears twice in Typer") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     `internal` = try r.readBool("Typer.internal")
                 case "preview":
-                    guard preview == nil else { throw WireError(.duplicateField, "member 'preview' appears twice in Typer") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'preview' appears twice in Typer") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     preview = try r.readString("Typer.preview")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Typer") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -1431,75 +1535,95 @@ extension Wire {
             var score: UInt64? = nil
             var closeReason: CloseReason? = nil
             var properties: [Wire.Property]? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             try r.beginObject("ConversationEvent")
             var first = true
             while let member = try r.nextKey(first: &first) {
                 switch member {
                 case "conversation":
-                    guard conversation == nil else { throw WireError(.duplicateField, "member 'conversation' appears twice in ConversationEvent") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in ConversationEvent") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     conversation = try r.readString("ConversationEvent.conversation")
                 case "cseq":
-                    guard cseq == nil else { throw WireError(.duplicateField, "member 'cseq' appears twice in ConversationEvent") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'cseq' appears twice in ConversationEvent") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     cseq = try r.readUInt("ConversationEvent.cseq")
                 case "kind":
-                    guard kind == nil else { throw WireError(.duplicateField, "member 'kind' appears twice in ConversationEvent") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'kind' appears twice in ConversationEvent") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     kind = try EventKind.jsonValue(try r.readString("ConversationEvent.kind"), "ConversationEvent.kind")
                 case "time":
-                    guard time == nil else { throw WireError(.duplicateField, "member 'time' appears twice in ConversationEvent") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'time' appears twice in ConversationEvent") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     time = try r.readUInt("ConversationEvent.time")
                 case "sender":
-                    guard sender == nil else { throw WireError(.duplicateField, "member 'sender' appears twice in ConversationEvent") }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'sender' appears twice in ConversationEvent") }
+                    seen |= 0x10
                     if try r.takeNull() { continue }
                     sender = try r.readString("ConversationEvent.sender")
                 case "senderRole":
-                    guard senderRole == nil else { throw WireError(.duplicateField, "member 'senderRole' appears twice in ConversationEvent") }
+                    guard seen & 0x20 == 0 else { throw WireError(.duplicateField, "member 'senderRole' appears twice in ConversationEvent") }
+                    seen |= 0x20
                     if try r.takeNull() { continue }
                     senderRole = try Role.jsonValue(try r.readString("ConversationEvent.senderRole"), "ConversationEvent.senderRole")
                 case "text":
-                    guard text == nil else { throw WireError(.duplicateField, "member 'text' appears twice in ConversationEvent") }
+                    guard seen & 0x40 == 0 else { throw WireError(.duplicateField, "member 'text' appears twice in ConversationEvent") }
+                    seen |= 0x40
                     if try r.takeNull() { continue }
                     text = try r.readString("ConversationEvent.text")
                 case "attachments":
-                    guard attachments == nil else { throw WireError(.duplicateField, "member 'attachments' appears twice in ConversationEvent") }
-                    if try r.takeNull() { attachments = [] ; continue }
+                    guard seen & 0x80 == 0 else { throw WireError(.duplicateField, "member 'attachments' appears twice in ConversationEvent") }
+                    seen |= 0x80
+                    if try r.takeNull() { continue }
                     var list: [Wire.Attachment] = []
                     try r.beginArray("ConversationEvent.attachments")
                     var firstElement = true
                     while try r.nextElement(first: &firstElement) { list.append(try Wire.Attachment.decodeJSON(from: &r)) }
                     attachments = list
                 case "clientMessageId":
-                    guard clientMessageId == nil else { throw WireError(.duplicateField, "member 'clientMessageId' appears twice in ConversationEvent") }
+                    guard seen & 0x100 == 0 else { throw WireError(.duplicateField, "member 'clientMessageId' appears twice in ConversationEvent") }
+                    seen |= 0x100
                     if try r.takeNull() { continue }
                     clientMessageId = try r.readString("ConversationEvent.clientMessageId")
                 case "agent":
-                    guard agent == nil else { throw WireError(.duplicateField, "member 'agent' appears twice in ConversationEvent") }
+                    guard seen & 0x200 == 0 else { throw WireError(.duplicateField, "member 'agent' appears twice in ConversationEvent") }
+                    seen |= 0x200
                     if try r.takeNull() { continue }
                     agent = try r.readString("ConversationEvent.agent")
                 case "team":
-                    guard team == nil else { throw WireError(.duplicateField, "member 'team' appears twice in ConversationEvent") }
+                    guard seen & 0x400 == 0 else { throw WireError(.duplicateField, "member 'team' appears twice in ConversationEvent") }
+                    seen |= 0x400
                     if try r.takeNull() { continue }
                     team = try r.readString("ConversationEvent.team")
                 case "score":
-                    guard score == nil else { throw WireError(.duplicateField, "member 'score' appears twice in ConversationEvent") }
+                    guard seen & 0x800 == 0 else { throw WireError(.duplicateField, "member 'score' appears twice in ConversationEvent") }
+                    seen |= 0x800
                     if try r.takeNull() { continue }
                     score = try r.readUInt("ConversationEvent.score")
                 case "closeReason":
-                    guard closeReason == nil else { throw WireError(.duplicateField, "member 'closeReason' appears twice in ConversationEvent") }
+                    guard seen & 0x1000 == 0 else { throw WireError(.duplicateField, "member 'closeReason' appears twice in ConversationEvent") }
+                    seen |= 0x1000
                     if try r.takeNull() { continue }
                     closeReason = try CloseReason.jsonValue(try r.readString("ConversationEvent.closeReason"), "ConversationEvent.closeReason")
                 case "properties":
-                    guard properties == nil else { throw WireError(.duplicateField, "member 'properties' appears twice in ConversationEvent") }
-                    if try r.takeNull() { properties = [] ; continue }
+                    guard seen & 0x2000 == 0 else { throw WireError(.duplicateField, "member 'properties' appears twice in ConversationEvent") }
+                    seen |= 0x2000
+                    if try r.takeNull() { continue }
                     var list: [Wire.Property] = []
                     try r.beginArray("ConversationEvent.properties")
                     var firstElement = true
                     while try r.nextElement(first: &firstElement) { list.append(try Wire.Property.decodeJSON(from: &r)) }
                     properties = list
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in ConversationEvent") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -1596,27 +1720,37 @@ extension Wire {
             var firstResponseMs: UInt64? = nil
             var transfers: UInt64? = nil
             var durationMs: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             try r.beginObject("ConversationMetrics")
             var first = true
             while let member = try r.nextKey(first: &first) {
                 switch member {
                 case "queueWaitMs":
-                    guard queueWaitMs == nil else { throw WireError(.duplicateField, "member 'queueWaitMs' appears twice in ConversationMetrics") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'queueWaitMs' appears twice in ConversationMetrics") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     queueWaitMs = try r.readUInt("ConversationMetrics.queueWaitMs")
                 case "firstResponseMs":
-                    guard firstResponseMs == nil else { throw WireError(.duplicateField, "member 'firstResponseMs' appears twice in ConversationMetrics") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'firstResponseMs' appears twice in ConversationMetrics") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     firstResponseMs = try r.readUInt("ConversationMetrics.firstResponseMs")
                 case "transfers":
-                    guard transfers == nil else { throw WireError(.duplicateField, "member 'transfers' appears twice in ConversationMetrics") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'transfers' appears twice in ConversationMetrics") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     transfers = try r.readUInt("ConversationMetrics.transfers")
                 case "durationMs":
-                    guard durationMs == nil else { throw WireError(.duplicateField, "member 'durationMs' appears twice in ConversationMetrics") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'durationMs' appears twice in ConversationMetrics") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     durationMs = try r.readUInt("ConversationMetrics.durationMs")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in ConversationMetrics") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }
@@ -1815,71 +1949,89 @@ extension Wire {
             var tags: [String]? = nil
             var properties: [Wire.Property]? = nil
             var score: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
             try r.beginObject("ConversationSummary")
             var first = true
             while let member = try r.nextKey(first: &first) {
                 switch member {
                 case "id":
-                    guard id == nil else { throw WireError(.duplicateField, "member 'id' appears twice in ConversationSummary") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'id' appears twice in ConversationSummary") }
+                    seen |= 0x1
                     if try r.takeNull() { continue }
                     id = try r.readString("ConversationSummary.id")
                 case "state":
-                    guard state == nil else { throw WireError(.duplicateField, "member 'state' appears twice in ConversationSummary") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'state' appears twice in ConversationSummary") }
+                    seen |= 0x2
                     if try r.takeNull() { continue }
                     state = try ConversationState.jsonValue(try r.readString("ConversationSummary.state"), "ConversationSummary.state")
                 case "visitor":
-                    guard visitor == nil else { throw WireError(.duplicateField, "member 'visitor' appears twice in ConversationSummary") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'visitor' appears twice in ConversationSummary") }
+                    seen |= 0x4
                     if try r.takeNull() { continue }
                     visitor = try r.readString("ConversationSummary.visitor")
                 case "team":
-                    guard team == nil else { throw WireError(.duplicateField, "member 'team' appears twice in ConversationSummary") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'team' appears twice in ConversationSummary") }
+                    seen |= 0x8
                     if try r.takeNull() { continue }
                     team = try r.readString("ConversationSummary.team")
                 case "agents":
-                    guard agents == nil else { throw WireError(.duplicateField, "member 'agents' appears twice in ConversationSummary") }
-                    if try r.takeNull() { agents = [] ; continue }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'agents' appears twice in ConversationSummary") }
+                    seen |= 0x10
+                    if try r.takeNull() { continue }
                     var list: [String] = []
                     try r.beginArray("ConversationSummary.agents")
                     var firstElement = true
                     while try r.nextElement(first: &firstElement) { list.append(try r.readString("ConversationSummary.agents")) }
                     agents = list
                 case "lastCseq":
-                    guard lastCseq == nil else { throw WireError(.duplicateField, "member 'lastCseq' appears twice in ConversationSummary") }
+                    guard seen & 0x20 == 0 else { throw WireError(.duplicateField, "member 'lastCseq' appears twice in ConversationSummary") }
+                    seen |= 0x20
                     if try r.takeNull() { continue }
                     lastCseq = try r.readUInt("ConversationSummary.lastCseq")
                 case "queuePosition":
-                    guard queuePosition == nil else { throw WireError(.duplicateField, "member 'queuePosition' appears twice in ConversationSummary") }
+                    guard seen & 0x40 == 0 else { throw WireError(.duplicateField, "member 'queuePosition' appears twice in ConversationSummary") }
+                    seen |= 0x40
                     if try r.takeNull() { continue }
                     queuePosition = try r.readUInt("ConversationSummary.queuePosition")
                 case "priority":
-                    guard priority == nil else { throw WireError(.duplicateField, "member 'priority' appears twice in ConversationSummary") }
+                    guard seen & 0x80 == 0 else { throw WireError(.duplicateField, "member 'priority' appears twice in ConversationSummary") }
+                    seen |= 0x80
                     if try r.takeNull() { continue }
                     priority = try r.readUInt("ConversationSummary.priority")
                 case "createdAt":
-                    guard createdAt == nil else { throw WireError(.duplicateField, "member 'createdAt' appears twice in ConversationSummary") }
+                    guard seen & 0x100 == 0 else { throw WireError(.duplicateField, "member 'createdAt' appears twice in ConversationSummary") }
+                    seen |= 0x100
                     if try r.takeNull() { continue }
                     createdAt = try r.readUInt("ConversationSummary.createdAt")
                 case "tags":
-                    guard tags == nil else { throw WireError(.duplicateField, "member 'tags' appears twice in ConversationSummary") }
-                    if try r.takeNull() { tags = [] ; continue }
+                    guard seen & 0x200 == 0 else { throw WireError(.duplicateField, "member 'tags' appears twice in ConversationSummary") }
+                    seen |= 0x200
+                    if try r.takeNull() { continue }
                     var list: [String] = []
                     try r.beginArray("ConversationSummary.tags")
                     var firstElement = true
                     while try r.nextElement(first: &firstElement) { list.append(try r.readString("ConversationSummary.tags")) }
                     tags = list
                 case "properties":
-                    guard properties == nil else { throw WireError(.duplicateField, "member 'properties' appears twice in ConversationSummary") }
-                    if try r.takeNull() { properties = [] ; continue }
+                    guard seen & 0x400 == 0 else { throw WireError(.duplicateField, "member 'properties' appears twice in ConversationSummary") }
+                    seen |= 0x400
+                    if try r.takeNull() { continue }
                     var list: [Wire.Property] = []
                     try r.beginArray("ConversationSummary.properties")
                     var firstElement = true
                     while try r.nextElement(first: &firstElement) { list.append(try Wire.Property.decodeJSON(from: &r)) }
                     properties = list
                 case "score":
-                    guard score == nil else { throw WireError(.duplicateField, "member 'score' appears twice in ConversationSummary") }
+                    guard seen & 0x800 == 0 else { throw WireError(.duplicateField, "member 'score' appears twice in ConversationSummary") }
+                    seen |= 0x800
                     if try r.takeNull() { continue }
                     score = try r.readUInt("ConversationSummary.score")
                 default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in ConversationSummary") }
+                    unknown.append(member)
                     try r.skipValue()
                 }
             }

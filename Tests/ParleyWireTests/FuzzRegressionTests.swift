@@ -1,0 +1,102 @@
+import Foundation
+import ParleyTestSupport
+import ParleyWire
+import Testing
+
+/// Replays every file of `Fuzz/regressions/<Target>/` (inputs that once crashed, hung or
+/// broke a property) and of the seed corpora `Fuzz/corpus/<Target>/` through the fuzz
+/// targets' own oracles (`FuzzOracles/` here is a symlink to `Fuzz/Sources/FuzzOracles`), so
+/// `swift test` catches a regression without libFuzzer: every input must give messages or a
+/// WireError with a code from the spec's table (ERR-1), never a crash or a broken property.
+@Suite("Fuzz: regressions and seed corpora replayed")
+struct FuzzRegressionTests {
+    /// A fuzz target's name and the oracle its libFuzzer entry point calls.
+    struct Target: Sendable, CustomTestStringConvertible {
+        var name: String
+        var check: @Sendable (UnsafeRawBufferPointer) throws(OracleFailure) -> Void
+        var testDescription: String { name }
+    }
+
+    static let targets = [
+        Target(name: "FuzzFrames") { input throws(OracleFailure) in try FrameOracle.check(input) },
+        Target(name: "FuzzBinary") { input throws(OracleFailure) in try BinaryOracle.check(input) },
+        Target(name: "FuzzJSON") { input throws(OracleFailure) in try JSONOracle.check(input) },
+        Target(name: "FuzzDifferential") { input throws(OracleFailure) in try DifferentialOracle.check(input) },
+    ]
+
+    static let fuzzFolder = SpecFiles.root.appendingPathComponent("Fuzz")
+
+    /// The input files of `Fuzz/<folder>/<target>/`, skipping READMEs and hidden files.
+    static func inputs(_ folder: String, _ target: String) throws -> [URL] {
+        let url = fuzzFolder.appendingPathComponent(folder).appendingPathComponent(target)
+        return try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)
+            .filter { !$0.lastPathComponent.hasPrefix(".") && $0.lastPathComponent != "README.md" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    /// Runs each file through the target's oracle and returns how many were replayed.
+    static func replay(_ files: [URL], through target: Target) throws -> Int {
+        for file in files {
+            let bytes = try Data(contentsOf: file)
+            // An exact-size copy, as libFuzzer hands its inputs over.
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+            defer { copy.deallocate() }
+            copy.copyBytes(from: bytes)
+            do throws(OracleFailure) {
+                try target.check(UnsafeRawBufferPointer(copy))
+            } catch {
+                Issue.record("\(target.name) \(file.lastPathComponent): \(error)")
+            }
+        }
+        return files.count
+    }
+
+    @Test("Fuzz/regressions/<Target>: every kept input decodes or fails with a spec code", arguments: targets)
+    func regressions(_ target: Target) throws {
+        let files = try Self.inputs("regressions", target.name)
+        let replayed = try Self.replay(files, through: target)
+        #expect(replayed == files.count)
+        print("FuzzRegressionTests: replayed \(replayed) file(s) of Fuzz/regressions/\(target.name)")
+    }
+
+    @Test("Fuzz/corpus/<Target>: every seed decodes or fails with a spec code", arguments: targets)
+    func seeds(_ target: Target) throws {
+        let files = try Self.inputs("corpus", target.name)
+        #expect(!files.isEmpty, "run Fuzz/make-corpus.py")
+        let replayed = try Self.replay(files, through: target)
+        print("FuzzRegressionTests: replayed \(replayed) seed(s) of Fuzz/corpus/\(target.name)")
+    }
+
+    @Test("Fuzz/regressions holds one folder per target and nothing else, so no file is skipped")
+    func regressionFoldersMatchTargets() throws {
+        let folders = try FileManager.default.contentsOfDirectory(
+            atPath: Self.fuzzFolder.appendingPathComponent("regressions").path)
+        #expect(Set(folders.filter { $0 != "README.md" && !$0.hasPrefix(".") }) == Set(Self.targets.map(\.name)))
+    }
+
+    @Test("an oracle rejects an error code its decoder must not report (ERR-1)")
+    func oracleRejectsForeignCode() {
+        #expect(throws: OracleFailure.self) {
+            try DecoderCodes.check(WireError(.authFailed, "not a decoding error"), in: DecoderCodes.binary, "test")
+        }
+        #expect(throws: OracleFailure.self) {
+            try DecoderCodes.check(WireError(ErrorCode(rawValue: 1099), "unknown"), in: DecoderCodes.json, "test")
+        }
+    }
+
+    @Test("FrameStreamInput: the header picks the limit, compression and read sizes (FRAME-8)")
+    func frameStreamInputHeader() {
+        let input: [UInt8] = [0x80 | 14, 2, 3, 0, 0xA, 0xB, 0xC, 0xD, 0xE, 0xF, 0x10]
+        input.withUnsafeBytes { raw in
+            let setup = FrameStreamInput(raw)
+            #expect(setup.maxPayload == 65_536)
+            #expect(setup.allowsCompression)
+            #expect(Array(setup.stream) == [0xA, 0xB, 0xC, 0xD, 0xE, 0xF, 0x10])
+            #expect(setup.reads.map { Array($0) } == [[0xA, 0xB, 0xC], [], [0xD], [0xE, 0xF, 0x10]])
+        }
+        [UInt8]().withUnsafeBytes { raw in
+            let setup = FrameStreamInput(raw)
+            #expect(setup.maxPayload == 0 && !setup.allowsCompression && setup.stream.isEmpty)
+        }
+    }
+}
