@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyConformance", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCompressionTests", dependencies: ["ParleyCompression", "ParleyTestSupport"]),
         .testTarget(name: "ParleyConformanceTests", dependencies: ["ParleyConformance"]),
+        .testTarget(name: "ParleyServerTests", dependencies: ["ParleyServer", "ParleyNIO", "ParleyClient", "ParleyTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,13 +13,24 @@ public struct ServerConfiguration: Sendable {
     public var key: [UInt8]
     /// A name for this server instance, part of session and visitor ids.
     public var instance: String
+    /// The site (tenant) of users whose identity names none (PRES-11).
+    public var site: String
+    /// Presence timing: grace, idle, coalescing (PRES section).
+    public var presence: PresenceConfiguration
+    /// Typing timing: expiry, throttle (TYPE section).
+    public var typing: TypingConfiguration
 
     /// A configuration with development defaults; pass a secret `key` in production.
     public init(
         key: [UInt8], instance: String = "p1", teams: [String] = ["support"],
-        session: SessionConfiguration = SessionConfiguration(), chat: LiveChatConfiguration = LiveChatConfiguration()
+        session: SessionConfiguration = SessionConfiguration(), chat: LiveChatConfiguration = LiveChatConfiguration(),
+        presence: PresenceConfiguration = PresenceConfiguration(), typing: TypingConfiguration = TypingConfiguration(),
+        site: String = "default"
     ) {
         self.key = key
+        self.site = site
+        self.presence = presence
+        self.typing = typing
         self.instance = instance
         self.teams = teams.isEmpty ? ["support"] : teams
         self.session = session

@@ -4,19 +4,28 @@ import ParleyWire
 /// Commands the session layer validated, executed by the live-chat core, and the core's
 /// actions turned into deliveries.
 extension ServerCore {
-    /// Executes a command or signal from `actor` on `session` and completes it.
-    mutating func dispatch(_ message: Message, session: String, actor: ChatIdentity, now: Instant) {
+    /// Executes a command or signal from `actor` on connection `id` of `session`, and
+    /// completes a command with its result.
+    mutating func dispatch(_ message: Message, on id: ConnectionID, session: String, actor: ChatIdentity, now: Instant) {
         guard let rid = message.commandRID else {
-            // Signals (typing, activity) have no result; they are handled by the presence layer.
+            signal(message, on: id, now: now)
             return
         }
-        let outcome = execute(message, actor: actor, now: now)
+        apply(presence.activity(PresenceConnectionID(id.rawValue), now: now), now: now)
+        let outcome = executePresence(message, on: id, session: session, now: now) ?? execute(message, actor: actor, now: now)
         let result: Message = switch outcome.result {
         case .success(let value): ChatMapping.result(value, rid: rid)
         case .failure(let error): ChatMapping.error(error, rid: rid)
         }
         complete(result, session: session, now: now)
         apply(outcome.actions, now: now)
+        if case .success = outcome.result {
+            switch message {
+            case .send(let s): apply(typing.messageSent(conversation: s.conversation, user: actor.user, now: now), now: now)
+            case .close(let c): apply(typing.conversationEnded(c.conversation, now: now), now: now)
+            default: break
+            }
+        }
     }
 
     /// Runs one command against the live-chat core.
@@ -56,8 +65,6 @@ extension ServerCore {
             return chat.list(state: l.state, from: actor)
         case .transcript(let t):
             return chat.transcript(t.conversation, from: actor)
-        case .agentStatus(let a):
-            return chat.agentStatus(a.routing, maxConcurrent: a.maxConcurrent.map { Int(clamping: $0) }, from: actor, now: now)
         case .invite(let i):
             return chat.invite(i.visitor, text: i.text, from: actor, now: now)
         case .answerInvitation(let a):

@@ -20,10 +20,10 @@ extension ServerCore {
                 noteEstablished(id, now: now)
             case .dispatch(let message):
                 guard let established = established[id] else { continue }
-                dispatch(message, session: established.session, actor: established.identity, now: now)
+                dispatch(message, on: id, session: established.session, actor: established.identity, now: now)
             case .replace(let other):
                 withMachine(other, now: now) { machine, _ in machine.replaced(now: now) }
-                if let gone = established.removeValue(forKey: other) { userDetached(gone.identity, now: now) }
+                if let gone = established.removeValue(forKey: other) { userDetached(gone.identity, connection: other, now: now) }
             }
         }
     }
@@ -33,7 +33,11 @@ extension ServerCore {
     private mutating func noteEstablished(_ id: ConnectionID, now: Instant) {
         guard established[id] == nil, let session = connections[id]?.session, let wire = registry.identity(of: session) else { return }
         let identity = ChatIdentity(user: wire.user, role: wire.role, teams: Set(wire.teams))
-        established[id] = Established(session: session, identity: identity)
+        let site = wire.site ?? configuration.site
+        established[id] = Established(session: session, identity: identity, site: site)
+        apply(presence.connect(
+            PresenceConnectionID(id.rawValue), identity: PresenceIdentity(user: wire.user, role: wire.role, site: site, teams: wire.teams),
+            now: now), now: now)
         userOfSession[session] = identity
         let firstSession = sessionsByUser[identity.user, default: []].isEmpty
         sessionsByUser[identity.user, default: []].insert(session)
@@ -53,8 +57,9 @@ extension ServerCore {
         }
     }
 
-    /// A connection of `identity` went away; the session stays resumable.
-    mutating func userDetached(_ identity: ChatIdentity, now: Instant) {
+    /// Connection `connection` of `identity` went away; the session stays resumable.
+    mutating func userDetached(_ identity: ChatIdentity, connection: ConnectionID, now: Instant) {
+        apply(presence.disconnect(PresenceConnectionID(connection.rawValue), now: now), now: now)
         attachedByUser[identity.user, default: 1] -= 1
         guard attachedByUser[identity.user] == 0 else { return }
         attachedByUser[identity.user] = nil
@@ -63,6 +68,9 @@ extension ServerCore {
 
     /// A session's resume window passed: a visitor with no session left has left the site.
     mutating func sessionEnded(_ session: String, now: Instant) {
+        for channel in (subscriptionsOfSession.removeValue(forKey: session) ?? [:]).values {
+            channelSubscribers[channel]?.remove(session)
+        }
         guard let identity = userOfSession.removeValue(forKey: session) else { return }
         sessionsByUser[identity.user]?.remove(session)
         guard sessionsByUser[identity.user]?.isEmpty ?? true else { return }

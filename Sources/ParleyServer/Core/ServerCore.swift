@@ -33,6 +33,15 @@ public struct ServerCore: Sendable {
     /// How many connections each user has open.
     var attachedByUser: [String: Int] = [:]
     var chatTimers: [LiveChatTimer] = []
+    /// Presence of every user, aggregated over connections (PRES section).
+    public internal(set) var presence: PresenceTracker
+    /// Who types where (TYPE section).
+    public internal(set) var typing: TypingTracker
+    var presenceDeadline: Instant?
+    var typingDeadline: Instant?
+    /// Sessions subscribed to each presence channel, and each session's channels by topic.
+    var channelSubscribers: [PresenceChannel: Set<String>] = [:]
+    var subscriptionsOfSession: [String: [String: PresenceChannel]] = [:]
     var nextConnection: UInt64 = 0
     var pending = PendingOutput()
 
@@ -40,6 +49,7 @@ public struct ServerCore: Sendable {
     struct Established: Sendable {
         var session: String
         var identity: ChatIdentity
+        var site: String
     }
 
     /// Creates the server state at `now`, with the configured teams.
@@ -50,6 +60,8 @@ public struct ServerCore: Sendable {
             SignedTokenAuthenticator(key: configuration.key),
             AnonymousVisitorAuthenticator(key: configuration.key, instance: configuration.instance))
         chat = LiveChatCore(store: InMemoryConversationStore(), configuration: configuration.chat)
+        presence = PresenceTracker(configuration: configuration.presence)
+        typing = TypingTracker(configuration: configuration.typing)
         for team in configuration.teams {
             let actions = chat.addTeam(team, defaultMaxConcurrent: configuration.chat.defaultMaxConcurrent, now: now)
             apply(actions, now: now)
@@ -63,7 +75,7 @@ public struct ServerCore: Sendable {
 
     /// The earliest instant at which ``tick(now:)`` has work, if any.
     public var nextDeadline: Instant? {
-        [connectionTimers.values.min(), chatTimers.lazy.map(\.deadline).min(), registry.nextDeadline]
+        [connectionTimers.values.min(), chatTimers.lazy.map(\.deadline).min(), registry.nextDeadline, presenceDeadline, typingDeadline]
             .compactMap { $0 }.min()
     }
 
@@ -98,7 +110,7 @@ public struct ServerCore: Sendable {
         guard var machine = connections.removeValue(forKey: id) else { return [] }
         machine.connectionLost(now: now, registry: &registry)
         connectionTimers[id] = nil
-        if let gone = established.removeValue(forKey: id) { userDetached(gone.identity, now: now) }
+        if let gone = established.removeValue(forKey: id) { userDetached(gone.identity, connection: id, now: now) }
         return pending.take()
     }
 
@@ -112,6 +124,14 @@ public struct ServerCore: Sendable {
         let due = chatTimers.filter { $0.deadline <= now }.sorted { $0.deadline < $1.deadline }
         chatTimers.removeAll { $0.deadline <= now }
         for timer in due { apply(chat.timerFired(timer, now: now), now: now) }
+        if let deadline = presenceDeadline, deadline <= now {
+            presenceDeadline = nil
+            apply(presence.tick(now: now), now: now)
+        }
+        if let deadline = typingDeadline, deadline <= now {
+            typingDeadline = nil
+            apply(typing.tick(now: now), now: now)
+        }
         for session in registry.expire(now: now) { sessionEnded(session, now: now) }
         return pending.take()
     }

@@ -1,0 +1,175 @@
+import ParleyCore
+import ParleyWire
+
+/// Presence and typing: the signals and commands that drive them, subscriptions to presence
+/// topics, and the trackers' actions turned into deliveries (PRES, TYPE sections).
+extension ServerCore {
+    /// `setPresence`, `subscribe`, `unsubscribe` and `agentStatus` (which both the presence
+    /// tracker and the router hear); `nil` for commands that are not about presence.
+    mutating func executePresence(_ message: Message, on id: ConnectionID, session: String, now: Instant) -> LiveChatOutcome? {
+        let connection = PresenceConnectionID(id.rawValue)
+        switch message {
+        case .setPresence(let p):
+            let page = p.page.map { PresencePage(url: $0.url, title: $0.title) }
+            switch presence.setPresence(connection, status: p.status, text: p.text, page: page, now: now) {
+            case .success(let actions):
+                apply(actions, now: now)
+                return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: [])
+            case .failure(let error):
+                return refusal(error)
+            }
+        case .agentStatus(let a):
+            guard let actor = established[id]?.identity else { return nil }
+            if case .failure(let error) = presence.setRouting(connection, routing: a.routing, maxConcurrent: a.maxConcurrent, now: now) {
+                return refusal(error)
+            }
+            return chat.agentStatus(a.routing, maxConcurrent: a.maxConcurrent.map { Int(clamping: $0) }, from: actor, now: now)
+        case .subscribe(let s):
+            return subscribe(s.topic, on: id, session: session, now: now)
+        case .unsubscribe(let u):
+            if let channel = subscriptionsOfSession[session]?.removeValue(forKey: u.topic) {
+                channelSubscribers[channel]?.remove(session)
+            }
+            return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: [])
+        default:
+            return nil
+        }
+    }
+
+    /// Subscribes `session` to a presence topic it may see (PRES-17…PRES-21) and sends it the
+    /// current state of the topic.
+    private mutating func subscribe(_ topic: String, on id: ConnectionID, session: String, now: Instant) -> LiveChatOutcome {
+        guard let established = established[id] else { return refusal(WireError(.forbidden, "not established")) }
+        guard let parsed = PresenceTopic.parse(topic) else {
+            return refusal(WireError(.unknownTopic, "'\(topic)' is not a topic (PRES-17)"))
+        }
+        let actor = established.identity
+        let assigned = actor.isStaff ? [] : assignedAgents(of: actor)
+        let subscriber = PresenceSubscriber(user: actor.user, role: actor.role, site: established.site, assignedAgents: assigned)
+        let channel: PresenceChannel
+        switch parsed.flatMap({ $0.channel(for: subscriber) }) {
+        case .success(let found): channel = found
+        case .failure(let error): return refusal(error)
+        }
+        var topics = subscriptionsOfSession[session] ?? [:]
+        if topics[topic] == nil && topics.count >= Int(configuration.session.maxSubscriptions) {
+            return refusal(WireError(.tooManySubscriptions, "at most \(configuration.session.maxSubscriptions) subscriptions (SESSION-31)"))
+        }
+        topics[topic] = channel
+        subscriptionsOfSession[session] = topics
+        channelSubscribers[channel, default: []].insert(session)
+        for update in snapshot(of: channel) {
+            deliver(.presence(wire(update)), toSession: session, now: now)
+        }
+        return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: [])
+    }
+
+    /// The current state of a channel, as subscribers of it see it.
+    private func snapshot(of channel: PresenceChannel) -> [PresenceUpdate] {
+        switch channel {
+        case .team(let site, let team):
+            [teamUpdate(presence.teamAvailability(site: site, team: team))]
+        case .visitors, .agents, .user, .agentForVisitor:
+            presence.snapshot(of: channel)
+        }
+    }
+
+    /// The agents currently assigned to a visitor's open conversations (PRES-20).
+    private func assignedAgents(of visitor: ChatIdentity) -> Set<String> {
+        guard case .success(.conversations(let list)) = chat.list(from: visitor).result else { return [] }
+        return Set(list.flatMap(\.agents))
+    }
+
+    /// The `activity` and `typing` signals.
+    mutating func signal(_ message: Message, on id: ConnectionID, now: Instant) {
+        guard let established = established[id] else { return }
+        switch message {
+        case .activity:
+            apply(presence.activity(PresenceConnectionID(id.rawValue), now: now), now: now)
+        case .typing(let t):
+            let actor = established.identity
+            guard isParticipant(actor, in: t.conversation) else {
+                pending.send(.error(Wire.ErrorReply(
+                    code: UInt64(ErrorCode.notParticipant.rawValue), message: "not a participant of \(t.conversation)",
+                    requirement: "TYPE-1", messageType: message.typeCode)), to: id)
+                return
+            }
+            apply(typing.typing(
+                conversation: t.conversation, identity: TypingIdentity(user: actor.user, role: actor.role), isTyping: t.typing,
+                isInternal: t.internal ?? false, preview: t.preview, now: now), replyTo: id, now: now)
+        default:
+            break
+        }
+    }
+
+    /// Whether `actor` takes part in an open conversation (its visitor, agent or joined staff).
+    private func isParticipant(_ actor: ChatIdentity, in conversation: String) -> Bool {
+        guard let machine = chat.conversation(conversation), machine.isOpen else { return false }
+        return machine.visitor == actor.user || machine.staff.contains(actor.user)
+    }
+
+    /// Carries out the presence tracker's actions.
+    mutating func apply(_ actions: [PresenceAction], now: Instant) {
+        for action in actions {
+            switch action {
+            case .publish(let update, let channel):
+                publish(.presence(wire(update)), on: channel, now: now)
+            case .publishTeam(let availability):
+                publish(.presence(wire(teamUpdate(availability))), on: .team(site: availability.site, team: availability.team), now: now)
+            case .agentAvailabilityChanged(let availability):
+                apply(chat.agentAvailabilityChanged(
+                    availability.agent, routing: availability.canTakeNew ? .accepting : .notAccepting, now: now), now: now)
+            case .armTimer(let deadline):
+                presenceDeadline = min(presenceDeadline ?? deadline, deadline)
+            }
+        }
+    }
+
+    /// Carries out the typing tracker's actions; a rejection answers connection `id`.
+    mutating func apply(_ actions: [TypingAction], replyTo id: ConnectionID? = nil, now: Instant) {
+        for action in actions {
+            switch action {
+            case .publish(let update, let audience):
+                let message = Message.typers(Wire.Typers(
+                    conversation: update.conversation,
+                    typers: update.typers.map { Wire.Typer(user: $0.user, role: $0.role, internal: $0.isInternal ? true : nil, preview: $0.preview) }))
+                for user in recipients(of: audience, in: update.conversation) { deliver(message, toUser: user, now: now) }
+            case .reject(let error):
+                if let id {
+                    pending.send(.error(Wire.ErrorReply(
+                        code: UInt64(error.code.rawValue), message: error.message, messageType: Message.typing(.init(conversation: "", typing: false)).typeCode)), to: id)
+                }
+            case .armTimer(let deadline):
+                typingDeadline = min(typingDeadline ?? deadline, deadline)
+            }
+        }
+    }
+
+    /// The users of a conversation a typing audience names (TYPE-5, TYPE-6).
+    private func recipients(of audience: TypingAudience, in conversation: String) -> [String] {
+        guard let machine = chat.conversation(conversation) else { return [] }
+        switch audience {
+        case .staff(let excluding): return machine.staff.filter { !excluding.contains($0) }
+        case .visitors(let excluding): return excluding.contains(machine.visitor) ? [] : [machine.visitor]
+        case .user(let user): return [user]
+        }
+    }
+
+    private mutating func publish(_ message: Message, on channel: PresenceChannel, now: Instant) {
+        for session in (channelSubscribers[channel] ?? []).sorted() { deliver(message, toSession: session, now: now) }
+    }
+
+    private func teamUpdate(_ availability: TeamAvailability) -> PresenceUpdate {
+        PresenceUpdate(user: "team:" + availability.team, role: .agent, status: availability.available ? .online : .offline)
+    }
+
+    private func wire(_ u: PresenceUpdate) -> Wire.Presence {
+        Wire.Presence(
+            user: u.user, role: u.role, status: u.status, text: u.text, page: u.page.map { Wire.Page(url: $0.url, title: $0.title) },
+            routing: u.routing, lastSeen: u.lastSeen?.rawValue, onSiteSince: u.onSiteSince?.rawValue)
+    }
+
+    private func refusal(_ error: WireError) -> LiveChatOutcome {
+        LiveChatOutcome(result: .failure(CommandError(error.code, "PRES", error.message)), actions: [])
+    }
+}

@@ -1,0 +1,109 @@
+import ParleyCore
+import ParleyServer
+import ParleyWire
+
+/// Test code: drives a ``ServerCore`` with an injected clock, collecting what each
+/// connection would receive, as a transport would.
+struct CoreDriver {
+    var core: ServerCore
+    var now = Instant(milliseconds: 1_800_000_000_000)
+    private(set) var inbox: [ConnectionID: [Message]] = [:]
+    private(set) var closed: [ConnectionID: ErrorCode] = [:]
+    private var rid: UInt64 = 0
+
+    static let key = Array("core driver test key, 32 bytes!!".utf8)
+
+    init(configuration: ServerConfiguration = ServerConfiguration(key: CoreDriver.key, teams: ["support", "billing"])) {
+        core = ServerCore(configuration: configuration, now: now)
+    }
+
+    mutating func perform(_ outputs: [ServerOutput]) {
+        for output in outputs {
+            switch output {
+            case .send(let id, let messages): inbox[id, default: []] += messages
+            case .close(let id, let code): closed[id] = code
+            }
+        }
+    }
+
+    mutating func open() -> ConnectionID {
+        let (id, outputs) = core.open(now: now)
+        perform(outputs)
+        return id
+    }
+
+    mutating func send(_ message: Message, on id: ConnectionID) {
+        perform(core.receive(message, on: id, now: now))
+    }
+
+    mutating func nextRID() -> UInt64 {
+        rid += 1
+        return rid
+    }
+
+    /// Everything `id` received since the last call.
+    mutating func take(_ id: ConnectionID) -> [Message] {
+        defer { inbox[id] = [] }
+        return inbox[id] ?? []
+    }
+
+    mutating func advance(by milliseconds: UInt64) {
+        let end = now.adding(milliseconds: milliseconds)
+        while let deadline = core.nextDeadline, deadline <= end {
+            now = max(now, deadline)
+            perform(core.tick(now: now))
+        }
+        now = end
+        perform(core.tick(now: now))
+    }
+
+    mutating func drop(_ id: ConnectionID) {
+        perform(core.connectionClosed(id, now: now))
+    }
+
+    /// Opens a connection and completes a hello with `auth`; returns the connection and welcome.
+    mutating func connect(_ auth: Wire.Auth, resume: Wire.ResumeRequest? = nil) -> (ConnectionID, Wire.Welcome?) {
+        let id = open()
+        let rid = nextRID()
+        send(.hello(Wire.Hello(rid: rid, versions: [1], auth: auth, resume: resume)), on: id)
+        let welcome = inbox[id]?.firstIndex { $0.resultRID == rid }.map { inbox[id]!.remove(at: $0) }
+        guard case .welcome(let w)? = welcome else { return (id, nil) }
+        return (id, w)
+    }
+
+    /// Connects an agent with a freshly minted token.
+    mutating func connectAgent(_ user: String, teams: [String] = ["support"]) -> ConnectionID {
+        let token = core.mintToken(TokenClaims(user: user, role: .agent, teams: teams, expiresAt: now.adding(milliseconds: 3_600_000)))!
+        return connect(Wire.Auth(scheme: "token", credential: token)).0
+    }
+
+    /// Sends a command and returns its result (the message answering its rid).
+    mutating func command(_ make: (UInt64) -> Message, on id: ConnectionID) -> Message? {
+        let rid = nextRID()
+        send(make(rid), on: id)
+        let received = inbox[id] ?? []
+        guard let index = received.firstIndex(where: { $0.resultRID == rid }) else { return nil }
+        inbox[id]!.remove(at: index)
+        return received[index]
+    }
+}
+
+extension Message {
+    /// The rid a result answers, if this is a result.
+    var resultRID: UInt64? {
+        switch self {
+        case .ok(let m): m.rid
+        case .error(let m): m.rid
+        case .welcome(let m): m.rid
+        case .historyPage(let m): m.rid
+        case .conversations(let m): m.rid
+        case .transcriptResult(let m): m.rid
+        default: nil
+        }
+    }
+
+    /// The conversation event carried, if this is an `event`.
+    var conversationEvent: Wire.ConversationEvent? {
+        if case .event(let e) = self { e.event } else { nil }
+    }
+}
