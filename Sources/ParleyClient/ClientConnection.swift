@@ -50,13 +50,19 @@ public final class ClientConnection: Sendable {
             return ClientConnection(channel: channel, binding: .stream, events: events)
         case .webSocketJSON, .webSocketBinary:
             let upgraded = group.next().makePromise(of: Void.self)
-            let channel = try await ClientBootstrap(group: group)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
-                    WebSocketClientSetup.configure(
-                        channel, endpoint: endpoint, continuation: continuation, upgraded: upgraded)
-                }
-                .connect(host: endpoint.host, port: endpoint.port).get()
+            let channel: Channel
+            do {
+                channel = try await ClientBootstrap(group: group)
+                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .channelInitializer { channel in
+                        WebSocketClientSetup.configure(
+                            channel, endpoint: endpoint, continuation: continuation, upgraded: upgraded)
+                    }
+                    .connect(host: endpoint.host, port: endpoint.port).get()
+            } catch {
+                upgraded.fail(error)
+                throw error
+            }
             try await upgraded.futureResult.get()
             return ClientConnection(channel: channel, binding: endpoint.binding, events: events)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `parley`: the reference server, a terminal chat client, and the tools around them.
 @main
@@ -6,6 +7,12 @@ struct Parley: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley",
         abstract: "Parley: a live-chat protocol core, its reference server and tools.",
-        subcommands: []
+        subcommands: [Serve.self, Chat.self]
     )
+}
+
+/// Prints a line and flushes at once, so piped output (logs, tests, tmux) appears immediately.
+func emit(_ line: String) {
+    print(line)
+    fflush(nil)
 }

@@ -89,19 +89,6 @@ struct CoreDriver {
 }
 
 extension Message {
-    /// The rid a result answers, if this is a result.
-    var resultRID: UInt64? {
-        switch self {
-        case .ok(let m): m.rid
-        case .error(let m): m.rid
-        case .welcome(let m): m.rid
-        case .historyPage(let m): m.rid
-        case .conversations(let m): m.rid
-        case .transcriptResult(let m): m.rid
-        default: nil
-        }
-    }
-
     /// The conversation event carried, if this is an `event`.
     var conversationEvent: Wire.ConversationEvent? {
         if case .event(let e) = self { e.event } else { nil }

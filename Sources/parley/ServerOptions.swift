@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import ParleyCore
+import ParleyNIO
+import ParleyServer
+
+/// Every limit of the reference server as a flag, each also settable by an environment
+/// variable (`PARLEY_` + the flag in upper snake case); a flag wins over the variable.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "Address to listen on (loopback by default). Env: PARLEY_HOST") var host: String?
+    @Option(help: "TCP port of the byte-stream binding (default 7400). Env: PARLEY_PORT") var port: Int?
+    @Option(help: "HTTP port: WebSocket, /healthz, /readyz, /metrics (default 7401). Env: PARLEY_HTTP_PORT") var httpPort: Int?
+    @Option(help: "Comma-separated teams (default support). Env: PARLEY_TEAMS") var teams: String?
+    @Option(help: "Hex HMAC key for tokens (default: random per run). Env: PARLEY_KEY") var key: String?
+    @Option(help: "Largest frame payload accepted, bytes (default 65536). Env: PARLEY_MAX_FRAME") var maxFrame: UInt64?
+    @Option(help: "Largest decoded message, bytes (default 65536). Env: PARLEY_MAX_MESSAGE") var maxMessage: UInt64?
+    @Option(help: "Largest message text, bytes (default 8192). Env: PARLEY_MAX_TEXT") var maxText: UInt64?
+    @Option(help: "Messages per minute per session (default 60). Env: PARLEY_MESSAGE_RATE") var messageRate: UInt64?
+    @Option(help: "Message burst (default 10). Env: PARLEY_MESSAGE_BURST") var messageBurst: UInt64?
+    @Option(help: "Typing signals per minute (default 120). Env: PARLEY_TYPING_RATE") var typingRate: UInt64?
+    @Option(help: "Presence updates per minute (default 30). Env: PARLEY_PRESENCE_RATE") var presenceRate: UInt64?
+    @Option(help: "Idle ping interval, ms (default 25000). Env: PARLEY_HEARTBEAT_MS") var heartbeatMs: UInt64?
+    @Option(help: "Dead-peer timeout, ms (default 60000). Env: PARLEY_HEARTBEAT_TIMEOUT_MS") var heartbeatTimeoutMs: UInt64?
+    @Option(help: "Resume window, ms (default 120000). Env: PARLEY_RESUME_WINDOW_MS") var resumeWindowMs: UInt64?
+    @Option(help: "Handshake deadline, ms (default 10000). Env: PARLEY_HANDSHAKE_TIMEOUT_MS") var handshakeTimeoutMs: UInt64?
+    @Option(help: "Subscriptions per session (default 32). Env: PARLEY_MAX_SUBSCRIPTIONS") var maxSubscriptions: UInt64?
+    @Option(help: "Unacknowledged events kept per session (default 4096). Env: PARLEY_MAX_RETAINED") var maxRetained: Int?
+
+    /// The flag's value, else the environment variable's, else `fallback`.
+    static func pick<T: LosslessStringConvertible>(_ flag: T?, _ variable: String, _ fallback: T) -> T {
+        if let flag { return flag }
+        if let text = ProcessInfo.processInfo.environment[variable], let value = T(text) { return value }
+        return fallback
+    }
+
+    /// The server configuration these options describe.
+    func serverConfiguration() throws -> ServerConfiguration {
+        var session = SessionConfiguration()
+        session.maxFrame = Self.pick(maxFrame, "PARLEY_MAX_FRAME", session.maxFrame)
+        session.maxMessage = Self.pick(maxMessage, "PARLEY_MAX_MESSAGE", session.maxMessage)
+        session.maxText = Self.pick(maxText, "PARLEY_MAX_TEXT", session.maxText)
+        session.messageRate = Self.pick(messageRate, "PARLEY_MESSAGE_RATE", session.messageRate)
+        session.messageBurst = Self.pick(messageBurst, "PARLEY_MESSAGE_BURST", session.messageBurst)
+        session.typingRate = Self.pick(typingRate, "PARLEY_TYPING_RATE", session.typingRate)
+        session.presenceRate = Self.pick(presenceRate, "PARLEY_PRESENCE_RATE", session.presenceRate)
+        session.heartbeatMs = Self.pick(heartbeatMs, "PARLEY_HEARTBEAT_MS", session.heartbeatMs)
+        session.heartbeatTimeoutMs = Self.pick(heartbeatTimeoutMs, "PARLEY_HEARTBEAT_TIMEOUT_MS", session.heartbeatTimeoutMs)
+        session.resumeWindowMs = Self.pick(resumeWindowMs, "PARLEY_RESUME_WINDOW_MS", session.resumeWindowMs)
+        session.handshakeTimeoutMs = Self.pick(handshakeTimeoutMs, "PARLEY_HANDSHAKE_TIMEOUT_MS", session.handshakeTimeoutMs)
+        session.maxSubscriptions = Self.pick(maxSubscriptions, "PARLEY_MAX_SUBSCRIPTIONS", session.maxSubscriptions)
+        session.maxRetainedEvents = Self.pick(maxRetained, "PARLEY_MAX_RETAINED", session.maxRetainedEvents)
+        let teamList = Self.pick(teams, "PARLEY_TEAMS", "support").split(separator: ",").map(String.init)
+        let keyText = Self.pick(key, "PARLEY_KEY", "")
+        let keyBytes = keyText.isEmpty ? (0..<32).map { _ in UInt8.random(in: 0...255) } : try Self.hex(keyText)
+        return ServerConfiguration(key: keyBytes, teams: teamList, session: session)
+    }
+
+    /// The transport configuration these options describe.
+    func transportConfiguration(_ server: ServerConfiguration) -> ParleyNIOServer.Configuration {
+        ParleyNIOServer.Configuration(
+            host: Self.pick(host, "PARLEY_HOST", "127.0.0.1"), streamPort: Self.pick(port, "PARLEY_PORT", 7400),
+            httpPort: Self.pick(httpPort, "PARLEY_HTTP_PORT", 7401), maxFramePayload: Int(server.session.maxFrame),
+            maxMessage: Int(server.session.maxMessage))
+    }
+
+    private static func hex(_ text: String) throws -> [UInt8] {
+        let digits = Array(text.utf8)
+        guard digits.count >= 32, digits.count % 2 == 0 else { throw ValidationError("--key must be at least 16 bytes of hex") }
+        return try stride(from: 0, to: digits.count, by: 2).map { i in
+            guard let byte = UInt8(String(decoding: digits[i..<i + 2], as: UTF8.self), radix: 16) else {
+                throw ValidationError("--key must be hex")
+            }
+            return byte
+        }
+    }
+}
