@@ -88,9 +88,3 @@ struct CoreDriver {
     }
 }
 
-extension Message {
-    /// The conversation event carried, if this is an `event`.
-    var conversationEvent: Wire.ConversationEvent? {
-        if case .event(let e) = self { e.event } else { nil }
-    }
-}

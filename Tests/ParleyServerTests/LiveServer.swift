@@ -1,0 +1,61 @@
+import NIOCore
+import ParleyClient
+import ParleyCore
+import ParleyNIO
+import ParleyServer
+import ParleyWire
+
+/// Test code: a reference server on loopback with free ports, for end-to-end tests over real
+/// sockets. Stop it with ``stop()``.
+struct LiveServer {
+    static let key = Array("live server test key 32 bytes!!!".utf8)
+
+    let server: ParleyServer
+    let transport: ParleyNIOServer
+    let tcp: Endpoint
+    let webSocketJSON: Endpoint
+    let webSocketBinary: Endpoint
+    let httpPort: Int
+
+    static func start(session: SessionConfiguration = SessionConfiguration()) async throws -> LiveServer {
+        let configuration = ServerConfiguration(key: key, teams: ["support"], session: session)
+        let server = ParleyServer(configuration: configuration)
+        let transport = ParleyNIOServer(
+            acceptor: server, endpoints: TestEndpoints(server: server),
+            configuration: .init(streamPort: 0, httpPort: 0, maxFramePayload: Int(session.maxFrame), maxMessage: Int(session.maxMessage), threads: 2))
+        let (stream, http) = try await transport.start()
+        return LiveServer(
+            server: server, transport: transport,
+            tcp: Endpoint(binding: .stream, host: "127.0.0.1", port: stream.port!),
+            webSocketJSON: Endpoint(binding: .webSocketJSON, host: "127.0.0.1", port: http.port!),
+            webSocketBinary: Endpoint(binding: .webSocketBinary, host: "127.0.0.1", port: http.port!),
+            httpPort: http.port!)
+    }
+
+    func agentToken(_ user: String) -> String {
+        server.mintToken(TokenClaims(user: user, role: .agent, teams: ["support"], expiresAt: WallClock.now().adding(milliseconds: 3_600_000)))!
+    }
+
+    func stop() async throws {
+        try await transport.shutdown()
+    }
+}
+
+struct TestEndpoints: HTTPEndpoints {
+    let server: ParleyServer
+    var isReady: Bool { server.isReady }
+    func metricsText() -> String { "parley_connections \(server.connectionCount)\n" }
+}
+
+/// Waits (boundedly) for the first notification matching `predicate`.
+func next(
+    _ iterator: inout AsyncStream<ClientSession.Notification>.Iterator, within seconds: Double = 5,
+    where predicate: (ClientSession.Notification) -> Bool
+) async -> ClientSession.Notification? {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        guard let note = await iterator.next() else { return nil }
+        if predicate(note) { return note }
+    }
+    return nil
+}
