@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
+import ParleyCompression
 import ParleyServer
 import ParleyWire
 import Synchronization
@@ -30,13 +31,17 @@ public final class ParleyNIOServer: Sendable {
         public var webSocketPath: String
         /// Event loop threads (default: one per core).
         public var threads: Int
+        /// The permessage-deflate policy for WebSocket offers (COMP-9…COMP-18); `nil` turns
+        /// WebSocket compression off.
+        public var webSocketDeflate: PerMessageDeflateNegotiation?
 
         /// Creates a configuration; every value has a local-development default.
         public init(
             host: String = "127.0.0.1", streamPort: Int = 7400, httpPort: Int = 7401,
             maxFramePayload: Int = 65_536, maxMessage: Int = 262_144, webSocketPath: String = "/parley",
-            threads: Int = System.coreCount
+            threads: Int = System.coreCount, webSocketDeflate: PerMessageDeflateNegotiation? = PerMessageDeflateNegotiation()
         ) {
+            self.webSocketDeflate = webSocketDeflate
             self.host = host
             self.streamPort = streamPort
             self.httpPort = httpPort
@@ -105,13 +110,17 @@ public final class ParleyNIOServer: Sendable {
                 else { return channel.eventLoop.makeSucceededFuture(nil) }
                 var headers = HTTPHeaders()
                 headers.add(name: "Sec-WebSocket-Protocol", value: name)
+                if let deflate = negotiateDeflate(head.headers, configuration) {
+                    headers.add(name: "Sec-WebSocket-Extensions", value: deflate.responseHeaderValue)
+                }
                 return channel.eventLoop.makeSucceededFuture(headers)
             },
             upgradePipelineHandler: { channel, head in
                 let binding = chooseSubprotocol(head.headers)!.1
+                let deflate = negotiateDeflate(head.headers, configuration)
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        WebSocketChannelHandler(acceptor: acceptor, binding: binding, maxMessage: configuration.maxMessage))
+                        WebSocketChannelHandler(acceptor: acceptor, binding: binding, maxMessage: configuration.maxMessage, deflate: deflate))
                 }
             }
         )
@@ -122,6 +131,13 @@ public final class ParleyNIOServer: Sendable {
                 }))
             try channel.pipeline.syncOperations.addHandler(httpHandler.value)
         }
+    }
+
+    /// The permessage-deflate parameters for the client's offers, if any is acceptable (COMP-10).
+    static func negotiateDeflate(_ headers: HTTPHeaders, _ configuration: Configuration) -> PerMessageDeflateParameters? {
+        let offers = headers[canonicalForm: "Sec-WebSocket-Extensions"].map(String.init)
+        guard !offers.isEmpty else { return nil }
+        return configuration.webSocketDeflate?.negotiate(offerFieldValues: offers)
     }
 
     /// Picks the first subprotocol of ``subprotocols`` that the client offered.

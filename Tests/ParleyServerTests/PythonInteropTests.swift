@@ -57,6 +57,7 @@ import Testing
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(python.terminationStatus == 0, "python output: \(text)")
         #expect(text.contains("ok \(conversation)"))
+        #expect(text.contains("extensions: permessage-deflate"), "COMP-10: the default offer of websockets is accepted")
         agent.close()
     }
 }

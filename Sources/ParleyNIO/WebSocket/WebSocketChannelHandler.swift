@@ -1,5 +1,6 @@
 import NIOCore
 import NIOWebSocket
+import ParleyCompression
 import ParleyServer
 import ParleyWire
 
@@ -17,13 +18,25 @@ final class WebSocketChannelHandler: ChannelDuplexHandler {
     private var inbound: (any InboundConnection)?
     private var partial: ByteBuffer?
     private var partialOpcode: WebSocketOpcode = .text
+    private var partialCompressed = false
     private var stopped = false
     private var scratch: [UInt8] = []
+    private var compressed: [UInt8] = []
+    private let encoder: PerMessageDeflateEncoder?
+    private let decoder: PerMessageDeflateDecoder?
 
-    init(acceptor: any ConnectionAcceptor, binding: Binding, maxMessage: Int) {
+    /// - Parameter deflate: the negotiated permessage-deflate parameters, if any (COMP-9…COMP-18).
+    init(acceptor: any ConnectionAcceptor, binding: Binding, maxMessage: Int, deflate: PerMessageDeflateParameters?) throws {
         self.acceptor = acceptor
         self.binding = binding
         self.maxMessage = maxMessage
+        if let deflate {
+            encoder = try PerMessageDeflateEncoder(serverSideOf: deflate)
+            decoder = try PerMessageDeflateDecoder(serverSideOf: deflate, maxMessage: maxMessage)
+        } else {
+            encoder = nil
+            decoder = nil
+        }
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -57,6 +70,10 @@ final class WebSocketChannelHandler: ChannelDuplexHandler {
         case .text, .binary:
             guard partial == nil else { return fail(WireError(.malformedMessage, "a new WebSocket message began inside a fragmented one")) }
             partialOpcode = frame.opcode
+            partialCompressed = frame.rsv1
+            guard !frame.rsv1 || decoder != nil else {
+                return fail(WireError(.compressionNotNegotiated, "RSV1 set but permessage-deflate was not negotiated (COMP-9)"))
+            }
             append(frame)
         case .continuation:
             guard partial != nil else { return fail(WireError(.malformedMessage, "a continuation frame without a message")) }
@@ -77,8 +94,16 @@ final class WebSocketChannelHandler: ChannelDuplexHandler {
             return fail(WireError(.messageTooLarge, "a WebSocket message exceeds \(maxMessage) bytes (WS-3)"))
         }
         if frame.fin {
-            let message = partial!
+            var message = partial!
             partial = nil
+            if partialCompressed, let decoder {
+                do {
+                    let inflated = try decoder.decompress(message.readBytes(length: message.readableBytes) ?? [])
+                    message = ByteBuffer(bytes: inflated)
+                } catch {
+                    return fail(error.wireError)
+                }
+            }
             deliver(message, opcode: partialOpcode)
         }
     }
@@ -119,9 +144,15 @@ final class WebSocketChannelHandler: ChannelDuplexHandler {
                 message.encodeBinary(into: &scratch)
                 opcode = .binary
             }
-            var buffer = context.channel.allocator.buffer(capacity: scratch.count)
-            buffer.writeBytes(scratch)
-            context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: opcode, data: buffer)), promise: promise)
+            var compress = false
+            if let encoder {
+                compressed.removeAll(keepingCapacity: true)
+                compress = (try? encoder.compress(scratch, appendingTo: &compressed)) != nil
+            }
+            let bytes = compress ? compressed : scratch
+            var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+            buffer.writeBytes(bytes)
+            context.write(wrapOutboundOut(WebSocketFrame(fin: true, rsv1: compress, opcode: opcode, data: buffer)), promise: promise)
         case .close(let reason):
             var buffer = context.channel.allocator.buffer(capacity: 2)
             let status: UInt16 = switch reason {
