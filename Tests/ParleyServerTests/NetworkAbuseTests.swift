@@ -1,0 +1,89 @@
+import ParleyClient
+import ParleyCore
+import ParleyServer
+import ParleyTestSupport
+import ParleyWire
+import Testing
+
+/// Bad input over real sockets gets its spec error and disturbs nobody else (ERR-3, FRAME-5,
+/// SESSION-3): garbage bytes, an oversized frame, a silent (slowloris) connection, a burst of
+/// connections — while a healthy visitor and agent keep chatting.
+@Suite(.serialized) struct NetworkAbuseTests {
+    /// Collects what a raw connection receives until it closes (bounded).
+    static func drain(_ connection: ClientConnection, seconds: Double = 5) async -> (messages: [Message], closed: Bool) {
+        var messages: [Message] = []
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        var iterator = connection.events.makeAsyncIterator()
+        while ContinuousClock.now < deadline, let event = await iterator.next() {
+            switch event {
+            case .message(let m): messages.append(m)
+            case .undecodable: break
+            case .closed: return (messages, true)
+            }
+        }
+        return (messages, false)
+    }
+
+    static func errorCodes(_ messages: [Message]) -> [ErrorCode] {
+        messages.compactMap { if case .error(let e) = $0 { ErrorCode(rawValue: UInt32(e.code)) } else { nil } }
+    }
+
+    @Test("garbage, an oversized frame and a silent connection are closed with their codes; others are undisturbed")
+    func abuseIsolated() async throws {
+        var session = SessionConfiguration()
+        session.handshakeTimeoutMs = 300
+        let live = try await LiveServer.start(session: session)
+        defer { Task { try? await live.stop() } }
+
+        // A healthy pair chatting throughout.
+        let agent = ParleyClient(endpoint: live.tcp, auth: Wire.Auth(scheme: "token", credential: live.agentToken("ana")))
+        let visitor = ParleyClient(endpoint: live.tcp, auth: Wire.Auth(scheme: "anonymous"))
+        try await agent.connect()
+        try await visitor.connect()
+        #expect(try await agent.request(.agentStatus(.init(rid: 0, routing: .accepting))).name == "ok")
+        guard case .ok(let created) = try await visitor.request(.create(.init(rid: 0, text: "hi"))), let conversation = created.conversation else {
+            Issue.record("create failed"); return
+        }
+
+        // Garbage: a frame of reserved type 0x01 with reserved flags set.
+        let garbage = try await ClientConnection.connect(to: live.tcp)
+        var rng = SeededRandom(seed: 7)
+        garbage.sendRaw([0x01, 0xFE, 0x05] + (0..<64).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        let garbageResult = await Self.drain(garbage)
+        #expect(garbageResult.closed)
+        #expect(Self.errorCodes(garbageResult.messages) == [.badFrameFlags])
+
+        // An oversized frame is refused from its header alone (FRAME-5).
+        let oversized = try await ClientConnection.connect(to: live.tcp)
+        var header: [UInt8] = [0x01, 0x00]
+        Varint.append(10_000_000, to: &header)
+        oversized.sendRaw(header)
+        let oversizedResult = await Self.drain(oversized)
+        #expect(oversizedResult.closed)
+        #expect(Self.errorCodes(oversizedResult.messages) == [.frameTooLarge])
+
+        // Slowloris: connects and says nothing (SESSION-3).
+        let silent = try await ClientConnection.connect(to: live.tcp)
+        let silentResult = await Self.drain(silent)
+        #expect(silentResult.closed)
+        #expect(Self.errorCodes(silentResult.messages) == [.handshakeTimeout])
+
+        // A burst of 200 connections that open and vanish.
+        for _ in 0..<200 {
+            let connection = try await ClientConnection.connect(to: live.tcp)
+            connection.close()
+        }
+
+        // The healthy pair still works, and every abuser is gone from the server.
+        #expect(try await visitor.request(.send(.init(rid: 0, conversation: conversation, clientMessageId: "v2", text: "still here?"))).name == "ok")
+        #expect(try await agent.request(.send(.init(rid: 0, conversation: conversation, clientMessageId: "a1", text: "yes"))).name == "ok")
+        var connections = live.server.connectionCount
+        for _ in 0..<50 where connections != 2 {
+            try await Task.sleep(for: .milliseconds(20))
+            connections = live.server.connectionCount
+        }
+        #expect(connections == 2)
+        agent.close()
+        visitor.close()
+    }
+}
