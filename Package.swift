@@ -47,6 +47,7 @@ let package = Package(
             dependencies: [
                 "ParleyServer",
                 "ParleyCore",
+                "ParleyCompression",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -69,7 +70,7 @@ let package = Package(
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyConformance", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCompressionTests", dependencies: ["ParleyCompression", "ParleyTestSupport"]),
         .testTarget(name: "ParleyConformanceTests", dependencies: ["ParleyConformance"]),
-        .testTarget(name: "ParleyServerTests", dependencies: ["ParleyServer", "ParleyNIO", "ParleyClient", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyServerTests", dependencies: ["ParleyServer", "ParleyNIO", "ParleyClient", "ParleyCompression", "ParleyTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import NIOCore
+import ParleyCompression
 import ParleyWire
 
 /// Decodes the byte-stream binding on the client side into ``ClientConnection/Event``s.
@@ -7,6 +8,8 @@ final class ClientStreamHandler: ChannelInboundHandler {
 
     private let continuation: AsyncStream<ClientConnection.Event>.Continuation
     private var decoder: FrameDecoder
+    /// Set once a welcome announces per-frame compression (COMP-2).
+    private var inflater: FramePayloadInflater?
 
     init(continuation: AsyncStream<ClientConnection.Event>.Continuation, maxPayload: Int) {
         self.continuation = continuation
@@ -19,7 +22,12 @@ final class ClientStreamHandler: ChannelInboundHandler {
         do {
             while let frame = try decoder.next() {
                 do {
-                    continuation.yield(.message(try Message.decodeBinary(frame.payload)))
+                    let message = try decode(frame)
+                    if case .welcome(let welcome) = message, welcome.compression?.enabled == true {
+                        inflater = try? FramePayloadInflater(negotiated: true, maxMessage: Int(clamping: welcome.limits.maxMessage))
+                        decoder.allowsCompression = inflater != nil
+                    }
+                    continuation.yield(.message(message))
                 } catch {
                     continuation.yield(.undecodable(error))
                 }
@@ -28,6 +36,18 @@ final class ClientStreamHandler: ChannelInboundHandler {
             continuation.yield(.undecodable(error))
             context.close(promise: nil)
         }
+    }
+
+    /// The message in a frame, inflated first when compressed (COMP-6).
+    private func decode(_ frame: Frame) throws(WireError) -> Message {
+        guard frame.flags.contains(.compressed), let inflater else { return try Message.decodeBinary(frame.payload) }
+        let payload: [UInt8]
+        do {
+            payload = try inflater.inflate(Array(frame.payload))
+        } catch {
+            throw error.wireError
+        }
+        return try Message.decodeBinary(payload)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -1,4 +1,5 @@
 import NIOCore
+import ParleyCompression
 import ParleyServer
 import ParleyWire
 
@@ -7,21 +8,32 @@ import ParleyWire
 final class NIOTransport: ConnectionTransport {
     private let channel: Channel
     private let binding: Binding
+    private let compression: NIOLoopBound<StreamCompression>?
 
-    init(channel: Channel, binding: Binding) {
+    /// - Parameter compression: the byte stream's per-frame compression state (COMP section).
+    init(channel: Channel, binding: Binding, compression: NIOLoopBound<StreamCompression>? = nil) {
         self.channel = channel
         self.binding = binding
+        self.compression = compression
     }
 
     func write(_ messages: [Message]) {
         guard !messages.isEmpty else { return }
         let channel = self.channel
         let binding = self.binding
+        let compression = self.compression
         channel.eventLoop.execute {
             switch binding {
             case .stream, .inProcess:
                 var bytes: [UInt8] = []
-                for message in messages { Frame.encode(message, into: &bytes) }
+                for message in messages {
+                    if let state = compression?.value, let compressor = state.compressor {
+                        Self.appendCompressed(message, compressor, to: &bytes)
+                    } else {
+                        Frame.encode(message, into: &bytes)
+                    }
+                    compression?.value.willWrite(message)
+                }
                 var buffer = channel.allocator.buffer(capacity: bytes.count)
                 buffer.writeBytes(bytes)
                 channel.writeAndFlush(buffer, promise: nil)
@@ -32,6 +44,17 @@ final class NIOTransport: ConnectionTransport {
                 channel.flush()
             }
         }
+    }
+
+    /// Appends `message` as a frame, compressed when it is over the threshold (COMP-3).
+    private static func appendCompressed(_ message: Message, _ compressor: FramePayloadCompressor, to bytes: inout [UInt8]) {
+        let payload = message.binary
+        var encoded: [UInt8] = []
+        guard let compressed = try? compressor.encode(payload, appendingTo: &encoded), compressed else {
+            Frame.encode(message, into: &bytes)
+            return
+        }
+        encoded.withUnsafeBytes { Frame.encode(flags: .compressed, payload: $0, into: &bytes) }
     }
 
     func close(reason: ErrorCode?) {

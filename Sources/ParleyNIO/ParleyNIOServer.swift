@@ -81,7 +81,7 @@ public final class ParleyNIOServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        StreamChannelHandler(acceptor: acceptor, maxPayload: configuration.maxFramePayload))
+                        StreamChannelHandler(acceptor: acceptor, maxPayload: configuration.maxFramePayload, maxMessage: configuration.maxMessage))
                 }
             }
             .bind(host: configuration.host, port: configuration.streamPort).get()

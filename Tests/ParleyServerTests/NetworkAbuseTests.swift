@@ -1,4 +1,5 @@
 import ParleyClient
+import ParleyCompression
 import ParleyCore
 import ParleyServer
 import ParleyTestSupport
@@ -84,6 +85,56 @@ import Testing
         }
         #expect(connections == 2)
         agent.close()
+        visitor.close()
+    }
+}
+
+/// Per-frame compression on the byte stream (COMP-1…COMP-7) over real sockets.
+@Suite(.serialized) struct StreamCompressionTests {
+    @Test("large messages travel compressed both ways and decode; a bomb is refused with MESSAGE_TOO_LARGE")
+    func compressedFrames() async throws {
+        let live = try await LiveServer.start()
+        defer { Task { try? await live.stop() } }
+        let visitor = ParleyClient(endpoint: live.tcp, auth: Wire.Auth(scheme: "anonymous"))
+        try await visitor.connect()
+        let text = String(repeating: "Where is my order #12345? ", count: 200)  // ~5 KB, compressible
+        guard case .ok(let ok) = try await visitor.request(.create(.init(rid: 0, text: String(text.prefix(4_000))))),
+            let conversation = ok.conversation else { Issue.record("create failed"); return }
+        guard case .historyPage(let page) = try await visitor.request(.history(.init(rid: 0, conversation: conversation))) else {
+            Issue.record("no history"); return
+        }
+        #expect(page.events.contains { $0.text == String(text.prefix(4_000)) }, "the server's compressed history page inflates")
+
+        // A raw connection sends a compressed frame after the welcome, then a bomb.
+        let raw = try await ClientConnection.connect(to: live.tcp)
+        raw.send(.hello(.init(rid: 1, versions: [1], auth: .init(scheme: "anonymous"))))
+        var events = raw.events.makeAsyncIterator()
+        guard case .message(.welcome(let welcome))? = await events.next() else { Issue.record("no welcome"); return }
+        #expect(welcome.compression?.enabled == true, "COMP-2: announced in the welcome")
+        let compressor = try FramePayloadCompressor(settings: .init(enabled: true, threshold: 0, level: .default))
+        var payload: [UInt8] = []
+        _ = try compressor.encode(Message.ping(.init(nonce: 42)).binary, appendingTo: &payload)
+        var frame: [UInt8] = []
+        payload.withUnsafeBytes { Frame.encode(flags: .compressed, payload: $0, into: &frame) }
+        raw.sendRaw(frame)
+        var pong = false
+        while !pong, let event = await events.next() {
+            if case .message(.pong(let p)) = event { pong = p.nonce == 42 }
+        }
+        #expect(pong, "a compressed ping is inflated and answered")
+        let bomb = [UInt8](repeating: 0, count: Int(welcome.limits.maxMessage) * 4)
+        var bombPayload: [UInt8] = []
+        _ = try compressor.encode(bomb, appendingTo: &bombPayload)
+        #expect(bombPayload.count < 2_000, "a few hundred bytes that inflate past the cap")
+        var bombFrame: [UInt8] = []
+        bombPayload.withUnsafeBytes { Frame.encode(flags: .compressed, payload: $0, into: &bombFrame) }
+        raw.sendRaw(bombFrame)
+        var codes: [ErrorCode] = []
+        while let event = await events.next() {
+            if case .message(.error(let e)) = event { codes.append(ErrorCode(rawValue: UInt32(e.code))) }
+            if case .closed = event { break }
+        }
+        #expect(codes == [.messageTooLarge])
         visitor.close()
     }
 }

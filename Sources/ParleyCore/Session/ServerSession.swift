@@ -307,7 +307,7 @@ public struct ServerSession: Sendable {
         actions.insert(.send(.welcome(Wire.Welcome(
             rid: pending.hello.rid, version: pending.version, session: id, resumeToken: token, identity: identity,
             limits: configuration.limits, resume: resumeResult, sessionToken: authenticated.sessionToken,
-            serverTime: now.rawValue))), at: 0)
+            serverTime: now.rawValue, compression: configuration.compression))), at: 0)
         for event in replay { actions.append(.send(event)) }
         return actions
     }

@@ -46,6 +46,8 @@ public struct SessionConfiguration: Sendable, Hashable {
     public var maxRetainedEvents: Int = 4_096
     /// Most command results retained per session for re-sent commands (SESSION-19).
     public var maxRetainedResults: Int = 256
+    /// Per-frame compression policy announced in the welcome (COMP-2); `nil` announces none.
+    public var compression: Wire.Compression? = Wire.Compression(enabled: true, threshold: 512, level: 6)
     /// Consecutive rate-limited commands or signals after which the connection is closed
     /// with RATE_LIMIT_ABUSE (SESSION-29).
     public var rateAbuseThreshold: Int = 10

@@ -1,4 +1,5 @@
 import NIOCore
+import ParleyCompression
 import ParleyServer
 import ParleyWire
 
@@ -12,14 +13,17 @@ final class StreamChannelHandler: ChannelInboundHandler {
     private var decoder: FrameDecoder
     private var inbound: (any InboundConnection)?
     private var stopped = false
+    private let compression: StreamCompression
 
-    init(acceptor: any ConnectionAcceptor, maxPayload: Int) {
+    init(acceptor: any ConnectionAcceptor, maxPayload: Int, maxMessage: Int) {
         self.acceptor = acceptor
         self.decoder = FrameDecoder(maxPayload: maxPayload)
+        self.compression = StreamCompression(maxMessage: maxMessage)
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        inbound = acceptor.accept(NIOTransport(channel: context.channel, binding: .stream), binding: .stream)
+        let shared = NIOLoopBound(compression, eventLoop: context.eventLoop)
+        inbound = acceptor.accept(NIOTransport(channel: context.channel, binding: .stream, compression: shared), binding: .stream)
         context.fireChannelActive()
     }
 
@@ -27,10 +31,11 @@ final class StreamChannelHandler: ChannelInboundHandler {
         guard !stopped, let inbound else { return }
         let buffer = unwrapInboundIn(data)
         buffer.withUnsafeReadableBytes { decoder.append($0) }
+        decoder.allowsCompression = compression.isOn
         do {
             while let frame = try decoder.next() {
                 do {
-                    inbound.receive(try Message.decodeBinary(frame.payload))
+                    inbound.receive(try decode(frame))
                 } catch where !error.code.isFatal {
                     inbound.fail(error)  // VER-4: unknown message type; the stream goes on.
                 }
@@ -39,6 +44,20 @@ final class StreamChannelHandler: ChannelInboundHandler {
             stopped = true
             inbound.fail(error)
         }
+    }
+
+    /// The message in a frame, inflated first when compressed (COMP-6, COMP-7).
+    private func decode(_ frame: Frame) throws(WireError) -> Message {
+        guard frame.flags.contains(.compressed), let inflater = compression.inflater else {
+            return try Message.decodeBinary(frame.payload)
+        }
+        let payload: [UInt8]
+        do {
+            payload = try inflater.inflate(Array(frame.payload))
+        } catch {
+            throw error.wireError
+        }
+        return try Message.decodeBinary(payload)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
