@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "ParleyWire"),
@@ -30,7 +32,10 @@ let package = Package(
         // The system zlib (Debian: zlib1g-dev); only ParleyCompression touches it.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ParleyCompression", dependencies: ["CZlib", "ParleyWire"]),
-        .target(name: "ParleyServer", dependencies: ["ParleyCore", "ParleyWire"]),
+        .target(
+            name: "ParleyServer",
+            dependencies: ["ParleyCore", "ParleyWire", .product(name: "CoreMetrics", package: "swift-metrics")]
+        ),
         .target(
             name: "ParleyNIO",
             dependencies: [
@@ -62,15 +67,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .target(name: "ParleyConformance", dependencies: ["ParleyWire", "ParleyCore"]),
         .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
         .testTarget(name: "ParleyWireTests", dependencies: ["ParleyWire", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyConformance", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyCompressionTests", dependencies: ["ParleyCompression", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyCompressionTests", dependencies: ["ParleyCompression", "ParleyTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics")]),
         .testTarget(name: "ParleyConformanceTests", dependencies: ["ParleyConformance"]),
-        .testTarget(name: "ParleyServerTests", dependencies: ["ParleyServer", "ParleyNIO", "ParleyClient", "ParleyCompression", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyServerTests", dependencies: ["ParleyServer", "ParleyNIO", "ParleyClient", "ParleyCompression", "ParleyTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics")]),
     ],
     swiftLanguageModes: [.v6]
 )

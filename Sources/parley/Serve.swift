@@ -3,6 +3,7 @@ import Logging
 import ParleyCore
 import ParleyNIO
 import ParleyServer
+import Prometheus
 import ServiceLifecycle
 
 /// `parley serve`: the in-memory reference server on localhost.
@@ -16,8 +17,17 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "parley")
         let configuration = try options.serverConfiguration()
-        let server = ParleyServer(configuration: configuration)
-        let transport = ParleyNIOServer(acceptor: server, endpoints: ServerEndpoints(server: server), configuration: options.transportConfiguration(configuration))
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Live-chat service times run from seconds to many minutes (DESIGN: 57 s average first answer).
+        let serviceBuckets: [Duration] = [1, 5, 10, 20, 30, 60, 120, 300, 600, 1_800, 3_600].map { .seconds($0) }
+        for label in ["parley_queue_wait_seconds", "parley_first_response_seconds", "parley_conversation_duration_seconds"] {
+            factory.durationHistogramBuckets[label] = serviceBuckets
+        }
+        let server = ParleyServer(configuration: configuration, metrics: factory)
+        let transport = ParleyNIOServer(
+            acceptor: server, endpoints: ServerEndpoints(server: server, registry: registry),
+            configuration: options.transportConfiguration(configuration))
         let (stream, http) = try await transport.start()
         let token = server.mintToken(TokenClaims(
             user: "agent-1", role: .agent, teams: configuration.teams, expiresAt: WallClock.now().adding(milliseconds: 86_400_000)))!
@@ -59,18 +69,12 @@ struct ServerService: Service {
     }
 }
 
-/// `/readyz` and `/metrics` answered from the server's state.
+/// `/readyz` from the server's state and `/metrics` from its Prometheus registry.
 struct ServerEndpoints: HTTPEndpoints {
     let server: ParleyServer
+    let registry: PrometheusCollectorRegistry
 
     var isReady: Bool { server.isReady }
 
-    func metricsText() -> String {
-        """
-        # HELP parley_connections Open client connections.
-        # TYPE parley_connections gauge
-        parley_connections \(server.connectionCount)
-
-        """
-    }
+    func metricsText() -> String { registry.emitToString() }
 }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import NIOCore
 import ParleyClient
 import ParleyCore
@@ -17,9 +18,11 @@ struct LiveServer {
     let webSocketBinary: Endpoint
     let httpPort: Int
 
-    static func start(session: SessionConfiguration = SessionConfiguration()) async throws -> LiveServer {
+    static func start(
+        session: SessionConfiguration = SessionConfiguration(), metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    ) async throws -> LiveServer {
         let configuration = ServerConfiguration(key: key, teams: ["support"], session: session)
-        let server = ParleyServer(configuration: configuration)
+        let server = ParleyServer(configuration: configuration, metrics: metrics)
         let transport = ParleyNIOServer(
             acceptor: server, endpoints: TestEndpoints(server: server),
             configuration: .init(streamPort: 0, httpPort: 0, maxFramePayload: Int(session.maxFrame), maxMessage: Int(session.maxMessage), threads: 2))

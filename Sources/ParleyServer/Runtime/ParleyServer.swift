@@ -1,3 +1,4 @@
+import CoreMetrics
 import ParleyCore
 import ParleyWire
 import Synchronization
@@ -19,19 +20,24 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         var transports: [ConnectionID: any ConnectionTransport] = [:]
         var armed: Instant?
         var ready = true
+        /// Conversations whose close was already counted in the metrics.
+        var closedCounted: Set<String> = []
     }
 
     private let state: Mutex<State>
     private let clock: @Sendable () -> Instant
     private let scheduler: any TimerScheduler
+    private let metrics: ServerMetrics
 
-    /// Creates a server on the real clock (or an injected one, for tests).
+    /// Creates a server on the real clock (or an injected one, for tests), reporting metrics
+    /// to `metrics` (by default swift-metrics' bootstrapped factory).
     public init(
         configuration: ServerConfiguration, clock: @escaping @Sendable () -> Instant = WallClock.now,
-        scheduler: any TimerScheduler = DispatchTimerScheduler()
+        scheduler: any TimerScheduler = DispatchTimerScheduler(), metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.clock = clock
         self.scheduler = scheduler
+        self.metrics = ServerMetrics(factory: metrics)
         state = Mutex(State(core: ServerCore(configuration: configuration, now: clock())))
     }
 
@@ -78,10 +84,20 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
             switch output {
             case .send(let id, let messages):
                 state.transports[id]?.write(messages)
+                metrics.sent(messages.count)
+                for message in messages {
+                    guard case .event(let e) = message, e.event.kind == .closed,
+                        state.closedCounted.insert(e.event.conversation).inserted,
+                        let closed = state.core.chat.conversation(e.event.conversation)
+                    else { continue }
+                    metrics.closed(closed.metrics)
+                }
             case .close(let id, let code):
                 state.transports.removeValue(forKey: id)?.close(reason: code)
+                metrics.disconnected(code)
             }
         }
+        metrics.connectionCount(state.core.connectionCount)
     }
 
     private func arm(_ state: inout State, now: Instant) {
@@ -95,6 +111,8 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
             }
         }
     }
+
+    fileprivate func received() { metrics.received() }
 
     fileprivate func closed(_ id: ConnectionID) {
         run { state, now in
@@ -110,6 +128,7 @@ struct ServerConnection: InboundConnection {
     let id: ConnectionID
 
     func receive(_ message: Message) {
+        server.received()
         server.run { state, now in ((), state.core.receive(message, on: id, now: now)) }
     }
 

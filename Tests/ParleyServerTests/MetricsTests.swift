@@ -1,0 +1,40 @@
+import MetricsTestKit
+import ParleyClient
+import ParleyCore
+import ParleyServer
+import ParleyWire
+import Testing
+
+/// The server reports connections, messages and per-conversation service times (issue 7).
+@Suite(.serialized) struct MetricsTests {
+    @Test("messages in and out, connections, disconnects by reason, queue wait and first response")
+    func recorded() async throws {
+        let metrics = TestMetrics()
+        let live = try await LiveServer.start(metrics: metrics)
+        defer { Task { try? await live.stop() } }
+        let agent = ParleyClient(endpoint: live.tcp, auth: Wire.Auth(scheme: "token", credential: live.agentToken("ana")))
+        let visitor = ParleyClient(endpoint: live.tcp, auth: Wire.Auth(scheme: "anonymous"))
+        try await agent.connect()
+        try await visitor.connect()
+        #expect(try await agent.request(.agentStatus(.init(rid: 0, routing: .accepting))).name == "ok")
+        guard case .ok(let ok) = try await visitor.request(.create(.init(rid: 0, text: "hello"))), let conversation = ok.conversation else {
+            Issue.record("create failed"); return
+        }
+        #expect(try await agent.request(.send(.init(rid: 0, conversation: conversation, clientMessageId: "a", text: "hi"))).name == "ok")
+        #expect(try await agent.request(.close(.init(rid: 0, conversation: conversation))).name == "ok")
+        #expect(metrics.counterTotal(label: "parley_messages_in_total") >= 6, "two hellos and four commands at least")
+        #expect(metrics.counterTotal(label: "parley_messages_out_total") >= 7)
+        #expect(metrics.counterTotal(label: "parley_conversations_closed_total") == 1)
+        #expect(try metrics.expectTimer("parley_queue_wait_seconds").values.count == 1)
+        #expect(try metrics.expectTimer("parley_first_response_seconds").values.count == 1)
+        #expect(try metrics.expectGauge("parley_connections").lastValue == 2)
+
+        // A protocol violation is counted by its reason.
+        let raw = try await ClientConnection.connect(to: live.tcp)
+        raw.sendRaw([0x01, 0x02, 0x01, 0x00])
+        for await event in raw.events { if case .closed = event { break } }
+        #expect(metrics.counterTotal(label: "parley_disconnects_total", dimensions: [("reason", "BAD_FRAME_FLAGS")]) == 1)
+        agent.close()
+        visitor.close()
+    }
+}
