@@ -17,8 +17,8 @@ final class NIOTransport: ConnectionTransport {
         self.compression = compression
     }
 
-    func write(_ messages: [Message]) {
-        guard !messages.isEmpty else { return }
+    func write(_ items: [Outbound]) {
+        guard !items.isEmpty else { return }
         let channel = self.channel
         let binding = self.binding
         let compression = self.compression
@@ -26,20 +26,23 @@ final class NIOTransport: ConnectionTransport {
             switch binding {
             case .stream, .inProcess:
                 var bytes: [UInt8] = []
-                for message in messages {
+                for item in items {
                     if let state = compression?.value, let compressor = state.compressor {
-                        Self.appendCompressed(message, compressor, to: &bytes)
+                        Self.appendCompressed(item, compressor, to: &bytes)
                     } else {
-                        Frame.encode(message, into: &bytes)
+                        switch item {
+                        case .message(let message): Frame.encode(message, into: &bytes)
+                        case .event(let seq, let shared): shared.append(seq: seq, encoding: .binary, framed: true, to: &bytes)
+                        }
                     }
-                    compression?.value.willWrite(message)
+                    if case .message(let message) = item { compression?.value.willWrite(message) }
                 }
                 var buffer = channel.allocator.buffer(capacity: bytes.count)
                 buffer.writeBytes(bytes)
                 channel.writeAndFlush(buffer, promise: nil)
             case .webSocketJSON, .webSocketBinary:
-                for message in messages {
-                    channel.write(WebSocketOutbound.message(message), promise: nil)
+                for item in items {
+                    channel.write(WebSocketOutbound.item(item), promise: nil)
                 }
                 channel.flush()
             }
@@ -47,14 +50,17 @@ final class NIOTransport: ConnectionTransport {
     }
 
     /// Appends `message` as a frame, compressed when it is over the threshold (COMP-3).
-    private static func appendCompressed(_ message: Message, _ compressor: FramePayloadCompressor, to bytes: inout [UInt8]) {
-        let payload = message.binary
-        var encoded: [UInt8] = []
-        guard let compressed = try? compressor.encode(payload, appendingTo: &encoded), compressed else {
-            Frame.encode(message, into: &bytes)
-            return
+    private static func appendCompressed(_ item: Outbound, _ compressor: FramePayloadCompressor, to bytes: inout [UInt8]) {
+        var payload: [UInt8] = []
+        switch item {
+        case .message(let message): message.encodeBinary(into: &payload)
+        case .event(let seq, let shared): shared.append(seq: seq, encoding: .binary, framed: false, to: &payload)
         }
-        encoded.withUnsafeBytes { Frame.encode(flags: .compressed, payload: $0, into: &bytes) }
+        var encoded: [UInt8] = []
+        let compressed = (try? compressor.encode(payload, appendingTo: &encoded)) ?? false
+        (compressed ? encoded : payload).withUnsafeBytes {
+            Frame.encode(flags: compressed ? .compressed : [], payload: $0, into: &bytes)
+        }
     }
 
     func close(reason: ErrorCode?) {

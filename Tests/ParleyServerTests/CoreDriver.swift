@@ -9,6 +9,8 @@ struct CoreDriver {
     var now = Instant(milliseconds: 1_800_000_000_000)
     private(set) var inbox: [ConnectionID: [Message]] = [:]
     private(set) var closed: [ConnectionID: ErrorCode] = [:]
+    /// Every shared event written, with the connection it went to.
+    private(set) var sharedWrites: [(ConnectionID, SharedEvent)] = []
     private var rid: UInt64 = 0
 
     static let key = Array("core driver test key, 32 bytes!!".utf8)
@@ -20,7 +22,9 @@ struct CoreDriver {
     mutating func perform(_ outputs: [ServerOutput]) {
         for output in outputs {
             switch output {
-            case .send(let id, let messages): inbox[id, default: []] += messages
+            case .send(let id, let items):
+                inbox[id, default: []] += items.map(\.message)
+                for case .event(_, let shared) in items { sharedWrites.append((id, shared)) }
             case .close(let id, let code): closed[id] = code
             }
         }

@@ -81,6 +81,23 @@ import Testing
         #expect(transcript.events.contains { $0.kind == .note })
     }
 
+    @Test("HUB-5: a published event is encoded once and the same bytes go to every recipient")
+    func encodeOnce() throws {
+        var d = CoreDriver()
+        let agent = d.connectAgent("ana")
+        _ = d.command({ .agentStatus(.init(rid: $0, routing: .accepting)) }, on: agent)
+        let (visitor, _) = d.connect(Wire.Auth(scheme: "anonymous"))
+        guard case .ok(let ok)? = d.command({ .create(.init(rid: $0, text: "hi")) }, on: visitor), let conversation = ok.conversation else {
+            Issue.record("create failed"); return
+        }
+        let before = d.sharedWrites.count
+        _ = d.command({ .send(.init(rid: $0, conversation: conversation, clientMessageId: "a", text: "shared")) }, on: agent)
+        let writes = d.sharedWrites[before...]
+        #expect(Set(writes.map(\.0)) == [agent, visitor])
+        #expect(writes.allSatisfy { $0.1 === writes.first!.1 }, "one SharedEvent object for all recipients")
+        #expect(d.take(visitor).contains { $0.conversationEvent?.text == "shared" })
+    }
+
     @Test("a visitor cannot read another visitor's conversation (CONV-30)")
     func authorization() throws {
         var d = CoreDriver()

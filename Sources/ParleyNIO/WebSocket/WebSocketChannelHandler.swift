@@ -134,15 +134,14 @@ final class WebSocketChannelHandler: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .message(let message):
+        case .item(let item):
             scratch.removeAll(keepingCapacity: true)
-            let opcode: WebSocketOpcode
-            if binding == .webSocketJSON {
-                message.encodeJSON(into: &scratch)
-                opcode = .text
-            } else {
-                message.encodeBinary(into: &scratch)
-                opcode = .binary
+            let json = binding == .webSocketJSON
+            let opcode: WebSocketOpcode = json ? .text : .binary
+            switch item {
+            case .message(let message) where json: message.encodeJSON(into: &scratch)
+            case .message(let message): message.encodeBinary(into: &scratch)
+            case .event(let seq, let shared): shared.append(seq: seq, encoding: json ? .json : .binary, framed: false, to: &scratch)
             }
             var compress = false
             if let encoder {

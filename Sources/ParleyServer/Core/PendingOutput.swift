@@ -5,10 +5,10 @@ import ParleyWire
 /// gets one coalesced write) and closes after them.
 struct PendingOutput: Sendable {
     private var order: [ConnectionID] = []
-    private var messages: [ConnectionID: [Message]] = [:]
+    private var messages: [ConnectionID: [Outbound]] = [:]
     private var closes: [(ConnectionID, ErrorCode)] = []
 
-    mutating func send(_ message: Message, to id: ConnectionID) {
+    mutating func send(_ message: Outbound, to id: ConnectionID) {
         if messages[id] == nil { order.append(id) }
         messages[id, default: []].append(message)
     }

@@ -89,9 +89,9 @@ extension ServerCore {
         case .typing(let t):
             let actor = established.identity
             guard isParticipant(actor, in: t.conversation) else {
-                pending.send(.error(Wire.ErrorReply(
+                pending.send(.message(.error(Wire.ErrorReply(
                     code: UInt64(ErrorCode.notParticipant.rawValue), message: "not a participant of \(t.conversation)",
-                    requirement: "TYPE-1", messageType: message.typeCode)), to: id)
+                    requirement: "TYPE-1", messageType: message.typeCode))), to: id)
                 return
             }
             apply(typing.typing(
@@ -136,8 +136,8 @@ extension ServerCore {
                 for user in recipients(of: audience, in: update.conversation) { deliver(message, toUser: user, now: now) }
             case .reject(let error):
                 if let id {
-                    pending.send(.error(Wire.ErrorReply(
-                        code: UInt64(error.code.rawValue), message: error.message, messageType: Message.typing(.init(conversation: "", typing: false)).typeCode)), to: id)
+                    pending.send(.message(.error(Wire.ErrorReply(
+                        code: UInt64(error.code.rawValue), message: error.message, messageType: Message.typing(.init(conversation: "", typing: false)).typeCode))), to: id)
                 }
             case .armTimer(let deadline):
                 typingDeadline = min(typingDeadline ?? deadline, deadline)

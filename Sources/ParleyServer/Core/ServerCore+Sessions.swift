@@ -8,7 +8,11 @@ extension ServerCore {
         for action in actions {
             switch action {
             case .send(let message):
-                pending.send(message, to: id)
+                if let shared = sharing, let seq = message.seq, message.settingSeq(0) == shared.message {
+                    pending.send(.event(seq: seq, shared), to: id)
+                } else {
+                    pending.send(.message(message), to: id)
+                }
             case .close(let code):
                 pending.close(id, code)
                 connectionTimers[id] = nil

@@ -85,8 +85,8 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
             case .send(let id, let messages):
                 state.transports[id]?.write(messages)
                 metrics.sent(messages.count)
-                for message in messages {
-                    guard case .event(let e) = message, e.event.kind == .closed,
+                for item in messages {
+                    guard case .event(_, let shared) = item, case .event(let e) = shared.message, e.event.kind == .closed,
                         state.closedCounted.insert(e.event.conversation).inserted,
                         let closed = state.core.chat.conversation(e.event.conversation)
                     else { continue }

@@ -6,8 +6,9 @@ import ParleyWire
 /// peer without knowing how bytes travel. Calls may come from any thread; implementations
 /// hop to their own executor.
 public protocol ConnectionTransport: AnyObject, Sendable {
-    /// Writes `messages` to the peer in the connection's encoding, as one coalesced write.
-    func write(_ messages: [Message])
+    /// Writes `items` to the peer in the connection's encoding, as one coalesced write;
+    /// shared events are framed around their shared bytes, not re-encoded (HUB-5).
+    func write(_ items: [Outbound])
     /// Writes what is pending, then closes the connection; `reason` is the fatal error that
     /// caused the close, or `nil` for a normal close (WS-4 maps it to a WebSocket status).
     func close(reason: ErrorCode?)
