@@ -63,6 +63,7 @@ let package = Package(
             name: "parley",
             dependencies: [
                 "ParleyNIO",
+                "ParleyCompression",
                 "ParleyClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -21,13 +21,37 @@ public final class ClientConnection: Sendable {
 
     /// Everything the server sends, in order, ending with `.closed`.
     public let events: AsyncStream<Event>
-    private let channel: Channel
+    private let backend: Backend
     private let binding: Binding
 
+    /// What carries the connection.
+    private enum Backend: Sendable {
+        case channel(Channel)
+        case inProcess(InProcessConnection)
+    }
+
     private init(channel: Channel, binding: Binding, events: AsyncStream<Event>) {
-        self.channel = channel
+        self.backend = .channel(channel)
         self.binding = binding
         self.events = events
+    }
+
+    private init(inProcess: InProcessConnection, events: AsyncStream<Event>) {
+        self.backend = .inProcess(inProcess)
+        self.binding = .inProcess
+        self.events = events
+    }
+
+    /// Connects to a server in the same process (no sockets, no encoding).
+    public static func connect(inProcess server: ParleyServer) -> ClientConnection {
+        let (events, continuation) = AsyncStream<Event>.makeStream()
+        let connection = InProcessConnection.connect(
+            to: server, onMessage: { continuation.yield(.message($0)) },
+            onClose: {
+                continuation.yield(.closed)
+                continuation.finish()
+            })
+        return ClientConnection(inProcess: connection, events: events)
     }
 
     /// Connects to `endpoint` on `group` (a shared event loop group; the default is NIO's singleton).
@@ -70,19 +94,21 @@ public final class ClientConnection: Sendable {
 
     /// Sends one message in the connection's encoding.
     public func send(_ message: Message) {
-        switch binding {
-        case .stream, .inProcess:
+        switch (backend, binding) {
+        case (.inProcess(let connection), _):
+            connection.send(message)
+        case (.channel, .stream), (.channel, .inProcess):
             var bytes: [UInt8] = []
             Frame.encode(message, into: &bytes)
             sendRaw(bytes)
-        case .webSocketJSON, .webSocketBinary:
+        case (.channel(let channel), .webSocketJSON), (.channel(let channel), .webSocketBinary):
             channel.writeAndFlush(ClientOutbound.message(message), promise: nil)
         }
     }
 
     /// Sends bytes exactly as given (byte-stream binding; conformance checks of bad input).
     public func sendRaw(_ bytes: [UInt8]) {
-        let channel = self.channel
+        guard case .channel(let channel) = backend else { return }
         channel.eventLoop.execute {
             var buffer = channel.allocator.buffer(capacity: bytes.count)
             buffer.writeBytes(bytes)
@@ -92,12 +118,16 @@ public final class ClientConnection: Sendable {
 
     /// Sends a WebSocket message of the given kind holding `bytes` (WebSocket bindings only).
     public func sendWebSocket(text: Bool, _ bytes: [UInt8]) {
+        guard case .channel(let channel) = backend else { return }
         channel.writeAndFlush(ClientOutbound.raw(text: text, bytes), promise: nil)
     }
 
     /// Closes the connection without a goodbye (as a dropped network would).
     public func close() {
-        channel.close(promise: nil)
+        switch backend {
+        case .channel(let channel): channel.close(promise: nil)
+        case .inProcess(let connection): connection.disconnect()
+        }
     }
 }
 

@@ -28,9 +28,15 @@ public final class ParleyClient: Sendable {
     /// ephemeral updates, re-sync requests, disconnects.
     public let notifications: AsyncStream<ClientSession.Notification>
     private let continuation: AsyncStream<ClientSession.Notification>.Continuation
-    private let endpoint: Endpoint
+    private let target: Target
     private let state: Mutex<State>
     private let group: any EventLoopGroup
+
+    /// Where the client connects.
+    private enum Target: Sendable {
+        case endpoint(Endpoint)
+        case inProcess(ParleyServer)
+    }
 
     /// Why a request failed without a result from the server.
     public enum Failure: Error, Sendable {
@@ -42,8 +48,16 @@ public final class ParleyClient: Sendable {
 
     /// A client for `endpoint` that authenticates with `auth`; nothing happens until ``connect()``.
     public init(endpoint: Endpoint, auth: Wire.Auth, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
-        self.endpoint = endpoint
+        self.target = .endpoint(endpoint)
         self.group = group
+        state = Mutex(State(session: ClientSession(configuration: ClientSession.Configuration(auth: auth))))
+        (notifications, continuation) = AsyncStream.makeStream()
+    }
+
+    /// A client of a server in the same process (the in-process transport: no sockets).
+    public init(server: ParleyServer, auth: Wire.Auth) {
+        self.target = .inProcess(server)
+        self.group = MultiThreadedEventLoopGroup.singleton
         state = Mutex(State(session: ClientSession(configuration: ClientSession.Configuration(auth: auth))))
         (notifications, continuation) = AsyncStream.makeStream()
     }
@@ -56,7 +70,11 @@ public final class ParleyClient: Sendable {
 
     /// Opens a connection and completes the handshake (resuming the session after a drop).
     public func connect() async throws {
-        let connection = try await ClientConnection.connect(to: endpoint, group: group)
+        let connection: ClientConnection
+        switch target {
+        case .endpoint(let endpoint): connection = try await ClientConnection.connect(to: endpoint, group: group)
+        case .inProcess(let server): connection = ClientConnection.connect(inProcess: server)
+        }
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
             state.withLock { state in
                 state.connection = connection

@@ -52,6 +52,10 @@ public final class ParleyNIOServer: Sendable {
         }
     }
 
+    /// Outbound buffer marks per connection: above `high` the server stops reading from the
+    /// peer until the buffer drains below `low` (backpressure).
+    static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 64 * 1024, high: 256 * 1024)
+
     /// The WebSocket subprotocols of WS-1, in the server's order of preference.
     public static let subprotocols: [(String, Binding)] = [("parley.v1.binary", .webSocketBinary), ("parley.v1.json", .webSocketJSON)]
 
@@ -78,6 +82,7 @@ public final class ParleyNIOServer: Sendable {
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
@@ -89,6 +94,7 @@ public final class ParleyNIOServer: Sendable {
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
             .childChannelInitializer { channel in
                 Self.configureHTTP(channel, acceptor: acceptor, endpoints: endpoints, configuration: configuration)
             }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import ParleyCompression
 import ParleyCore
+import ParleyWire
 import ParleyNIO
 import ParleyServer
 
@@ -25,6 +27,10 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Handshake deadline, ms (default 10000). Env: PARLEY_HANDSHAKE_TIMEOUT_MS") var handshakeTimeoutMs: UInt64?
     @Option(help: "Subscriptions per session (default 32). Env: PARLEY_MAX_SUBSCRIPTIONS") var maxSubscriptions: UInt64?
     @Option(help: "Unacknowledged events kept per session (default 4096). Env: PARLEY_MAX_RETAINED") var maxRetained: Int?
+    @Option(help: "Per-frame zlib compression on the byte stream: on or off (default on). Env: PARLEY_COMPRESSION") var compression: String?
+    @Option(help: "Smallest payload compressed, bytes (default 512). Env: PARLEY_COMPRESSION_THRESHOLD") var compressionThreshold: UInt64?
+    @Option(help: "zlib level 0-9 (default 6). Env: PARLEY_COMPRESSION_LEVEL") var compressionLevel: UInt64?
+    @Option(help: "WebSocket permessage-deflate: on or off (default on). Env: PARLEY_WS_DEFLATE") var wsDeflate: String?
 
     /// The flag's value, else the environment variable's, else `fallback`.
     static func pick<T: LosslessStringConvertible>(_ flag: T?, _ variable: String, _ fallback: T) -> T {
@@ -49,6 +55,10 @@ struct ServerOptions: ParsableArguments {
         session.handshakeTimeoutMs = Self.pick(handshakeTimeoutMs, "PARLEY_HANDSHAKE_TIMEOUT_MS", session.handshakeTimeoutMs)
         session.maxSubscriptions = Self.pick(maxSubscriptions, "PARLEY_MAX_SUBSCRIPTIONS", session.maxSubscriptions)
         session.maxRetainedEvents = Self.pick(maxRetained, "PARLEY_MAX_RETAINED", session.maxRetainedEvents)
+        session.compression = Wire.Compression(
+            enabled: Self.pick(compression, "PARLEY_COMPRESSION", "on") != "off",
+            threshold: Self.pick(compressionThreshold, "PARLEY_COMPRESSION_THRESHOLD", 512),
+            level: min(9, Self.pick(compressionLevel, "PARLEY_COMPRESSION_LEVEL", 6)))
         let teamList = Self.pick(teams, "PARLEY_TEAMS", "support").split(separator: ",").map(String.init)
         let keyText = Self.pick(key, "PARLEY_KEY", "")
         let keyBytes = keyText.isEmpty ? (0..<32).map { _ in UInt8.random(in: 0...255) } : try Self.hex(keyText)
@@ -60,7 +70,8 @@ struct ServerOptions: ParsableArguments {
         ParleyNIOServer.Configuration(
             host: Self.pick(host, "PARLEY_HOST", "127.0.0.1"), streamPort: Self.pick(port, "PARLEY_PORT", 7400),
             httpPort: Self.pick(httpPort, "PARLEY_HTTP_PORT", 7401), maxFramePayload: Int(server.session.maxFrame),
-            maxMessage: Int(server.session.maxMessage))
+            maxMessage: Int(server.session.maxMessage),
+            webSocketDeflate: Self.pick(wsDeflate, "PARLEY_WS_DEFLATE", "on") == "off" ? nil : PerMessageDeflateNegotiation())
     }
 
     private static func hex(_ text: String) throws -> [UInt8] {

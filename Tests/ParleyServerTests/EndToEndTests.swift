@@ -7,13 +7,18 @@ import Testing
 /// A visitor and two agents through a full conversation over real loopback sockets: agents on
 /// TCP, the visitor on WebSocket (JSON and binary), with a dropped connection in the middle.
 @Suite(.serialized) struct EndToEndTests {
-    @Test("full live chat over TCP and WebSocket, with a reconnect that loses nothing", arguments: [true, false])
-    func fullConversation(json: Bool) async throws {
+    @Test("full live chat over TCP and WebSocket (or in-process), with a reconnect that loses nothing",
+          arguments: ["ws-json", "ws-binary", "in-process"])
+    func fullConversation(visitorTransport: String) async throws {
         let live = try await LiveServer.start()
         defer { Task { try? await live.stop() } }
         let ana = ParleyClient(endpoint: live.tcp, auth: Wire.Auth(scheme: "token", credential: live.agentToken("ana")))
         let bo = ParleyClient(endpoint: live.tcp, auth: Wire.Auth(scheme: "token", credential: live.agentToken("bo")))
-        let visitor = ParleyClient(endpoint: json ? live.webSocketJSON : live.webSocketBinary, auth: Wire.Auth(scheme: "anonymous"))
+        let visitor = switch visitorTransport {
+        case "ws-json": ParleyClient(endpoint: live.webSocketJSON, auth: Wire.Auth(scheme: "anonymous"))
+        case "ws-binary": ParleyClient(endpoint: live.webSocketBinary, auth: Wire.Auth(scheme: "anonymous"))
+        default: ParleyClient(server: live.server, auth: Wire.Auth(scheme: "anonymous"))
+        }
         try await ana.connect()
         try await bo.connect()
         #expect(try await ana.request(.agentStatus(.init(rid: 0, routing: .accepting))).name == "ok")
