@@ -22,7 +22,7 @@ final class ClientStreamHandler: ChannelInboundHandler {
         do {
             while let frame = try decoder.next() {
                 do {
-                    let message = try decode(frame)
+                    let message = try FramePayloadInflater.message(in: frame, inflater: inflater)
                     if case .welcome(let welcome) = message, welcome.compression?.enabled == true {
                         inflater = try? FramePayloadInflater(negotiated: true, maxMessage: Int(clamping: welcome.limits.maxMessage))
                         decoder.allowsCompression = inflater != nil
@@ -36,18 +36,6 @@ final class ClientStreamHandler: ChannelInboundHandler {
             continuation.yield(.undecodable(error))
             context.close(promise: nil)
         }
-    }
-
-    /// The message in a frame, inflated first when compressed (COMP-6).
-    private func decode(_ frame: Frame) throws(WireError) -> Message {
-        guard frame.flags.contains(.compressed), let inflater else { return try Message.decodeBinary(frame.payload) }
-        let payload: [UInt8]
-        do {
-            payload = try inflater.inflate(Array(frame.payload))
-        } catch {
-            throw error.wireError
-        }
-        return try Message.decodeBinary(payload)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

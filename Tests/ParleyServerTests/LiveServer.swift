@@ -39,6 +39,20 @@ struct LiveServer {
         server.mintToken(TokenClaims(user: user, role: .agent, teams: ["support"], expiresAt: WallClock.now().adding(milliseconds: 3_600_000)))!
     }
 
+    /// An accepting agent ("ana") and a visitor on TCP with a conversation between them.
+    func chatPair(firstMessage: String = "hello") async throws -> (agent: ParleyClient, visitor: ParleyClient, conversation: String) {
+        let agent = ParleyClient(endpoint: tcp, auth: Wire.Auth(scheme: "token", credential: agentToken("ana")))
+        let visitor = ParleyClient(endpoint: tcp, auth: Wire.Auth(scheme: "anonymous"))
+        try await agent.connect()
+        try await visitor.connect()
+        guard try await agent.request(.agentStatus(.init(rid: 0, routing: .accepting))).name == "ok",
+            case .ok(let ok) = try await visitor.request(.create(.init(rid: 0, text: firstMessage))), let conversation = ok.conversation
+        else { throw SetupFailure() }
+        return (agent, visitor, conversation)
+    }
+
+    struct SetupFailure: Error {}
+
     func stop() async throws {
         try await transport.shutdown()
     }

@@ -12,14 +12,7 @@ import Testing
         let metrics = TestMetrics()
         let live = try await LiveServer.start(metrics: metrics)
         defer { Task { try? await live.stop() } }
-        let agent = ParleyClient(endpoint: live.tcp, auth: Wire.Auth(scheme: "token", credential: live.agentToken("ana")))
-        let visitor = ParleyClient(endpoint: live.tcp, auth: Wire.Auth(scheme: "anonymous"))
-        try await agent.connect()
-        try await visitor.connect()
-        #expect(try await agent.request(.agentStatus(.init(rid: 0, routing: .accepting))).name == "ok")
-        guard case .ok(let ok) = try await visitor.request(.create(.init(rid: 0, text: "hello"))), let conversation = ok.conversation else {
-            Issue.record("create failed"); return
-        }
+        let (agent, visitor, conversation) = try await live.chatPair()
         #expect(try await agent.request(.send(.init(rid: 0, conversation: conversation, clientMessageId: "a", text: "hi"))).name == "ok")
         #expect(try await agent.request(.close(.init(rid: 0, conversation: conversation))).name == "ok")
         #expect(metrics.counterTotal(label: "parley_messages_in_total") >= 6, "two hellos and four commands at least")

@@ -37,14 +37,7 @@ import Testing
         defer { Task { try? await live.stop() } }
 
         // A healthy pair chatting throughout.
-        let agent = ParleyClient(endpoint: live.tcp, auth: Wire.Auth(scheme: "token", credential: live.agentToken("ana")))
-        let visitor = ParleyClient(endpoint: live.tcp, auth: Wire.Auth(scheme: "anonymous"))
-        try await agent.connect()
-        try await visitor.connect()
-        #expect(try await agent.request(.agentStatus(.init(rid: 0, routing: .accepting))).name == "ok")
-        guard case .ok(let created) = try await visitor.request(.create(.init(rid: 0, text: "hi"))), let conversation = created.conversation else {
-            Issue.record("create failed"); return
-        }
+        let (agent, visitor, conversation) = try await live.chatPair()
 
         // Garbage: a frame of reserved type 0x01 with reserved flags set.
         let garbage = try await ClientConnection.connect(to: live.tcp)

@@ -35,7 +35,7 @@ final class StreamChannelHandler: ChannelInboundHandler {
         do {
             while let frame = try decoder.next() {
                 do {
-                    inbound.receive(try decode(frame))
+                    inbound.receive(try FramePayloadInflater.message(in: frame, inflater: compression.inflater))
                 } catch where !error.code.isFatal {
                     inbound.fail(error)  // VER-4: unknown message type; the stream goes on.
                 }
@@ -46,27 +46,8 @@ final class StreamChannelHandler: ChannelInboundHandler {
         }
     }
 
-    /// The message in a frame, inflated first when compressed (COMP-6, COMP-7).
-    private func decode(_ frame: Frame) throws(WireError) -> Message {
-        guard frame.flags.contains(.compressed), let inflater = compression.inflater else {
-            return try Message.decodeBinary(frame.payload)
-        }
-        let payload: [UInt8]
-        do {
-            payload = try inflater.inflate(Array(frame.payload))
-        } catch {
-            throw error.wireError
-        }
-        return try Message.decodeBinary(payload)
-    }
-
-    /// Backpressure: while the peer does not drain what the server writes (the channel's
-    /// outbound buffer is over its high-water mark), stop reading from it.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        let channel = context.channel
-        channel.setOption(ChannelOptions.autoRead, value: channel.isWritable).whenSuccess {
-            if channel.isWritable { channel.read() }
-        }
+        ReadBackpressure.writabilityChanged(context.channel)
         context.fireChannelWritabilityChanged()
     }
 

@@ -164,13 +164,8 @@ final class WebSocketChannelHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Backpressure: while the peer does not drain what the server writes (the channel's
-    /// outbound buffer is over its high-water mark), stop reading from it.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        let channel = context.channel
-        channel.setOption(ChannelOptions.autoRead, value: channel.isWritable).whenSuccess {
-            if channel.isWritable { channel.read() }
-        }
+        ReadBackpressure.writabilityChanged(context.channel)
         context.fireChannelWritabilityChanged()
     }
 

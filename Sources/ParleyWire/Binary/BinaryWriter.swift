@@ -55,24 +55,6 @@ public struct BinaryWriter {
         let lengthAt = buffer.count
         buffer.append(0)
         body(&self)
-        let length = buffer.count - lengthAt - 1
-        if length < 0x80 {
-            buffer[lengthAt] = UInt8(length)
-            return
-        }
-        let extra = Varint.encodedLength(UInt64(length)) - 1
-        buffer.append(contentsOf: repeatElement(0, count: extra))
-        buffer.withUnsafeMutableBufferPointer { p in
-            let base = p.baseAddress!
-            (base + lengthAt + 1 + extra).update(from: base + lengthAt + 1, count: length)
-            var v = UInt64(length)
-            var i = lengthAt
-            while v >= 0x80 {
-                base[i] = UInt8(truncatingIfNeeded: v) | 0x80
-                v >>= 7
-                i += 1
-            }
-            base[i] = UInt8(v)
-        }
+        Varint.patchLength(in: &buffer, at: lengthAt)
     }
 }

@@ -32,6 +32,31 @@ public enum Varint {
         buffer.append(UInt8(truncatingIfNeeded: v))
     }
 
+    /// Fills in a length prefix: `buffer[at]` is a one-byte placeholder followed by the bytes it
+    /// measures; the varint of their count replaces it, shifting them once if it needs more than
+    /// one byte. Encoders use it to write a body in place before knowing its length.
+    public static func patchLength(in buffer: inout [UInt8], at lengthAt: Int) {
+        let length = buffer.count - lengthAt - 1
+        if length < 0x80 {
+            buffer[lengthAt] = UInt8(length)
+            return
+        }
+        let extra = encodedLength(UInt64(length)) - 1
+        buffer.append(contentsOf: repeatElement(0, count: extra))
+        buffer.withUnsafeMutableBufferPointer { p in
+            let base = p.baseAddress!
+            (base + lengthAt + 1 + extra).update(from: base + lengthAt + 1, count: length)
+            var v = UInt64(length)
+            var i = lengthAt
+            while v >= 0x80 {
+                base[i] = UInt8(truncatingIfNeeded: v) | 0x80
+                v >>= 7
+                i += 1
+            }
+            base[i] = UInt8(v)
+        }
+    }
+
     /// The outcome of reading a varint from a prefix of some bytes.
     public enum ReadResult: Equatable, Sendable {
         /// A complete value and how many bytes it took.

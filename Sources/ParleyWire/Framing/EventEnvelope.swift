@@ -80,6 +80,6 @@ public enum EventEnvelope {
         } else {
             buffer.append(contentsOf: body)
         }
-        if framed { Frame.patchLength(in: &buffer, at: lengthAt) }
+        if framed { Varint.patchLength(in: &buffer, at: lengthAt) }
     }
 }

@@ -41,7 +41,7 @@ extension Frame {
         let lengthAt = buffer.count
         buffer.append(0)
         message.encodeBinary(into: &buffer)
-        patchLength(in: &buffer, at: lengthAt)
+        Varint.patchLength(in: &buffer, at: lengthAt)
     }
 
     /// Appends a frame with an already-encoded payload (a compressed payload, or a shared body).
@@ -52,28 +52,5 @@ extension Frame {
         buffer.append(flags.rawValue)
         Varint.append(UInt64(payload.count), to: &buffer)
         buffer.append(contentsOf: payload)
-    }
-
-    /// Writes the varint length of everything after `lengthAt` into the byte reserved there.
-    static func patchLength(in buffer: inout [UInt8], at lengthAt: Int) {
-        let length = buffer.count - lengthAt - 1
-        if length < 0x80 {
-            buffer[lengthAt] = UInt8(length)
-            return
-        }
-        let extra = Varint.encodedLength(UInt64(length)) - 1
-        buffer.append(contentsOf: repeatElement(0, count: extra))
-        buffer.withUnsafeMutableBufferPointer { p in
-            let base = p.baseAddress!
-            (base + lengthAt + 1 + extra).update(from: base + lengthAt + 1, count: length)
-            var v = UInt64(length)
-            var i = lengthAt
-            while v >= 0x80 {
-                base[i] = UInt8(truncatingIfNeeded: v) | 0x80
-                v >>= 7
-                i += 1
-            }
-            base[i] = UInt8(v)
-        }
     }
 }
