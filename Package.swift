@@ -58,17 +58,20 @@ let package = Package(
             dependencies: [
                 "ParleyNIO",
                 "ParleyClient",
+                "ParleyConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "ParleyConformance", dependencies: ["ParleyWire", "ParleyCore"]),
+        .target(name: "ParleyConformance", dependencies: ["ParleyWire", "ParleyCore", "ParleyClient"]),
         .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
         .testTarget(name: "ParleyWireTests", dependencies: ["ParleyWire", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyConformance", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCompressionTests", dependencies: ["ParleyCompression", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyConformanceTests", dependencies: ["ParleyConformance"]),
+        .testTarget(
+            name: "ParleyConformanceTests",
+            dependencies: ["ParleyConformance", "ParleyServer", "ParleyNIO", "ParleyClient", "ParleyTestSupport"]),
         .testTarget(name: "ParleyServerTests", dependencies: ["ParleyServer", "ParleyNIO", "ParleyClient", "ParleyTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
