@@ -16,9 +16,11 @@ public struct Scenario: Sendable {
         case sendPayload(client: String, hex: String)
         /// A WebSocket text message holding these bytes (JSON subprotocol only).
         case sendText(client: String, bytes: [UInt8])
-        /// The next relevant message must match; `withinMs` overrides the runner's default wait.
-        case expect(client: String, message: JSONValue, withinMs: UInt64?)
-        case expectNothing(client: String, withinMs: UInt64)
+        /// The next relevant message must match; `withinMs` overrides the runner's default wait;
+        /// with `skipOthers`, messages that do not match are passed over until one does.
+        case expect(client: String, message: JSONValue, withinMs: UInt64?, skipOthers: Bool)
+        /// No relevant message (or none of `type`, even a background one) within `withinMs`.
+        case expectNothing(client: String, withinMs: UInt64, type: String?)
         /// The code, by name or number, if given.
         case expectClosed(client: String, code: JSONValue?)
         case advance(milliseconds: UInt64)
@@ -30,7 +32,7 @@ public struct Scenario: Sendable {
     public var requirements: [String]
     /// What it shows.
     public var description: String
-    /// What the scenario needs to run (format README: `testHost`, `agents:N`, `supervisor`,
+    /// What the scenario needs to run (format README: `testHost`, `agents:N`, `seed:NAME`,
     /// `binding:stream`, `binding:json`, `binding:binary`); runners skip what they cannot provide.
     public var needs: [String]
     /// The script.
@@ -106,11 +108,14 @@ public struct Scenario: Sendable {
         if let message = members["expect"] {
             var within: UInt64?
             if case .uint(let ms)? = members["withinMs"] { within = ms }
-            return .expect(client: client, message: message, withinMs: within)
+            return .expect(client: client, message: message, withinMs: within, skipOthers: members["skipOthers"] == .bool(true))
         }
         if let nothing = members["expectNothing"] {
-            if case .uint(let ms)? = nothing["withinMs"] { return .expectNothing(client: client, withinMs: ms) }
-            return .expectNothing(client: client, withinMs: 200)
+            var within: UInt64 = 200
+            if case .uint(let ms)? = nothing["withinMs"] { within = ms }
+            var type: String?
+            if case .string(let name)? = nothing["type"] { type = name }
+            return .expectNothing(client: client, withinMs: within, type: type)
         }
         if let closed = members["expectClosed"] { return .expectClosed(client: client, code: closed["code"]) }
         throw FormatError(description: "\(scenario) step \(index): unknown step \(raw)")

@@ -31,9 +31,10 @@ public enum ScenarioRunner {
             return "needs \(scenario.agentsNeeded) agent credentials, \(options.agents) given (--key or --agent-token)"
         }
         for need in scenario.needs where !need.hasPrefix("agents:") {
-            if need == "supervisor", options.seeds["supervisorToken"] != nil { continue }
-            if !endpoint.capabilities.contains(need) {
-                return need == "supervisor" ? "needs a supervisor credential (--key or --supervisor-token)" : "needs \(need)"
+            if need.hasPrefix("seed:") {
+                if options.seeds[String(need.dropFirst("seed:".count))] == nil { return "needs the credential \(need.dropFirst(5)) (--key)" }
+            } else if !endpoint.capabilities.contains(need) {
+                return "needs \(need)"
             }
         }
         if let limit = options.maxWaitMs, scenario.waitMs > limit {
@@ -142,22 +143,31 @@ public enum ScenarioRunner {
             case .sendText(let client, let bytes):
                 note("→ \(client): text \(String(decoding: bytes, as: UTF8.self).debugDescription)")
                 if !(await endpoint.send(.text(bytes), from: client)) { return .unsupported("WebSocket text messages need the JSON encoding") }
-            case .expect(let client, let template, let within):
+            case .expect(let client, let template, let within, let skipOthers):
                 let expected = matcher.substitute(template, codes: false)
                 var wanted: String?
                 if case .string(let name)? = expected["type"] { wanted = name }
-                let output = await nextRelevant(client, wanted: wanted, within: quiet ? 500 : within ?? expectWithinMs, on: &endpoint)
-                guard let output else { return .failed("expected \(expected) on \(client), got nothing") }
-                switch output {
-                case .closed: return .failed("expected \(expected) on \(client), the connection closed")
-                case .undecodable(let problem): return .failed("expected \(expected) on \(client), got bytes that do not decode: \(problem)")
-                case .message(let message):
-                    guard let actual = try? JSONValue.parse(message.json) else { return .failed("unparsable \(message)") }
-                    if let problem = matcher.match(template, actual) { return .failed("expected \(expected) on \(client): \(problem)") }
+                let deadline = ContinuousClock.now.advanced(by: .milliseconds(quiet ? 500 : within ?? expectWithinMs))
+                var skipped = 0
+                while true {
+                    let left = deadline - ContinuousClock.now
+                    let wait = max(0, UInt64(left.components.seconds) * 1000 + UInt64(max(0, left.components.attoseconds) / 1_000_000_000_000_000))
+                    let output = await nextRelevant(client, wanted: wanted, within: wait, on: &endpoint)
+                    let others = skipped > 0 ? " (after \(skipped) other messages)" : ""
+                    guard let output else { return .failed("expected \(expected) on \(client), got nothing\(others)") }
+                    switch output {
+                    case .closed: return .failed("expected \(expected) on \(client), the connection closed\(others)")
+                    case .undecodable(let problem): return .failed("expected \(expected) on \(client), got bytes that do not decode: \(problem)")
+                    case .message(let message):
+                        guard let actual = try? JSONValue.parse(message.json) else { return .failed("unparsable \(message)") }
+                        guard let problem = matcher.match(template, actual) else { return .done }
+                        if !skipOthers { return .failed("expected \(expected) on \(client): \(problem)") }
+                        skipped += 1
+                    }
                 }
-            case .expectNothing(let client, let within):
-                if let output = await nextRelevant(client, wanted: nil, within: within, on: &endpoint) {
-                    return .failed("expected nothing on \(client) within \(within) ms, got \(output.summary)")
+            case .expectNothing(let client, let within, let type):
+                if let output = await nextRelevant(client, wanted: type, within: within, on: &endpoint) {
+                    return .failed("expected nothing\(type.map { " (no \($0))" } ?? "") on \(client) within \(within) ms, got \(output.summary)")
                 }
             case .expectClosed(let client, let code):
                 while true {
