@@ -25,8 +25,9 @@ public struct Credentials: Sendable {
         self.team = team
     }
 
-    /// The `$agentToken1`… and `$supervisorToken` values for the check numbered `check` of the
-    /// run named `run`, and the number of agents.
+    /// The values scenarios name for the check numbered `check` of the run named `run`:
+    /// `$agentToken1`…, `$supervisorToken`, `$expiredToken` (with a key), `$team`,
+    /// `$teamTopic`; and the number of agents.
     func seeds(run: String, check: Int) -> (seeds: [String: JSONValue], agents: Int) {
         var seeds: [String: JSONValue] = [:]
         var agents = agentTokens
@@ -39,10 +40,13 @@ public struct Credentials: Sendable {
             }
             if agents.isEmpty { agents = (1...Self.mintedAgents).compactMap { mint("agent\($0)", .agent) } }
             if supervisor == nil { supervisor = mint("supervisor", .supervisor) }
+            let expired = signer.mint(TokenClaims(user: "conf-\(run)-\(check)-late", role: .agent, teams: [team], expiresAt: Instant(milliseconds: 1)))
+            if let expired { seeds["expiredToken"] = .string(expired) }
         }
         for (index, token) in agents.enumerated() { seeds["agentToken\(index + 1)"] = .string(token) }
         if let supervisor { seeds["supervisorToken"] = .string(supervisor) }
         seeds["team"] = .string(team)
+        seeds["teamTopic"] = .string("presence:team:" + team)
         return (seeds, agents.count)
     }
 }

@@ -32,7 +32,7 @@ final class StreamChannelHandler: ChannelInboundHandler {
                 do {
                     inbound.receive(try Message.decodeBinary(frame.payload))
                 } catch where !error.code.isFatal {
-                    inbound.fail(error)  // VER-4: unknown message type; the stream goes on.
+                    inbound.fail(error, messageType: BinaryPayload.messageType(frame.payload))  // VER-4: the stream goes on.
                 }
             }
         } catch {

@@ -113,8 +113,8 @@ struct ServerConnection: InboundConnection {
         server.run { state, now in ((), state.core.receive(message, on: id, now: now)) }
     }
 
-    func fail(_ error: WireError) {
-        server.run { state, now in ((), state.core.receive(undecodable: error, on: id, now: now)) }
+    func fail(_ error: WireError, messageType: UInt64?) {
+        server.run { state, now in ((), state.core.receive(undecodable: error, messageType: messageType, on: id, now: now)) }
     }
 
     func transportClosed() { server.closed(id) }
