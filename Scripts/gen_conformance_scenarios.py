@@ -1,5 +1,10 @@
+"""Writes Spec/scenarios/conformance/*.json, the conformance suite's own checks (Spec/conformance.md).
+
+Run: python3 Scripts/gen_conformance_scenarios.py (the JSON files are the source of truth for
+other implementations; this script only keeps them consistent).
+"""
 import json, os
-OUT='/work/wt-conformance/Spec/scenarios/conformance'
+OUT=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'Spec', 'scenarios', 'conformance')
 def w(id, reqs, desc, steps, needs=None, cleanup=None):
     d={"id":id,"requirements":reqs,"description":desc}
     if needs: d["needs"]=needs
@@ -322,3 +327,12 @@ w("presence-team-availability", ["PRES-21","PRES-22","PRES-15","PRES-23"], "A vi
    nothing("v", 700, type="presence")] + accept("a", 3) + [
    exp("v", {"type":"presence","role":"agent","status":"online","routing":"accepting"}, withinMs=3000)],
   needs=["agents:1"], cleanup=[send("a", {"type":"agentStatus","rid":91,"routing":"notAccepting"}), exp("a", {"type":"ok","rid":91})])
+
+w("version-negotiation", ["VER-1","SESSION-2","SESSION-8"], "The server answers the first offered version it speaks: [2, 1] gives 1, an empty list means [1].",
+  [conn("a"), hello("a", versions=[2, 1]), exp("a", {"type":"welcome","rid":1,"version":1}),
+   conn("b"), hello("b", versions=[]), exp("b", {"type":"welcome","rid":1,"version":1})])
+w("offline-leave-message", ["CONV-7","CONV-2"], "With no agent of the team accepting, a new conversation is offline (the visitor leaves a message, which is kept); the visitor's leave does not abandon it (ILLEGAL_TRANSITION). Needs a team where no agent accepts.",
+  visitor("v") + create("v", 2, "are you open?") + [exp("v", {"type":"event","event":{"cseq":2,"kind":"offline"}}, skipOthers=True), exp("v", {"type":"event","event":{"cseq":3,"kind":"message"}}),
+   send("v", {"type":"leave","rid":3,"conversation":"$conv"}), err("v","ILLEGAL_TRANSITION", rid=3),
+   send("v", {"type":"list","rid":4,"state":"offline"}), exp("v", {"type":"conversations","rid":4,"conversations":[{"id":"$conv","state":"offline"}]})],
+  cleanup=close("v", 90))
