@@ -32,7 +32,8 @@ public struct RequirementCatalog: Sendable {
         let id = String(rest[..<end.lowerBound])
         let after = rest[end.upperBound...]
         guard let close = after.firstIndex(of: ")"), let level = Level(rawValue: String(after[..<close])),
-            id.contains("-"), id.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "-" })
+            let dash = id.firstIndex(of: "-"), !id[..<dash].isEmpty, id[..<dash].allSatisfy(\.isUppercase),
+            !id[id.index(after: dash)...].isEmpty, id[id.index(after: dash)...].allSatisfy(\.isNumber)
         else { return nil }
         return (id, level)
     }
