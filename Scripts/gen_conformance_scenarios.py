@@ -209,9 +209,9 @@ w("rate-limit-signal", ["SESSION-28","ERR-5","ERR-6","MSG-3"], "A typing signal 
   visitor("v") + create("v", 2, "hi") + [exp("v", {"type":"event","seq":3}, skipOthers=True)] + typing_flood + [{"client":"v","send":{"type":"typing","conversation":"$conv","typing":True}},
    err("v","RATE_LIMITED", messageType=28, retryAfterMs="$range:1..60000")], cleanup=close("v", 90))
 abuse=[]
-for i in range(17):
+for i in range(16):
     abuse.append(send("v", {"type":"setPresence","rid":2+i,"status":"online"}))
-w("rate-limit-abuse", ["SESSION-29"], "A client that goes on sending rate-limited inputs is closed with RATE_LIMIT_ABUSE.",
+w("rate-limit-abuse", ["SESSION-29"], "A client that goes on sending rate-limited inputs (five accepted, then eleven refused in a row; nothing sent after, so the close cannot race further input) is closed with RATE_LIMIT_ABUSE.",
   visitor("v") + abuse + [closed("v","RATE_LIMIT_ABUSE")])
 w("invalid-arguments", ["SESSION-30","CONV-11","ERR-3"], "A send with empty text and no attachments is INVALID_ARGUMENT and has no effect (no event); the session goes on.",
   visitor("v") + create("v", 2, "hi") + [exp("v", {"type":"event","seq":3}, skipOthers=True),
