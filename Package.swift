@@ -65,19 +65,27 @@ let package = Package(
                 "ParleyNIO",
                 "ParleyCompression",
                 "ParleyClient",
+                "ParleyConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .target(name: "ParleyConformance", dependencies: ["ParleyWire", "ParleyCore"]),
+        .target(name: "ParleyConformance", dependencies: ["ParleyWire", "ParleyCore", "ParleyClient"]),
         .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
         .testTarget(name: "ParleyWireTests", dependencies: ["ParleyWire", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyConformance", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyCompressionTests", dependencies: ["ParleyCompression", "ParleyTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics")]),
-        .testTarget(name: "ParleyConformanceTests", dependencies: ["ParleyConformance"]),
-        .testTarget(name: "ParleyServerTests", dependencies: ["ParleyServer", "ParleyNIO", "ParleyClient", "ParleyCompression", "ParleyTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics")]),
+        .testTarget(name: "ParleyCompressionTests", dependencies: ["ParleyCompression", "ParleyTestSupport"]),
+        .testTarget(
+            name: "ParleyConformanceTests",
+            dependencies: ["ParleyConformance", "ParleyServer", "ParleyNIO", "ParleyClient", "ParleyTestSupport"]),
+        .testTarget(
+            name: "ParleyServerTests",
+            dependencies: [
+                "ParleyServer", "ParleyNIO", "ParleyClient", "ParleyCompression", "ParleyTestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,9 +9,18 @@ public struct Scenario: Sendable {
         case disconnect(client: String)
         /// A message in the JSON encoding, `$NAME` references not yet substituted.
         case send(client: String, message: JSONValue)
+        /// Bytes for the byte-stream binding, sent exactly as given.
         case sendRaw(client: String, hex: String)
-        case expect(client: String, message: JSONValue)
-        case expectNothing(client: String, withinMs: UInt64)
+        /// A binary message payload (no frame header): framed on a byte stream, one binary
+        /// message on WebSocket binary.
+        case sendPayload(client: String, hex: String)
+        /// A WebSocket text message holding these bytes (JSON subprotocol only).
+        case sendText(client: String, bytes: [UInt8])
+        /// The next relevant message must match; `withinMs` overrides the runner's default wait;
+        /// with `skipOthers`, messages that do not match are passed over until one does.
+        case expect(client: String, message: JSONValue, withinMs: UInt64?, skipOthers: Bool)
+        /// No relevant message (or none of `type`, even a background one) within `withinMs`.
+        case expectNothing(client: String, withinMs: UInt64, type: String?)
         /// The code, by name or number, if given.
         case expectClosed(client: String, code: JSONValue?)
         case advance(milliseconds: UInt64)
@@ -23,8 +32,34 @@ public struct Scenario: Sendable {
     public var requirements: [String]
     /// What it shows.
     public var description: String
+    /// What the scenario needs to run (format README: `testHost`, `agents:N`, `seed:NAME`,
+    /// `binding:stream`, `binding:json`, `binding:binary`); runners skip what they cannot provide.
+    public var needs: [String]
     /// The script.
     public var steps: [Step]
+    /// Steps run after the script whatever its outcome, failures ignored: they put the server
+    /// back as it was (close conversations, stop accepting) so later scenarios start clean.
+    public var cleanup: [Step]
+
+    /// Creates a scenario from its parts.
+    public init(id: String, requirements: [String], description: String = "", needs: [String] = [], steps: [Step], cleanup: [Step] = []) {
+        self.id = id
+        self.requirements = requirements
+        self.description = description
+        self.needs = needs
+        self.steps = steps
+        self.cleanup = cleanup
+    }
+
+    /// The number of agent credentials the scenario needs (`agents:N`).
+    public var agentsNeeded: Int {
+        needs.compactMap { $0.hasPrefix("agents:") ? Int($0.dropFirst("agents:".count)) : nil }.max() ?? 0
+    }
+
+    /// The real time the script waits on purpose (its `advance` steps), in milliseconds.
+    public var waitMs: UInt64 {
+        steps.reduce(0) { total, step in if case .advance(let ms) = step { total + ms } else { total } }
+    }
 
     /// Why a scenario file could not be read.
     public struct FormatError: Error, CustomStringConvertible {
@@ -38,14 +73,20 @@ public struct Scenario: Sendable {
         guard case .string(let id)? = root["id"], case .array(let rawSteps)? = root["steps"] else {
             throw FormatError(description: "a scenario needs a string 'id' and an array 'steps'")
         }
-        var requirements: [String] = []
-        if case .array(let list)? = root["requirements"] {
-            for case .string(let requirement) in list { requirements.append(requirement) }
-        }
         var description = ""
         if case .string(let text)? = root["description"] { description = text }
         let steps = try rawSteps.enumerated().map { index, raw in try step(raw, index: index, scenario: id) }
-        return Scenario(id: id, requirements: requirements, description: description, steps: steps)
+        var cleanup: [Step] = []
+        if case .array(let rawCleanup)? = root["cleanup"] {
+            cleanup = try rawCleanup.enumerated().map { index, raw in try step(raw, index: index, scenario: id + " cleanup") }
+        }
+        return Scenario(id: id, requirements: strings(root["requirements"]), description: description,
+                        needs: strings(root["needs"]), steps: steps, cleanup: cleanup)
+    }
+
+    private static func strings(_ value: JSONValue?) -> [String] {
+        guard case .array(let list)? = value else { return [] }
+        return list.compactMap { if case .string(let text) = $0 { text } else { nil } }
     }
 
     private static func step(_ raw: JSONValue, index: Int, scenario: String) throws -> Step {
@@ -58,12 +99,38 @@ public struct Scenario: Sendable {
         if members["disconnect"] != nil { return .disconnect(client: client) }
         if let message = members["send"] { return .send(client: client, message: message) }
         if case .string(let hex)? = members["sendRaw"] { return .sendRaw(client: client, hex: hex) }
-        if let message = members["expect"] { return .expect(client: client, message: message) }
+        if case .string(let hex)? = members["sendPayload"] { return .sendPayload(client: client, hex: hex) }
+        if case .string(let text)? = members["sendText"] { return .sendText(client: client, bytes: Array(text.utf8)) }
+        if case .string(let hex)? = members["sendTextHex"] {
+            guard let bytes = Self.bytes(hex) else { throw FormatError(description: "\(scenario) step \(index): bad hex") }
+            return .sendText(client: client, bytes: bytes)
+        }
+        if let message = members["expect"] {
+            var within: UInt64?
+            if case .uint(let ms)? = members["withinMs"] { within = ms }
+            return .expect(client: client, message: message, withinMs: within, skipOthers: members["skipOthers"] == .bool(true))
+        }
         if let nothing = members["expectNothing"] {
-            if case .uint(let ms)? = nothing["withinMs"] { return .expectNothing(client: client, withinMs: ms) }
-            return .expectNothing(client: client, withinMs: 200)
+            var within: UInt64 = 200
+            if case .uint(let ms)? = nothing["withinMs"] { within = ms }
+            var type: String?
+            if case .string(let name)? = nothing["type"] { type = name }
+            return .expectNothing(client: client, withinMs: within, type: type)
         }
         if let closed = members["expectClosed"] { return .expectClosed(client: client, code: closed["code"]) }
         throw FormatError(description: "\(scenario) step \(index): unknown step \(raw)")
+    }
+
+    /// Hex digits (two per byte) as bytes; `nil` if malformed.
+    static func bytes(_ hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        for i in stride(from: 0, to: digits.count, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[i...i + 1], as: UTF8.self), radix: 16) else { return nil }
+            out.append(byte)
+        }
+        return out
     }
 }

@@ -1,26 +1,28 @@
 import ParleyWire
 
 /// Subset matching of received messages against expectations, with the scenario format's
-/// `$any`, `$absent`, `$capture:NAME`, `$NAME` and error codes by name.
+/// `$any`, `$absent`, `$capture:NAME`, `$NAME`, `$range:LOW..HIGH` and error codes by name.
 public struct ScenarioMatcher: Sendable {
     /// Values captured so far, by name.
     public private(set) var captures: [String: JSONValue] = [:]
 
-    /// An empty matcher.
-    public init() {}
+    /// A matcher that knows `captures` from the start (credentials a runner hands to scenarios).
+    public init(captures: [String: JSONValue] = [:]) {
+        self.captures = captures
+    }
 
-    /// `template` with every `"$NAME"` string replaced by its captured value and every `code`
-    /// given by name replaced by its number (for messages to send).
-    public func substitute(_ template: JSONValue) -> JSONValue {
+    /// `template` with every `"$NAME"` string replaced by its captured value and, if `codes`,
+    /// every `code` given by name replaced by its number (for messages to send).
+    public func substitute(_ template: JSONValue, codes: Bool = true) -> JSONValue {
         switch template {
         case .string(let text) where text.hasPrefix("$") && !text.hasPrefix("$capture:"):
             return captures[String(text.dropFirst())] ?? template
         case .array(let values):
-            return .array(values.map(substitute))
+            return .array(values.map { substitute($0, codes: codes) })
         case .object(let members):
             var out: [String: JSONValue] = [:]
             for (key, value) in members {
-                out[key] = key == "code" ? Self.codeValue(substitute(value)) : substitute(value)
+                out[key] = key == "code" && codes ? Self.codeValue(substitute(value)) : substitute(value, codes: codes)
             }
             return .object(out)
         case .null, .bool, .uint, .number, .string:
@@ -43,6 +45,13 @@ public struct ScenarioMatcher: Sendable {
             if text == "$absent" { return actual == nil ? nil : "\(path): expected absent, got \(actual!)" }
             guard let actual else { return "\(path): missing" }
             if text == "$any" { return nil }
+            if text.hasPrefix("$range:") {
+                let bounds = text.dropFirst("$range:".count).split(separator: ".", omittingEmptySubsequences: true).compactMap { UInt64($0) }
+                guard bounds.count == 2, case .uint(let value) = actual, value >= bounds[0], value <= bounds[1] else {
+                    return "\(path): expected an integer in \(text.dropFirst("$range:".count)), got \(actual)"
+                }
+                return nil
+            }
             if text.hasPrefix("$capture:") {
                 found[String(text.dropFirst("$capture:".count))] = actual
                 return nil

@@ -1,133 +1,210 @@
 import ParleyWire
 
-/// What a scenario runs against: an in-memory server in unit tests, a real endpoint in the
-/// conformance suite.
-public protocol ScenarioEndpoint {
-    /// Opens a connection for `client`.
-    mutating func connect(_ client: String)
-    /// Drops `client`'s connection without a goodbye.
-    mutating func disconnect(_ client: String)
-    /// Sends a message on `client`'s connection.
-    mutating func send(_ message: Message, from client: String)
-    /// Sends raw bytes; `false` if this endpoint cannot (the step is then reported skipped).
-    mutating func sendRaw(_ bytes: [UInt8], from client: String) -> Bool
-    /// The next thing that happened on `client`'s connection within `withinMs`: a message,
-    /// the close, or `nil` for nothing.
-    mutating func next(for client: String, withinMs: UInt64) -> EndpointOutput?
-    /// Lets `milliseconds` of time pass.
-    mutating func advance(milliseconds: UInt64)
-}
-
-/// Something a connection produced.
-public enum EndpointOutput: Sendable, Hashable {
-    /// A message from the server.
-    case message(Message)
-    /// The server closed the connection.
-    case closed
-}
-
-/// The outcome of running one scenario.
-public struct ScenarioResult: Sendable {
-    /// The scenario's id.
-    public var id: String
-    /// The requirements it checks.
-    public var requirements: [String]
-    /// The first failure (step index and what went wrong), `nil` if it passed.
-    public var failure: String?
-    /// Steps the endpoint could not perform.
-    public var skippedSteps: [Int]
-
-    /// Whether every step passed.
-    public var passed: Bool { failure == nil }
-}
-
 /// Runs scenarios step by step against an endpoint.
 public enum ScenarioRunner {
     /// Message types an `expect` passes over unless it asks for them.
     static let background: Set<String> = ["ping", "pong", "presence", "typers", "queuePosition"]
-    /// How long an `expect` waits for its message.
-    public static var expectWithinMs: UInt64 { 2_000 }
+    /// How long an `expect` waits for its message unless the step says otherwise.
+    public static let expectWithinMs: UInt64 = 2_000
 
-    /// Runs `scenario` against `endpoint`, stopping at the first failing step.
-    public static func run<E: ScenarioEndpoint>(_ scenario: Scenario, on endpoint: inout E) -> ScenarioResult {
-        var matcher = ScenarioMatcher()
-        var lastFatal: [String: UInt64] = [:]
-        var skipped: [Int] = []
-        func fail(_ index: Int, _ text: String) -> ScenarioResult {
-            ScenarioResult(id: scenario.id, requirements: scenario.requirements, failure: "step \(index): \(text)", skippedSteps: skipped)
+    /// Settings of one run.
+    public struct Options: Sendable {
+        /// Values a scenario may name as `$NAME` before capturing anything: credentials
+        /// (`agentToken1`…, `supervisorToken`).
+        public var seeds: [String: JSONValue]
+        /// The number of agent credentials available (`agents:N` needs).
+        public var agents: Int
+        /// Scenarios whose `advance` steps add up to more are skipped (`nil`: no limit).
+        public var maxWaitMs: UInt64?
+
+        /// Options with the given credentials and wait limit.
+        public init(seeds: [String: JSONValue] = [:], agents: Int = 0, maxWaitMs: UInt64? = nil) {
+            self.seeds = seeds
+            self.agents = agents
+            self.maxWaitMs = maxWaitMs
         }
-        /// The next non-background message (or close), remembering fatal codes.
-        func nextRelevant(_ client: String, wanted: String?, within: UInt64) -> EndpointOutput? {
-            while let output = endpoint.next(for: client, withinMs: within) {
-                guard case .message(let message) = output else { return output }
-                if case .error(let error) = message, ErrorCode(rawValue: UInt32(clamping: error.code)).isFatal {
-                    lastFatal[client] = error.code
+    }
+
+    /// Why `scenario` cannot run on `endpoint` with `options`, `nil` if it can.
+    public static func unmetNeed<E: ScenarioEndpoint>(_ scenario: Scenario, on endpoint: E, options: Options) -> String? {
+        if scenario.agentsNeeded > options.agents {
+            return "needs \(scenario.agentsNeeded) agent credentials, \(options.agents) given (--key or --agent-token)"
+        }
+        for need in scenario.needs where !need.hasPrefix("agents:") {
+            if need.hasPrefix("seed:") {
+                if options.seeds[String(need.dropFirst("seed:".count))] == nil { return "needs the credential \(need.dropFirst(5)) (--key)" }
+            } else if !endpoint.capabilities.contains(need) {
+                return "needs \(need)"
+            }
+        }
+        if let limit = options.maxWaitMs, scenario.waitMs > limit {
+            return "waits \(scenario.waitMs) ms (over --max-wait-ms \(limit))"
+        }
+        return nil
+    }
+
+    /// Runs `scenario` against `endpoint`, stopping at the first failing step, then runs its
+    /// cleanup and closes every connection.
+    public static func run<E: ScenarioEndpoint>(
+        _ scenario: Scenario, on endpoint: inout E, options: Options = Options()
+    ) async -> ScenarioResult {
+        var result = ScenarioResult(id: scenario.id, requirements: scenario.requirements, status: .passed, detail: nil, log: [])
+        if let reason = unmetNeed(scenario, on: endpoint, options: options) {
+            result.status = .skipped
+            result.detail = reason
+            return result
+        }
+        var execution = Execution(matcher: ScenarioMatcher(captures: options.seeds))
+        for (index, step) in scenario.steps.enumerated() {
+            switch await execution.perform(step, on: &endpoint) {
+            case .done: continue
+            case .failed(let text):
+                result.status = .failed
+                result.detail = "step \(index + 1): \(text)"
+            case .unsupported(let text):
+                result.status = .skipped
+                result.detail = "step \(index + 1): \(text)"
+            }
+            break
+        }
+        execution.quiet = true
+        for step in scenario.cleanup { _ = await execution.perform(step, on: &endpoint) }
+        await endpoint.closeAll()
+        result.log = execution.log
+        return result
+    }
+
+    /// The state of one run: captures, fatal codes seen, the log.
+    struct Execution {
+        enum Outcome { case done, failed(String), unsupported(String) }
+
+        var matcher: ScenarioMatcher
+        var lastFatal: [String: UInt64] = [:]
+        var log: [String] = []
+        /// Cleanup: nothing is logged and nothing waits long.
+        var quiet = false
+
+        private mutating func note(_ line: String) { if !quiet { log.append(line) } }
+
+        /// The next non-background output (or close) on `client`, remembering fatal codes.
+        mutating func nextRelevant<E: ScenarioEndpoint>(
+            _ client: String, wanted: String?, within: UInt64, on endpoint: inout E
+        ) async -> EndpointOutput? {
+            while let output = await endpoint.next(for: client, withinMs: within) {
+                switch output {
+                case .closed:
+                    note("← \(client): (closed)")
+                    return output
+                case .undecodable(let problem):
+                    note("← \(client): undecodable: \(problem)")
+                    return output
+                case .message(let message):
+                    note("← \(client): \(String(decoding: message.json, as: UTF8.self))")
+                    if case .error(let error) = message, ErrorCode(rawValue: UInt32(clamping: error.code)).isFatal {
+                        lastFatal[client] = error.code
+                    }
+                    if case .goodbye(let goodbye) = message { lastFatal[client] = goodbye.code }
+                    if background.contains(message.name) && wanted != message.name { continue }
+                    return output
                 }
-                if case .goodbye(let goodbye) = message { lastFatal[client] = goodbye.code }
-                if background.contains(message.name) && wanted != message.name { continue }
-                return output
             }
             return nil
         }
 
-        for (index, step) in scenario.steps.enumerated() {
+        mutating func perform<E: ScenarioEndpoint>(_ step: Scenario.Step, on endpoint: inout E) async -> Outcome {
             switch step {
             case .connect(let client):
                 lastFatal[client] = nil
-                endpoint.connect(client)
+                do {
+                    try await endpoint.connect(client)
+                    note("→ \(client): (connect)")
+                } catch {
+                    return .failed("could not connect \(client): \(error)")
+                }
             case .disconnect(let client):
-                endpoint.disconnect(client)
+                note("→ \(client): (drop the connection)")
+                await endpoint.disconnect(client)
             case .advance(let ms):
-                endpoint.advance(milliseconds: ms)
+                note("… \(ms) ms")
+                await endpoint.advance(milliseconds: ms)
             case .send(let client, let template):
                 let text = matcher.substitute(template).text
                 do {
-                    endpoint.send(try Message.decodeJSON(Array(text.utf8)), from: client)
+                    let message = try Message.decodeJSON(Array(text.utf8))
+                    note("→ \(client): \(text)")
+                    await endpoint.send(message, from: client)
                 } catch {
-                    return fail(index, "the scenario's message does not decode: \(error) — \(text)")
+                    return .failed("the scenario's message does not decode: \(error) — \(text)")
                 }
             case .sendRaw(let client, let hex):
-                guard let bytes = bytes(hex) else { return fail(index, "bad hex") }
-                if !endpoint.sendRaw(bytes, from: client) { skipped.append(index) }
-            case .expect(let client, let expected):
+                return await raw(.stream, hex, client, &endpoint)
+            case .sendPayload(let client, let hex):
+                return await raw(.payload, hex, client, &endpoint)
+            case .sendText(let client, let bytes):
+                note("→ \(client): text \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+                if !(await endpoint.send(.text(bytes), from: client)) { return .unsupported("WebSocket text messages need the JSON encoding") }
+            case .expect(let client, let template, let within, let skipOthers):
+                let expected = matcher.substitute(template, codes: false)
                 var wanted: String?
                 if case .string(let name)? = expected["type"] { wanted = name }
-                guard let output = nextRelevant(client, wanted: wanted, within: expectWithinMs) else {
-                    return fail(index, "expected \(expected), got nothing")
+                let deadline = ContinuousClock.now.advanced(by: .milliseconds(quiet ? 500 : within ?? expectWithinMs))
+                var skipped = 0
+                while true {
+                    let left = deadline - ContinuousClock.now
+                    let wait = max(0, UInt64(left.components.seconds) * 1000 + UInt64(max(0, left.components.attoseconds) / 1_000_000_000_000_000))
+                    let output = await nextRelevant(client, wanted: wanted, within: wait, on: &endpoint)
+                    let others = skipped > 0 ? " (after \(skipped) other messages)" : ""
+                    guard let output else { return .failed("expected \(expected) on \(client), got nothing\(others)") }
+                    switch output {
+                    case .closed: return .failed("expected \(expected) on \(client), the connection closed\(others)")
+                    case .undecodable(let problem): return .failed("expected \(expected) on \(client), got bytes that do not decode: \(problem)")
+                    case .message(let message):
+                        guard let actual = try? JSONValue.parse(message.json) else { return .failed("unparsable \(message)") }
+                        guard let problem = matcher.match(template, actual) else { return .done }
+                        if !skipOthers { return .failed("expected \(expected) on \(client): \(problem)") }
+                        skipped += 1
+                    }
                 }
-                guard case .message(let message) = output else { return fail(index, "expected \(expected), connection closed") }
-                guard let actual = try? JSONValue.parse(message.json) else { return fail(index, "unparsable \(message)") }
-                if let problem = matcher.match(expected, actual) { return fail(index, "\(problem) in \(actual)") }
-            case .expectNothing(let client, let within):
-                if let output = nextRelevant(client, wanted: nil, within: within) {
-                    return fail(index, "expected nothing, got \(output)")
+            case .expectNothing(let client, let within, let type):
+                if let output = await nextRelevant(client, wanted: type, within: within, on: &endpoint) {
+                    return .failed("expected nothing\(type.map { " (no \($0))" } ?? "") on \(client) within \(within) ms, got \(output.summary)")
                 }
             case .expectClosed(let client, let code):
                 while true {
-                    guard let output = nextRelevant(client, wanted: nil, within: expectWithinMs) else {
-                        return fail(index, "expected the connection to close")
+                    guard let output = await nextRelevant(client, wanted: nil, within: expectWithinMs, on: &endpoint) else {
+                        return .failed("expected \(client)'s connection to close\(code.map { " with \($0)" } ?? "")")
                     }
                     if case .closed = output { break }
                 }
                 if let code {
                     let wanted = ScenarioMatcher.codeValue(code)
                     guard let seen = lastFatal[client], wanted == .uint(seen) else {
-                        return fail(index, "expected close with \(code), last fatal code \(lastFatal[client].map(String.init) ?? "none")")
+                        return .failed("expected \(client)'s connection to close with \(code), last fatal code \(lastFatal[client].map(String.init) ?? "none")")
                     }
                 }
             }
+            return .done
         }
-        return ScenarioResult(id: scenario.id, requirements: scenario.requirements, failure: nil, skippedSteps: skipped)
-    }
 
-    private static func bytes(_ hex: String) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        for i in stride(from: 0, to: digits.count, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[i...i + 1], as: UTF8.self), radix: 16) else { return nil }
-            out.append(byte)
+        private enum RawKind { case stream, payload }
+
+        private mutating func raw<E: ScenarioEndpoint>(_ kind: RawKind, _ hex: String, _ client: String, _ endpoint: inout E) async -> Outcome {
+            guard let bytes = Scenario.bytes(hex) else { return .failed("bad hex in the scenario") }
+            note("→ \(client): \(kind == .stream ? "bytes" : "payload") \(hex.prefix(80))\(hex.count > 80 ? "…" : "")")
+            let input: RawInput = kind == .stream ? .stream(bytes) : .payload(bytes)
+            if await endpoint.send(input, from: client) { return .done }
+            return .unsupported(kind == .stream ? "raw bytes need the byte-stream binding" : "binary payloads need the binary encoding")
         }
-        return out
+    }
+}
+
+extension EndpointOutput {
+    /// A one-line description for reports.
+    var summary: String {
+        switch self {
+        case .message(let message): String(decoding: message.json, as: UTF8.self)
+        case .undecodable(let problem): "undecodable bytes (\(problem))"
+        case .closed: "the close of the connection"
+        }
     }
 }

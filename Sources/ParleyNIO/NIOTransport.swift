@@ -69,7 +69,11 @@ final class NIOTransport: ConnectionTransport {
         channel.eventLoop.execute {
             switch binding {
             case .stream, .inProcess:
-                channel.close(promise: nil)
+                // Shut down our side first and close a moment later: closing a socket with
+                // unread input resets it, and the peer would lose the final error (ERR-3).
+                channel.close(mode: .output).whenComplete { _ in
+                    channel.eventLoop.scheduleTask(in: .milliseconds(500)) { channel.close(promise: nil) }
+                }
             case .webSocketJSON, .webSocketBinary:
                 channel.writeAndFlush(WebSocketOutbound.close(reason)).whenComplete { _ in channel.close(promise: nil) }
             }

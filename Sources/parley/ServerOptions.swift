@@ -74,7 +74,7 @@ struct ServerOptions: ParsableArguments {
             webSocketDeflate: Self.pick(wsDeflate, "PARLEY_WS_DEFLATE", "on") == "off" ? nil : PerMessageDeflateNegotiation())
     }
 
-    private static func hex(_ text: String) throws -> [UInt8] {
+    static func hex(_ text: String) throws -> [UInt8] {
         let digits = Array(text.utf8)
         guard digits.count >= 32, digits.count % 2 == 0 else { throw ValidationError("--key must be at least 16 bytes of hex") }
         return try stride(from: 0, to: digits.count, by: 2).map { i in

@@ -40,8 +40,30 @@ import Testing
         {"id":"x","requirements":["SESSION-1"],"steps":[{"client":"v","connect":{}},{"advance":5},
          {"client":"v","expectNothing":{}},{"client":"v","expectClosed":{"code":"AUTH_FAILED"}},{"client":"v","disconnect":{}}]}
         """#.utf8))
-        #expect(scenario.steps == [.connect(client: "v"), .advance(milliseconds: 5), .expectNothing(client: "v", withinMs: 200),
+        #expect(scenario.steps == [.connect(client: "v"), .advance(milliseconds: 5), .expectNothing(client: "v", withinMs: 200, type: nil),
                                    .expectClosed(client: "v", code: .string("AUTH_FAILED")), .disconnect(client: "v")])
         #expect(throws: Scenario.FormatError.self) { try Scenario.parse(Array(#"{"id":"x","steps":[{"client":"v","fly":{}}]}"#.utf8)) }
+    }
+
+    @Test func conformanceStepsParse() throws {
+        let scenario = try Scenario.parse(Array(#"""
+        {"id":"y","needs":["agents:2","binding:stream"],"steps":[{"client":"v","sendRaw":"0100"},{"client":"v","sendPayload":"030805"},
+         {"client":"v","sendText":"{}"},{"client":"v","sendTextHex":"c328"},{"client":"v","expect":{"type":"pong"},"withinMs":9,"skipOthers":true},
+         {"client":"v","expectNothing":{"type":"typers","withinMs":50}},{"advance":7}],"cleanup":[{"client":"v","disconnect":{}}]}
+        """#.utf8))
+        #expect(scenario.steps == [.sendRaw(client: "v", hex: "0100"), .sendPayload(client: "v", hex: "030805"),
+                                   .sendText(client: "v", bytes: Array("{}".utf8)), .sendText(client: "v", bytes: [0xc3, 0x28]),
+                                   .expect(client: "v", message: .object(["type": .string("pong")]), withinMs: 9, skipOthers: true),
+                                   .expectNothing(client: "v", withinMs: 50, type: "typers"), .advance(milliseconds: 7)])
+        #expect(scenario.cleanup == [.disconnect(client: "v")])
+        #expect(scenario.agentsNeeded == 2)
+        #expect(scenario.waitMs == 7)
+    }
+
+    @Test func rangesMatchIntegersWithinTheirBounds() throws {
+        var matcher = ScenarioMatcher()
+        #expect(matcher.match(try json(#"{"n":"$range:1..2000"}"#), try json(#"{"n":1999}"#)) == nil)
+        #expect(matcher.match(try json(#"{"n":"$range:1..2000"}"#), try json(#"{"n":2001}"#)) != nil)
+        #expect(matcher.match(try json(#"{"n":"$range:1..2000"}"#), try json(#"{"n":"7"}"#)) != nil)
     }
 }

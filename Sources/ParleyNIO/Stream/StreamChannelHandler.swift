@@ -37,7 +37,7 @@ final class StreamChannelHandler: ChannelInboundHandler {
                 do {
                     inbound.receive(try FramePayloadInflater.message(in: frame, inflater: compression.inflater))
                 } catch where !error.code.isFatal {
-                    inbound.fail(error)  // VER-4: unknown message type; the stream goes on.
+                    inbound.fail(error, messageType: BinaryPayload.messageType(frame.payload))  // VER-4: the stream goes on.
                 }
             }
         } catch {

@@ -121,7 +121,9 @@ final class WebSocketChannelHandler: ChannelDuplexHandler {
         }
         switch result {
         case .success(let message): inbound.receive(message)
-        case .failure(let error) where !error.code.isFatal: inbound.fail(error)
+        case .failure(let error) where !error.code.isFatal:
+            let type = binding == .webSocketBinary ? buffer.withUnsafeReadableBytes { BinaryPayload.messageType($0) } : nil
+            inbound.fail(error, messageType: type)
         case .failure(let error): fail(error)
         }
     }

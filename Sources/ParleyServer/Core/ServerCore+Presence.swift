@@ -20,10 +20,13 @@ extension ServerCore {
             }
         case .agentStatus(let a):
             guard let actor = established[id]?.identity else { return nil }
-            if case .failure(let error) = presence.setRouting(connection, routing: a.routing, maxConcurrent: a.maxConcurrent, now: now) {
-                return refusal(error)
+            let outcome = chat.agentStatus(a.routing, maxConcurrent: a.maxConcurrent.map { Int(clamping: $0) }, from: actor, now: now)
+            guard case .success = outcome.result else { return outcome }
+            switch presence.setRouting(connection, routing: a.routing, maxConcurrent: a.maxConcurrent, now: now) {
+            case .success(let actions): apply(actions, now: now)
+            case .failure(let error): return refusal(error)
             }
-            return chat.agentStatus(a.routing, maxConcurrent: a.maxConcurrent.map { Int(clamping: $0) }, from: actor, now: now)
+            return outcome
         case .subscribe(let s):
             return subscribe(s.topic, on: id, session: session, now: now)
         case .unsubscribe(let u):
@@ -160,7 +163,9 @@ extension ServerCore {
     }
 
     private func teamUpdate(_ availability: TeamAvailability) -> PresenceUpdate {
-        PresenceUpdate(user: "team:" + availability.team, role: .agent, status: availability.available ? .online : .offline)
+        PresenceUpdate(
+            user: "team:" + availability.team, role: .agent, status: availability.available ? .online : .offline,
+            routing: availability.available ? .accepting : .notAccepting)
     }
 
     private func wire(_ u: PresenceUpdate) -> Wire.Presence {

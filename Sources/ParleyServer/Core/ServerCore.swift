@@ -101,9 +101,12 @@ public struct ServerCore: Sendable {
         return pending.take()
     }
 
-    /// Bytes from connection `id` that did not decode (ERR-3, ERR-4).
-    public mutating func receive(undecodable error: WireError, on id: ConnectionID, now: Instant) -> [ServerOutput] {
-        withMachine(id, now: now) { machine, registry in machine.receive(undecodable: error, now: now, registry: &registry) }
+    /// Bytes from connection `id` that did not decode (ERR-3, ERR-4); `messageType` when the
+    /// payload's type was read but is unknown (VER-4).
+    public mutating func receive(undecodable error: WireError, messageType: UInt64? = nil, on id: ConnectionID, now: Instant) -> [ServerOutput] {
+        withMachine(id, now: now) { machine, registry in
+            machine.receive(undecodable: error, messageType: messageType, now: now, registry: &registry)
+        }
         return pending.take()
     }
 

@@ -68,9 +68,10 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     }
 
     /// Runs one input on the core under the lock, performs its outputs and re-arms the timer.
+    /// `notBefore` makes a timer callback that fires a little early act at its deadline.
     @discardableResult
-    func run<T>(_ body: (inout State, Instant) -> (T, [ServerOutput])) -> T {
-        let now = clock()
+    func run<T>(notBefore: Instant? = nil, _ body: (inout State, Instant) -> (T, [ServerOutput])) -> T {
+        let now = max(clock(), notBefore ?? Instant(rawValue: 0))
         return state.withLock { state in
             let (value, outputs) = body(&state, now)
             perform(outputs, state: &state)
@@ -105,8 +106,8 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         if let armed = state.armed, armed <= deadline, armed > now { return }
         state.armed = deadline
         scheduler.schedule(at: deadline, now: now) { [weak self] in
-            self?.run { state, now in
-                if let armed = state.armed, armed <= now { state.armed = nil }
+            self?.run(notBefore: deadline) { state, now in
+                if state.armed == deadline { state.armed = nil }
                 return ((), state.core.tick(now: now))
             }
         }
@@ -132,8 +133,8 @@ struct ServerConnection: InboundConnection {
         server.run { state, now in ((), state.core.receive(message, on: id, now: now)) }
     }
 
-    func fail(_ error: WireError) {
-        server.run { state, now in ((), state.core.receive(undecodable: error, on: id, now: now)) }
+    func fail(_ error: WireError, messageType: UInt64?) {
+        server.run { state, now in ((), state.core.receive(undecodable: error, messageType: messageType, on: id, now: now)) }
     }
 
     func transportClosed() { server.closed(id) }

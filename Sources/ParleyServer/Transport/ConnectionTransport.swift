@@ -20,11 +20,17 @@ public protocol ConnectionTransport: AnyObject, Sendable {
 public protocol InboundConnection: Sendable {
     /// A message decoded from the peer.
     func receive(_ message: Message)
-    /// The peer's bytes could not be decoded: the server answers with the error and closes
-    /// (ERR-3); everything received before stands (ERR-4).
-    func fail(_ error: WireError)
+    /// The peer's bytes could not be decoded: the server answers with the error (naming the
+    /// message type when it is known, VER-4) and, when the error is fatal, closes (ERR-3);
+    /// everything received before stands (ERR-4).
+    func fail(_ error: WireError, messageType: UInt64?)
     /// The transport closed (the peer went away or the server closed it).
     func transportClosed()
+}
+
+extension InboundConnection {
+    /// The peer's bytes could not be decoded, and no message type is known.
+    public func fail(_ error: WireError) { fail(error, messageType: nil) }
 }
 
 /// Accepts connections from transports: the server implements it; tests may stand in.

@@ -10,6 +10,8 @@ struct InMemoryEndpoint: ScenarioEndpoint {
     private var connections: [String: ConnectionID] = [:]
     private var pending: [String: [Message]] = [:]
 
+    var capabilities: Set<String> { ["testHost"] }
+
     mutating func connect(_ client: String) {
         connections[client] = server.open(now: now)
         pending[client] = []
@@ -25,7 +27,12 @@ struct InMemoryEndpoint: ScenarioEndpoint {
         server.receive(message, on: id, now: now)
     }
 
-    mutating func sendRaw(_ bytes: [UInt8], from client: String) -> Bool { false }
+    /// Messages are handed over as values: there are no bytes to get wrong.
+    mutating func send(_ input: RawInput, from client: String) -> Bool { false }
+
+    mutating func closeAll() {
+        for client in connections.keys.sorted() { disconnect(client) }
+    }
 
     /// Messages are available at once; `withinMs` is not waited for (the server only acts on
     /// input or `advance`).

@@ -1,0 +1,45 @@
+import ParleyWire
+
+/// What a scenario runs against: an in-memory server in unit tests, a real endpoint in the
+/// conformance suite.
+public protocol ScenarioEndpoint {
+    /// What this endpoint can provide of the scenario `needs` (besides `agents:N`, which the
+    /// runner's credentials answer): `testHost`, `binding:stream`, `binding:json`, `binding:binary`.
+    var capabilities: Set<String> { get }
+    /// Opens a connection for `client`.
+    mutating func connect(_ client: String) async throws
+    /// Drops `client`'s connection without a goodbye.
+    mutating func disconnect(_ client: String) async
+    /// Sends a message on `client`'s connection, in the endpoint's encoding.
+    mutating func send(_ message: Message, from client: String) async
+    /// Sends input that is not a well-formed message; `false` if this endpoint's binding has
+    /// no way to (the scenario is then skipped).
+    mutating func send(_ input: RawInput, from client: String) async -> Bool
+    /// The next thing that happened on `client`'s connection within `withinMs`: a message,
+    /// the close, or `nil` for nothing.
+    mutating func next(for client: String, withinMs: UInt64) async -> EndpointOutput?
+    /// Lets `milliseconds` of time pass.
+    mutating func advance(milliseconds: UInt64) async
+    /// Closes every connection (the end of a scenario).
+    mutating func closeAll() async
+}
+
+/// Input a scenario sends below the message level.
+public enum RawInput: Sendable, Hashable {
+    /// Bytes on the byte stream, exactly as given (frames and all).
+    case stream([UInt8])
+    /// One binary message payload: framed on a byte stream, a binary WebSocket message.
+    case payload([UInt8])
+    /// One WebSocket text message with these bytes (JSON subprotocol).
+    case text([UInt8])
+}
+
+/// Something a connection produced.
+public enum EndpointOutput: Sendable, Hashable {
+    /// A message from the server.
+    case message(Message)
+    /// Bytes from the server that do not decode (the server broke MSG-1 or the encoding rules).
+    case undecodable(String)
+    /// The server closed the connection.
+    case closed
+}
