@@ -163,5 +163,5 @@ struct SessionObserver {
     }
 
     /// Whether `code` is in the spec's table.
-    private func known(_ code: ErrorCode) -> Bool { !code.name.hasPrefix("UNKNOWN_") }
+    private func known(_ code: ErrorCode) -> Bool { !code.meaning.isEmpty }
 }

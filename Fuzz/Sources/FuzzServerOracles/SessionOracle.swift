@@ -36,6 +36,8 @@ struct SessionRun {
     var now = Instant(milliseconds: 1_800_000_000_000)
     var observer = SessionObserver()
     var lastRID: UInt64 = 0
+    /// What the hello just built asked for: the session to resume and its credentials.
+    var helloSent: (resume: (session: String, lastSeq: UInt64)?, auth: Wire.Auth)?
 
     static let conversations = ["c1", "c2", "c3", "c9"]
     static let texts = ["hi", "", "hello there", String(repeating: "x", count: 65)]
@@ -71,17 +73,18 @@ struct SessionRun {
             let outputs = core.receive(undecodable: WireError(script.pick(Self.undecodable), "fuzz"), on: id, now: now)
             try carry(outputs, command: nil)
         default:
-            try send(message(operation), on: id)
+            try send(message(operation, on: id), on: id)
         }
     }
 
     /// Sends `message` on `id` and checks the outputs (a command must be answered once).
-    mutating func send(_ built: (Message, SessionObserver.Command?), on id: ConnectionID) throws(OracleFailure) {
-        let (message, command) = built
-        let outputs = core.receive(message, on: id, now: now)
-        let answered = command.flatMap { c in message.commandRID.map { _ in SessionObserver.Command(
-            connection: id, rid: message.commandRID!, resume: c.resume, auth: c.auth) } }
-        try carry(outputs, command: answered)
+    mutating func send(_ message: Message, on id: ConnectionID) throws(OracleFailure) {
+        let hello = helloSent
+        helloSent = nil
+        let command = message.commandRID.map {
+            SessionObserver.Command(connection: id, rid: $0, resume: hello?.resume, auth: hello?.auth)
+        }
+        try carry(core.receive(message, on: id, now: now), command: command)
     }
 
     /// Checks `outputs` and tells the server each connection it closed is gone, as a transport does.
@@ -121,10 +124,8 @@ struct SessionRun {
     mutating func text() -> String { script.pick(Self.texts) }
     mutating func user() -> String { script.pick(observer.users + ["v1", "a1", "nobody"]) }
 
-    /// Builds the message of `operation` (1…19, 23) from the script; a command also returns
-    /// what the observer needs to know about it.
-    mutating func message(_ operation: UInt8) -> (Message, SessionObserver.Command?) {
-        let none = SessionObserver.Command(connection: ConnectionID(rawValue: 0), rid: 0)
+    /// Builds the message of `operation` (1…19, 23) for connection `id` from the script.
+    mutating func message(_ operation: UInt8, on id: ConnectionID) -> Message {
         switch operation {
         case 1:
             return hello()
@@ -133,71 +134,71 @@ struct SessionRun {
                 rid: rid(), team: script.maybe(Self.teams), properties: script.flag() ? [Wire.Property(key: "k", value: "v")] : [],
                 priority: script.maybe([0, 5, 1 << 40]), tags: script.flag() ? ["vip"] : [], text: script.maybe(Self.texts),
                 clientMessageId: script.maybe(Self.messageIDs))
-            return (.create(create), none)
+            return .create(create)
         case 3:
             let attachments = Array(
                 repeating: Wire.Attachment(name: "a.png", mimeType: "image/png", size: 10, url: "https://x/a.png"), count: Int(script.byte() % 4))
-            return (.send(Wire.Send(rid: rid(), conversation: conversation(), clientMessageId: script.pick(Self.messageIDs),
-                                    text: text(), attachments: attachments)), none)
+            return .send(Wire.Send(rid: rid(), conversation: conversation(), clientMessageId: script.pick(Self.messageIDs),
+                                    text: text(), attachments: attachments))
         case 4:
-            return (.typing(Wire.Typing(conversation: conversation(), typing: script.flag(), internal: script.maybe([true, false]),
-                                        preview: script.maybe(Self.texts))), nil)
+            return .typing(Wire.Typing(conversation: conversation(), typing: script.flag(), internal: script.maybe([true, false]),
+                                        preview: script.maybe(Self.texts)))
         case 5:
-            let last = observer.connections[observer.opened.last!]?.lastSeq ?? 0
-            return (.ack(Wire.Ack(seq: script.pick([last, last &+ 1, last &- 1, 0, 1, UInt64(script.byte())]))), nil)
+            let last = observer.connections[id]?.lastSeq ?? 0
+            return .ack(Wire.Ack(seq: script.pick([last, last &+ 1, last &- 1, 0, 1, UInt64(script.byte())])))
         case 6:
-            return (.join(Wire.Join(rid: rid(), conversation: conversation(), mode: script.maybe([JoinMode.participant, .observer, .takeover]))), none)
+            return .join(Wire.Join(rid: rid(), conversation: conversation(), mode: script.maybe([JoinMode.participant, .observer, .takeover])))
         case 7:
-            return (.transfer(Wire.Transfer(rid: rid(), conversation: conversation(), agent: script.maybe(["a1", "a2", "v1"]),
-                                            team: script.maybe(Self.teams), note: script.maybe(Self.texts))), none)
+            return .transfer(Wire.Transfer(rid: rid(), conversation: conversation(), agent: script.maybe(["a1", "a2", "v1"]),
+                                            team: script.maybe(Self.teams), note: script.maybe(Self.texts)))
         case 8:
-            return (.close(Wire.Close(rid: rid(), conversation: conversation())), none)
+            return .close(Wire.Close(rid: rid(), conversation: conversation()))
         case 9:
             let topic = script.pick(Self.topics)
-            return script.flag() ? (.subscribe(Wire.Subscribe(rid: rid(), topic: topic)), none)
-                : (.unsubscribe(Wire.Unsubscribe(rid: rid(), topic: topic)), none)
+            return script.flag() ? .subscribe(Wire.Subscribe(rid: rid(), topic: topic))
+                : .unsubscribe(Wire.Unsubscribe(rid: rid(), topic: topic))
         case 10:
-            return (.setPresence(Wire.SetPresence(rid: rid(), status: script.pick([PresenceStatus.online, .away, .offline]),
-                                                  text: script.maybe(Self.texts), page: script.maybe([Wire.Page(url: "https://x/p", title: "P")]))), none)
+            return .setPresence(Wire.SetPresence(rid: rid(), status: script.pick([PresenceStatus.online, .away, .offline]),
+                                                  text: script.maybe(Self.texts), page: script.maybe([Wire.Page(url: "https://x/p", title: "P")])))
         case 11:
-            return (.note(Wire.Note(rid: rid(), conversation: conversation(), clientMessageId: script.pick(Self.messageIDs), text: text())), none)
+            return .note(Wire.Note(rid: rid(), conversation: conversation(), clientMessageId: script.pick(Self.messageIDs), text: text()))
         case 12:
-            return (.leave(Wire.Leave(rid: rid(), conversation: conversation())), none)
+            return .leave(Wire.Leave(rid: rid(), conversation: conversation()))
         case 13:
-            return (.read(Wire.Read(rid: rid(), conversation: conversation(), cseq: UInt64(script.byte() % 16))), none)
+            return .read(Wire.Read(rid: rid(), conversation: conversation(), cseq: UInt64(script.byte() % 16)))
         case 14:
-            return (.history(Wire.History(rid: rid(), conversation: conversation(), anchor: script.maybe([0, 1, 3, 100]),
-                                          direction: script.maybe([Direction.forward, .backward]), limit: script.maybe([0, 1, 4, 1000]))), none)
+            return .history(Wire.History(rid: rid(), conversation: conversation(), anchor: script.maybe([0, 1, 3, 100]),
+                                          direction: script.maybe([Direction.forward, .backward]), limit: script.maybe([0, 1, 4, 1000])))
         case 15:
-            return (.reopen(Wire.Reopen(rid: rid(), conversation: conversation())), none)
+            return .reopen(Wire.Reopen(rid: rid(), conversation: conversation()))
         case 16:
-            return (.rate(Wire.Rate(rid: rid(), conversation: conversation(), score: UInt64(script.byte() % 8), comment: script.maybe(Self.texts))), none)
+            return .rate(Wire.Rate(rid: rid(), conversation: conversation(), score: UInt64(script.byte() % 8), comment: script.maybe(Self.texts)))
         case 17:
-            return (.agentStatus(Wire.AgentStatus(rid: rid(), routing: script.pick([RoutingStatus.accepting, .notAccepting, .offline]),
-                                                  maxConcurrent: script.maybe([0, 1, 3, 1 << 40]))), none)
+            return .agentStatus(Wire.AgentStatus(rid: rid(), routing: script.pick([RoutingStatus.accepting, .notAccepting, .offline]),
+                                                  maxConcurrent: script.maybe([0, 1, 3, 1 << 40])))
         case 18:
-            return (.invite(Wire.Invite(rid: rid(), visitor: user(), text: script.maybe(Self.texts))), none)
+            return .invite(Wire.Invite(rid: rid(), visitor: user(), text: script.maybe(Self.texts)))
         case 19:
             let invitation = script.pick(observer.invitations + ["i-none"])
-            return (.answerInvitation(Wire.AnswerInvitation(rid: rid(), invitation: invitation, accept: script.flag())), none)
+            return .answerInvitation(Wire.AnswerInvitation(rid: rid(), invitation: invitation, accept: script.flag()))
         default:
             switch script.byte() % 8 {
-            case 0: return (.ping(Wire.Ping(nonce: UInt64(script.byte()))), nil)
-            case 1: return (.goodbye(Wire.Goodbye(code: UInt64(ErrorCode.goingAway.rawValue))), nil)
-            case 2: return (.activity(Wire.Activity()), nil)
-            case 3: return (.list(Wire.List(rid: rid(), state: script.maybe([ConversationState.queued, .active, .closed]))), none)
-            case 4: return (.transcript(Wire.Transcript(rid: rid(), conversation: conversation())), none)
-            case 5: return (.setProperties(Wire.SetProperties(rid: rid(), conversation: conversation(),
-                                                              properties: [Wire.Property(key: "k", value: text())])), none)
-            case 6: return (.pong(Wire.Pong(nonce: 1)), nil)  // Server-only: WRONG_DIRECTION.
-            default: return (.queuePosition(Wire.QueuePosition(conversation: conversation(), position: 1)), nil)
+            case 0: return .ping(Wire.Ping(nonce: UInt64(script.byte())))
+            case 1: return .goodbye(Wire.Goodbye(code: UInt64(ErrorCode.goingAway.rawValue)))
+            case 2: return .activity(Wire.Activity())
+            case 3: return .list(Wire.List(rid: rid(), state: script.maybe([ConversationState.queued, .active, .closed])))
+            case 4: return .transcript(Wire.Transcript(rid: rid(), conversation: conversation()))
+            case 5: return .setProperties(Wire.SetProperties(rid: rid(), conversation: conversation(),
+                                                              properties: [Wire.Property(key: "k", value: text())]))
+            case 6: return .pong(Wire.Pong(nonce: 1))  // Server-only: WRONG_DIRECTION.
+            default: return .queuePosition(Wire.QueuePosition(conversation: conversation(), position: 1))
             }
         }
     }
 
     /// A hello: anonymous, a minted token for one of a few users and roles, a bad token, or a
     /// known session's credentials; optionally resuming a known session.
-    mutating func hello() -> (Message, SessionObserver.Command?) {
+    mutating func hello() -> Message {
         let auth: Wire.Auth
         let expiry = now.adding(milliseconds: 3_600_000)
         switch script.byte() % 8 {
@@ -219,7 +220,8 @@ struct SessionRun {
         }
         let request = resume.map { Wire.ResumeRequest(token: observer.sessions[$0.session]!.resumeToken, lastSeq: $0.lastSeq) }
         let hello = Wire.Hello(rid: rid(), versions: script.pick([[], [1], [2], [2, 1]]), auth: auth, resume: request)
-        return (.hello(hello), SessionObserver.Command(connection: ConnectionID(rawValue: 0), rid: 0, resume: resume, auth: auth))
+        helloSent = (resume, auth)
+        return .hello(hello)
     }
 
     /// Credentials carrying a token the server minted for `claims`.
