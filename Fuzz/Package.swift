@@ -1,8 +1,9 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// libFuzzer targets for Parley's wire codecs, kept apart from the main package so that only
-/// the pure `ParleyWire` module is instrumented (see README.md; build with `run.sh`).
+/// libFuzzer targets for Parley's wire codecs, capped inflaters and sans-I/O server, kept apart
+/// from the main package so that only the pure modules are instrumented, never NIO (see
+/// README.md; build with `run.sh`).
 let package = Package(
     name: "ParleyFuzz",
     platforms: [.macOS(.v15)],
@@ -15,6 +16,19 @@ let package = Package(
         .executableTarget(name: "FuzzBinary", dependencies: ["FuzzOracles"]),
         .executableTarget(name: "FuzzJSON", dependencies: ["FuzzOracles"]),
         .executableTarget(name: "FuzzDifferential", dependencies: ["FuzzOracles"]),
+        // ParleyServer needs only ParleyCore, ParleyWire and swift-metrics' small CoreMetrics;
+        // ParleyCompression links the system zlib (not instrumented).
+        .target(
+            name: "FuzzServerOracles",
+            dependencies: [
+                .product(name: "ParleyWire", package: "Parley"),
+                .product(name: "ParleyCore", package: "Parley"),
+                .product(name: "ParleyCompression", package: "Parley"),
+                .product(name: "ParleyServer", package: "Parley"),
+            ]
+        ),
+        .executableTarget(name: "FuzzInflate", dependencies: ["FuzzServerOracles"]),
+        .executableTarget(name: "FuzzSession", dependencies: ["FuzzServerOracles"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,1 @@
+../FuzzOracles/OracleFailure.swift

@@ -1,0 +1,110 @@
+import Foundation
+import ParleyCore
+import ParleyServer
+import ParleyTestSupport
+import ParleyWire
+import Testing
+
+/// Replays every file of `Fuzz/regressions/<Target>/` and `Fuzz/corpus/<Target>/` for the fuzz
+/// targets that need ParleyCompression or ParleyServer (`FuzzInflate`, `FuzzSession`) through
+/// their own oracles (`FuzzServerOracles/` here is a symlink to `Fuzz/Sources/FuzzServerOracles`;
+/// the wire targets are replayed by ParleyWireTests, which depends on ParleyWire only).
+@Suite("Fuzz: inflater and server regressions and seed corpora replayed")
+struct FuzzServerRegressionTests {
+    /// A fuzz target's name and the oracle its libFuzzer entry point calls.
+    struct Target: Sendable, CustomTestStringConvertible {
+        var name: String
+        var check: @Sendable (UnsafeRawBufferPointer) throws(OracleFailure) -> Void
+        var testDescription: String { name }
+    }
+
+    static let targets = [
+        Target(name: "FuzzInflate") { input throws(OracleFailure) in try InflateOracle.check(input) },
+        Target(name: "FuzzSession") { input throws(OracleFailure) in try SessionOracle.check(input) },
+    ]
+
+    static let fuzzFolder = SpecFiles.root.appendingPathComponent("Fuzz")
+
+    /// The input files of `Fuzz/<folder>/<target>/`, skipping READMEs and hidden files.
+    static func inputs(_ folder: String, _ target: String) throws -> [URL] {
+        let url = fuzzFolder.appendingPathComponent(folder).appendingPathComponent(target)
+        return try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)
+            .filter { !$0.lastPathComponent.hasPrefix(".") && $0.lastPathComponent != "README.md" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    /// Runs each file through the target's oracle (from an exact-size copy, as libFuzzer hands
+    /// inputs over) and returns how many were replayed.
+    static func replay(_ files: [URL], through target: Target) throws -> Int {
+        for file in files {
+            let bytes = try Data(contentsOf: file)
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+            defer { copy.deallocate() }
+            copy.copyBytes(from: bytes)
+            do throws(OracleFailure) {
+                try target.check(UnsafeRawBufferPointer(copy))
+            } catch {
+                Issue.record("\(target.name) \(file.lastPathComponent): \(error)")
+            }
+        }
+        return files.count
+    }
+
+    @Test("Fuzz/regressions/<Target>: every kept input keeps the target's rules", arguments: targets)
+    func regressions(_ target: Target) throws {
+        let replayed = try Self.replay(Self.inputs("regressions", target.name), through: target)
+        print("FuzzServerRegressionTests: replayed \(replayed) file(s) of Fuzz/regressions/\(target.name)")
+    }
+
+    @Test("Fuzz/corpus/<Target>: every seed keeps the target's rules", arguments: targets)
+    func seeds(_ target: Target) throws {
+        let files = try Self.inputs("corpus", target.name)
+        #expect(!files.isEmpty, "run Fuzz/make-corpus.py")
+        let replayed = try Self.replay(files, through: target)
+        print("FuzzServerRegressionTests: replayed \(replayed) seed(s) of Fuzz/corpus/\(target.name)")
+    }
+
+    @Test("InflateInput: the header picks the inflater, the cap and the payload sizes")
+    func inflateInputHeader() {
+        let input: [UInt8] = [0x03 | 13 << 2, 2, 1, 0, 0xA, 0xB, 0xC]
+        input.withUnsafeBytes { raw in
+            let setup = InflateInput(raw)
+            #expect(setup.mode == .rawDeflateContextTakeover && setup.cap == 16_384)
+            #expect(setup.payloads == [[0xA], [], [0xB, 0xC]])
+        }
+    }
+
+    @Test("InflateOracle: a zlib bomb (1 KiB of zeros) under a 64 B cap is MESSAGE_TOO_LARGE, not 64 bytes (COMP-6)")
+    func inflateBomb() throws {
+        let bomb: [UInt8] = [0x78, 0xda, 0x63, 0x60, 0x18, 0x05, 0xa3, 0x60, 0x14, 0x8c, 0x54, 0x00, 0x00, 0x04, 0x00, 0x00, 0x01]
+        let input: [UInt8] = [0x00, 0x00] + bomb
+        try input.withUnsafeBytes { raw in
+            let setup = InflateInput(raw)
+            #expect(try InflateOracle.run(setup, cap: 64, freshPerMessage: false) == [.failed(.tooLarge(limit: 64))])
+            #expect(try InflateOracle.run(setup, cap: 1024, freshPerMessage: false) == [.inflated([UInt8](repeating: 0, count: 1024))])
+            try InflateOracle.check(raw)
+        }
+    }
+
+    @Test("SessionObserver fails a note sent to a visitor, a skipped seq and a send to an unknown connection")
+    func observerCatchesViolations() throws {
+        let visitor = ConnectionID(rawValue: 1)
+        let welcome = Message.welcome(Wire.Welcome(
+            rid: 1, version: 1, session: "s1", resumeToken: "r", identity: Wire.Identity(user: "v", role: .visitor),
+            limits: SessionConfiguration().limits, serverTime: 0))
+        func event(_ seq: UInt64, _ kind: EventKind) -> Outbound {
+            .message(.event(Wire.Event(seq: seq, event: Wire.ConversationEvent(conversation: "c1", cseq: seq, kind: kind, time: 0))))
+        }
+        var observer = SessionObserver()
+        try observer.opened(visitor)
+        _ = try observer.check([.send(visitor, [.message(welcome)])], command: .init(connection: visitor, rid: 1))
+        _ = try observer.check([.send(visitor, [event(1, .message)])], command: nil)
+        var copy = observer
+        #expect(throws: OracleFailure.self) { _ = try copy.check([.send(visitor, [event(2, .note)])], command: nil) }
+        copy = observer
+        #expect(throws: OracleFailure.self) { _ = try copy.check([.send(visitor, [event(3, .message)])], command: nil) }
+        copy = observer
+        #expect(throws: OracleFailure.self) { _ = try copy.check([.send(ConnectionID(rawValue: 9), [event(2, .message)])], command: nil) }
+        _ = try observer.check([.send(visitor, [event(2, .message)])], command: nil)
+    }
+}
