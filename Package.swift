@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "ParleyCompression", dependencies: ["CZlib", "ParleyWire"]),
         .target(
             name: "ParleyServer",
-            dependencies: ["ParleyCore", "ParleyWire", .product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: ["ParleyCore", "ParleyWire", "ParleyCompression", .product(name: "CoreMetrics", package: "swift-metrics")]
         ),
         .target(
             name: "ParleyNIO",

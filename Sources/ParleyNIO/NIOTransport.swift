@@ -51,6 +51,17 @@ final class NIOTransport: ConnectionTransport {
 
     /// Appends `message` as a frame, compressed when it is over the threshold (COMP-3).
     private static func appendCompressed(_ item: Outbound, _ compressor: FramePayloadCompressor, to bytes: inout [UInt8]) {
+        if case .event(let seq, let shared) = item, compressor.settings.shouldCompress(payloadCount: shared.binaryBody.count),
+            let body = shared.deflatedBinaryBody(SharedBodyDeflater.compress)
+        {
+            // COMP-19: the body was compressed once; only this session's envelope is added.
+            var envelope: [UInt8] = []
+            EventEnvelope.append(type: shared.message.typeCode, seq: seq, body: [], encoding: .binary, framed: false, to: &envelope)
+            var encoded: [UInt8] = []
+            DeflateSplice.appendZlib(prefix: envelope, body: body, suffix: [], to: &encoded)
+            encoded.withUnsafeBytes { Frame.encode(flags: .compressed, payload: $0, into: &bytes) }
+            return
+        }
         var payload: [UInt8] = []
         switch item {
         case .message(let message): message.encodeBinary(into: &payload)

@@ -1,4 +1,6 @@
+import ParleyCompression
 import ParleyWire
+import Synchronization
 
 /// An event encoded once for all of its recipients (HUB-5): the bodies in both encodings are
 /// built when the event is published, and every session's transport writes its own tiny
@@ -10,6 +12,8 @@ public final class SharedEvent: Sendable {
     public let binaryBody: [UInt8]
     /// The shared body in the JSON encoding (members after `seq`).
     public let jsonBody: [UInt8]
+    /// The binary body compressed once, made by the first connection that needs it (COMP-19).
+    private let deflatedBinary = Mutex<SharedDeflateBody?>(nil)
 
     /// Encodes `message` (an event kind) once per encoding.
     public init(_ message: Message) {
@@ -20,6 +24,15 @@ public final class SharedEvent: Sendable {
         EventEnvelope.appendBody(of: message, encoding: .json, to: &json)
         binaryBody = binary
         jsonBody = json
+    }
+
+    /// The binary body compressed once for every compressed frame that carries this event
+    /// (COMP-19, per-frame zlib of the byte stream): `make` runs for the first caller only.
+    public func deflatedBinaryBody(_ make: ([UInt8]) -> SharedDeflateBody?) -> SharedDeflateBody? {
+        deflatedBinary.withLock { cached in
+            if cached == nil { cached = make(binaryBody) }
+            return cached
+        }
     }
 
     /// Appends the event stamped with `seq` in `encoding`, framed for the byte stream or not.
