@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ParleyNIO", targets: ["ParleyNIO"]),
         .library(name: "ParleyClient", targets: ["ParleyClient"]),
         .library(name: "ParleyConformance", targets: ["ParleyConformance"]),
+        .library(name: "ParleySimulation", targets: ["ParleySimulation"]),
         .executable(name: "parley", targets: ["parley"]),
     ],
     dependencies: [
@@ -58,17 +59,21 @@ let package = Package(
             dependencies: [
                 "ParleyNIO",
                 "ParleyClient",
+                "ParleySimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(name: "ParleyConformance", dependencies: ["ParleyWire", "ParleyCore"]),
+        // Deterministic simulation of the whole server core with many clients (issue 10).
+        .target(name: "ParleySimulation", dependencies: ["ParleyServer", "ParleyCore", "ParleyWire"]),
         .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
         .testTarget(name: "ParleyWireTests", dependencies: ["ParleyWire", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyConformance", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCompressionTests", dependencies: ["ParleyCompression", "ParleyTestSupport"]),
         .testTarget(name: "ParleyConformanceTests", dependencies: ["ParleyConformance"]),
+        .testTarget(name: "ParleySimulationTests", dependencies: ["ParleySimulation"]),
         .testTarget(name: "ParleyServerTests", dependencies: ["ParleyServer", "ParleyNIO", "ParleyClient", "ParleyTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
