@@ -87,7 +87,7 @@ extension Simulation {
                 if users[visitor].lifecycle == .present && (seen == nil || seen == .offline) {
                     fail("PRES-3, PRES-22", "\(label(agent)) sees present visitor \(name) as \(seen.map { "\($0)" } ?? "absent")")
                 } else if users[visitor].lifecycle == .gone, let seen, seen != .offline {
-                    fail("PRES-6, PRES-7", "\(label(agent)) still sees departed visitor \(name) as \(seen)")
+                    fail("PRES-6, PRES-7", "\(label(agent)) still sees departed visitor \(name) as \(seen); server: \(String(describing: core.presence.currentPresence(of: name)))")
                 }
             }
         }

@@ -20,8 +20,9 @@ extension ServerCore {
             }
         case .agentStatus(let a):
             guard let actor = established[id]?.identity else { return nil }
-            if case .failure(let error) = presence.setRouting(connection, routing: a.routing, maxConcurrent: a.maxConcurrent, now: now) {
-                return refusal(error)
+            switch presence.setRouting(connection, routing: a.routing, maxConcurrent: a.maxConcurrent, now: now) {
+            case .success(let actions): apply(actions, now: now)
+            case .failure(let error): return refusal(error)
             }
             return chat.agentStatus(a.routing, maxConcurrent: a.maxConcurrent.map { Int(clamping: $0) }, from: actor, now: now)
         case .subscribe(let s):
