@@ -39,7 +39,6 @@ extension Simulation {
                     if !links[i].toServer.isEmpty { deliverToServer(id); moved = true }
                     if let j = linkIndex(id), !links[j].toClient.isEmpty { deliverToClient(id); moved = true }
                 }
-                statistics.steps += 1
                 accountAccepted()
             }
             let quiet = presentUsers.allSatisfy { users[$0].client.isEstablished && users[$0].unanswered.isEmpty }
@@ -49,7 +48,7 @@ extension Simulation {
         }
     }
 
-    /// After the typing expiry and the presence grace: nobody types any more and every client
+    /// After the typing expiry, the heartbeat timeout and the presence grace: nobody types any more and every client
     /// saw that (TYPE-3, TYPE-4, TYPE-15); subscribers see present visitors online and
     /// departed ones offline (PRES-3, PRES-6, PRES-7, PRES-22).
     mutating func checkConvergence() {
@@ -59,13 +58,15 @@ extension Simulation {
             issue(.subscribe(Wire.Subscribe(rid: 0, topic: "presence:visitors")), user: u)
         }
         let server = configuration.server
-        let quiet = max(server.typing.expiryMilliseconds, server.presence.gracePeriodMilliseconds)
+        // A half-open connection is found by the heartbeat timeout (SESSION-27); its user's
+        // grace period starts only then.
+        let quiet = max(server.typing.expiryMilliseconds, server.session.heartbeatTimeoutMs + server.presence.gracePeriodMilliseconds)
             + server.presence.coalescingWindowMilliseconds + 1_000
         var waited: UInt64 = 0
         while waited < quiet && violation == nil {
             drain()
-            advance(by: 200)
-            waited += 200
+            advance(by: 500)
+            waited += 500
         }
         drain()
         guard violation == nil else { return }
@@ -106,6 +107,7 @@ func describe(_ message: Message) -> String {
     case .hello(let h): "hello rid \(h.rid) \(h.auth.scheme) resume lastSeq \(h.resume.map { "\($0.lastSeq)" } ?? "-")"
     case .ok(let o): "ok rid \(o.rid) \(o.conversation ?? "") \(o.cseq.map { "#\($0)" } ?? "")"
     case .error(let e): "error rid \(e.rid.map { "\($0)" } ?? "-") code \(e.code) \(e.message)"
+    case .agentStatus(let a): "agentStatus rid \(a.rid) \(a.routing) max \(a.maxConcurrent.map { "\($0)" } ?? "-")"
     case .typers(let t): "typers \(t.conversation) \(t.typers.map(\.user))"
     case .presence(let p): "presence \(p.user) \(p.status)"
     default: message.name

@@ -1,6 +1,6 @@
 /// What a run did, counted: the summary `parley simulate` prints.
 public struct SimulationStatistics: Sendable, Hashable {
-    /// Steps run (the settling phase included).
+    /// Random steps run (the settling phase not counted).
     public var steps = 0
     /// Messages carried over simulated connections, both ways.
     public var transported = 0

@@ -20,11 +20,15 @@ extension ServerCore {
             }
         case .agentStatus(let a):
             guard let actor = established[id]?.identity else { return nil }
+            let published: [PresenceAction]
             switch presence.setRouting(connection, routing: a.routing, maxConcurrent: a.maxConcurrent, now: now) {
-            case .success(let actions): apply(actions, now: now)
+            case .success(let actions): published = actions
             case .failure(let error): return refusal(error)
             }
-            return chat.agentStatus(a.routing, maxConcurrent: a.maxConcurrent.map { Int(clamping: $0) }, from: actor, now: now)
+            let outcome = chat.agentStatus(a.routing, maxConcurrent: a.maxConcurrent.map { Int(clamping: $0) }, from: actor, now: now)
+            // After the new limit is in place, so that availability never routes past it (ROUTE-5).
+            apply(published, now: now)
+            return outcome
         case .subscribe(let s):
             return subscribe(s.topic, on: id, session: session, now: now)
         case .unsubscribe(let u):
@@ -152,7 +156,8 @@ extension ServerCore {
         switch audience {
         case .staff(let excluding): return machine.staff.filter { !excluding.contains($0) }
         case .visitors(let excluding): return excluding.contains(machine.visitor) ? [] : [machine.visitor]
-        case .user(let user): return [user]
+        // A typer who is no longer a participant (transferred away, left) hears no more of it.
+        case .user(let user): return machine.visitor == user || machine.staff.contains(user) ? [user] : []
         }
     }
 
