@@ -13,7 +13,7 @@ import Testing
         return report.statistics
     }
 
-    @Test("short seeds: exactly-once delivery or a told gap, capacity, privacy, convergence", arguments: 1...240 as ClosedRange<UInt64>)
+    @Test("short seeds: exactly-once delivery or a told gap, capacity, privacy, convergence", arguments: 1...300 as ClosedRange<UInt64>)
     func shortSeed(seed: UInt64) {
         let statistics = Self.expectPasses(seed: seed, steps: 250)
         #expect(statistics.steps == 250)
@@ -30,16 +30,19 @@ import Testing
     }
 
     /// Seeds that found bugs, kept as regressions.
-    /// - 3, 10, 11 (3 000 steps): a client re-sent a `note`/`send` after the server's
-    ///   idempotency window, which executed it twice (SESSION-19, SESSION-23).
+    /// - 3 (3 000 steps): a `duplicate` answer was not retained as the rid's result, so a later
+    ///   re-send of the same rid on the resumed session, past the idempotency window, executed
+    ///   the note again (SESSION-19, SESSION-23).
+    /// - 11 (3 000 steps): after an expired resume, a client re-sent a `send` it had first sent
+    ///   longer ago than the idempotency window; it was executed twice (SESSION-21, SESSION-23).
     /// - 5 (300 steps): `agentStatus` dropped the presence tracker's actions, among them its
     ///   timer, so grace periods stopped ending and departed visitors stayed online (PRES-7).
     /// - 49 (250 steps): an agent transferred away while typing kept receiving the
     ///   conversation's `typers` (as a typer), then never its end (TYPE-3, TYPE-8).
     /// - 1002 (4 000 steps, 12 clients): with the presence actions of `agentStatus` applied
     ///   before the new limit, availability routed an agent past the `maxConcurrent` they had
-    ///   just set (ROUTE-5).
-    @Test("regression seeds", arguments: [(3, 3_000, 8), (10, 3_000, 8), (11, 3_000, 8), (5, 300, 8), (49, 250, 8), (1_002, 4_000, 12)] as [(UInt64, Int, Int)])
+    ///   just set (ROUTE-5); this ordering came with the fix for seed 5.
+    @Test("regression seeds", arguments: [(3, 3_000, 8), (11, 3_000, 8), (5, 300, 8), (49, 250, 8), (1_002, 4_000, 12)] as [(UInt64, Int, Int)])
     func regression(seed: UInt64, steps: Int, clients: Int) {
         _ = Self.expectPasses(seed: seed, steps: steps, clients: clients)
     }
