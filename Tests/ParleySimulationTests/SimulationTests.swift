@@ -33,8 +33,9 @@ import Testing
     /// - 3 (3 000 steps): a `duplicate` answer was not retained as the rid's result, so a later
     ///   re-send of the same rid on the resumed session, past the idempotency window, executed
     ///   the note again (SESSION-19, SESSION-23).
-    /// - 11 (3 000 steps): after an expired resume, a client re-sent a `send` it had first sent
-    ///   longer ago than the idempotency window; it was executed twice (SESSION-21, SESSION-23).
+    /// - 11 (3 000 steps), 29 (4 000 steps): a client re-sent a `send`/`note` it had first sent
+    ///   longer ago than the idempotency window, after an expired resume (11) or on a resumed
+    ///   session that had never seen that rid (29); it was executed twice (SESSION-19, SESSION-23).
     /// - 5 (300 steps): `agentStatus` dropped the presence tracker's actions, among them its
     ///   timer, so grace periods stopped ending and departed visitors stayed online (PRES-7).
     /// - 49 (250 steps): an agent transferred away while typing kept receiving the
@@ -42,7 +43,7 @@ import Testing
     /// - 1002 (4 000 steps, 12 clients): with the presence actions of `agentStatus` applied
     ///   before the new limit, availability routed an agent past the `maxConcurrent` they had
     ///   just set (ROUTE-5); this ordering came with the fix for seed 5.
-    @Test("regression seeds", arguments: [(3, 3_000, 8), (11, 3_000, 8), (5, 300, 8), (49, 250, 8), (1_002, 4_000, 12)] as [(UInt64, Int, Int)])
+    @Test("regression seeds", arguments: [(3, 3_000, 8), (11, 3_000, 8), (29, 4_000, 8), (5, 300, 8), (49, 250, 8), (1_002, 4_000, 12)] as [(UInt64, Int, Int)])
     func regression(seed: UInt64, steps: Int, clients: Int) {
         _ = Self.expectPasses(seed: seed, steps: steps, clients: clients)
     }

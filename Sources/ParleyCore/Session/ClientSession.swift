@@ -263,7 +263,7 @@ public struct ClientSession: Sendable {
         if !resumed {
             if handshake.resumeRequested {
                 actions.append(.notify(.resyncNeeded(welcome.resume?.status ?? .unknown)))
-                actions.append(contentsOf: abandonUncertainCommands(idempotencyWindowMs: welcome.limits.idempotencyWindowMs, now: now))
+                actions.append(contentsOf: abandonUncertainCommands())
             }
             lastSeq = 0
         }
@@ -275,22 +275,27 @@ public struct ClientSession: Sendable {
         pendingOrder.removeAll { pending[$0] == nil }
         for rid in pendingOrder {
             guard let command = pending[rid] else { continue }
+            // The re-send may be the first copy this session sees, answered only by the server's
+            // memory of its clientMessageId, which may have lapsed (SESSION-19, SESSION-23).
+            if let first = command.firstSentAt, now.milliseconds(since: first) >= welcome.limits.idempotencyWindowMs / 2 {
+                pending[rid] = nil
+                actions.append(.notify(.outcomeUnknown(command.message)))
+                continue
+            }
             pending[rid]?.sentOn = welcome.session
             if command.firstSentAt == nil { pending[rid]?.firstSentAt = now }
             actions.append(.send(command.message))
         }
+        pendingOrder.removeAll { pending[$0] == nil }
         return actions
     }
 
     /// After a session was lost: commands sent on it without a client message id may or may
-    /// not have taken effect; the others are safe to re-send (SESSION-21, SESSION-23) unless
-    /// first sent so long ago that the server may have forgotten their client message id.
-    private mutating func abandonUncertainCommands(idempotencyWindowMs: UInt64, now: Instant) -> [Action] {
+    /// not have taken effect; the others are safe to re-send (SESSION-21, SESSION-23).
+    private mutating func abandonUncertainCommands() -> [Action] {
         var actions: [Action] = []
         for rid in pendingOrder {
-            guard let command = pending[rid], let first = command.firstSentAt else { continue }
-            let remembered = now.milliseconds(since: first) < idempotencyWindowMs / 2
-            guard !(Self.isIdempotent(command.message) && remembered) else { continue }
+            guard let command = pending[rid], command.sentOn != nil, !Self.isIdempotent(command.message) else { continue }
             pending[rid] = nil
             actions.append(.notify(.outcomeUnknown(command.message)))
         }
