@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ParleyNIO", targets: ["ParleyNIO"]),
         .library(name: "ParleyClient", targets: ["ParleyClient"]),
         .library(name: "ParleyConformance", targets: ["ParleyConformance"]),
+        .library(name: "ParleySimulation", targets: ["ParleySimulation"]),
         .executable(name: "parley", targets: ["parley"]),
     ],
     dependencies: [
@@ -66,6 +67,7 @@ let package = Package(
                 "ParleyCompression",
                 "ParleyClient",
                 "ParleyConformance",
+                "ParleySimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -73,6 +75,8 @@ let package = Package(
             ]
         ),
         .target(name: "ParleyConformance", dependencies: ["ParleyWire", "ParleyCore", "ParleyClient"]),
+        // Deterministic simulation of the whole server core with many clients (issue 10).
+        .target(name: "ParleySimulation", dependencies: ["ParleyServer", "ParleyCore", "ParleyWire"]),
         .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
         .testTarget(name: "ParleyWireTests", dependencies: ["ParleyWire", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyConformance", "ParleyTestSupport"]),
@@ -86,6 +90,7 @@ let package = Package(
                 "ParleyServer", "ParleyNIO", "ParleyClient", "ParleyCompression", "ParleyTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
+        .testTarget(name: "ParleySimulationTests", dependencies: ["ParleySimulation"]),
     ],
     swiftLanguageModes: [.v6]
 )

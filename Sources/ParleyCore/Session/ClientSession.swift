@@ -102,6 +102,8 @@ public struct ClientSession: Sendable {
         var message: Message
         /// The session it was last sent on, `nil` if never sent.
         var sentOn: String?
+        /// When it was first sent, `nil` if never sent.
+        var firstSentAt: Instant?
     }
 
     private let configuration: Configuration
@@ -161,6 +163,7 @@ public struct ClientSession: Sendable {
         pendingOrder.append(rid)
         guard case .established = state, let id = session?.id else { return (rid, []) }
         pending[rid]?.sentOn = id
+        pending[rid]?.firstSentAt = now
         return (rid, finish([.send(message)], now: now))
     }
 
@@ -272,9 +275,18 @@ public struct ClientSession: Sendable {
         pendingOrder.removeAll { pending[$0] == nil }
         for rid in pendingOrder {
             guard let command = pending[rid] else { continue }
+            // The re-send may be the first copy this session sees, answered only by the server's
+            // memory of its clientMessageId, which may have lapsed (SESSION-19, SESSION-23).
+            if let first = command.firstSentAt, now.milliseconds(since: first) >= welcome.limits.idempotencyWindowMs / 2 {
+                pending[rid] = nil
+                actions.append(.notify(.outcomeUnknown(command.message)))
+                continue
+            }
             pending[rid]?.sentOn = welcome.session
+            if command.firstSentAt == nil { pending[rid]?.firstSentAt = now }
             actions.append(.send(command.message))
         }
+        pendingOrder.removeAll { pending[$0] == nil }
         return actions
     }
 

@@ -427,6 +427,11 @@ public struct ServerSession: Sendable {
             case .duplicate(var original):
                 original.rid = rid
                 original.duplicate = true
+                // Retained like any result, so that a later re-send of this rid gets it again
+                // even once the idempotency window has passed (SESSION-19).
+                registry.withSession(session) { state in
+                    state.results.record(rid: rid, fingerprint: fingerprint, result: .ok(original), deliveredOn: connection)
+                }
                 return [.send(.ok(original))]
             case .inProgress:
                 return [.send(.error(Wire.ErrorReply(rid: rid, code: UInt64(ErrorCode.overloaded.rawValue),

@@ -154,7 +154,8 @@ extension ServerCore {
         switch audience {
         case .staff(let excluding): return machine.staff.filter { !excluding.contains($0) }
         case .visitors(let excluding): return excluding.contains(machine.visitor) ? [] : [machine.visitor]
-        case .user(let user): return [user]
+        // A typer who is no longer a participant (transferred away, left) hears no more of it.
+        case .user(let user): return machine.visitor == user || machine.staff.contains(user) ? [user] : []
         }
     }
 

@@ -55,8 +55,6 @@ extension ServerCore {
                 let outcome = chat.registerAgent(
                     identity.user, teams: teams.isEmpty ? [configuration.chat.defaultTeam] : teams, now: now)
                 apply(outcome.actions, now: now)
-                // PRES-23: a staff member who comes online is present but not accepting.
-                apply(chat.agentAvailabilityChanged(identity.user, routing: .notAccepting, now: now), now: now)
             }
         } else if firstSession {
             apply(chat.visitorPresenceChanged(identity.user, onSite: true, now: now), now: now)

@@ -1,0 +1,175 @@
+import ParleyCore
+import ParleyServer
+import ParleyWire
+
+/// The invariants (Spec/simulation.md), checked as messages arrive, after every step, and once
+/// the run has settled.
+extension Simulation {
+    // MARK: Accepted messages owed to participants (SESSION-14, SESSION-20, CONV-23)
+
+    /// Finds the messages and notes the server accepted since the last call and records them
+    /// as owed to every participant's current session (CONV-10, CONV-14, CONV-23, SESSION-23).
+    mutating func accountAccepted() {
+        for id in core.chat.conversationIDs {
+            guard let machine = core.chat.conversation(id) else { continue }
+            let from = accountedCseq[id] ?? 0
+            guard machine.lastCseq > from else { continue }
+            accountedCseq[id] = machine.lastCseq
+            let events = core.chat.store.events(of: id, in: (from + 1)...machine.lastCseq)
+            statistics.checks += 1
+            if events.map(\.cseq) != Array((from + 1)...machine.lastCseq) {
+                fail("CONV-10", "\(id) stored cseqs \(events.map(\.cseq)) for \(from + 1)...\(machine.lastCseq)")
+            }
+            let staffBefore = accountedStaff[id] ?? []
+            accountedStaff[id] = machine.staff
+            for (offset, event) in events.enumerated() where event.kind == .message || event.kind == .note {
+                statistics.accepted += 1
+                if let clientID = event.clientMessageId, !acceptedKeys.insert((event.sender ?? "?") + "/" + clientID).inserted {
+                    fail("SESSION-22, SESSION-23", "\(event.sender ?? "?") message \(clientID) accepted twice (\(id)#\(event.cseq))")
+                }
+                let key = MessageKey(conversation: id, cseq: event.cseq)
+                // Staff who joined later in the same input (a create's first message precedes
+                // its assignment) were not there yet.
+                let joinedLater = Set(events[(offset + 1)...].filter(\.grantsMembership).compactMap(\.agent))
+                let staff = machine.staff.filter { staffBefore.contains($0) || !joinedLater.contains($0) }
+                let recipients = (event.isVisible(to: .visitor) ? [machine.visitor] : []) + staff
+                for name in recipients {
+                    guard let u = userByName[name], users[u].lifecycle == .present, let session = users[u].serverSession else { continue }
+                    users[u].owed[session, default: MessageKeyQueue()].append(key)
+                }
+            }
+        }
+    }
+
+    /// Accounts after every server input, so that each message is owed to those who were
+    /// participants when it was accepted.
+    mutating func serverInput(_ outputs: [ServerOutput]) {
+        handle(outputs)
+        accountAccepted()
+        checkCapacity()
+    }
+
+    /// What the application of user `u` learns.
+    mutating func observe(_ notification: ClientSession.Notification, user u: Int) {
+        switch notification {
+        case .established(let session, let resumed):
+            if resumed { statistics.resumes += 1 }
+            if tracing { log("\(label(u)) established \(session) resumed=\(resumed)") }
+            if users[u].isStaff {
+                issue(.agentStatus(Wire.AgentStatus(rid: 0, routing: users[u].accepting ? .accepting : .notAccepting)), user: u)
+            }
+        case .resyncNeeded(let status):
+            // Told of the gap: what earlier sessions were owed is excused (SESSION-21).
+            statistics.gapsReported += 1
+            if tracing { log("\(label(u)) told to resync (\(status))") }
+            let current = users[u].client.sessionID
+            for session in Array(users[u].owed.keys) where session != current { users[u].owed[session] = nil }
+        case .event(let message):
+            deliverEvent(message, user: u)
+        case .result(let message):
+            answered(message.resultRID ?? 0, user: u, message)
+        case .outcomeUnknown(let command):
+            answered(command.commandRID ?? 0, user: u, command)
+        case .ephemeral, .error:
+            break
+        case .disconnected(let reason):
+            if tracing { log("\(label(u)) disconnected: \(reason)") }
+            clientCloses(u)
+        }
+    }
+
+    /// Each command has exactly one outcome (SESSION-12, SESSION-19).
+    mutating func answered(_ rid: UInt64, user u: Int, _ message: Message) {
+        statistics.checks += 1
+        if users[u].unanswered.remove(rid) == nil {
+            fail("SESSION-12, SESSION-19", "\(label(u)) got a second outcome for rid \(rid): \(describe(message))")
+        }
+    }
+
+    /// An event handed to the application: the next message owed to this session, exactly
+    /// once and in order (SESSION-20, CONV-23).
+    mutating func deliverEvent(_ message: Message, user u: Int) {
+        guard case .event(let wire) = message else { return }
+        let event = wire.event
+        if event.kind != .message && event.kind != .note {
+            // The user's membership changed: a typing view from before no longer holds (TYPE-7).
+            users[u].typers[event.conversation] = nil
+            return
+        }
+        let key = MessageKey(conversation: event.conversation, cseq: event.cseq)
+        guard let session = users[u].client.sessionID else { return }
+        statistics.checks += 1
+        var owed = users[u].owed[session] ?? MessageKeyQueue()
+        guard owed.first == key else {
+            let pending = owed.remaining.prefix(5).map(\.description).joined(separator: ", ")
+            let what = owed.remaining.contains(key) ? "ahead of earlier messages (lost or reordered)" : "not owed (duplicate or misdelivered)"
+            fail("SESSION-20, CONV-23", "\(label(u)) in \(session) got \(key) \(what); owed: [\(pending)]")
+            return
+        }
+        owed.removeFirst()
+        users[u].owed[session] = owed
+        statistics.delivered += 1
+    }
+
+    // MARK: Privacy (CONV-14, CONV-30, TYPE-8, TYPE-9, PRES-19)
+
+    /// Checks every message a client receives against what its user may see.
+    mutating func inspect(_ message: Message, user u: Int) {
+        guard let name = users[u].name else { return }
+        let visitor = !users[u].isStaff
+        func owns(_ conversation: String) -> Bool { core.chat.conversation(conversation)?.visitor == name }
+        statistics.checks += 1
+        switch message {
+        case .event(let wire) where visitor:
+            if !owns(wire.event.conversation) { fail("CONV-30", "visitor \(name) got an event of \(wire.event.conversation)") }
+            if wire.event.kind == .note { fail("CONV-14", "visitor \(name) got internal note \(wire.event.conversation)#\(wire.event.cseq)") }
+        case .historyPage(let page) where visitor:
+            if !owns(page.conversation) { fail("CONV-30", "visitor \(name) read the history of \(page.conversation)") }
+            if page.events.contains(where: { $0.kind == .note }) { fail("CONV-14", "visitor \(name) read a note in \(page.conversation)") }
+        case .conversations(let list) where visitor:
+            if let other = list.conversations.first(where: { $0.visitor != name }) { fail("CONV-29, CONV-30", "visitor \(name) listed \(other.id)") }
+        case .queuePosition(let position) where visitor:
+            if !owns(position.conversation) { fail("CONV-30", "visitor \(name) got the queue position of \(position.conversation)") }
+        case .typers(let typers):
+            if typers.typers.contains(where: { $0.user == name }) { fail("TYPE-8", "\(name) was shown their own typing in \(typers.conversation)") }
+            if visitor, !owns(typers.conversation) { fail("CONV-30", "visitor \(name) got typers of \(typers.conversation)") }
+            if visitor, typers.typers.contains(where: { $0.internal == true }) { fail("TYPE-9", "visitor \(name) saw internal typing in \(typers.conversation)") }
+            if let link = users[u].link { users[u].typers[typers.conversation] = (typers.typers, link) }
+        case .presence(let presence):
+            if visitor, presence.role == .visitor, presence.user != name { fail("PRES-19", "visitor \(name) saw visitor \(presence.user)") }
+            users[u].presence[presence.user] = presence.status
+        default:
+            break
+        }
+    }
+
+    // MARK: After every server input (ROUTE-5, ROUTE-11)
+
+    /// Checks that no agent was taken above their limit: an agent's active conversations may
+    /// exceed the limit only when the limit was lowered, never by a new assignment.
+    mutating func checkCapacity() {
+        var load: [String: Int] = [:]
+        for id in core.chat.conversationIDs {
+            if let machine = core.chat.conversation(id), machine.wireState == .active, let agent = machine.agent { load[agent, default: 0] += 1 }
+        }
+        for agent in core.chat.router.agentIDs {
+            statistics.checks += 1
+            let active = load[agent] ?? 0
+            let limit = core.chat.router.limit(of: agent)
+            if active > limit && active > previousLoad[agent] ?? 0 {
+                fail("ROUTE-5, ROUTE-11", "\(agent) was given a conversation at \(active - 1) of \(limit)")
+            }
+        }
+        previousLoad = load
+    }
+}
+
+extension ChatEvent {
+    /// Whether the event makes its `agent` a member of the conversation.
+    var grantsMembership: Bool {
+        switch kind {
+        case .assigned, .transferred, .joined, .reopened: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ParleyCore
+import ParleyServer
+
+/// What one simulation run does: its seed, its length, its population, and the server it runs
+/// against (short windows, so that a run crosses resume windows, grace periods and expiries).
+public struct SimulationConfiguration: Sendable {
+    /// The seed every random choice derives from.
+    public var seed: UInt64
+    /// How many steps to run before settling (each step is one delivery, user action, drop,
+    /// or clock move).
+    public var steps: Int
+    /// How many visitors are on the site at once (visitors who leave are replaced).
+    public var visitors: Int
+    /// How many agents serve them.
+    public var agents: Int
+    /// How many trace lines are kept for a failure report.
+    public var traceCapacity = 300
+    /// The server's configuration.
+    public var server: ServerConfiguration
+
+    /// A run of `steps` steps from `seed` with `clients` simulated users (about one agent for
+    /// every three visitors).
+    public init(seed: UInt64, steps: Int, clients: Int = 8) {
+        self.seed = seed
+        self.steps = steps
+        let clients = max(clients, 3)
+        agents = max(2, clients / 4)
+        visitors = clients - agents
+        var session = SessionConfiguration()
+        session.resumeWindowMs = 30_000
+        session.messageRate = 6_000
+        session.messageBurst = 1_000
+        session.typingRate = 6_000
+        session.typingBurst = 1_000
+        session.maxRetainedEvents = 64
+        var chat = LiveChatConfiguration()
+        chat.defaultMaxConcurrent = 2
+        chat.answerTimeoutMs = 45_000
+        chat.disconnectGraceMs = 20_000
+        chat.inactivityTimeoutMs = 240_000
+        server = ServerConfiguration(
+            key: Array("parley simulation key, 32 bytes!".utf8), instance: "sim", teams: ["support"], session: session, chat: chat)
+    }
+}
