@@ -21,7 +21,7 @@ extension FanoutResult {
         rows.append(("latency max", "\(Self.fixed(maxMillis, 3)) ms"))
         rows += [
             ("lost", "\(lost)"), ("duplicated", "\(duplicated)"), ("out of order", "\(outOfOrder)"),
-            ("refused publishes", "\(refused)"), ("session seq gaps/repeats", "\(sessionGaps)/\(sessionRepeats)"),
+            ("refused publishes", "\(refused)" + (firstRefusal.map { " (first: \($0))" } ?? "")), ("session seq gaps/repeats", "\(sessionGaps)/\(sessionRepeats)"),
             ("dropped subscribers", "\(droppedSubscribers)"),
         ]
         if o.slow > 0 {

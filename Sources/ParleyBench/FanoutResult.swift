@@ -31,6 +31,8 @@ public struct FanoutResult: Sendable {
     public var slowDisconnected: Int
     /// Seconds spent opening connections and joining.
     public var setupSeconds: Double
+    /// Why the first refused publish was refused.
+    public var firstRefusal: String?
 
     /// Deliveries per second.
     public var deliveriesPerSecond: Double { elapsed > 0 ? Double(deliveries) / elapsed : 0 }

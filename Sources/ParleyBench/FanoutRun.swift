@@ -43,6 +43,7 @@ public final class FanoutRun: Sendable {
         let dialer = try BenchDialer(endpoint: options.endpoint, group: group, counters: counters, sources: options.sources)
         let setupStart = BenchClock.now()
         let tokens = TokenMinter(key: options.key, team: options.team)
+        let runID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         var everyone: [BenchPeer] = []
         defer { for peer in everyone { peer.channel.eventLoop.execute { peer.leave() } } }
 
@@ -50,7 +51,7 @@ public final class FanoutRun: Sendable {
         let hostCount = (options.rooms + FanoutOptions.roomsPerHost - 1) / FanoutOptions.roomsPerHost
         var hosts: [BenchPeer] = []
         for h in 0..<hostCount {
-            let (host, _) = try await dialer.connect(index: h, auth: tokens.auth("bench-host-\(h)"))
+            let (host, _) = try await dialer.connect(index: h, auth: tokens.auth("bench-host-\(runID)-\(h)"))
             everyone.append(host)
             hosts.append(host)
             let max = UInt64(FanoutOptions.roomsPerHost)
@@ -58,21 +59,24 @@ public final class FanoutRun: Sendable {
         }
         // 2. Rooms.
         var conversations: [String] = []
+        var visitors: [BenchPeer] = []
         for r in 0..<options.rooms {
             let (visitor, _) = try await dialer.connect(index: hostCount + r, auth: Wire.Auth(scheme: "anonymous"))
             everyone.append(visitor)
+            visitors.append(visitor)
             let reply = try await visitor.request { .create(Wire.Create(rid: $0, team: self.options.team, text: "bench room \(r)")) }
             guard case .ok(let ok) = reply, let conversation = ok.conversation else { throw BenchError.answer(to: "create", reply) }
             conversations.append(conversation)
         }
-        for (h, host) in hosts.enumerated() { try await greet(host, user: "bench-host-\(h)") }
+        defer { Self.closeRooms(visitors, conversations) }
+        for (h, host) in hosts.enumerated() { try await greet(host, user: "bench-host-\(runID)-\(h)") }
         // 3. Publishers.
         let base = hostCount + options.rooms
         var fanout = [Int](repeating: 0, count: options.rooms)
         for i in options.slow..<options.subscribers { fanout[i % options.rooms] += 1 }
         var publishers: [Publisher] = []
         for p in 0..<options.publishers {
-            let (peer, welcome) = try await dialer.connect(index: base + p, auth: tokens.auth("bench-pub-\(p)"))
+            let (peer, welcome) = try await dialer.connect(index: base + p, auth: tokens.auth("bench-pub-\(runID)-\(p)"))
             everyone.append(peer)
             try checkLimits(welcome.limits)
             var rooms: [Publisher.Room] = []
@@ -81,10 +85,11 @@ public final class FanoutRun: Sendable {
                 try expectOK("join", await peer.request { .join(Wire.Join(rid: $0, conversation: conversation, mode: .participant)) })
                 rooms.append(Publisher.Room(conversation: conversation, index: r, fanout: fanout[r]))
             }
-            publishers.append(Publisher(peer: peer, rooms: rooms, pace: pace(publisher: p), size: options.size, counters: counters))
+            publishers.append(Publisher(peer: peer, rooms: rooms, pace: pace(publisher: p), size: options.size, counters: counters, runID: runID))
         }
         // 4. Subscribers.
-        let subscribers = try await connectSubscribers(dialer: dialer, tokens: tokens, conversations: conversations, base: base + options.publishers) {
+        let subscribers = try await connectSubscribers(
+            dialer: dialer, tokens: tokens, runID: runID, conversations: conversations, base: base + options.publishers) {
             progress(.connecting(done: $0, of: self.options.subscribers))
         }
         everyone += subscribers
@@ -114,7 +119,7 @@ public final class FanoutRun: Sendable {
             elapsed: Double(max(merged.lastDelivery, stop) - start) / 1e9, accepted: acceptedByRoom.reduce(0, +),
             refused: counters.refused.load(ordering: .relaxed), deliveries: 0, lost: 0, duplicated: 0, outOfOrder: 0,
             sessionGaps: merged.gaps, sessionRepeats: merged.repeats, droppedSubscribers: 0, slowDisconnected: 0,
-            setupSeconds: setupSeconds)
+            setupSeconds: setupSeconds, firstRefusal: counters.firstRefusal.withLock { $0 })
         for peer in subscribers {
             let (sub, closed) = try await peer.run { ($0.subscription!, $0.isClosed) }
             if sub.slow {
@@ -128,6 +133,17 @@ public final class FanoutRun: Sendable {
             result.outOfOrder += sub.ledger.outOfOrder
         }
         return result
+    }
+
+    /// Each visitor closes their room, so the server frees its hosts (CONV-6); the run's
+    /// agents are named per run, so a next run starts from empty rooms.
+    private static func closeRooms(_ visitors: [BenchPeer], _ conversations: [String]) {
+        for (visitor, conversation) in zip(visitors, conversations) {
+            visitor.channel.eventLoop.execute {
+                guard !visitor.isClosed else { return }
+                visitor.send(.close(Wire.Close(rid: visitor.takeRID(), conversation: conversation)))
+            }
+        }
     }
 
     private func pace(publisher p: Int) -> Publisher.Pace {
@@ -149,7 +165,7 @@ public final class FanoutRun: Sendable {
     }
 
     private func connectSubscribers(
-        dialer: BenchDialer, tokens: TokenMinter, conversations: [String], base: Int, progress: @escaping @Sendable (Int) -> Void
+        dialer: BenchDialer, tokens: TokenMinter, runID: String, conversations: [String], base: Int, progress: @escaping @Sendable (Int) -> Void
     ) async throws -> [BenchPeer] {
         let options = self.options
         return try await withThrowingTaskGroup(of: BenchPeer.self) { tasks in
@@ -160,7 +176,7 @@ public final class FanoutRun: Sendable {
                 next += 1
                 tasks.addTask {
                     let slow = i < options.slow
-                    let (peer, _) = try await dialer.connect(index: base + i, auth: tokens.auth("bench-sub-\(i)"), slow: slow)
+                    let (peer, _) = try await dialer.connect(index: base + i, auth: tokens.auth("bench-sub-\(runID)-\(i)"), slow: slow)
                     let room = i % options.rooms
                     let conversation = conversations[room]
                     try await peer.run { $0.subscription = BenchPeer.Subscription(room: room, slow: slow) }

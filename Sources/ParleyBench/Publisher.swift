@@ -31,6 +31,7 @@ final class Publisher: @unchecked Sendable {
     private let pace: Pace
     private let size: Int
     private let counters: RunCounters
+    private let runID: String
     private var inFlight: [UInt64: Int] = [:]
     private var cursor = 0
     private var sent = 0
@@ -41,7 +42,9 @@ final class Publisher: @unchecked Sendable {
     /// The largest number of unanswered sends on one connection.
     static let maxInFlight = 256
 
-    init(peer: BenchPeer, rooms: [Room], pace: Pace, size: Int, counters: RunCounters) {
+    /// `runID` makes client message ids unique across runs (SESSION-23 remembers them).
+    init(peer: BenchPeer, rooms: [Room], pace: Pace, size: Int, counters: RunCounters, runID: String) {
+        self.runID = runID
         self.peer = peer
         self.rooms = rooms
         self.pace = pace
@@ -107,7 +110,7 @@ final class Publisher: @unchecked Sendable {
         counters.expected.add(rooms[slot].fanout, ordering: .relaxed)
         let send = Wire.Send(
             rid: rid, conversation: rooms[slot].conversation,
-            clientMessageId: "b\(probe.room)-\(probe.index)", text: probe.text(size: size))
+            clientMessageId: "b\(runID)-\(probe.room)-\(probe.index)", text: probe.text(size: size))
         peer.send(.send(send), flush: false)
     }
 
@@ -118,6 +121,9 @@ final class Publisher: @unchecked Sendable {
             counters.accepted.add(1, ordering: .relaxed)
         } else {
             counters.refused.add(1, ordering: .relaxed)
+            if case .error(let e) = message {
+                counters.firstRefusal.withLock { $0 = $0 ?? "\(ErrorCode(rawValue: UInt32(e.code)).name): \(e.message)" }
+            }
             counters.expected.subtract(rooms[slot].fanout, ordering: .relaxed)
         }
         if case .flat = pace { pump(now: BenchClock.now()) }

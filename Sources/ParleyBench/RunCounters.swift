@@ -19,6 +19,8 @@ public final class RunCounters: Sendable {
     public let otherEvents = Atomic<Int>(0)
     /// Connections that closed while the run expected them open.
     public let dropped = Atomic<Int>(0)
+    /// The first refusal's error, to tell why publishes were refused.
+    public let firstRefusal = Mutex<String?>(nil)
 
     /// Creates zeroed counters.
     public init() {}
