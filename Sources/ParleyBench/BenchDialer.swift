@@ -35,8 +35,8 @@ final class BenchDialer: Sendable {
         host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
-    /// Opens connection number `index`; a `slow` one reads `slowChunk` bytes every `slowEvery`.
-    func open(index: Int, slow: Bool = false, slowChunk: Int = 1_024, slowEvery: TimeAmount = .milliseconds(50)) async throws -> BenchPeer {
+    /// Opens connection number `index`; a `slow` one reads `chunk` bytes every `every`.
+    func open(index: Int, slow: (chunk: Int, every: TimeAmount)? = nil) async throws -> BenchPeer {
         let framing: BenchPeer.Framing = switch endpoint.binding {
         case .webSocketJSON: .webSocketJSON
         case .webSocketBinary: .webSocketBinary
@@ -48,11 +48,11 @@ final class BenchDialer: Sendable {
         var bootstrap = ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(10))
-        if slow {
+        if let slow {
             bootstrap = bootstrap
                 .channelOption(.autoRead, value: false)
                 .channelOption(.maxMessagesPerRead, value: 1)
-                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: slowChunk))
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: slow.chunk))
                 .channelOption(.socketOption(.so_rcvbuf), value: 4_096)
         }
         if !sources.isEmpty {
@@ -79,8 +79,8 @@ final class BenchDialer: Sendable {
             upgraded.fail(error)
             throw error
         }
-        if slow {
-            channel.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: slowEvery) { task in
+        if let slow {
+            channel.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: slow.every) { task in
                 if channel.isActive { channel.read() } else { task.cancel() }
             }
         }
@@ -93,7 +93,7 @@ final class BenchDialer: Sendable {
 
     /// Opens connection `index` and completes the handshake with `auth` (SESSION-1); returns
     /// the peer and the welcome.
-    func connect(index: Int, auth: Wire.Auth, slow: Bool = false) async throws -> (BenchPeer, Wire.Welcome) {
+    func connect(index: Int, auth: Wire.Auth, slow: (chunk: Int, every: TimeAmount)? = nil) async throws -> (BenchPeer, Wire.Welcome) {
         let peer = try await open(index: index, slow: slow)
         let reply = try await peer.request { rid in .hello(Wire.Hello(rid: rid, versions: [1], auth: auth, client: "parley-bench")) }
         guard case .welcome(let welcome) = reply else { throw BenchError.answer(to: "hello", reply) }

@@ -21,7 +21,7 @@ extension FanoutResult {
         rows.append(("latency max", "\(Self.fixed(maxMillis, 3)) ms"))
         rows += [
             ("lost", "\(lost)"), ("duplicated", "\(duplicated)"), ("out of order", "\(outOfOrder)"),
-            ("refused publishes", "\(refused)" + (firstRefusal.map { " (first: \($0))" } ?? "")), ("session seq gaps/repeats", "\(sessionGaps)/\(sessionRepeats)"),
+            ("unanswered publishes", "\(unanswered)"), ("refused publishes", "\(refused)" + (firstRefusal.map { " (first: \($0))" } ?? "")), ("session seq gaps/repeats", "\(sessionGaps)/\(sessionRepeats)"),
             ("dropped subscribers", "\(droppedSubscribers)"),
         ]
         if o.slow > 0 {
@@ -47,7 +47,7 @@ extension FanoutResult {
               "rate": \(o.rate), "size": \(o.size), "duration": \(o.duration), "slow": \(o.slow),
               "setupSeconds": \(Self.fixed(setupSeconds, 3)), "elapsedSeconds": \(Self.fixed(elapsed, 3)),
               "publishesPerSecond": \(Self.fixed(publishesPerSecond, 1)), "deliveriesPerSecond": \(Self.fixed(deliveriesPerSecond, 1)),
-              "accepted": \(accepted), "refused": \(refused), "deliveries": \(deliveries),
+              "accepted": \(accepted), "unanswered": \(unanswered), "refused": \(refused), "deliveries": \(deliveries),
               "lost": \(lost), "duplicated": \(duplicated), "outOfOrder": \(outOfOrder),
               "sessionGaps": \(sessionGaps), "sessionRepeats": \(sessionRepeats),
               "droppedSubscribers": \(droppedSubscribers), "slowDisconnected": \(slowDisconnected),

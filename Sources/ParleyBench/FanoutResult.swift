@@ -12,6 +12,8 @@ public struct FanoutResult: Sendable {
     public var elapsed: Double
     /// Publishes the server accepted.
     public var accepted: Int
+    /// Publishes sent whose result had not come when the run ended (a saturated server).
+    public var unanswered: Int
     /// Publishes the server refused (rate limit, permission): should be 0.
     public var refused: Int
     /// Deliveries to measured subscribers (each probe once).
@@ -40,7 +42,7 @@ public struct FanoutResult: Sendable {
     public var publishesPerSecond: Double { Double(accepted) / options.duration }
     /// Whether nothing was lost, duplicated, reordered or refused.
     public var isClean: Bool {
-        lost == 0 && duplicated == 0 && outOfOrder == 0 && refused == 0 && sessionGaps == 0 && sessionRepeats == 0
+        lost == 0 && duplicated == 0 && outOfOrder == 0 && refused == 0 && unanswered == 0 && sessionGaps == 0 && sessionRepeats == 0
             && droppedSubscribers == 0
     }
 

@@ -117,6 +117,7 @@ public final class FanoutRun: Sendable {
         var result = FanoutResult(
             options: options, latency: merged.latency, slowLatency: merged.slow,
             elapsed: Double(max(merged.lastDelivery, stop) - start) / 1e9, accepted: acceptedByRoom.reduce(0, +),
+            unanswered: counters.published.load(ordering: .relaxed) - acceptedByRoom.reduce(0, +) - counters.refused.load(ordering: .relaxed),
             refused: counters.refused.load(ordering: .relaxed), deliveries: 0, lost: 0, duplicated: 0, outOfOrder: 0,
             sessionGaps: merged.gaps, sessionRepeats: merged.repeats, droppedSubscribers: 0, slowDisconnected: 0,
             setupSeconds: setupSeconds, firstRefusal: counters.firstRefusal.withLock { $0 })
@@ -176,7 +177,9 @@ public final class FanoutRun: Sendable {
                 next += 1
                 tasks.addTask {
                     let slow = i < options.slow
-                    let (peer, _) = try await dialer.connect(index: base + i, auth: tokens.auth("bench-sub-\(runID)-\(i)"), slow: slow)
+                    let (peer, _) = try await dialer.connect(
+                        index: base + i, auth: tokens.auth("bench-sub-\(runID)-\(i)"),
+                        slow: slow ? (options.slowChunk, .milliseconds(options.slowEveryMs)) : nil)
                     let room = i % options.rooms
                     let conversation = conversations[room]
                     try await peer.run { $0.subscription = BenchPeer.Subscription(room: room, slow: slow) }

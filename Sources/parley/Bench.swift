@@ -62,7 +62,9 @@ extension Bench {
         @Option(help: "Publishes per second in total; 0 = as fast as possible") var rate: Double = 0
         @Option(help: "Message text size in bytes (≥ 39)") var size = 100
         @Option(help: "Publishing time: 30s, 500ms, 2m") var duration = "10s"
-        @Option(help: "Subscribers that read slowly (1 KiB every 50 ms)") var slow = 0
+        @Option(help: "Subscribers that read slowly (--slow-read bytes every --slow-every ms)") var slow = 0
+        @Option(help: "Bytes a slow subscriber reads at a time") var slowRead = 1_024
+        @Option(help: "Milliseconds between a slow subscriber's reads") var slowEvery: Int64 = 50
         @Option(help: "As fast as possible: publishes whose deliveries may be outstanding") var window = 200
         @Option(help: "The server's token key, hex (parley serve --key)") var key = BenchDefaults.keyHex
         @Option(help: "The team of the bench's agents") var team = "support"
@@ -78,6 +80,8 @@ extension Bench {
                 key: try BenchDefaults.key(key), team: team, window: window,
                 sources: sources > 0 ? (1...sources).map { "127.0.0.\($0)" } : [])
             options.drainSeconds = 10
+            options.slowChunk = slowRead
+            options.slowEveryMs = slowEvery
             let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
             let run = FanoutRun(options: options, group: group)
             let bar = ProgressBar()
