@@ -5,20 +5,32 @@ import ParleyServer
 import ParleyWire
 
 /// Builds the client pipeline for the WebSocket binding: an HTTP upgrade request offering
-/// the subprotocol of the endpoint (WS-1), then ``ClientWebSocketHandler``.
-enum WebSocketClientSetup {
+/// the subprotocol of the endpoint (WS-1), then the handler that reads the WebSocket frames
+/// (``ClientWebSocketHandler`` for ``ClientConnection``; the load generator brings its own).
+public enum WebSocketClientSetup {
     static func configure(
         _ channel: Channel, endpoint: Endpoint, continuation: AsyncStream<ClientConnection.Event>.Continuation,
         upgraded: EventLoopPromise<Void>
     ) -> EventLoopFuture<Void> {
+        let binding = endpoint.binding
+        return configure(channel, endpoint: endpoint, upgraded: upgraded) {
+            ClientWebSocketHandler(continuation: continuation, binding: binding)
+        }
+    }
+
+    /// Adds the upgrade handlers to `channel`; once the server accepts the upgrade, adds the
+    /// handler `makeHandler` returns (it reads `WebSocketFrame`s) and succeeds `upgraded`.
+    public static func configure(
+        _ channel: Channel, endpoint: Endpoint, upgraded: EventLoopPromise<Void>,
+        makeHandler: @escaping @Sendable () -> any ChannelHandler
+    ) -> EventLoopFuture<Void> {
         let subprotocol = endpoint.binding == .webSocketJSON ? "parley.v1.json" : "parley.v1.binary"
         let request = UpgradeRequestHandler(host: "\(endpoint.host):\(endpoint.port)", path: endpoint.path, subprotocol: subprotocol, upgraded: upgraded)
-        let binding = endpoint.binding
         let upgrader = NIOWebSocketClientUpgrader(
             maxFrameSize: 1 << 24, automaticErrorHandling: true,
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ClientWebSocketHandler(continuation: continuation, binding: binding))
+                    try channel.pipeline.syncOperations.addHandler(makeHandler())
                     upgraded.succeed(())
                 }
             })
