@@ -2,13 +2,25 @@ import NIOCore
 import ParleyCompression
 import ParleyServer
 import ParleyWire
+import Synchronization
 
 /// A ``ConnectionTransport`` over a NIO channel: encodes messages for the channel's binding
-/// and writes each batch with one flush (coalesced writes).
+/// and coalesces writes.
+///
+/// Items the server hands over wait in an outbox; the first item of an empty outbox schedules
+/// one drain on the channel's event loop, which encodes everything waiting and writes it with a
+/// single flush. Under load many publishes thus share one system call per connection.
 final class NIOTransport: ConnectionTransport {
     private let channel: Channel
     private let binding: Binding
     private let compression: NIOLoopBound<StreamCompression>?
+    private let outbox = Mutex(Outbox())
+
+    /// Items waiting for the event loop, and whether a drain is already scheduled.
+    private struct Outbox: ~Copyable {
+        var items: [Outbound] = []
+        var scheduled = false
+    }
 
     /// - Parameter compression: the byte stream's per-frame compression state (COMP section).
     init(channel: Channel, binding: Binding, compression: NIOLoopBound<StreamCompression>? = nil) {
@@ -19,33 +31,47 @@ final class NIOTransport: ConnectionTransport {
 
     func write(_ items: [Outbound]) {
         guard !items.isEmpty else { return }
+        let schedule = outbox.withLock { outbox in
+            outbox.items += items
+            defer { outbox.scheduled = true }
+            return !outbox.scheduled
+        }
+        if schedule { channel.eventLoop.execute { self.drain() } }
+    }
+
+    /// Takes everything waiting and writes it with one flush (on the channel's event loop).
+    private func drain() {
+        let items = outbox.withLock { outbox in
+            var taken: [Outbound] = []
+            swap(&taken, &outbox.items)
+            outbox.scheduled = false
+            return taken
+        }
+        guard !items.isEmpty else { return }
         let channel = self.channel
-        let binding = self.binding
         let compression = self.compression
-        channel.eventLoop.execute {
-            switch binding {
-            case .stream, .inProcess:
-                var bytes: [UInt8] = []
-                for item in items {
-                    if let state = compression?.value, let compressor = state.compressor {
-                        Self.appendCompressed(item, compressor, to: &bytes)
-                    } else {
-                        switch item {
-                        case .message(let message): Frame.encode(message, into: &bytes)
-                        case .event(let seq, let shared): shared.append(seq: seq, encoding: .binary, framed: true, to: &bytes)
-                        }
+        switch binding {
+        case .stream, .inProcess:
+            var bytes: [UInt8] = []
+            for item in items {
+                if let state = compression?.value, let compressor = state.compressor {
+                    Self.appendCompressed(item, compressor, to: &bytes)
+                } else {
+                    switch item {
+                    case .message(let message): Frame.encode(message, into: &bytes)
+                    case .event(let seq, let shared): shared.append(seq: seq, encoding: .binary, framed: true, to: &bytes)
                     }
-                    if case .message(let message) = item { compression?.value.willWrite(message) }
                 }
-                var buffer = channel.allocator.buffer(capacity: bytes.count)
-                buffer.writeBytes(bytes)
-                channel.writeAndFlush(buffer, promise: nil)
-            case .webSocketJSON, .webSocketBinary:
-                for item in items {
-                    channel.write(WebSocketOutbound.item(item), promise: nil)
-                }
-                channel.flush()
+                if case .message(let message) = item { compression?.value.willWrite(message) }
             }
+            var buffer = channel.allocator.buffer(capacity: bytes.count)
+            buffer.writeBytes(bytes)
+            channel.writeAndFlush(buffer, promise: nil)
+        case .webSocketJSON, .webSocketBinary:
+            for item in items {
+                channel.write(WebSocketOutbound.item(item), promise: nil)
+            }
+            channel.flush()
         }
     }
 
@@ -78,6 +104,7 @@ final class NIOTransport: ConnectionTransport {
         let channel = self.channel
         let binding = self.binding
         channel.eventLoop.execute {
+            self.drain()
             switch binding {
             case .stream, .inProcess:
                 // Shut down our side first and close a moment later: closing a socket with
