@@ -5,23 +5,23 @@
 /// nothing and a stale entry is simply skipped.
 ///
 /// - Complexity: `push` and `popDue` are O(log n); `earliest` is O(1).
-struct DeadlineQueue<Key>: Sendable where Key: Sendable {
+public struct DeadlineQueue<Key>: Sendable where Key: Sendable {
     private var entries: [(deadline: Instant, key: Key)] = []
 
     /// An empty queue.
-    init() {}
+    public init() {}
 
     /// The number of queued entries, stale ones included.
-    var count: Int { entries.count }
+    public var count: Int { entries.count }
 
     /// The earliest queued deadline, if any.
-    var earliest: Instant? { entries.first?.deadline }
+    public var earliest: Instant? { entries.first?.deadline }
 
     /// Reserves room for `capacity` entries so a large machine does not regrow its heap.
-    mutating func reserveCapacity(_ capacity: Int) { entries.reserveCapacity(capacity) }
+    public mutating func reserveCapacity(_ capacity: Int) { entries.reserveCapacity(capacity) }
 
     /// Queues `key` to come due at `deadline`.
-    mutating func push(_ deadline: Instant, _ key: Key) {
+    public mutating func push(_ deadline: Instant, _ key: Key) {
         entries.append((deadline, key))
         var child = entries.count - 1
         while child > 0 {
@@ -33,7 +33,7 @@ struct DeadlineQueue<Key>: Sendable where Key: Sendable {
     }
 
     /// Removes and returns the earliest entry if its deadline is at or before `now`.
-    mutating func popDue(now: Instant) -> (deadline: Instant, key: Key)? {
+    public mutating func popDue(now: Instant) -> (deadline: Instant, key: Key)? {
         guard let first = entries.first, first.deadline <= now else { return nil }
         let last = entries.removeLast()
         guard !entries.isEmpty else { return first }

@@ -100,7 +100,7 @@ extension ServerCore {
                     seq: 0, invitation: invitation, visitor: visitor, accepted: accepted, conversation: conversation))
                 deliver(message, toUser: agent, now: now)
             case .armTimer(let timer):
-                chatTimers.append(timer)
+                chatTimers.push(timer.deadline, timer)
             }
         }
     }

@@ -18,6 +18,7 @@ extension ServerCore {
                 connectionTimers[id] = nil
             case .armTimer(let deadline):
                 connectionTimers[id] = deadline
+                connectionTimerQueue.push(deadline, id)
             case .authenticate(let auth):
                 let result = authenticator.authenticate(auth, now: now)
                 withMachine(id, now: now) { machine, registry in machine.authenticated(result, now: now, registry: &registry) }

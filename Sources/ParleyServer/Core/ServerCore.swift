@@ -23,7 +23,9 @@ public struct ServerCore: Sendable {
     /// The live-chat core: conversations, routing, history (read-only from outside).
     public internal(set) var chat: LiveChatCore<InMemoryConversationStore>
     var connections: [ConnectionID: ServerSession] = [:]
+    /// Each connection's armed deadline, and a heap of them (stale entries skipped when due).
     var connectionTimers: [ConnectionID: Instant] = [:]
+    var connectionTimerQueue = DeadlineQueue<ConnectionID>()
     /// Connections whose handshake completed: their session and identity.
     var established: [ConnectionID: Established] = [:]
     /// Live (attached or resumable) sessions of each user.
@@ -32,7 +34,7 @@ public struct ServerCore: Sendable {
     var userOfSession: [String: ChatIdentity] = [:]
     /// How many connections each user has open.
     var attachedByUser: [String: Int] = [:]
-    var chatTimers: [LiveChatTimer] = []
+    var chatTimers = DeadlineQueue<LiveChatTimer>()
     /// Presence of every user, aggregated over connections (PRES section).
     public internal(set) var presence: PresenceTracker
     /// Who types where (TYPE section).
@@ -77,7 +79,7 @@ public struct ServerCore: Sendable {
 
     /// The earliest instant at which ``tick(now:)`` has work, if any.
     public var nextDeadline: Instant? {
-        [connectionTimers.values.min(), chatTimers.lazy.map(\.deadline).min(), registry.nextDeadline, presenceDeadline, typingDeadline]
+        [connectionTimerQueue.earliest, chatTimers.earliest, registry.nextDeadline, presenceDeadline, typingDeadline]
             .compactMap { $0 }.min()
     }
 
@@ -122,13 +124,12 @@ public struct ServerCore: Sendable {
     /// Fires every timer due at `now`: session deadlines and heartbeats, live-chat timers, the
     /// end of resume windows.
     public mutating func tick(now: Instant) -> [ServerOutput] {
-        for (id, deadline) in connectionTimers.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where deadline <= now {
+        while let (deadline, id) = connectionTimerQueue.popDue(now: now) {
+            guard connectionTimers[id] == deadline else { continue }  // re-armed or cancelled since
             connectionTimers[id] = nil
             withMachine(id, now: now) { machine, registry in machine.tick(now: now, registry: &registry) }
         }
-        let due = chatTimers.filter { $0.deadline <= now }.sorted { $0.deadline < $1.deadline }
-        chatTimers.removeAll { $0.deadline <= now }
-        for timer in due { apply(chat.timerFired(timer, now: now), now: now) }
+        while let (_, timer) = chatTimers.popDue(now: now) { apply(chat.timerFired(timer, now: now), now: now) }
         if let deadline = presenceDeadline, deadline <= now {
             presenceDeadline = nil
             apply(presence.tick(now: now), now: now)
