@@ -86,7 +86,8 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
             openByVisitor[machine.visitor]?.remove(machine.id)
         }
         var staff = staffBefore
-        for member in machine.staff where !staff.contains(member) { staff.append(member) }
+        var listed = Set(staffBefore)
+        for member in machine.staff where listed.insert(member).inserted { staff.append(member) }
         for event in events {
             store.append(event)
             actions.append(.append(event, recipients: recipients(of: event, visitor: machine.visitor, staff: staff)))
