@@ -91,7 +91,7 @@ let package = Package(
         .target(name: "ParleyConformance", dependencies: ["ParleyWire", "ParleyCore", "ParleyClient"]),
         // Deterministic simulation of the whole server core with many clients (issue 10).
         .target(name: "ParleySimulation", dependencies: ["ParleyServer", "ParleyCore", "ParleyWire"]),
-        .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
+        .target(name: "ParleyTestSupport", dependencies: ["ParleyCore"], path: "Tests/ParleyTestSupport"),
         .testTarget(name: "ParleyWireTests", dependencies: ["ParleyWire", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyConformance", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCompressionTests", dependencies: ["ParleyCompression", "ParleyTestSupport"]),

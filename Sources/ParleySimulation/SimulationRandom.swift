@@ -1,20 +1,10 @@
-/// The simulator's only source of randomness (SplitMix64): the same seed always yields the
-/// same run, so a failing seed reproduces exactly.
-public struct SimulationRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+import ParleyCore
 
-    /// Starts the sequence for `seed`.
-    public init(seed: UInt64) { state = seed }
+/// The simulator's only source of randomness: the same seed always yields the same run, so a
+/// failing seed reproduces exactly.
+public typealias SimulationRandom = SplitMix64
 
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// True with probability `percent` / 100.
     mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &self) < percent }
 

@@ -1,16 +1,4 @@
-/// A deterministic random number generator (SplitMix64) for randomized tests and simulations:
-/// the same seed always yields the same sequence, so a failing run reproduces exactly.
-public struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
+import ParleyCore
 
-    /// Starts the sequence for `seed`.
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The deterministic generator for randomized tests and simulations (ParleyCore's SplitMix64).
+public typealias SeededRandom = SplitMix64
