@@ -9,7 +9,7 @@ import ParleyWire
 enum WebSocketClientSetup {
     static func configure(
         _ channel: Channel, endpoint: Endpoint, continuation: AsyncStream<ClientConnection.Event>.Continuation,
-        upgraded: EventLoopPromise<Void>
+        upgraded: EventLoopPromise<Void>, closeStatus: CloseStatusBox
     ) -> EventLoopFuture<Void> {
         let subprotocol = endpoint.binding == .webSocketJSON ? "parley.v1.json" : "parley.v1.binary"
         let request = UpgradeRequestHandler(host: "\(endpoint.host):\(endpoint.port)", path: endpoint.path, subprotocol: subprotocol, upgraded: upgraded)
@@ -18,7 +18,7 @@ enum WebSocketClientSetup {
             maxFrameSize: 1 << 24, automaticErrorHandling: true,
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ClientWebSocketHandler(continuation: continuation, binding: binding))
+                    try channel.pipeline.syncOperations.addHandler(ClientWebSocketHandler(continuation: continuation, binding: binding, closeStatus: closeStatus))
                     upgraded.succeed(())
                 }
             })
