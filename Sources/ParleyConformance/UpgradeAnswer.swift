@@ -4,16 +4,16 @@
 /// "server_no_context_takeover": true}]}`. Parameter values that are decimal digits become
 /// integers, quoted values are unquoted, parameters without a value are `true`; `protocol`
 /// and `extensions` are absent when the response has no such field.
-struct UpgradeAnswer {
+public struct UpgradeAnswer: Sendable {
     /// The status code (0 when no status line arrived).
-    var status: UInt64 = 0
+    public var status: UInt64 = 0
     /// The `Sec-WebSocket-Protocol` value.
-    var subprotocol: String?
+    public var subprotocol: String?
     /// The `Sec-WebSocket-Extensions` elements, every field in order.
-    var extensions: [JSONValue] = []
+    public var extensions: [JSONValue] = []
 
     /// Parses a response head (status line and header fields).
-    init(head: [UInt8]) {
+    public init(head: [UInt8]) {
         let lines = String(decoding: head, as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: true)
         guard let statusLine = lines.first else { return }
         let parts = statusLine.split(separator: " ")
@@ -30,7 +30,7 @@ struct UpgradeAnswer {
     }
 
     /// The answer as the JSON value scenarios match.
-    var json: JSONValue {
+    public var json: JSONValue {
         var members: [String: JSONValue] = ["status": .uint(status)]
         if let subprotocol { members["protocol"] = .string(subprotocol) }
         if !extensions.isEmpty { members["extensions"] = .array(extensions) }
