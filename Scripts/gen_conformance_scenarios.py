@@ -443,13 +443,16 @@ w("route-tags", ["ROUTE-13"], "The suite's agents have no skills: a conversation
    ev("v", {"cseq":2,"kind":"queued"}, skipOthers=True), nothing("a", 500)] + visitor("w") + create("w", 2, "plain", "conv2") + [
    ev("a", {"conversation":"$conv2","kind":"assigned","agent":"$agent1"})],
   needs=["agents:1"], cleanup=[send("w", {"type":"close","rid":90,"conversation":"$conv2"})] + CLEAN)
-w("route-answer-timeout", ["ROUTE-9"], "An assigned agent who does not write within the answer timeout (default 60 s; checked with 10 s of tolerance) loses the conversation: rerouted naming them, then assigned to another accepting agent.",
-  ASSIGN_STEPS + agent("b", 2, "agent2") + accept("b", 2) + [adv(60000),
+def keepalive(n, clients="vab"):
+    """Pings from each client so that long waits stay within the heartbeat timeout."""
+    return [send(c, {"type":"ping","nonce":n}) for c in clients]
+w("route-answer-timeout", ["ROUTE-9"], "An assigned agent who does not write within the answer timeout (default 60 s; checked with 10 s of tolerance; every client pings every 25 s) loses the conversation: rerouted naming them, then assigned to another accepting agent.",
+  ASSIGN_STEPS + agent("b", 2, "agent2") + accept("b", 2) + [adv(25000)] + keepalive(1) + [adv(25000)] + keepalive(2) + [adv(10000),
    ev("v", {"kind":"rerouted","agent":"$agent1"}, skipOthers=True, withinMs=10000), ev("v", {"kind":"assigned","agent":"$agent2"}, skipOthers=True)],
   needs=["agents:2"], cleanup=[send("b", {"type":"agentStatus","rid":91,"routing":"notAccepting"})] + CLEAN)
 w("route-disconnect-grace", ["ROUTE-10","ROUTE-6"], "An assigned agent who disconnects gets no new conversation; when the disconnect grace period ends (default 30 s; checked with 10 s of tolerance) their conversation is re-routed to another accepting agent.",
   ASSIGN_STEPS + [{"client":"a","disconnect":{}}] + agent("b", 2, "agent2") + accept("b", 2) + visitor("w") + create("w", 2, "second", "conv2") + [
-   ev("b", {"conversation":"$conv2","kind":"assigned","agent":"$agent2"}, skipOthers=True), adv(30000),
+   ev("b", {"conversation":"$conv2","kind":"assigned","agent":"$agent2"}, skipOthers=True), adv(20000)] + keepalive(1, "vbw") + [adv(10000),
    ev("v", {"kind":"rerouted","agent":"$agent1"}, skipOthers=True, withinMs=10000), ev("v", {"kind":"assigned","agent":"$agent2"}, skipOthers=True)],
   needs=["agents:2"], cleanup=[send("w", {"type":"close","rid":90,"conversation":"$conv2"}), send("v", {"type":"close","rid":90,"conversation":"$conv"}), send("b", {"type":"agentStatus","rid":91,"routing":"notAccepting"}), exp("b", {"type":"ok","rid":91}, skipOthers=True)])
 
