@@ -4,6 +4,7 @@ import NIOPosix
 import NIOWebSocket
 import ParleyServer
 import ParleyWire
+import Synchronization
 
 /// A raw Parley connection from the client side: sends messages, and delivers what the
 /// server sends as an async stream. It knows the bindings, not the session rules; the
@@ -23,6 +24,11 @@ public final class ClientConnection: Sendable {
     public let events: AsyncStream<Event>
     private let backend: Backend
     private let binding: Binding
+    private let closeStatus: CloseStatusBox
+
+    /// The status code of the WebSocket close frame the server sent, once one arrived (WS-4);
+    /// `nil` on the byte stream or before the close.
+    public var webSocketCloseStatus: UInt16? { closeStatus.value.withLock { $0 } }
 
     /// What carries the connection.
     private enum Backend: Sendable {
@@ -30,14 +36,16 @@ public final class ClientConnection: Sendable {
         case inProcess(InProcessConnection)
     }
 
-    private init(channel: Channel, binding: Binding, events: AsyncStream<Event>) {
+    private init(channel: Channel, binding: Binding, events: AsyncStream<Event>, closeStatus: CloseStatusBox? = nil) {
         self.backend = .channel(channel)
+        self.closeStatus = closeStatus ?? CloseStatusBox()
         self.binding = binding
         self.events = events
     }
 
     private init(inProcess: InProcessConnection, events: AsyncStream<Event>) {
         self.backend = .inProcess(inProcess)
+        self.closeStatus = CloseStatusBox()
         self.binding = .inProcess
         self.events = events
     }
@@ -74,13 +82,14 @@ public final class ClientConnection: Sendable {
             return ClientConnection(channel: channel, binding: .stream, events: events)
         case .webSocketJSON, .webSocketBinary:
             let upgraded = group.next().makePromise(of: Void.self)
+            let closeStatus = CloseStatusBox()
             let channel: Channel
             do {
                 channel = try await ClientBootstrap(group: group)
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
                     .channelInitializer { channel in
                         WebSocketClientSetup.configure(
-                            channel, endpoint: endpoint, continuation: continuation, upgraded: upgraded)
+                            channel, endpoint: endpoint, continuation: continuation, upgraded: upgraded, closeStatus: closeStatus)
                     }
                     .connect(host: endpoint.host, port: endpoint.port).get()
             } catch {
@@ -88,7 +97,7 @@ public final class ClientConnection: Sendable {
                 throw error
             }
             try await upgraded.futureResult.get()
-            return ClientConnection(channel: channel, binding: endpoint.binding, events: events)
+            return ClientConnection(channel: channel, binding: endpoint.binding, events: events, closeStatus: closeStatus)
         }
     }
 
@@ -135,4 +144,9 @@ public final class ClientConnection: Sendable {
 enum ClientOutbound: Sendable {
     case message(Message)
     case raw(text: Bool, [UInt8])
+}
+
+/// Where the WebSocket handler leaves the close frame's status code for the connection.
+final class CloseStatusBox: Sendable {
+    let value = Mutex<UInt16?>(nil)
 }

@@ -11,12 +11,14 @@ final class ClientWebSocketHandler: ChannelDuplexHandler {
 
     private let continuation: AsyncStream<ClientConnection.Event>.Continuation
     private let binding: Binding
+    private let closeStatus: CloseStatusBox
     private var partial: ByteBuffer?
     private var partialOpcode: WebSocketOpcode = .text
 
-    init(continuation: AsyncStream<ClientConnection.Event>.Continuation, binding: Binding) {
+    init(continuation: AsyncStream<ClientConnection.Event>.Continuation, binding: Binding, closeStatus: CloseStatusBox) {
         self.continuation = continuation
         self.binding = binding
+        self.closeStatus = closeStatus
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -38,6 +40,8 @@ final class ClientWebSocketHandler: ChannelDuplexHandler {
             case .failure(let error): continuation.yield(.undecodable(error))
             }
         case .connectionClose:
+            var data = frame.unmaskedData
+            if let status = data.readInteger(as: UInt16.self) { closeStatus.value.withLock { $0 = status } }
             context.close(promise: nil)
         case .ping:
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)

@@ -10,11 +10,11 @@ import ParleyWire
 public enum WebSocketClientSetup {
     static func configure(
         _ channel: Channel, endpoint: Endpoint, continuation: AsyncStream<ClientConnection.Event>.Continuation,
-        upgraded: EventLoopPromise<Void>
+        upgraded: EventLoopPromise<Void>, closeStatus: CloseStatusBox
     ) -> EventLoopFuture<Void> {
         let binding = endpoint.binding
         return configure(channel, endpoint: endpoint, upgraded: upgraded) {
-            ClientWebSocketHandler(continuation: continuation, binding: binding)
+            ClientWebSocketHandler(continuation: continuation, binding: binding, closeStatus: closeStatus)
         }
     }
 

@@ -18,8 +18,8 @@ public struct LiveEndpoint: ScenarioEndpoint {
     public var capabilities: Set<String> {
         switch endpoint.binding {
         case .stream, .inProcess: ["binding:stream", "binding:binary"]
-        case .webSocketJSON: ["binding:json"]
-        case .webSocketBinary: ["binding:binary"]
+        case .webSocketJSON: ["binding:json", "binding:websocket"]
+        case .webSocketBinary: ["binding:binary", "binding:websocket"]
         }
     }
 
@@ -70,6 +70,20 @@ public struct LiveEndpoint: ScenarioEndpoint {
     public mutating func closeAll() async {
         for connection in connections.values { connection.connection.close() }
         connections.removeAll()
+    }
+
+    public mutating func upgrade(protocols: String?, extensions: [String]) async -> [UInt8]? {
+        guard endpoint.binding == .webSocketJSON || endpoint.binding == .webSocketBinary else { return nil }
+        var head = "GET \(endpoint.path) HTTP/1.1\r\nHost: \(endpoint.host):\(endpoint.port)\r\nUpgrade: websocket\r\n"
+        head += "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        if let protocols { head += "Sec-WebSocket-Protocol: \(protocols)\r\n" }
+        for field in extensions { head += "Sec-WebSocket-Extensions: \(field)\r\n" }
+        head += "\r\n"
+        return (try? await RawHTTPExchange.send(Array(head.utf8), host: endpoint.host, port: endpoint.port)) ?? []
+    }
+
+    public func webSocketCloseStatus(for client: String) -> UInt16? {
+        connections[client]?.connection.webSocketCloseStatus
     }
 
     /// A MESSAGE frame (FRAME-1) around `payload`, whatever the payload holds.

@@ -17,12 +17,20 @@ public struct Scenario: Sendable {
         /// A WebSocket text message holding these bytes (JSON subprotocol only).
         case sendText(client: String, bytes: [UInt8])
         /// The next relevant message must match; `withinMs` overrides the runner's default wait;
-        /// with `skipOthers`, messages that do not match are passed over until one does.
-        case expect(client: String, message: JSONValue, withinMs: UInt64?, skipOthers: Bool)
+        /// with `skipOthers`, messages that do not match are passed over until one does; with
+        /// `orSkip`, a mismatch skips the scenario instead of failing it (the server lacks an
+        /// optional feature the rest of the scenario needs).
+        case expect(client: String, message: JSONValue, withinMs: UInt64?, skipOthers: Bool, orSkip: Bool = false)
         /// No relevant message (or none of `type`, even a background one) within `withinMs`.
         case expectNothing(client: String, withinMs: UInt64, type: String?)
-        /// The code, by name or number, if given.
-        case expectClosed(client: String, code: JSONValue?)
+        /// The code, by name or number, if given; `webSocketStatus`, the status of the
+        /// WebSocket close frame, if given.
+        case expectClosed(client: String, code: JSONValue?, webSocketStatus: UInt64? = nil)
+        /// A WebSocket upgrade request of its own offering `protocols` (absent: no
+        /// `Sec-WebSocket-Protocol`) and one `Sec-WebSocket-Extensions` field per element of
+        /// `extensions`; the answer, as ``UpgradeAnswer`` describes it, must match `response`.
+        /// With `orSkip`, a mismatch skips the scenario.
+        case upgrade(protocols: String?, extensions: [String], response: JSONValue, orSkip: Bool)
         case advance(milliseconds: UInt64)
     }
 
@@ -92,6 +100,12 @@ public struct Scenario: Sendable {
     private static func step(_ raw: JSONValue, index: Int, scenario: String) throws -> Step {
         guard case .object(let members) = raw else { throw FormatError(description: "\(scenario) step \(index): not an object") }
         if case .uint(let ms)? = members["advance"] { return .advance(milliseconds: ms) }
+        if let request = members["upgrade"] {
+            var protocols: String?
+            if case .string(let text)? = request["protocols"] { protocols = text }
+            return .upgrade(protocols: protocols, extensions: strings(request["extensions"]),
+                            response: members["response"] ?? .object([:]), orSkip: members["orSkip"] == .bool(true))
+        }
         guard case .string(let client)? = members["client"] else {
             throw FormatError(description: "\(scenario) step \(index): no 'client'")
         }
@@ -108,7 +122,9 @@ public struct Scenario: Sendable {
         if let message = members["expect"] {
             var within: UInt64?
             if case .uint(let ms)? = members["withinMs"] { within = ms }
-            return .expect(client: client, message: message, withinMs: within, skipOthers: members["skipOthers"] == .bool(true))
+            return .expect(
+                client: client, message: message, withinMs: within, skipOthers: members["skipOthers"] == .bool(true),
+                orSkip: members["orSkip"] == .bool(true))
         }
         if let nothing = members["expectNothing"] {
             var within: UInt64 = 200
@@ -117,7 +133,11 @@ public struct Scenario: Sendable {
             if case .string(let name)? = nothing["type"] { type = name }
             return .expectNothing(client: client, withinMs: within, type: type)
         }
-        if let closed = members["expectClosed"] { return .expectClosed(client: client, code: closed["code"]) }
+        if let closed = members["expectClosed"] {
+            var status: UInt64?
+            if case .uint(let value)? = closed["webSocketStatus"] { status = value }
+            return .expectClosed(client: client, code: closed["code"], webSocketStatus: status)
+        }
         throw FormatError(description: "\(scenario) step \(index): unknown step \(raw)")
     }
 

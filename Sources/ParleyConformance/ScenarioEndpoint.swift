@@ -22,6 +22,21 @@ public protocol ScenarioEndpoint {
     mutating func advance(milliseconds: UInt64) async
     /// Closes every connection (the end of a scenario).
     mutating func closeAll() async
+    /// Sends a WebSocket upgrade request of its own (not a scenario client's connection)
+    /// offering `protocols` as one `Sec-WebSocket-Protocol` field (none if `nil`) and one
+    /// `Sec-WebSocket-Extensions` field per element of `extensions`; returns the response
+    /// head, or `nil` if this endpoint has no WebSocket side.
+    mutating func upgrade(protocols: String?, extensions: [String]) async -> [UInt8]?
+    /// The status code of the WebSocket close frame the server sent on `client`'s
+    /// connection, `nil` if none arrived (or the binding is not WebSocket).
+    func webSocketCloseStatus(for client: String) -> UInt16?
+}
+
+extension ScenarioEndpoint {
+    /// Endpoints without a WebSocket side: no upgrade (the scenario is skipped).
+    public mutating func upgrade(protocols: String?, extensions: [String]) async -> [UInt8]? { nil }
+    /// Endpoints without a WebSocket side see no close frames.
+    public func webSocketCloseStatus(for client: String) -> UInt16? { nil }
 }
 
 /// Input a scenario sends below the message level.

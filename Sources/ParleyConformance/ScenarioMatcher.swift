@@ -17,6 +17,8 @@ public struct ScenarioMatcher: Sendable {
         switch template {
         case .string(let text) where text.hasPrefix("$") && !text.hasPrefix("$capture:"):
             return captures[String(text.dropFirst())] ?? template
+        case .string(let text) where text.contains("$"):
+            return .string(interpolate(text))
         case .array(let values):
             return .array(values.map { substitute($0, codes: codes) })
         case .object(let members):
@@ -28,6 +30,24 @@ public struct ScenarioMatcher: Sendable {
         case .null, .bool, .uint, .number, .string:
             return template
         }
+    }
+
+    /// `text` with every `$NAME` inside it (letters and digits after the `$`) that names a
+    /// stored string replaced by that string: `"presence:user:$agent1"`. Other text stays.
+    func interpolate(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let dollar = rest.firstIndex(of: "$") {
+            out += rest[..<dollar]
+            let name = rest[rest.index(after: dollar)...].prefix { $0.isASCII && ($0.isLetter || $0.isNumber) }
+            if case .string(let value)? = captures[String(name)] {
+                out += value
+            } else {
+                out += "$" + name
+            }
+            rest = rest[name.endIndex...]
+        }
+        return out + rest
     }
 
     /// Whether `actual` matches `expected`; on success, records the captures. Returns a

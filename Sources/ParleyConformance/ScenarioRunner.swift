@@ -143,7 +143,7 @@ public enum ScenarioRunner {
             case .sendText(let client, let bytes):
                 note("→ \(client): text \(String(decoding: bytes, as: UTF8.self).debugDescription)")
                 if !(await endpoint.send(.text(bytes), from: client)) { return .unsupported("WebSocket text messages need the JSON encoding") }
-            case .expect(let client, let template, let within, let skipOthers):
+            case .expect(let client, let template, let within, let skipOthers, let orSkip):
                 let expected = matcher.substitute(template, codes: false)
                 var wanted: String?
                 if case .string(let name)? = expected["type"] { wanted = name }
@@ -161,6 +161,7 @@ public enum ScenarioRunner {
                     case .message(let message):
                         guard let actual = try? JSONValue.parse(message.json) else { return .failed("unparsable \(message)") }
                         guard let problem = matcher.match(template, actual) else { return .done }
+                        if orSkip { return .unsupported("the server does not offer what this check needs: \(problem)") }
                         if !skipOthers { return .failed("expected \(expected) on \(client): \(problem)") }
                         skipped += 1
                     }
@@ -169,7 +170,18 @@ public enum ScenarioRunner {
                 if let output = await nextRelevant(client, wanted: type, within: within, on: &endpoint) {
                     return .failed("expected nothing\(type.map { " (no \($0))" } ?? "") on \(client) within \(within) ms, got \(output.summary)")
                 }
-            case .expectClosed(let client, let code):
+            case .upgrade(let protocols, let extensions, let response, let orSkip):
+                note("→ (upgrade) protocols \(protocols ?? "none"), extensions \(extensions)")
+                guard let head = await endpoint.upgrade(protocols: protocols, extensions: extensions) else {
+                    return .unsupported("upgrade requests need a WebSocket endpoint")
+                }
+                let answer = UpgradeAnswer(head: head).json
+                note("← (upgrade) \(answer.text)")
+                if let problem = matcher.match(response, answer) {
+                    return orSkip ? .unsupported("the server does not offer what this check needs: \(problem)")
+                        : .failed("expected the upgrade answer \(response.text): \(problem)")
+                }
+            case .expectClosed(let client, let code, let webSocketStatus):
                 while true {
                     guard let output = await nextRelevant(client, wanted: nil, within: expectWithinMs, on: &endpoint) else {
                         return .failed("expected \(client)'s connection to close\(code.map { " with \($0)" } ?? "")")
@@ -180,6 +192,12 @@ public enum ScenarioRunner {
                     let wanted = ScenarioMatcher.codeValue(code)
                     guard let seen = lastFatal[client], wanted == .uint(seen) else {
                         return .failed("expected \(client)'s connection to close with \(code), last fatal code \(lastFatal[client].map(String.init) ?? "none")")
+                    }
+                }
+                if let webSocketStatus {
+                    let seen = endpoint.webSocketCloseStatus(for: client)
+                    guard seen.map(UInt64.init) == webSocketStatus else {
+                        return .failed("expected \(client)'s WebSocket close status \(webSocketStatus), got \(seen.map(String.init) ?? "no close frame")")
                     }
                 }
             }

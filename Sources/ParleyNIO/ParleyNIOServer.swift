@@ -38,7 +38,7 @@ public final class ParleyNIOServer: Sendable {
         /// Creates a configuration; every value has a local-development default.
         public init(
             host: String = "127.0.0.1", streamPort: Int = 7400, httpPort: Int = 7401,
-            maxFramePayload: Int = 65_536, maxMessage: Int = 262_144, webSocketPath: String = "/parley",
+            maxFramePayload: Int = 65_536, maxMessage: Int = 65_536, webSocketPath: String = "/parley",
             threads: Int = System.coreCount, webSocketDeflate: PerMessageDeflateNegotiation? = PerMessageDeflateNegotiation()
         ) {
             self.webSocketDeflate = webSocketDeflate
@@ -108,7 +108,9 @@ public final class ParleyNIOServer: Sendable {
     ) -> EventLoopFuture<Void> {
         let httpHandler = NIOLoopBound(HTTPRequestHandler(endpoints: endpoints), eventLoop: channel.eventLoop)
         let upgrader = NIOWebSocketServerUpgrader(
-            maxFrameSize: max(configuration.maxMessage, 1 << 14),
+            // NIO closes frames over this with 1009 before Parley sees them; leave room so that
+            // an oversized message gets MESSAGE_TOO_LARGE and 1008 from the handler (WS-3, WS-4).
+            maxFrameSize: min(max(configuration.maxMessage * 4, 1 << 16), Frame.maxPayloadLimit),
             automaticErrorHandling: true,
             shouldUpgrade: { channel, head in
                 guard head.uri.split(separator: "?").first.map(String.init) == configuration.webSocketPath,

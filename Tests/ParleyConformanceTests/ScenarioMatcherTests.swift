@@ -67,3 +67,35 @@ import Testing
         #expect(matcher.match(try json(#"{"n":"$range:1..2000"}"#), try json(#"{"n":"7"}"#)) != nil)
     }
 }
+
+@Suite struct ConformanceStepTests {
+    @Test func namesInsideStringsAreSubstituted() throws {
+        var matcher = ScenarioMatcher()
+        #expect(matcher.match(try JSONValue.parse(Array(#"{"u":"$capture:agent1"}"#.utf8)), .object(["u": .string("ann")])) == nil)
+        let sent = matcher.substitute(try JSONValue.parse(Array(#"{"topic":"presence:user:$agent1","text":"costs $5 or $agent12"}"#.utf8)))
+        #expect(sent == .object(["topic": .string("presence:user:ann"), "text": .string("costs $5 or $agent12")]))
+    }
+
+    @Test func upgradeCloseStatusAndOrSkipStepsParse() throws {
+        let scenario = try Scenario.parse(Array(#"""
+        {"id":"z","steps":[{"upgrade":{"protocols":"parley.v1.json","extensions":["permessage-deflate"]},"response":{"status":101},"orSkip":true},
+         {"client":"v","expectClosed":{"code":"INVALID_JSON","webSocketStatus":1008}},{"client":"v","expect":{"type":"welcome"},"orSkip":true}]}
+        """#.utf8))
+        #expect(scenario.steps == [
+            .upgrade(protocols: "parley.v1.json", extensions: ["permessage-deflate"], response: .object(["status": .uint(101)]), orSkip: true),
+            .expectClosed(client: "v", code: .string("INVALID_JSON"), webSocketStatus: 1008),
+            .expect(client: "v", message: .object(["type": .string("welcome")]), withinMs: nil, skipOthers: false, orSkip: true)])
+    }
+
+    @Test func upgradeAnswersBecomeJSON() {
+        let head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nsec-websocket-protocol: parley.v1.json\r\n"
+            + "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=\"10\"; server_no_context_takeover, x-other\r\n\r\n"
+        let answer = UpgradeAnswer(head: Array(head.utf8)).json
+        #expect(answer == .object([
+            "status": .uint(101), "protocol": .string("parley.v1.json"),
+            "extensions": .array([.object(["name": .string("permessage-deflate"), "server_max_window_bits": .uint(10), "server_no_context_takeover": .bool(true)]),
+                                  .object(["name": .string("x-other")])])]))
+        #expect(UpgradeAnswer(head: Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8)).json == .object(["status": .uint(400)]))
+        #expect(UpgradeAnswer(head: []).json == .object(["status": .uint(0)]))
+    }
+}

@@ -12,6 +12,9 @@ extension ServerCore {
             return
         }
         apply(presence.activity(PresenceConnectionID(id.rawValue), now: now), now: now)
+        // Who takes part before a close, for the typers that the close clears (TYPE-15).
+        let closing: (visitor: String, staff: [String])? = if case .close(let c) = message,
+            let machine = chat.conversation(c.conversation) { (machine.visitor, machine.staff) } else { nil }
         let outcome = executePresence(message, on: id, session: session, now: now) ?? execute(message, actor: actor, now: now)
         let result: Message = switch outcome.result {
         case .success(let value): ChatMapping.result(value, rid: rid)
@@ -22,7 +25,7 @@ extension ServerCore {
         if case .success = outcome.result {
             switch message {
             case .send(let s): apply(typing.messageSent(conversation: s.conversation, user: actor.user, now: now), now: now)
-            case .close(let c): apply(typing.conversationEnded(c.conversation, now: now), now: now)
+            case .close(let c): apply(typing.conversationEnded(c.conversation, now: now), participants: closing, now: now)
             default: break
             }
         }

@@ -129,14 +129,20 @@ extension ServerCore {
     }
 
     /// Carries out the typing tracker's actions; a rejection answers connection `id`.
-    mutating func apply(_ actions: [TypingAction], replyTo id: ConnectionID? = nil, now: Instant) {
+    /// `participants` stands for the conversation's when it just closed (TYPE-15).
+    mutating func apply(
+        _ actions: [TypingAction], replyTo id: ConnectionID? = nil, participants: (visitor: String, staff: [String])? = nil,
+        now: Instant
+    ) {
         for action in actions {
             switch action {
             case .publish(let update, let audience):
                 let message = Message.typers(Wire.Typers(
                     conversation: update.conversation,
                     typers: update.typers.map { Wire.Typer(user: $0.user, role: $0.role, internal: $0.isInternal ? true : nil, preview: $0.preview) }))
-                for user in recipients(of: audience, in: update.conversation) { deliver(message, toUser: user, now: now) }
+                for user in recipients(of: audience, in: update.conversation, participants: participants) {
+                    deliver(message, toUser: user, now: now)
+                }
             case .reject(let error):
                 if let id {
                     pending.send(.message(.error(Wire.ErrorReply(
@@ -149,13 +155,15 @@ extension ServerCore {
     }
 
     /// The users of a conversation a typing audience names (TYPE-5, TYPE-6).
-    private func recipients(of audience: TypingAudience, in conversation: String) -> [String] {
-        guard let machine = chat.conversation(conversation) else { return [] }
+    private func recipients(
+        of audience: TypingAudience, in conversation: String, participants: (visitor: String, staff: [String])?
+    ) -> [String] {
+        guard let (visitor, staff) = participants ?? chat.conversation(conversation).map({ ($0.visitor, $0.staff) }) else { return [] }
         switch audience {
-        case .staff(let excluding): return machine.staff.filter { !excluding.contains($0) }
-        case .visitors(let excluding): return excluding.contains(machine.visitor) ? [] : [machine.visitor]
+        case .staff(let excluding): return staff.filter { !excluding.contains($0) }
+        case .visitors(let excluding): return excluding.contains(visitor) ? [] : [visitor]
         // A typer who is no longer a participant (transferred away, left) hears no more of it.
-        case .user(let user): return machine.visitor == user || machine.staff.contains(user) ? [user] : []
+        case .user(let user): return visitor == user || staff.contains(user) ? [user] : []
         }
     }
 

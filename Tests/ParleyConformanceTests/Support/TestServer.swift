@@ -23,7 +23,9 @@ struct TestServer {
         let acceptor: any ConnectionAcceptor = fault.map { SabotagingAcceptor(server: server, fault: $0) } ?? server
         let nio = ParleyNIOServer(
             acceptor: acceptor, endpoints: Health(),
-            configuration: .init(streamPort: 0, httpPort: 0, maxFramePayload: fault == .acceptOversizedFrame ? 1 << 24 : 65_536, threads: 1))
+            configuration: .init(
+                streamPort: 0, httpPort: 0, maxFramePayload: fault == .acceptOversizedFrame ? 1 << 24 : 65_536,
+                maxMessage: Int(SessionConfiguration().maxMessage), threads: 1))
         let (stream, http) = try await nio.start()
         return TestServer(nio: nio, stream: Endpoint(binding: .stream, host: "127.0.0.1", port: stream.port!), webSocketPort: http.port!)
     }
