@@ -8,40 +8,6 @@ public enum Audience: Hashable, Sendable {
     case staff
 }
 
-/// Attachment metadata carried by a message; the content lives elsewhere (CONV-12).
-public struct ChatAttachment: Hashable, Sendable {
-    /// File name.
-    public var name: String
-    /// Media type.
-    public var mimeType: String
-    /// Size in bytes.
-    public var size: UInt64
-    /// Where to fetch it.
-    public var url: String
-
-    /// Creates attachment metadata.
-    public init(name: String, mimeType: String, size: UInt64, url: String) {
-        self.name = name
-        self.mimeType = mimeType
-        self.size = size
-        self.url = url
-    }
-}
-
-/// A key-value pair of a conversation (pre-chat form data).
-public struct ChatProperty: Hashable, Sendable {
-    /// The key.
-    public var key: String
-    /// The value.
-    public var value: String
-
-    /// Creates a property.
-    public init(key: String, value: String) {
-        self.key = key
-        self.value = value
-    }
-}
-
 /// One entry of a conversation's history — a message, an internal note or a system event —
 /// with its per-conversation sequence number (CONV-10, CONV-13).
 ///
@@ -62,7 +28,7 @@ public struct ChatEvent: Hashable, Sendable {
     /// Message or note text.
     public var text: String?
     /// Attachments of a message.
-    public var attachments: [ChatAttachment]
+    public var attachments: [Wire.Attachment]
     /// The sender's idempotency key, passed through.
     public var clientMessageId: String?
     /// The agent concerned (assigned, transferred, joined, left, rerouted).
@@ -74,16 +40,16 @@ public struct ChatEvent: Hashable, Sendable {
     /// Why it closed (closed).
     public var closeReason: CloseReason?
     /// Properties set (created, properties).
-    public var properties: [ChatProperty]
+    public var properties: [Wire.Property]
     /// Who may receive it.
     public var audience: Audience
 
     /// Creates an event; everything but the identity of the entry is optional.
     public init(
         conversation: String, cseq: UInt64, kind: EventKind, time: Instant, sender: String? = nil,
-        senderRole: Role? = nil, text: String? = nil, attachments: [ChatAttachment] = [],
+        senderRole: Role? = nil, text: String? = nil, attachments: [Wire.Attachment] = [],
         clientMessageId: String? = nil, agent: String? = nil, team: String? = nil, score: UInt64? = nil,
-        closeReason: CloseReason? = nil, properties: [ChatProperty] = [], audience: Audience = .everyone
+        closeReason: CloseReason? = nil, properties: [Wire.Property] = [], audience: Audience = .everyone
     ) {
         self.conversation = conversation
         self.cseq = cseq

@@ -28,7 +28,7 @@ public struct ConversationMachine: Sendable {
     /// When it was created.
     public let createdAt: Instant
     /// Pre-chat form data and later properties, one value per key (CONV-17).
-    public private(set) var properties: [ChatProperty]
+    public private(set) var properties: [Wire.Property]
     /// The latest per-conversation sequence number (CONV-10).
     public private(set) var lastCseq: UInt64 = 0
     /// The rating, once rated (CONV-24).
@@ -48,7 +48,7 @@ public struct ConversationMachine: Sendable {
     /// - Returns: the machine and its first events, `created` then `queued` or `offline`.
     public static func start(
         id: String, visitor: String, team: String, priority: UInt32, tags: Set<String>,
-        properties: [ChatProperty], offline: Bool, now: Instant
+        properties: [Wire.Property], offline: Bool, now: Instant
     ) -> (ConversationMachine, [ChatEvent]) {
         var machine = ConversationMachine(
             id: id, visitor: visitor, team: team, priority: priority, tags: tags, createdAt: now,
@@ -62,7 +62,7 @@ public struct ConversationMachine: Sendable {
 
     private init(
         id: String, visitor: String, team: String, priority: UInt32, tags: Set<String>, createdAt: Instant,
-        properties: [ChatProperty], state: State
+        properties: [Wire.Property], state: State
     ) {
         self.id = id
         self.visitor = visitor
@@ -258,7 +258,7 @@ public struct ConversationMachine: Sendable {
     /// Appends a message. The visitor may write while queued, offline or active; staff only
     /// while active and only as the assigned agent or a joined participant (CONV-11, CONV-18).
     public mutating func post(
-        text: String, attachments: [ChatAttachment], clientMessageId: String?, from actor: ChatIdentity, now: Instant
+        text: String, attachments: [Wire.Attachment], clientMessageId: String?, from actor: ChatIdentity, now: Instant
     ) -> Result<[ChatEvent], CommandError> {
         switch state {
         case .queued, .offline:
@@ -293,7 +293,7 @@ public struct ConversationMachine: Sendable {
     }
 
     /// Sets properties, later values replacing earlier ones per key (CONV-17).
-    public mutating func setProperties(_ new: [ChatProperty], by actor: ChatIdentity, now: Instant) -> Result<[ChatEvent], CommandError> {
+    public mutating func setProperties(_ new: [Wire.Property], by actor: ChatIdentity, now: Instant) -> Result<[ChatEvent], CommandError> {
         switch state {
         case .queued, .offline, .active:
             properties = ConversationMachine.merged(properties, new)
@@ -398,8 +398,8 @@ public struct ConversationMachine: Sendable {
 
     private mutating func emit(
         _ kind: EventKind, _ now: Instant, sender: String? = nil, senderRole: Role? = nil, text: String? = nil,
-        attachments: [ChatAttachment] = [], clientMessageId: String? = nil, agent: String? = nil, team: String? = nil,
-        score: UInt64? = nil, closeReason: CloseReason? = nil, properties: [ChatProperty] = [], audience: Audience = .everyone
+        attachments: [Wire.Attachment] = [], clientMessageId: String? = nil, agent: String? = nil, team: String? = nil,
+        score: UInt64? = nil, closeReason: CloseReason? = nil, properties: [Wire.Property] = [], audience: Audience = .everyone
     ) {
         lastCseq += 1
         pending.append(ChatEvent(
@@ -413,7 +413,7 @@ public struct ConversationMachine: Sendable {
         return pending
     }
 
-    private static func merged(_ old: [ChatProperty], _ new: [ChatProperty]) -> [ChatProperty] {
+    private static func merged(_ old: [Wire.Property], _ new: [Wire.Property]) -> [Wire.Property] {
         var result = old
         for property in new {
             if let index = result.firstIndex(where: { $0.key == property.key }) {

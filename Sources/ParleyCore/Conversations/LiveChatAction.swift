@@ -117,7 +117,7 @@ public struct ChatSummary: Hashable, Sendable {
     /// Skills it needs, sorted.
     public var tags: [String]
     /// Properties.
-    public var properties: [ChatProperty]
+    public var properties: [Wire.Property]
     /// The rating, once rated.
     public var score: UInt64?
 }

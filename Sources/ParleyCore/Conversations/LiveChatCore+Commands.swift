@@ -6,7 +6,7 @@ extension LiveChatCore {
     /// A visitor starts a conversation: queued, or offline when no agent of the team accepts
     /// chats, and assigned at once when an agent matches (CONV-1, CONV-7, ROUTE-7).
     public mutating func create(
-        team: String? = nil, properties: [ChatProperty] = [], priority: UInt32? = nil, tags: Set<String> = [],
+        team: String? = nil, properties: [Wire.Property] = [], priority: UInt32? = nil, tags: Set<String> = [],
         text: String? = nil, clientMessageId: String? = nil, from actor: ChatIdentity, now: Instant
     ) -> LiveChatOutcome {
         run(now) { core, actions in
@@ -79,7 +79,7 @@ extension LiveChatCore {
     /// Sends a message (CONV-11, CONV-12). A visitor writing to a conversation closed within
     /// the reopen window reopens it first (CONV-9).
     public mutating func send(
-        _ id: String, text: String, attachments: [ChatAttachment] = [], clientMessageId: String? = nil,
+        _ id: String, text: String, attachments: [Wire.Attachment] = [], clientMessageId: String? = nil,
         from actor: ChatIdentity, now: Instant
     ) -> LiveChatOutcome {
         run(now) { core, actions in
@@ -214,7 +214,7 @@ extension LiveChatCore {
     }
 
     /// Sets conversation properties while it is open (CONV-17).
-    public mutating func setProperties(_ id: String, _ properties: [ChatProperty], from actor: ChatIdentity, now: Instant) -> LiveChatOutcome {
+    public mutating func setProperties(_ id: String, _ properties: [Wire.Property], from actor: ChatIdentity, now: Instant) -> LiveChatOutcome {
         run(now) { core, actions in
             guard !properties.isEmpty else { return .failure(CommandError(.invalidArgument, "CONV-17", "no properties")) }
             return core.transition(id, actor: actor, now: now, into: &actions) { machine in

@@ -6,28 +6,16 @@ enum ChatMapping {
     static func event(_ e: ChatEvent) -> Wire.ConversationEvent {
         Wire.ConversationEvent(
             conversation: e.conversation, cseq: e.cseq, kind: e.kind, time: e.time.rawValue, sender: e.sender,
-            senderRole: e.senderRole, text: e.text, attachments: e.attachments.map(attachment),
+            senderRole: e.senderRole, text: e.text, attachments: e.attachments,
             clientMessageId: e.clientMessageId, agent: e.agent, team: e.team, score: e.score, closeReason: e.closeReason,
-            properties: e.properties.map(property))
+            properties: e.properties)
     }
-
-    static func attachment(_ a: ChatAttachment) -> Wire.Attachment {
-        Wire.Attachment(name: a.name, mimeType: a.mimeType, size: a.size, url: a.url)
-    }
-
-    static func attachment(_ a: Wire.Attachment) -> ChatAttachment {
-        ChatAttachment(name: a.name, mimeType: a.mimeType, size: a.size, url: a.url)
-    }
-
-    static func property(_ p: ChatProperty) -> Wire.Property { Wire.Property(key: p.key, value: p.value) }
-
-    static func property(_ p: Wire.Property) -> ChatProperty { ChatProperty(key: p.key, value: p.value) }
 
     static func summary(_ s: ChatSummary) -> Wire.ConversationSummary {
         Wire.ConversationSummary(
             id: s.id, state: s.state, visitor: s.visitor, team: s.team, agents: s.agents, lastCseq: s.lastCseq,
             queuePosition: s.queuePosition.map(UInt64.init), priority: UInt64(s.priority), createdAt: s.createdAt.rawValue,
-            tags: s.tags, properties: s.properties.map(property), score: s.score)
+            tags: s.tags, properties: s.properties, score: s.score)
     }
 
     static func metrics(_ m: ChatMetrics) -> Wire.ConversationMetrics {

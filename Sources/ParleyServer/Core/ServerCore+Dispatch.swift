@@ -36,7 +36,7 @@ extension ServerCore {
         switch message {
         case .create(let c):
             return chat.create(
-                team: c.team, properties: c.properties.map(ChatMapping.property), priority: c.priority.map { UInt32(clamping: $0) },
+                team: c.team, properties: c.properties, priority: c.priority.map { UInt32(clamping: $0) },
                 tags: Set(c.tags), text: c.text, clientMessageId: c.clientMessageId, from: actor, now: now)
         case .join(let j):
             return chat.join(j.conversation, mode: j.mode ?? .participant, from: actor, now: now)
@@ -44,7 +44,7 @@ extension ServerCore {
             return chat.leave(l.conversation, from: actor, now: now)
         case .send(let s):
             return chat.send(
-                s.conversation, text: s.text, attachments: s.attachments.map(ChatMapping.attachment),
+                s.conversation, text: s.text, attachments: s.attachments,
                 clientMessageId: s.clientMessageId, from: actor, now: now)
         case .note(let n):
             return chat.note(n.conversation, text: n.text, clientMessageId: n.clientMessageId, from: actor, now: now)
@@ -63,7 +63,7 @@ extension ServerCore {
         case .rate(let r):
             return chat.rate(r.conversation, score: r.score, comment: r.comment, from: actor, now: now)
         case .setProperties(let p):
-            return chat.setProperties(p.conversation, p.properties.map(ChatMapping.property), from: actor, now: now)
+            return chat.setProperties(p.conversation, p.properties, from: actor, now: now)
         case .list(let l):
             return chat.list(state: l.state, from: actor)
         case .transcript(let t):

@@ -82,11 +82,11 @@ struct ConversationScenarioRunner {
             let team = step["team"]?.string
             let priority = step["priority"].flatMap(\.uint64).map(UInt32.init)
             let tags = Set(step["tags"]?.strings ?? [])
-            let properties = (step["properties"]?.object ?? [:]).sorted { $0.key < $1.key }.map { ChatProperty(key: $0.key, value: $0.value.string ?? "") }
+            let properties = (step["properties"]?.object ?? [:]).sorted { $0.key < $1.key }.map { Wire.Property(key: $0.key, value: $0.value.string ?? "") }
             return command { $0.create(team: team, properties: properties, priority: priority, tags: tags, text: text, from: $1, now: $2) }
         case "send":
             let attachments = (0..<(step["attachments"]?.int ?? 0)).map {
-                ChatAttachment(name: "f\($0).png", mimeType: "image/png", size: 1_000, url: "https://files.example/f\($0)")
+                Wire.Attachment(name: "f\($0).png", mimeType: "image/png", size: 1_000, url: "https://files.example/f\($0)")
             }
             return command { $0.send(id, text: text ?? "", attachments: attachments, from: $1, now: $2) }
         case "note": return command { $0.note(id, text: text ?? "", from: $1, now: $2) }
@@ -103,7 +103,7 @@ struct ConversationScenarioRunner {
             let (score, comment) = (step["score"]?.uint64 ?? 0, step["comment"]?.string)
             return command { $0.rate(id, score: score, comment: comment, from: $1, now: $2) }
         case "setProperties":
-            let properties = (step["properties"]?.object ?? [:]).sorted { $0.key < $1.key }.map { ChatProperty(key: $0.key, value: $0.value.string ?? "") }
+            let properties = (step["properties"]?.object ?? [:]).sorted { $0.key < $1.key }.map { Wire.Property(key: $0.key, value: $0.value.string ?? "") }
             return command { $0.setProperties(id, properties, from: $1, now: $2) }
         case "read":
             let cseq = step["cseq"]?.uint64 ?? 0

@@ -100,7 +100,7 @@ import Testing
         case "join": command("s1") { $0.join(id, mode: .observer, from: $1, now: $2) }
         case "takeover": command("s1") { $0.join(id, mode: .takeover, from: $1, now: $2) }
         case "staffLeaveUnjoined": command("s1") { $0.leave(id, from: $1, now: $2) }
-        case "setProperties": command("v1") { $0.setProperties(id, [ChatProperty(key: "k", value: "v")], from: $1, now: $2) }
+        case "setProperties": command("v1") { $0.setProperties(id, [Wire.Property(key: "k", value: "v")], from: $1, now: $2) }
         default: Issue.record("unknown input \(input)")
         }
         return (result, Array(harness.log[before...]))
