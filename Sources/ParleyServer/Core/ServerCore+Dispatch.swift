@@ -85,9 +85,8 @@ extension ServerCore {
             switch action {
             case .append(let event, let recipients):
                 let message = Message.event(Wire.Event(seq: 0, event: ChatMapping.event(event)))
-                sharing = SharedEvent(message)
-                for user in recipients { deliver(message, toUser: user, now: now) }
-                sharing = nil
+                let shared = SharedEvent(message)
+                for user in recipients { deliver(message, shared: shared, toUser: user, now: now) }
             case .readMarker(let conversation, let user, let cseq, let recipients):
                 let message = Message.readMarker(Wire.ReadMarker(seq: 0, conversation: conversation, user: user, cseq: cseq))
                 for recipient in recipients { deliver(message, toUser: recipient, now: now) }

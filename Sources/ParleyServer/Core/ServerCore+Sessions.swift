@@ -8,11 +8,7 @@ extension ServerCore {
         for action in actions {
             switch action {
             case .send(let message):
-                if let shared = sharing, let seq = message.seq, message.settingSeq(0) == shared.message {
-                    pending.send(.event(seq: seq, shared), to: id)
-                } else {
-                    pending.send(.message(message), to: id)
-                }
+                pending.send(.message(message), to: id)
             case .close(let code):
                 pending.close(id, code)
                 connectionTimers[id] = nil
@@ -85,16 +81,26 @@ extension ServerCore {
 
     /// Delivers an event or ephemeral message to every live session of `user` (detached
     /// sessions retain events for their resumption, SESSION-14).
-    mutating func deliver(_ message: Message, toUser user: String, now: Instant) {
+    /// With `shared`, the event goes out as those bytes behind each session's own seq (HUB-5).
+    mutating func deliver(_ message: Message, shared: SharedEvent? = nil, toUser user: String, now: Instant) {
         for session in (sessionsByUser[user] ?? []).sorted() {
-            deliver(message, toSession: session, now: now)
+            deliver(message, shared: shared, toSession: session, now: now)
         }
     }
 
     /// Delivers an event or ephemeral message to one session.
-    mutating func deliver(_ message: Message, toSession session: String, now: Instant) {
-        guard let id = registry.deliver(message, to: session, now: now) else { return }
-        withMachine(id, now: now) { machine, registry in machine.deliver(message, now: now, registry: &registry) }
+    mutating func deliver(_ message: Message, shared: SharedEvent? = nil, toSession session: String, now: Instant) {
+        guard let id = registry.deliver(message, to: session, now: now), var machine = connections[id] else { return }
+        let actions = machine.deliver(message, now: now, registry: &registry)
+        connections[id] = machine
+        for action in actions {
+            // The event this call stamped is written as the shared bytes plus its seq.
+            if let shared, case .send(let stamped) = action, let seq = stamped.seq {
+                pending.send(.event(seq: seq, shared), to: id)
+            } else {
+                perform([action], on: id, now: now)
+            }
+        }
     }
 
     /// Hands a command's result to its session (SESSION-12).

@@ -46,8 +46,6 @@ public struct ServerCore: Sendable {
     var subscriptionsOfSession: [String: [String: PresenceChannel]] = [:]
     var nextConnection: UInt64 = 0
     var pending = PendingOutput()
-    /// The event being published to its recipients, encoded once (HUB-5).
-    var sharing: SharedEvent?
 
     /// A connection past its handshake.
     struct Established: Sendable {
