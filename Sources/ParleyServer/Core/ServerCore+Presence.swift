@@ -99,7 +99,7 @@ extension ServerCore {
             }
             apply(typing.typing(
                 conversation: t.conversation, identity: TypingIdentity(user: actor.user, role: actor.role), isTyping: t.typing,
-                isInternal: t.internal ?? false, preview: t.preview, now: now), replyTo: id, now: now)
+                isInternal: t.internal ?? false, preview: t.preview, now: now), replyTo: (id, message.typeCode), now: now)
         default:
             break
         }
@@ -128,10 +128,10 @@ extension ServerCore {
         }
     }
 
-    /// Carries out the typing tracker's actions; a rejection answers connection `id`.
+    /// Carries out the typing tracker's actions; a rejection answers the signal `replyTo` names.
     /// `participants` stands for the conversation's when it just closed (TYPE-15).
     mutating func apply(
-        _ actions: [TypingAction], replyTo id: ConnectionID? = nil, participants: (visitor: String, staff: [String])? = nil,
+        _ actions: [TypingAction], replyTo: (connection: ConnectionID, messageType: UInt64)? = nil, participants: (visitor: String, staff: [String])? = nil,
         now: Instant
     ) {
         for action in actions {
@@ -144,9 +144,9 @@ extension ServerCore {
                     deliver(message, toUser: user, now: now)
                 }
             case .reject(let error):
-                if let id {
+                if let replyTo {
                     pending.send(.message(.error(Wire.ErrorReply(
-                        code: UInt64(error.code.rawValue), message: error.message, messageType: Message.typing(.init(conversation: "", typing: false)).typeCode))), to: id)
+                        code: UInt64(error.code.rawValue), message: error.message, messageType: replyTo.messageType))), to: replyTo.connection)
                 }
             case .armTimer(let deadline):
                 typingDeadline = min(typingDeadline ?? deadline, deadline)
