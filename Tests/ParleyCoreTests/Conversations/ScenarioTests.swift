@@ -1,3 +1,4 @@
+import ParleyConformance
 import ParleyCore
 import ParleyWire
 import Testing
