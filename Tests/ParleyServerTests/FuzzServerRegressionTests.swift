@@ -23,28 +23,18 @@ struct FuzzServerRegressionTests {
         Target(name: "FuzzSession") { input throws(OracleFailure) in try SessionOracle.check(input) },
     ]
 
-    static let fuzzFolder = SpecFiles.root.appendingPathComponent("Fuzz")
-
-    /// The input files of `Fuzz/<folder>/<target>/`, skipping READMEs and hidden files.
-    static func inputs(_ folder: String, _ target: String) throws -> [URL] {
-        let url = fuzzFolder.appendingPathComponent(folder).appendingPathComponent(target)
-        return try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)
-            .filter { !$0.lastPathComponent.hasPrefix(".") && $0.lastPathComponent != "README.md" }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
-    }
+    static func inputs(_ folder: String, _ target: String) throws -> [URL] { try FuzzInputs.files(folder, target) }
 
     /// Runs each file through the target's oracle (from an exact-size copy, as libFuzzer hands
     /// inputs over) and returns how many were replayed.
     static func replay(_ files: [URL], through target: Target) throws -> Int {
         for file in files {
-            let bytes = try Data(contentsOf: file)
-            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
-            defer { copy.deallocate() }
-            copy.copyBytes(from: bytes)
-            do throws(OracleFailure) {
-                try target.check(UnsafeRawBufferPointer(copy))
-            } catch {
-                Issue.record("\(target.name) \(file.lastPathComponent): \(error)")
+            try FuzzInputs.withExactCopy(of: file) { input in
+                do throws(OracleFailure) {
+                    try target.check(input)
+                } catch {
+                    Issue.record("\(target.name) \(file.lastPathComponent): \(error)")
+                }
             }
         }
         return files.count

@@ -83,9 +83,13 @@ extension ServerCore {
     /// sessions retain events for their resumption, SESSION-14).
     /// With `shared`, the event goes out as those bytes behind each session's own seq (HUB-5).
     mutating func deliver(_ message: Message, shared: SharedEvent? = nil, toUser user: String, now: Instant) {
-        for session in (sessionsByUser[user] ?? []).sorted() {
+        guard let sessions = sessionsByUser[user] else { return }
+        // Usually one session: no sorted copy on the fan-out path; several go in a stable order.
+        if sessions.count == 1, let session = sessions.first {
             deliver(message, shared: shared, toSession: session, now: now)
+            return
         }
+        for session in sessions.sorted() { deliver(message, shared: shared, toSession: session, now: now) }
     }
 
     /// Delivers an event or ephemeral message to one session.
