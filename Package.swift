@@ -5,6 +5,14 @@ import PackageDescription
 ///
 /// `ParleyWire` and `ParleyCore` depend on nothing but the standard library, so they can be
 /// embedded, fuzzed and simulated; everything that touches sockets or C lives in other targets.
+/// SwiftNIO with HTTP/1 and WebSocket: what the transports and the client speak.
+let nioWebSocket: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "NIOWebSocket", package: "swift-nio"),
+]
+
 let package = Package(
     name: "Parley",
     platforms: [.macOS(.v15)],
@@ -40,26 +48,11 @@ let package = Package(
         ),
         .target(
             name: "ParleyNIO",
-            dependencies: [
-                "ParleyServer",
-                "ParleyCompression",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
-            ]
+            dependencies: ["ParleyServer", "ParleyCompression"] + nioWebSocket
         ),
         .target(
             name: "ParleyClient",
-            dependencies: [
-                "ParleyServer",
-                "ParleyCore",
-                "ParleyCompression",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
-            ]
+            dependencies: ["ParleyServer", "ParleyCore", "ParleyCompression"] + nioWebSocket
         ),
         .target(
             name: "ParleyBench",
