@@ -46,7 +46,7 @@ struct HubBench: BenchSuite {
         for queue in queues { hub.subscribe(queue, to: topic) }
         var wake: [SubscriberQueue] = []
         wake.reserveCapacity(plan.subscribers)
-        var batch: [Delivery] = []
+        var batch: [Delivery<SharedPayload>] = []
         batch.reserveCapacity(plan.perRound)
         return measure("hub " + label, operations: plan.deliveries, repetitions: 3) {
             for _ in 0..<plan.rounds {
@@ -108,7 +108,7 @@ struct HubBench: BenchSuite {
             let drained = stalled ? queues.dropFirst() : queues[...]
             var wake: [SubscriberQueue] = []
             wake.reserveCapacity(plan.subscribers)
-            var batch: [Delivery] = []
+            var batch: [Delivery<SharedPayload>] = []
             batch.reserveCapacity(plan.perRound)
             let name = stalled ? "999 healthy + 1 stalled (1→1000 \(event.bodySize) B)" : "1000 healthy (1→1000 \(event.bodySize) B)"
             let result = measure(name, operations: plan.deliveries, repetitions: 3) {

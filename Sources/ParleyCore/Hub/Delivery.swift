@@ -8,16 +8,16 @@ public enum DeliveryKind: UInt8, Sendable, Hashable {
 
 /// One entry a transport drains from a subscriber queue: the shared body, the session sequence
 /// number to write in the envelope, and its kind. Holds a reference, copies no bytes.
-public struct Delivery: Sendable, Equatable {
+public struct Delivery<Payload: OutboundPayload>: Sendable, Hashable {
     /// The shared, pre-encoded body.
-    public let payload: SharedPayload
+    public let payload: Payload
     /// The session sequence number for durable events; 0 for ephemeral ones.
     public let seq: UInt64
     /// Durable or ephemeral.
     public let kind: DeliveryKind
 
     /// A delivery of `payload` with `seq` and `kind`.
-    public init(payload: SharedPayload, seq: UInt64, kind: DeliveryKind) {
+    public init(payload: Payload, seq: UInt64, kind: DeliveryKind) {
         self.payload = payload
         self.seq = seq
         self.kind = kind
@@ -26,5 +26,12 @@ public struct Delivery: Sendable, Equatable {
     /// Equal when they carry the same payload object, sequence number and kind.
     public static func == (lhs: Delivery, rhs: Delivery) -> Bool {
         lhs.payload === rhs.payload && lhs.seq == rhs.seq && lhs.kind == rhs.kind
+    }
+
+    /// Hashes what `==` compares: the payload's identity, the sequence number and the kind.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(ObjectIdentifier(payload))
+        hasher.combine(seq)
+        hasher.combine(kind)
     }
 }

@@ -14,7 +14,7 @@ import Synchronization
 /// hub.publish(on: Topic("conversation:c1"), messageType: 34, kind: .durable, wake: &wake) { encoding, bytes in
 ///     bytes.append(contentsOf: [0x12, 0x00])  // the server's encoder for `encoding`
 /// }
-/// var batch: [Delivery] = []
+/// var batch: [Delivery<SharedPayload>] = []
 /// _ = queue.drain(into: &batch)  // → one delivery, seq 1
 /// ```
 public final class Hub: Sendable {

@@ -11,7 +11,7 @@ import ParleyWire
 /// write; the client's cumulative `ack(upTo:)` frees the front; `rewind(to:)` moves the cursor
 /// back for resumption (HUB-7, HUB-13). A value type with no locking: `SubscriberQueue`
 /// guards one with a mutex.
-public struct OutboundLog: Sendable {
+public struct OutboundLog<Payload: OutboundPayload>: Sendable {
     private enum State: Sendable {
         /// Delivering normally.
         case open
@@ -20,7 +20,7 @@ public struct OutboundLog: Sendable {
     }
 
     private struct PendingEphemeral: Sendable {
-        var payload: SharedPayload
+        var payload: Payload
         var key: CoalescingKey
         /// The session's `lastSeq` when it was enqueued: it is delivered after that durable event.
         var afterSeq: UInt64
@@ -31,7 +31,7 @@ public struct OutboundLog: Sendable {
     public let encoding: PayloadEncoding
     private var state = State.open
     /// Durable events `ackedSeq + 1 … lastSeq`.
-    private var durable = PayloadRing()
+    private var durable = PayloadRing<Payload>()
     private var ackedSeq: UInt64 = 0
     private var sentSeq: UInt64 = 0
     private var retainedBytes = 0
@@ -80,7 +80,7 @@ public struct OutboundLog: Sendable {
     /// Appends a durable event with the next sequence number (HUB-7), unless the backlog is at
     /// its retention bound (HUB-9); marks the log for disconnection when the backlog goes beyond
     /// the disconnect bound (HUB-11).
-    public mutating func enqueueDurable(_ payload: SharedPayload) -> EnqueueOutcome {
+    public mutating func enqueueDurable(_ payload: Payload) -> EnqueueOutcome {
         let size = payload.count(encoding)
         let retained = !limits.retention.isExceeded(events: durable.count + 1, bytes: retainedBytes + size)
         if retained {
@@ -105,7 +105,7 @@ public struct OutboundLog: Sendable {
     /// Queues an ephemeral event as the latest state for `key`, replacing an undrained older one
     /// (HUB-8), or sheds it when the durable backlog is at the high-water mark, the log is
     /// marked, or `maxPendingEphemeral` keys are pending (HUB-10).
-    public mutating func enqueueEphemeral(_ payload: SharedPayload, key: CoalescingKey) -> EnqueueOutcome {
+    public mutating func enqueueEphemeral(_ payload: Payload, key: CoalescingKey) -> EnqueueOutcome {
         if isMarked || limits.highWater.isReached(events: durable.count, bytes: retainedBytes) {
             dropPendingEphemerals()
             shedEphemerals = true
@@ -132,7 +132,7 @@ public struct OutboundLog: Sendable {
     /// Appends to `batch`, in publish order, up to `limit` events not yet handed to the
     /// transport: durable events after the send cursor (which then advances) interleaved with
     /// pending ephemeral events (which leave the log) (HUB-4, HUB-7).
-    public mutating func drain(into batch: inout [Delivery], limit: Int = .max) -> DrainResult {
+    public mutating func drain(into batch: inout [Delivery<Payload>], limit: Int = .max) -> DrainResult {
         var taken = 0
         var index = 0
         while taken < limit {

@@ -1,19 +1,19 @@
 /// A growable ring buffer of shared payload references: the retained durable part of an
 /// outbound log. Appending stores a reference (a retain), never copies bytes; capacity doubles
 /// when full and is kept afterwards, so a queue in steady state allocates nothing.
-struct PayloadRing {
-    private var slots: ContiguousArray<SharedPayload?> = []
+struct PayloadRing<Payload: OutboundPayload> {
+    private var slots: ContiguousArray<Payload?> = []
     private var head = 0
     /// Number of payloads held.
     private(set) var count = 0
 
     /// The payload `offset` places after the oldest.
-    subscript(offset: Int) -> SharedPayload {
+    subscript(offset: Int) -> Payload {
         slots[(head &+ offset) & (slots.count &- 1)]!
     }
 
     /// Adds `payload` after the newest.
-    mutating func append(_ payload: SharedPayload) {
+    mutating func append(_ payload: Payload) {
         if count == slots.count { grow() }
         slots[(head &+ count) & (slots.count &- 1)] = payload
         count &+= 1
@@ -33,7 +33,7 @@ struct PayloadRing {
     }
 
     private mutating func grow() {
-        var larger = ContiguousArray<SharedPayload?>(repeating: nil, count: max(16, slots.count * 2))
+        var larger = ContiguousArray<Payload?>(repeating: nil, count: max(16, slots.count * 2))
         for i in 0..<count { larger[i] = self[i] }
         slots = larger
         head = 0

@@ -5,7 +5,7 @@
 /// the message type and the session's sequence number, then these bytes. All encodings live in
 /// one buffer, so a payload costs two allocations (this object and its buffer) whatever the
 /// number of encodings and subscribers.
-public final class SharedPayload: Sendable {
+public final class SharedPayload: OutboundPayload {
     /// The wire message type the transport writes in the envelope (e.g. 34 for `event`).
     public let messageType: UInt32
     /// The encodings this payload holds bytes for.

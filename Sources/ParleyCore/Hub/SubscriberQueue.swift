@@ -8,7 +8,7 @@ import Synchronization
 public final class SubscriberQueue: Sendable {
     /// The encoding this session receives.
     public let encoding: PayloadEncoding
-    private let log: Mutex<OutboundLog>
+    private let log: Mutex<OutboundLog<SharedPayload>>
     /// The topics this queue is subscribed to; changed only under the topic's shard lock.
     let membership = Mutex(Membership())
 
@@ -25,7 +25,7 @@ public final class SubscriberQueue: Sendable {
 
     /// Hands the transport up to `limit` undrained events, in order, for one coalesced write.
     /// See `OutboundLog.drain(into:limit:)`.
-    public func drain(into batch: inout [Delivery], limit: Int = .max) -> DrainResult {
+    public func drain(into batch: inout [Delivery<SharedPayload>], limit: Int = .max) -> DrainResult {
         log.withLock { $0.drain(into: &batch, limit: limit) }
     }
 

@@ -83,15 +83,4 @@ extension Message {
         default: nil
         }
     }
-
-    /// The same event with sequence number `seq`; other kinds unchanged.
-    public func settingEventSeq(_ seq: UInt64) -> Message {
-        switch self {
-        case .event(var m): m.seq = seq; return .event(m)
-        case .readMarker(var m): m.seq = seq; return .readMarker(m)
-        case .invitation(var m): m.seq = seq; return .invitation(m)
-        case .invitationAnswered(var m): m.seq = seq; return .invitationAnswered(m)
-        default: return self
-        }
-    }
 }

@@ -18,6 +18,9 @@ public struct ServerSession: Sendable {
     public enum Action: Sendable, Hashable {
         /// Send this message on the connection.
         case send(Message)
+        /// Send this event from the session's log: its shared body behind the session's seq
+        /// (SESSION-10, HUB-7).
+        case sendEvent(Delivery<SharedEvent>)
         /// Close the connection (after the sends before it); the code picks the binding's
         /// close status (WS-4).
         case close(ErrorCode)
@@ -178,28 +181,31 @@ public struct ServerSession: Sendable {
         return finish([.send(reply)], now: now)
     }
 
-    /// An event (stamped with the session's next seq and retained until acked, SESSION-10)
-    /// or an ephemeral message for this connection's session. Other kinds are ignored.
+    /// Events were enqueued into this connection's session (``SessionRegistry/enqueue(_:to:)``):
+    /// hands everything its log has not handed out yet to the transport, in seq order
+    /// (SESSION-10). When the log went beyond `maxRetainedEvents` unacknowledged events it then
+    /// fails the connection with SLOW_CONSUMER; every event stays retained for a resume (SESSION-33).
+    public mutating func flushEvents(now: Instant, registry: inout SessionRegistry) -> [Action] {
+        guard case .established(let established) = state, registry.connection(of: established.session) == connection,
+            let (deliveries, drained) = registry.drain(established.session)
+        else { return [] }
+        var actions = deliveries.map(Action.sendEvent)
+        if drained.disconnect != nil {
+            let limit = configuration.maxRetainedEvents
+            actions += fail(.slowConsumer, "more than \(limit) events are unacknowledged", requirement: "SESSION-33",
+                            now: now, registry: &registry)
+        }
+        return finish(actions, now: now)
+    }
+
+    /// An ephemeral message (typing, presence, queue position) for this connection's session:
+    /// sent now, never retained (SESSION-10). Other kinds are ignored: events go through the
+    /// session's log (``flushEvents(now:registry:)``).
     public mutating func deliver(_ message: Message, now: Instant, registry: inout SessionRegistry) -> [Action] {
-        guard case .established(let established) = state, registry.connection(of: established.session) == connection else {
-            return []
-        }
-        switch message.kind {
-        case .event:
-            let capacity = configuration.maxRetainedEvents
-            guard let (stamped, retained) = registry.withSession(established.session, { state in
-                (state.events.append(message), state.events.count)
-            }) else { return [] }
-            guard retained <= capacity else {
-                return finish(fail(.slowConsumer, "more than \(capacity) events are unacknowledged", requirement: "SESSION-33",
-                                   now: now, registry: &registry), now: now)
-            }
-            return finish([.send(stamped)], now: now)
-        case .ephemeral:
-            return finish([.send(message)], now: now)
-        case .command, .signal, .result, .control:
-            return []
-        }
+        guard case .established(let established) = state, registry.connection(of: established.session) == connection,
+            message.kind == .ephemeral
+        else { return [] }
+        return finish([.send(message)], now: now)
     }
 
     /// The timer armed by `.armTimer` fired (early or late calls are harmless): handshake
@@ -283,15 +289,12 @@ public struct ServerSession: Sendable {
         let identity = authenticated.identity
         var actions: [Action] = []
         var resumeResult: Wire.ResumeResult?
-        var replay: ArraySlice<Message> = []
         var sessionID: String?
         if let request = pending.hello.resume {
             switch registry.resume(token: request.token, lastSeq: request.lastSeq, user: identity.user, connection: connection) {
-            case .resumed(let session, let events, let previous):
+            case .resumed(let session, let replayFrom, let lastSeq, let previous):
                 sessionID = session
-                replay = events
-                let lastSeq = registry.sequence(of: session)?.lastSeq ?? request.lastSeq
-                resumeResult = Wire.ResumeResult(status: .resumed, replayFrom: events.first?.eventSeq, lastSeq: lastSeq)
+                resumeResult = Wire.ResumeResult(status: .resumed, replayFrom: replayFrom, lastSeq: lastSeq)
                 if let previous, previous != connection { actions.append(.replace(previous)) }
             case .lastSeqAhead(let serverLastSeq):
                 return fail(.ackOutOfRange, "resume lastSeq \(request.lastSeq) is beyond the session's last seq \(serverLastSeq)",
@@ -308,7 +311,8 @@ public struct ServerSession: Sendable {
             rid: pending.hello.rid, version: pending.version, session: id, resumeToken: token, identity: identity,
             limits: configuration.limits, resume: resumeResult, sessionToken: authenticated.sessionToken,
             serverTime: now.rawValue, compression: configuration.compression))), at: 0)
-        for event in replay { actions.append(.send(event)) }
+        // The replay (SESSION-14): the rewound log hands out every event after the client's lastSeq.
+        if let (replay, _) = registry.drain(id) { actions += replay.map(Action.sendEvent) }
         return actions
     }
 
@@ -349,14 +353,13 @@ public struct ServerSession: Sendable {
         let bucket: RateLimiter.Bucket
         switch message {
         case .ack(let ack):
-            guard let (first, last) = registry.withSession(established.session, { ($0.events.firstSeq, $0.events.lastSeq) }) else {
-                return []
+            guard let (outcome, statistics) = registry.withSession(established.session, {
+                ($0.events.ack(upTo: ack.seq), $0.events.statistics)
+            }) else { return [] }
+            guard case .freed = outcome else {
+                return fail(.ackOutOfRange, "ack \(ack.seq) is outside \(statistics.ackedSeq)...\(statistics.lastSeq - UInt64(statistics.unsentEvents))",
+                            messageType: message.typeCode, requirement: "SESSION-11", now: now, registry: &registry)
             }
-            guard ack.seq <= last, ack.seq + 1 >= first else {
-                return fail(.ackOutOfRange, "ack \(ack.seq) is outside \(first - 1)...\(last)", messageType: message.typeCode,
-                            requirement: "SESSION-11", now: now, registry: &registry)
-            }
-            registry.withSession(established.session) { $0.events.acknowledge(through: ack.seq) }
             return []
         case .typing: bucket = .typing
         case .activity: bucket = .presence
@@ -542,7 +545,12 @@ public struct ServerSession: Sendable {
         case .awaitingHello, .authenticating:
             deadline = handshakeDeadline
         case .established(var established):
-            if actions.contains(where: { if case .send = $0 { true } else { false } }) {
+            if actions.contains(where: {
+                switch $0 {
+                case .send, .sendEvent: true
+                case .close, .armTimer, .authenticate, .dispatch, .replace: false
+                }
+            }) {
                 established.lastSent = now
                 state = .established(established)
             }

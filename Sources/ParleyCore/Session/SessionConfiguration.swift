@@ -42,8 +42,11 @@ public struct SessionConfiguration: Sendable, Hashable {
     public var maxAttachments: UInt64 = 10
     /// Most events in one history page (announced; enforced by the conversation layer).
     public var historyPageMax: UInt64 = 100
-    /// Most unacknowledged events retained per session for replay (SESSION-33).
+    /// Most unacknowledged events an attached session may have before SLOW_CONSUMER; a
+    /// session retains up to twice as many for its resumption (SESSION-33).
     public var maxRetainedEvents: Int = 4_096
+    /// The same bound in bytes of the events' binary encoding (SESSION-33).
+    public var maxRetainedBytes: Int = 4 << 20
     /// Most command results retained per session for re-sent commands (SESSION-19).
     public var maxRetainedResults: Int = 256
     /// Per-frame compression policy announced in the welcome (COMP-2); `nil` announces none.
@@ -57,6 +60,16 @@ public struct SessionConfiguration: Sendable, Hashable {
 
     /// The defaults above.
     public init() {}
+
+    /// The bounds of each session's outbound log (SESSION-33, HUB-9…11): ephemeral shedding at
+    /// a quarter of the retained-event bounds, SLOW_CONSUMER beyond them, nothing retained
+    /// beyond twice them.
+    public var eventLimits: QueueLimits {
+        QueueLimits(
+            highWater: QueueBound(events: maxRetainedEvents / 4, bytes: maxRetainedBytes / 4),
+            disconnect: QueueBound(events: maxRetainedEvents, bytes: maxRetainedBytes),
+            retention: QueueBound(events: 2 * maxRetainedEvents, bytes: 2 * maxRetainedBytes))
+    }
 
     /// The limits announced in the welcome.
     public var limits: Wire.Limits {

@@ -4,10 +4,11 @@ import ParleyWire
 /// the users' idempotency cache (SESSION-14…25).
 ///
 /// The host owns one registry and passes it `inout` to each connection's ``ServerSession``.
-/// Events and results for a session go through the attached connection's machine
-/// (``ServerSession/deliver(_:now:registry:)``, ``ServerSession/complete(_:now:registry:)``);
-/// ``deliver(_:to:now:)`` and ``complete(_:session:now:)`` here say which connection that is,
-/// or keep the message for a detached session. ``expire(now:)`` ends sessions whose resume
+/// Every session's events live in its outbound log (the hub's ``OutboundLog``, holding shared
+/// ``SharedEvent``s): ``enqueue(_:to:)`` stamps and retains an event, attached or not, and says
+/// which connection's ``ServerSession/flushEvents(now:registry:)`` hands it out. Results go
+/// through ``complete(_:session:now:)`` and the attached machine's
+/// ``ServerSession/complete(_:now:registry:)``. ``expire(now:)`` ends sessions whose resume
 /// window has passed; arm a timer for ``nextDeadline``.
 public struct SessionRegistry: Sendable {
     /// How sessions are limited.
@@ -53,24 +54,29 @@ public struct SessionRegistry: Sendable {
 
     /// The latest sequence number and the number of retained events of `session`.
     public func sequence(of session: String) -> (lastSeq: UInt64, retained: Int)? {
-        sessions[session].map { ($0.events.lastSeq, $0.events.count) }
+        sessions[session].map { ($0.events.lastSeq, $0.events.statistics.retainedEvents) }
     }
 
-    /// For a detached session: retains an event for replay (dropping the oldest beyond
-    /// `maxRetainedEvents`, SESSION-33) and drops anything else. Returns the attached
-    /// connection instead, doing nothing, when there is one: call its
-    /// ``ServerSession/deliver(_:now:registry:)``.
-    public mutating func deliver(_ message: Message, to session: String, now: Instant) -> ConnectionID? {
-        guard let state = sessions[session] else { return nil }
-        if let connection = state.attached { return connection }
-        if message.kind == .event {
-            let capacity = configuration.maxRetainedEvents
-            withSession(session) { state in
-                _ = state.events.append(message)
-                state.events.truncate(toCapacity: capacity)
-            }
+    /// Stamps `event` with `session`'s next seq and retains it until acknowledged, attached or
+    /// detached (SESSION-10, -11, -15); the same shared bytes go into every recipient's log
+    /// (HUB-6). Returns the connection the session is attached to, whose
+    /// ``ServerSession/flushEvents(now:registry:)`` must now hand the event out; `nil` when
+    /// detached or unknown. Beyond the retention bound an event is not retained and a later
+    /// resume is `expired` (SESSION-33).
+    public mutating func enqueue(_ event: SharedEvent, to session: String) -> ConnectionID? {
+        withSession(session) { state in
+            _ = state.events.enqueueDurable(event)
+            return state.attached
+        } ?? nil
+    }
+
+    /// Takes everything `session`'s log has not handed out yet, in order; `nil` if unknown.
+    mutating func drain(_ session: String) -> ([Delivery<SharedEvent>], DrainResult)? {
+        withSession(session) { state in
+            var batch: [Delivery<SharedEvent>] = []
+            let result = state.events.drain(into: &batch)
+            return (batch, result)
         }
-        return nil
     }
 
     /// For a detached or ended session: records a command's result (for a re-sent command,
@@ -115,8 +121,9 @@ public struct SessionRegistry: Sendable {
 
     /// What a resume request found.
     enum ResumeOutcome {
-        /// Resumed: the events to replay, and the connection that held the session before.
-        case resumed(session: String, replay: ArraySlice<Message>, previous: ConnectionID?)
+        /// Resumed: the log is rewound to replay from `replayFrom` (nil when nothing was
+        /// missed); `lastSeq` is the session's newest; `previous` held the session before.
+        case resumed(session: String, replayFrom: UInt64?, lastSeq: UInt64, previous: ConnectionID?)
         /// The client claims to have processed an event never sent (SESSION-17).
         case lastSeqAhead(serverLastSeq: UInt64)
         /// SESSION-16.
@@ -130,7 +137,7 @@ public struct SessionRegistry: Sendable {
         // Session ids hold no "|": the instance is the host's, and the counter is digits.
         let token = signer.sign([Self.resumePurpose, id]) ?? ""
         sessions[id] = SessionState(id: id, identity: identity, resumeToken: token, attached: connection,
-                                    resultCapacity: configuration.maxRetainedResults)
+                                    resultCapacity: configuration.maxRetainedResults, eventLimits: configuration.eventLimits)
         return (id, token)
     }
 
@@ -143,14 +150,17 @@ public struct SessionRegistry: Sendable {
         guard let state = sessions[id] else { return .notResumed(.expired) }
         guard state.identity.user == user else { return .notResumed(.unknown) }
         guard lastSeq <= state.events.lastSeq else { return .lastSeqAhead(serverLastSeq: state.events.lastSeq) }
-        guard state.events.events(after: lastSeq) != nil else { return .notResumed(.expired) }
-        detachedUntil[id] = nil
-        return withSession(id) { state in
-            state.events.acknowledge(through: lastSeq)
+        let outcome: ResumeOutcome = withSession(id) { state in
+            // HUB-13: replays exactly what follows lastSeq, or changes nothing when it cannot.
+            guard case .resumed(let replayFrom, let newest) = state.events.rewind(to: lastSeq) else {
+                return .notResumed(.expired)
+            }
             let previous = state.attached
             state.attached = connection
-            return .resumed(session: id, replay: state.events.events(after: lastSeq) ?? [], previous: previous)
+            return .resumed(session: id, replayFrom: replayFrom, lastSeq: newest, previous: previous)
         } ?? .notResumed(.expired)
+        if case .resumed = outcome { detachedUntil[id] = nil }
+        return outcome
     }
 
     /// Detaches `session` from `connection` (if still attached to it) and starts its resume

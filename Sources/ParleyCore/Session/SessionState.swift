@@ -17,15 +17,18 @@ struct SessionState: Sendable {
     let id: String
     let identity: Wire.Identity
     let resumeToken: String
-    var events = RetainedEvents()
+    /// The session's events from the first unacknowledged one, and its send cursor (HUB-7).
+    var events: OutboundLog<SharedEvent>
     var inFlight: [UInt64: InFlight] = [:]
     var results: RetainedResults
     var subscriptions: Set<String> = []
     /// The connection the session is attached to, `nil` while detached.
     var attached: ConnectionID?
 
-    init(id: String, identity: Wire.Identity, resumeToken: String, attached: ConnectionID, resultCapacity: Int) {
+    init(id: String, identity: Wire.Identity, resumeToken: String, attached: ConnectionID, resultCapacity: Int,
+         eventLimits: QueueLimits) {
         self.id = id
+        events = OutboundLog(encoding: .binary, limits: eventLimits)
         self.identity = identity
         self.resumeToken = resumeToken
         self.attached = attached

@@ -84,23 +84,22 @@ extension ServerCore {
         for action in actions {
             switch action {
             case .append(let event, let recipients):
-                let message = Message.event(Wire.Event(seq: 0, event: ChatMapping.event(event)))
-                let shared = SharedEvent(message)
-                for user in recipients { deliver(message, shared: shared, toUser: user, now: now) }
+                let shared = SharedEvent(.event(Wire.Event(seq: 0, event: ChatMapping.event(event))))
+                for user in recipients { publish(shared, toUser: user, now: now) }
             case .readMarker(let conversation, let user, let cseq, let recipients):
-                let message = Message.readMarker(Wire.ReadMarker(seq: 0, conversation: conversation, user: user, cseq: cseq))
-                for recipient in recipients { deliver(message, toUser: recipient, now: now) }
+                let shared = SharedEvent(.readMarker(Wire.ReadMarker(seq: 0, conversation: conversation, user: user, cseq: cseq)))
+                for recipient in recipients { publish(shared, toUser: recipient, now: now) }
             case .queuePosition(let conversation, let visitor, let position):
                 let message = Message.queuePosition(Wire.QueuePosition(conversation: conversation, position: UInt64(position)))
                 deliver(message, toUser: visitor, now: now)
             case .invitation(let invitation):
-                let message = Message.invitation(Wire.Invitation(
-                    seq: 0, invitation: invitation.id, agent: invitation.agent, text: invitation.text))
-                deliver(message, toUser: invitation.visitor, now: now)
+                let shared = SharedEvent(.invitation(Wire.Invitation(
+                    seq: 0, invitation: invitation.id, agent: invitation.agent, text: invitation.text)))
+                publish(shared, toUser: invitation.visitor, now: now)
             case .invitationAnswered(let invitation, let agent, let visitor, let accepted, let conversation):
-                let message = Message.invitationAnswered(Wire.InvitationAnswered(
-                    seq: 0, invitation: invitation, visitor: visitor, accepted: accepted, conversation: conversation))
-                deliver(message, toUser: agent, now: now)
+                let shared = SharedEvent(.invitationAnswered(Wire.InvitationAnswered(
+                    seq: 0, invitation: invitation, visitor: visitor, accepted: accepted, conversation: conversation)))
+                publish(shared, toUser: agent, now: now)
             case .armTimer(let timer):
                 chatTimers.push(timer.deadline, timer)
             }

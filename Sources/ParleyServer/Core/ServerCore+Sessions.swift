@@ -9,6 +9,8 @@ extension ServerCore {
             switch action {
             case .send(let message):
                 pending.send(.message(message), to: id)
+            case .sendEvent(let delivery):
+                pending.send(.event(seq: delivery.seq, delivery.payload), to: id)
             case .close(let code):
                 pending.close(id, code)
                 connectionTimers[id] = nil
@@ -79,32 +81,37 @@ extension ServerCore {
         if !identity.isStaff { apply(chat.visitorPresenceChanged(identity.user, onSite: false, now: now), now: now) }
     }
 
-    /// Delivers an event or ephemeral message to every live session of `user` (detached
-    /// sessions retain events for their resumption, SESSION-14).
-    /// With `shared`, the event goes out as those bytes behind each session's own seq (HUB-5).
-    mutating func deliver(_ message: Message, shared: SharedEvent? = nil, toUser user: String, now: Instant) {
-        guard let sessions = sessionsByUser[user] else { return }
-        // Usually one session: no sorted copy on the fan-out path; several go in a stable order.
-        if sessions.count == 1, let session = sessions.first {
-            deliver(message, shared: shared, toSession: session, now: now)
-            return
+    /// Publishes an event to every live session of `user`: each session's log stamps its own
+    /// seq and holds the same shared bytes (SESSION-10, HUB-6); a detached session keeps it for
+    /// its resumption (SESSION-15), an attached one hands it to its transport at once.
+    mutating func publish(_ event: SharedEvent, toUser user: String, now: Instant) {
+        forEachSession(of: user) { core, session in
+            guard let id = core.registry.enqueue(event, to: session) else { return }
+            core.withMachine(id, now: now) { machine, registry in machine.flushEvents(now: now, registry: &registry) }
         }
-        for session in sessions.sorted() { deliver(message, shared: shared, toSession: session, now: now) }
     }
 
-    /// Delivers an event or ephemeral message to one session.
-    mutating func deliver(_ message: Message, shared: SharedEvent? = nil, toSession session: String, now: Instant) {
-        guard let id = registry.deliver(message, to: session, now: now), var machine = connections[id] else { return }
-        let actions = machine.deliver(message, now: now, registry: &registry)
-        connections[id] = machine
-        for action in actions {
-            // The event this call stamped is written as the shared bytes plus its seq.
-            if let shared, case .send(let stamped) = action, let seq = stamped.seq {
-                pending.send(.event(seq: seq, shared), to: id)
-            } else {
-                perform([action], on: id, now: now)
-            }
+    /// Sends an ephemeral message (typing, presence, queue position) to every attached session
+    /// of `user`; detached sessions miss it (SESSION-10).
+    mutating func deliver(_ message: Message, toUser user: String, now: Instant) {
+        forEachSession(of: user) { core, session in core.deliver(message, toSession: session, now: now) }
+    }
+
+    /// Sends an ephemeral message to `session` if it is attached.
+    mutating func deliver(_ message: Message, toSession session: String, now: Instant) {
+        guard let id = registry.connection(of: session) else { return }
+        withMachine(id, now: now) { machine, registry in machine.deliver(message, now: now, registry: &registry) }
+    }
+
+    /// Runs `body` for each live session of `user`, in a stable order.
+    private mutating func forEachSession(of user: String, _ body: (inout ServerCore, String) -> Void) {
+        guard let sessions = sessionsByUser[user] else { return }
+        // Usually one session: no sorted copy on the fan-out path.
+        if sessions.count == 1, let session = sessions.first {
+            body(&self, session)
+            return
         }
+        for session in sessions.sorted() { body(&self, session) }
     }
 
     /// Hands a command's result to its session (SESSION-12).

@@ -27,7 +27,7 @@ import Testing
     /// Drains and acknowledges `queue` until `done`, then once more; returns (seq, id) pairs.
     static func consume(_ queue: SubscriberQueue, until done: Done) async -> [(UInt64, UInt64)] {
         var received: [(UInt64, UInt64)] = []
-        var batch: [Delivery] = []
+        var batch: [Delivery<SharedPayload>] = []
         while true {
             let finished = done.isSet
             _ = queue.drain(into: &batch, limit: 64)
@@ -88,7 +88,7 @@ import Testing
                     tasks.addTask {
                         var windows = Array(repeating: 0, count: Self.topics.count)
                         var received: [(UInt64, UInt64)] = []
-                        var batch: [Delivery] = []
+                        var batch: [Delivery<SharedPayload>] = []
                         var round = 0
                         while !done.isSet {
                             for (topicIndex, topic) in Self.topics.enumerated() where (round + topicIndex + index) % 3 != 0 {

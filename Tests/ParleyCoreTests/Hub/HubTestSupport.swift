@@ -29,7 +29,7 @@ enum TestEvent {
 extension SubscriberQueue {
     /// Drains everything and returns (seq, id, kind) triples.
     func drainAll() -> [(seq: UInt64, id: UInt64, kind: DeliveryKind)] {
-        var batch: [Delivery] = []
+        var batch: [Delivery<SharedPayload>] = []
         _ = drain(into: &batch)
         return batch.map { ($0.seq, TestEvent.id(of: $0.payload, encoding), $0.kind) }
     }

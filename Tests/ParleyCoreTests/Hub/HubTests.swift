@@ -39,7 +39,7 @@ import Testing
         #expect(calls == [.binary, .json])
         var payloads: [SharedPayload] = []
         for queue in queues {
-            var batch: [Delivery] = []
+            var batch: [Delivery<SharedPayload>] = []
             _ = queue.drain(into: &batch)
             payloads.append(batch[0].payload)
             #expect(batch[0].payload.bytes(queue.encoding).dropFirst(8).first == queue.encoding.rawValue)
@@ -92,7 +92,7 @@ import Testing
         }
         #expect(calls == [.binary, .binary, .jsonDeflate])
         #expect(early.drainAll().map(\.id) == [9])
-        var batch: [Delivery] = []
+        var batch: [Delivery<SharedPayload>] = []
         _ = late.drain(into: &batch)
         #expect(TestEvent.id(of: batch[0].payload, .jsonDeflate) == 9)
     }
@@ -134,7 +134,7 @@ import Testing
         #expect(received == Array(1...10))
         #expect(reports[4].markedSlowConsumer == 1)
         #expect(reports[6...].allSatisfy { $0.dropped == 1 && $0.delivered == 1 })
-        var batch: [Delivery] = []
+        var batch: [Delivery<SharedPayload>] = []
         #expect(stalled.drain(into: &batch).disconnect == .slowConsumer)
         #expect(stalled.statistics.retainedEvents == 6)
     }

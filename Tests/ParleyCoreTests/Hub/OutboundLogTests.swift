@@ -10,8 +10,8 @@ import Testing
     let key = CoalescingKey(topic: Topic("conversation:a"), subject: "typers")
     let otherKey = CoalescingKey(topic: Topic("presence:team"), subject: "u1")
 
-    private func drain(_ log: inout OutboundLog, limit: Int = .max) -> ([(UInt64, UInt64, DeliveryKind)], DrainResult) {
-        var batch: [Delivery] = []
+    private func drain(_ log: inout OutboundLog<SharedPayload>, limit: Int = .max) -> ([(UInt64, UInt64, DeliveryKind)], DrainResult) {
+        var batch: [Delivery<SharedPayload>] = []
         let result = log.drain(into: &batch, limit: limit)
         return (batch.map { ($0.seq, TestEvent.id(of: $0.payload), $0.kind) }, result)
     }
@@ -20,7 +20,7 @@ import Testing
     /// after the cursor; ack trims; a repeated drain hands out nothing twice; the wake signal
     /// fires again only after a drain emptied the log (HUB-17).
     @Test func hub7_durableEventsAreNumberedDrainedOnceAndTrimmedByAck() {
-        var log = OutboundLog(encoding: .binary, limits: QueueLimits())
+        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: QueueLimits())
         #expect(log.enqueueDurable(TestEvent.payload(10)) == .enqueued(wake: true))
         #expect(log.enqueueDurable(TestEvent.payload(11)) == .enqueued(wake: false))
         let (first, result) = drain(&log)
@@ -36,7 +36,7 @@ import Testing
 
     /// HUB-7: an ack before the previous one or beyond what was sent is ACK_OUT_OF_RANGE and changes nothing.
     @Test func hub7_ackOutOfRangeIsRejected() {
-        var log = OutboundLog(encoding: .binary, limits: QueueLimits())
+        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: QueueLimits())
         for id in 1...3 { _ = log.enqueueDurable(TestEvent.payload(UInt64(id))) }
         _ = drain(&log, limit: 2)
         #expect(log.ack(upTo: 3) == .rejected(.ackOutOfRange))
@@ -47,7 +47,7 @@ import Testing
 
     /// HUB-13: a rewind replays every retained event after the client's last processed one.
     @Test func hub13_rewindReplaysFromTheLog() {
-        var log = OutboundLog(encoding: .binary, limits: QueueLimits())
+        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: QueueLimits())
         for id in 1...5 { _ = log.enqueueDurable(TestEvent.payload(UInt64(100 + id))) }
         _ = drain(&log)
         #expect(log.ack(upTo: 1) == .freed(1))
@@ -61,7 +61,7 @@ import Testing
     /// HUB-8: a newer ephemeral event with the same key replaces an undrained older one and takes
     /// its own place in publish order.
     @Test func hub8_ephemeralEventsCoalesceByKeyInPublishOrder() {
-        var log = OutboundLog(encoding: .binary, limits: QueueLimits())
+        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: QueueLimits())
         #expect(log.enqueueEphemeral(TestEvent.payload(1), key: key) == .enqueued(wake: true))
         _ = log.enqueueDurable(TestEvent.payload(2))
         #expect(log.enqueueEphemeral(TestEvent.payload(3), key: otherKey) == .enqueued(wake: false))
@@ -77,7 +77,7 @@ import Testing
 
     /// HUB-8: a flood of replacements for one key keeps the log small (compaction).
     @Test func hub8_replacementFloodStaysBounded() {
-        var log = OutboundLog(encoding: .binary, limits: QueueLimits())
+        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: QueueLimits())
         for id in 0..<10_000 { _ = log.enqueueEphemeral(TestEvent.payload(UInt64(id)), key: key) }
         #expect(log.statistics.pendingEphemeral == 1)
         #expect(drain(&log).0.map(\.1) == [9_999])
@@ -86,7 +86,7 @@ import Testing
     /// HUB-10, HUB-11: at the high-water mark ephemerals are shed first (and the session is told
     /// to resync them once below it); beyond the disconnect bound the log is marked SLOW_CONSUMER.
     @Test func hub10_hub11_shedEphemeralsThenMarkSlowConsumer() {
-        var log = OutboundLog(encoding: .binary, limits: Self.small)
+        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: Self.small)
         #expect(log.enqueueEphemeral(TestEvent.payload(100), key: key) == .enqueued(wake: true))
         #expect(log.enqueueEphemeral(TestEvent.payload(101), key: otherKey) == .enqueued(wake: false))
         #expect(log.enqueueEphemeral(TestEvent.payload(102), key: CoalescingKey(topic: Topic("x"), subject: "y")) == .shed)
@@ -109,7 +109,7 @@ import Testing
     /// HUB-9, HUB-13: a marked log never retains beyond its retention bound; what it dropped makes a
     /// later rewind report the gap instead of replaying part of the stream.
     @Test func hub9_retentionBoundDropsAndRewindReportsTheGap() {
-        var log = OutboundLog(encoding: .binary, limits: Self.small)
+        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: Self.small)
         var outcomes: [EnqueueOutcome] = []
         for id in 1...10 { outcomes.append(log.enqueueDurable(TestEvent.payload(UInt64(id)))) }
         #expect(outcomes[6] == .markedSlowConsumer)
@@ -125,7 +125,7 @@ import Testing
         let limits = QueueLimits(
             highWater: QueueBound(events: 100, bytes: 100), disconnect: QueueBound(events: 100, bytes: 200),
             retention: QueueBound(events: 100, bytes: 300))
-        var log = OutboundLog(encoding: .json, limits: limits)
+        var log = OutboundLog<SharedPayload>(encoding: .json, limits: limits)
         let both = EncodingSet(.binary).union(EncodingSet(.json))
         for id in 1...2 { _ = log.enqueueDurable(TestEvent.payload(UInt64(id), encodings: both, padding: 91)) }
         #expect(log.statistics.retainedBytes == 200)
@@ -143,7 +143,7 @@ import Testing
         let limits = QueueLimits(
             highWater: QueueBound(events: 12, bytes: 400), disconnect: QueueBound(events: 20, bytes: 700),
             retention: QueueBound(events: 24, bytes: 900), maxPendingEphemeral: 3)
-        var log = OutboundLog(encoding: .binary, limits: limits)
+        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: limits)
         let keys = (0..<4).map { CoalescingKey(topic: Topic("t"), subject: "k\($0)") }
         var idBySeq: [UInt64: UInt64] = [:]
         var latestEphemeral: [CoalescingKey: UInt64] = [:]
@@ -175,7 +175,7 @@ import Testing
                 }
                 nextID += 1
             case 6...7:
-                var batch: [Delivery] = []
+                var batch: [Delivery<SharedPayload>] = []
                 let limit = random.next() % 3 == 0 ? Int.max : Int(random.next() % 5) + 1
                 let result = log.drain(into: &batch, limit: limit)
                 #expect(result.count == batch.count && batch.count <= limit)
@@ -214,7 +214,7 @@ import Testing
                 case .notRetained(_, _, let lost):
                     #expect(lost > 0 && stats.lostEvents == lost)
                     // The session layer gives such a session up; start a fresh one.
-                    log = OutboundLog(encoding: .binary, limits: limits)
+                    log = OutboundLog<SharedPayload>(encoding: .binary, limits: limits)
                     idBySeq = [:]
                     latestEphemeral = [:]
                     lastDrainedSeq = 0

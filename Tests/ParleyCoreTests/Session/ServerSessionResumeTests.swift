@@ -53,11 +53,22 @@ import Testing
     @Test func aGapTheServerCannotReplayIsExpiredNotSilent() throws {
         var f = SessionFixture { $0.maxRetainedEvents = 3 }
         let w = try dropAfterEvents(&f, count: 3, acked: 0)
-        f.server.push(SessionFixture.event("overflow"), to: w.session, now: f.now)
+        // A detached session retains up to twice the bound (SESSION-33): 6 events, then a gap.
+        for text in ["o4", "o5", "o6", "o7"] { f.server.push(SessionFixture.event(text), to: w.session, now: f.now) }
         let (_, welcome, replay) = f.connect(auth: auth(w), resume: Wire.ResumeRequest(token: w.resumeToken, lastSeq: 0))
         // SESSION-16, SESSION-33.
         #expect(welcome?.resume?.status == .expired)
         #expect(replay.isEmpty)
+    }
+
+    @Test func aDetachedSessionResumesWithEverythingUpToTwiceTheBound() throws {
+        var f = SessionFixture { $0.maxRetainedEvents = 3 }
+        let w = try dropAfterEvents(&f, count: 3, acked: 0)
+        for text in ["o4", "o5", "o6"] { f.server.push(SessionFixture.event(text), to: w.session, now: f.now) }
+        let (_, welcome, replay) = f.connect(auth: auth(w), resume: Wire.ResumeRequest(token: w.resumeToken, lastSeq: 1))
+        // SESSION-14, SESSION-33: everything after lastSeq 1 is replayed, in order.
+        #expect(welcome?.resume == Wire.ResumeResult(status: .resumed, replayFrom: 2, lastSeq: 6))
+        #expect(replay.compactMap(\.eventSeq) == [2, 3, 4, 5, 6])
     }
 
     @Test func lastSeqBeyondTheSessionIsAckOutOfRange() throws {
@@ -146,8 +157,11 @@ import Testing
         let (c, welcome, _) = f.connect()
         let w = try #require(welcome)
         for i in 1...5 { f.server.push(SessionFixture.event("e\(i)"), to: w.session, now: f.now) }
-        // SESSION-33: the fifth event is retained, not sent; the client resumes to get it.
-        #expect(f.server.take(c).compactMap(\.errorCode) == [.slowConsumer])
+        // SESSION-33: the fifth event goes out, then SLOW_CONSUMER; everything stays retained.
+        let sent = f.server.take(c)
+        #expect(sent.compactMap(\.eventSeq) == [1, 2, 3, 4, 5])
+        #expect(sent.compactMap(\.errorCode) == [.slowConsumer])
+        #expect(sent.last?.errorCode == .slowConsumer)
         let (_, resumed, replay) = f.connect(auth: auth(w), resume: Wire.ResumeRequest(token: w.resumeToken, lastSeq: 4))
         #expect(resumed?.resume?.status == .resumed)
         #expect(replay.compactMap(\.eventSeq) == [5])

@@ -99,8 +99,15 @@ struct InMemoryServer {
     /// The application pushes an event to `session` (attached or not).
     mutating func push(_ event: Message, to session: String, now: Instant) {
         if event.kind == .event, registry.identity(of: session) != nil { pushed[session, default: []].append(event) }
-        guard let id = registry.deliver(event, to: session, now: now), var machine = connections[id] else { return }
-        let actions = machine.deliver(event, now: now, registry: &registry)
+        let id: ConnectionID?
+        if event.kind == .event {
+            id = registry.enqueue(SharedEvent(event), to: session)
+        } else {
+            id = registry.connection(of: session)
+        }
+        guard let id, var machine = connections[id] else { return }
+        let actions = event.kind == .event
+            ? machine.flushEvents(now: now, registry: &registry) : machine.deliver(event, now: now, registry: &registry)
         connections[id] = machine
         perform(actions, on: id, now: now)
     }
@@ -134,6 +141,8 @@ struct InMemoryServer {
             switch action {
             case .send(let message):
                 outbox[connection, default: []].append(message)
+            case .sendEvent(let delivery):
+                outbox[connection, default: []].append(delivery.payload.message(seq: delivery.seq))
             case .close(let code):
                 closed[connection] = code
                 timers[connection] = nil

@@ -1,11 +1,11 @@
-import ParleyCompression
 import ParleyWire
 import Synchronization
 
 /// An event encoded once for all of its recipients (HUB-5): the bodies in both encodings are
-/// built when the event is published, and every session's transport writes its own tiny
-/// envelope (type and session seq, ``EventEnvelope``) before the same shared bytes.
-public final class SharedEvent: Sendable {
+/// built when the event is published, every session's outbound log holds a reference to it
+/// (HUB-6), and every session's transport writes its own tiny envelope (type and session seq,
+/// ``EventEnvelope``) before the same shared bytes (HUB-7).
+public final class SharedEvent: OutboundPayload {
     /// The event with seq 0; each delivery stamps its own.
     public let message: Message
     /// The shared body in the binary encoding (fields after `seq`).
@@ -13,7 +13,7 @@ public final class SharedEvent: Sendable {
     /// The shared body in the JSON encoding (members after `seq`).
     public let jsonBody: [UInt8]
     /// The binary body compressed once, made by the first connection that needs it (COMP-19).
-    private let deflatedBinary = Mutex<SharedDeflateBody?>(nil)
+    private let deflatedBinary = Mutex<(any Sendable)?>(nil)
 
     /// Encodes `message` (an event kind) once per encoding.
     public init(_ message: Message) {
@@ -26,12 +26,25 @@ public final class SharedEvent: Sendable {
         jsonBody = json
     }
 
+    /// The event as the session with sequence number `seq` receives it.
+    public func message(seq: UInt64) -> Message { message.settingSeq(seq) }
+
     /// The binary body compressed once for every compressed frame that carries this event
     /// (COMP-19, per-frame zlib of the byte stream): `make` runs for the first caller only.
-    public func deflatedBinaryBody(_ make: ([UInt8]) -> SharedDeflateBody?) -> SharedDeflateBody? {
+    /// The compressor lives above this layer, so its result is kept opaque here.
+    public func deflatedBinaryBody<Body: Sendable>(_ make: ([UInt8]) -> Body?) -> Body? {
         deflatedBinary.withLock { cached in
             if cached == nil { cached = make(binaryBody) }
-            return cached
+            return cached as? Body
+        }
+    }
+
+    /// The size of the body in `encoding`: the log bounds its retained bytes with it (HUB-9).
+    public func count(_ encoding: PayloadEncoding) -> Int {
+        switch encoding {
+        case .binary: binaryBody.count
+        case .json: jsonBody.count
+        case .binaryDeflate, .jsonDeflate: 0
         }
     }
 
@@ -41,24 +54,4 @@ public final class SharedEvent: Sendable {
             type: message.typeCode, seq: seq, body: encoding == .binary ? binaryBody[...] : jsonBody[...],
             encoding: encoding, framed: framed, to: &buffer)
     }
-}
-
-/// One item a transport writes: a message it encodes itself, or a shared event it frames.
-public enum Outbound: Sendable, Hashable {
-    /// A message for this connection only (results, control, replays).
-    case message(Message)
-    /// A published event with this session's sequence number.
-    case event(seq: UInt64, SharedEvent)
-
-    /// The message as the peer will decode it.
-    public var message: Message {
-        switch self {
-        case .message(let message): message
-        case .event(let seq, let shared): shared.message.settingSeq(seq)
-        }
-    }
-
-    public static func == (lhs: Outbound, rhs: Outbound) -> Bool { lhs.message == rhs.message }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(message) }
 }
