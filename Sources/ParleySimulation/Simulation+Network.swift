@@ -69,6 +69,8 @@ extension Simulation {
             case .close(let id, let code):
                 if tracing { log("server closes \(id.rawValue) (\(code))") }
                 closing.append(id)
+            case .conversationClosed:
+                break
             }
         }
         for id in closing {

@@ -86,6 +86,7 @@ extension ServerCore {
             case .append(let event, let recipients):
                 let shared = SharedEvent(.event(Wire.Event(seq: 0, event: ChatMapping.event(event))))
                 for user in recipients { publish(shared, toUser: user, now: now) }
+                if event.kind == .closed { pending.conversationClosed(event.conversation) }
             case .readMarker(let conversation, let user, let cseq, let recipients):
                 let shared = SharedEvent(.readMarker(Wire.ReadMarker(seq: 0, conversation: conversation, user: user, cseq: cseq)))
                 for recipient in recipients { publish(shared, toUser: recipient, now: now) }

@@ -20,8 +20,6 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         var transports: [ConnectionID: any ConnectionTransport] = [:]
         var armed: Instant?
         var ready = true
-        /// Conversations whose close was already counted in the metrics.
-        var closedCounted: Set<String> = []
     }
 
     private let state: Mutex<State>
@@ -86,13 +84,8 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
             case .send(let id, let messages):
                 state.transports[id]?.write(messages)
                 metrics.sent(messages.count)
-                for item in messages {
-                    guard case .event(_, let shared) = item, case .event(let e) = shared.message, e.event.kind == .closed,
-                        state.closedCounted.insert(e.event.conversation).inserted,
-                        let closed = state.core.chat.conversation(e.event.conversation)
-                    else { continue }
-                    metrics.closed(closed.metrics)
-                }
+            case .conversationClosed(let conversation):
+                if let closed = state.core.chat.conversation(conversation) { metrics.closed(closed.metrics) }
             case .close(let id, let code):
                 state.transports.removeValue(forKey: id)?.close(reason: code)
                 metrics.disconnected(code)

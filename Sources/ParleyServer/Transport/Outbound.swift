@@ -3,8 +3,9 @@ import ParleyWire
 
 /// One item a transport writes: a message it encodes itself, or a shared event it frames.
 public enum Outbound: Sendable, Hashable {
-    /// A message for this connection only (results, control, replays).
-    case message(Message)
+    /// A message for this connection only (results, control, ephemeral). Boxed, so the enum
+    /// stays two words and the fan-out path moves no 300-byte `Message` per delivery.
+    indirect case message(Message)
     /// A published event with this session's sequence number.
     case event(seq: UInt64, SharedEvent)
 
