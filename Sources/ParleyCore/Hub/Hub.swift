@@ -43,8 +43,8 @@ public final class Hub: Sendable {
     /// - Returns: false if it was already subscribed, or was removed.
     @discardableResult
     public func subscribe(_ queue: SubscriberQueue, to topic: Topic) -> Bool {
-        shard(topic).topics.withLock { topics in
-            let added = queue.membership.withLock { membership in
+        shard(topic).topics.withTSanVisibleLock { topics in
+            let added = queue.membership.withTSanVisibleLock { membership in
                 !membership.removed && membership.topics.insert(topic).inserted
             }
             if added { _ = topics[topic, default: TopicMembers()].insert(queue) }
@@ -57,8 +57,8 @@ public final class Hub: Sendable {
     /// - Returns: false if it was not subscribed.
     @discardableResult
     public func unsubscribe(_ queue: SubscriberQueue, from topic: Topic) -> Bool {
-        shard(topic).topics.withLock { topics in
-            guard queue.membership.withLock({ $0.topics.remove(topic) != nil }) else { return false }
+        shard(topic).topics.withTSanVisibleLock { topics in
+            guard queue.membership.withTSanVisibleLock({ $0.topics.remove(topic) != nil }) else { return false }
             if topics[topic]?.remove(queue) == true, topics[topic]?.isEmpty == true {
                 topics[topic] = nil
             }
@@ -69,7 +69,7 @@ public final class Hub: Sendable {
     /// Unsubscribes `queue` from every topic and refuses later subscriptions: the session ended.
     /// Its log stays readable for whoever still holds it.
     public func remove(_ queue: SubscriberQueue) {
-        let topics = queue.membership.withLock { membership in
+        let topics = queue.membership.withTSanVisibleLock { membership in
             membership.removed = true
             return membership.topics
         }
@@ -100,10 +100,10 @@ public final class Hub: Sendable {
         wake: inout [SubscriberQueue], encode: (PayloadEncoding, inout [UInt8]) -> Void
     ) -> PublishReport {
         let shard = shard(topic)
-        let inUse = shard.topics.withLock { $0[topic]?.encodings ?? [] }
+        let inUse = shard.topics.withTSanVisibleLock { $0[topic]?.encodings ?? [] }
         if inUse.isEmpty { return PublishReport() }
         let encoded = SharedPayload(messageType: messageType, encodings: inUse, sizeHint: sizeHint, encode: encode)
-        return shard.topics.withLock { topics in
+        return shard.topics.withTSanVisibleLock { topics in
             guard let members = topics[topic] else { return PublishReport() }
             if encoded.encodings.isSuperset(of: members.encodings) {
                 return Self.deliver(encoded, kind: kind, to: members, wake: &wake)

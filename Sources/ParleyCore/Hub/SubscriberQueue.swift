@@ -26,30 +26,30 @@ public final class SubscriberQueue: Sendable {
     /// Hands the transport up to `limit` undrained events, in order, for one coalesced write.
     /// See `OutboundLog.drain(into:limit:)`.
     public func drain(into batch: inout [Delivery<SharedPayload>], limit: Int = .max) -> DrainResult {
-        log.withLock { $0.drain(into: &batch, limit: limit) }
+        log.withTSanVisibleLock { $0.drain(into: &batch, limit: limit) }
     }
 
     /// Applies the client's cumulative acknowledgement. See `OutboundLog.ack(upTo:)`.
     public func ack(upTo seq: UInt64) -> AckOutcome {
-        log.withLock { $0.ack(upTo: seq) }
+        log.withTSanVisibleLock { $0.ack(upTo: seq) }
     }
 
     /// Rewinds for a resuming client. See `OutboundLog.rewind(to:)`.
     public func rewind(to lastProcessed: UInt64) -> RewindResult {
-        log.withLock { $0.rewind(to: lastProcessed) }
+        log.withTSanVisibleLock { $0.rewind(to: lastProcessed) }
     }
 
     /// How much the queue holds now.
-    public var statistics: QueueStatistics { log.withLock { $0.statistics } }
+    public var statistics: QueueStatistics { log.withTSanVisibleLock { $0.statistics } }
 
     /// The topics the queue is subscribed to now.
-    public var topics: Set<Topic> { membership.withLock { $0.topics } }
+    public var topics: Set<Topic> { membership.withTSanVisibleLock { $0.topics } }
 
     func enqueueDurable(_ payload: SharedPayload) -> EnqueueOutcome {
-        log.withLock { $0.enqueueDurable(payload) }
+        log.withTSanVisibleLock { $0.enqueueDurable(payload) }
     }
 
     func enqueueEphemeral(_ payload: SharedPayload, key: CoalescingKey) -> EnqueueOutcome {
-        log.withLock { $0.enqueueEphemeral(payload, key: key) }
+        log.withTSanVisibleLock { $0.enqueueEphemeral(payload, key: key) }
     }
 }
