@@ -133,18 +133,24 @@ public struct OutboundLog<Payload: OutboundPayload>: Sendable {
     /// transport: durable events after the send cursor (which then advances) interleaved with
     /// pending ephemeral events (which leave the log) (HUB-4, HUB-7).
     public mutating func drain(into batch: inout [Delivery<Payload>], limit: Int = .max) -> DrainResult {
+        drain(limit: limit) { batch.append($0) }
+    }
+
+    /// Hands `body`, in publish order, up to `limit` events not yet handed to the transport,
+    /// like ``drain(into:limit:)``, for a caller that turns them into its own items.
+    public mutating func drain(limit: Int = .max, _ body: (Delivery<Payload>) -> Void) -> DrainResult {
         var taken = 0
         var index = 0
         while taken < limit {
             while index < pending.count, pending[index] == nil { index += 1 }
             if index < pending.count, let entry = pending[index], entry.afterSeq <= sentSeq {
-                batch.append(Delivery(payload: entry.payload, seq: 0, kind: .ephemeral))
+                body(Delivery(payload: entry.payload, seq: 0, kind: .ephemeral))
                 pendingSlots[entry.key] = nil
                 pendingLive -= 1
                 index += 1
             } else if sentSeq < lastSeq {
                 sentSeq += 1
-                batch.append(Delivery(payload: durable[Int(sentSeq - ackedSeq) - 1], seq: sentSeq, kind: .durable))
+                body(Delivery(payload: durable[Int(sentSeq - ackedSeq) - 1], seq: sentSeq, kind: .durable))
             } else {
                 break
             }

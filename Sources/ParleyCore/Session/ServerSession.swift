@@ -186,10 +186,10 @@ public struct ServerSession: Sendable {
     /// (SESSION-10). When the log went beyond `maxRetainedEvents` unacknowledged events it then
     /// fails the connection with SLOW_CONSUMER; every event stays retained for a resume (SESSION-33).
     public mutating func flushEvents(now: Instant, registry: inout SessionRegistry) -> [Action] {
-        guard case .established(let established) = state, registry.connection(of: established.session) == connection,
-            let (deliveries, drained) = registry.drain(established.session)
+        guard case .established(let established) = state else { return [] }
+        var actions: [Action] = []
+        guard let drained = registry.drain(established.session, attachedTo: connection, { actions.append(.sendEvent($0)) })
         else { return [] }
-        var actions = deliveries.map(Action.sendEvent)
         if drained.disconnect != nil {
             let limit = configuration.maxRetainedEvents
             actions += fail(.slowConsumer, "more than \(limit) events are unacknowledged", requirement: "SESSION-33",
@@ -312,7 +312,7 @@ public struct ServerSession: Sendable {
             limits: configuration.limits, resume: resumeResult, sessionToken: authenticated.sessionToken,
             serverTime: now.rawValue, compression: configuration.compression))), at: 0)
         // The replay (SESSION-14): the rewound log hands out every event after the client's lastSeq.
-        if let (replay, _) = registry.drain(id) { actions += replay.map(Action.sendEvent) }
+        _ = registry.drain(id, attachedTo: connection) { actions.append(.sendEvent($0)) }
         return actions
     }
 

@@ -70,13 +70,14 @@ public struct SessionRegistry: Sendable {
         } ?? nil
     }
 
-    /// Takes everything `session`'s log has not handed out yet, in order; `nil` if unknown.
-    mutating func drain(_ session: String) -> ([Delivery<SharedEvent>], DrainResult)? {
+    /// Hands `body` everything `session`'s log has not handed out yet, in order, if the session
+    /// is attached to `connection`; `nil` otherwise.
+    mutating func drain(
+        _ session: String, attachedTo connection: ConnectionID, _ body: (Delivery<SharedEvent>) -> Void
+    ) -> DrainResult? {
         withSession(session) { state in
-            var batch: [Delivery<SharedEvent>] = []
-            let result = state.events.drain(into: &batch)
-            return (batch, result)
-        }
+            state.attached == connection ? state.events.drain(body) : nil
+        } ?? nil
     }
 
     /// For a detached or ended session: records a command's result (for a re-sent command,
@@ -184,8 +185,8 @@ public struct SessionRegistry: Sendable {
 
     /// Reads and changes one session's state.
     mutating func withSession<R>(_ session: String, _ body: (inout SessionState) -> R) -> R? {
-        guard sessions[session] != nil else { return nil }
-        return body(&sessions[session]!)
+        guard let index = sessions.index(forKey: session) else { return nil }
+        return body(&sessions.values[index])
     }
 
     /// Records a command's result: finishes its idempotency entry, updates subscriptions,

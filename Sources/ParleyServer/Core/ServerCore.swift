@@ -155,9 +155,8 @@ public struct ServerCore: Sendable {
         _ id: ConnectionID, now: Instant,
         _ body: (inout ServerSession, inout SessionRegistry) -> [ServerSession.Action]
     ) {
-        guard var machine = connections[id] else { return }
-        let actions = body(&machine, &registry)
-        connections[id] = machine
+        guard let index = connections.index(forKey: id) else { return }
+        let actions = body(&connections.values[index], &registry)  // in place: no copy of the machine
         perform(actions, on: id, now: now)
     }
 }

@@ -79,11 +79,12 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     }
 
     private func perform(_ outputs: [ServerOutput], state: inout State) {
+        var sent = 0
         for output in outputs {
             switch output {
             case .send(let id, let messages):
                 state.transports[id]?.write(messages)
-                metrics.sent(messages.count)
+                sent += messages.count
             case .conversationClosed(let conversation):
                 if let closed = state.core.chat.conversation(conversation) { metrics.closed(closed.metrics) }
             case .close(let id, let code):
@@ -91,6 +92,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
                 metrics.disconnected(code)
             }
         }
+        if sent > 0 { metrics.sent(sent) }
         metrics.connectionCount(state.core.connectionCount)
     }
 
