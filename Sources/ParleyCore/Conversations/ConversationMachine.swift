@@ -121,14 +121,14 @@ public struct ConversationMachine: Sendable {
 
     /// Staff who joined, with their mode, besides the assigned agent.
     public var members: [String: JoinMode] {
-        if case .active(let active) = state { return active.members }
+        if case .active(let active) = state { return active.members.modes }
         return [:]
     }
 
-    /// The agent and every joined staff member (observers included), in a stable order.
+    /// The agent and every joined staff member (observers included), in join order.
     public var staff: [String] {
         guard case .active(let active) = state else { return [] }
-        return [active.agent] + active.members.keys.sorted()
+        return [active.agent] + active.members.order
     }
 
     /// When the inactivity timeout of `timeoutMs` would close it, while active (CONV-22).

@@ -26,7 +26,7 @@ struct ActiveState: Hashable, Sendable {
     /// The last message or note, for the inactivity timeout (CONV-22).
     var lastActivity: Instant
     /// Staff who joined besides the assigned agent, with how (CONV-18).
-    var members: [String: JoinMode] = [:]
+    var members = JoinedStaff()
 
     /// The state entered when `agent` takes the conversation.
     init(agent: String, now: Instant, assignment: UInt64) {
