@@ -4,14 +4,19 @@ import ParleyWire
 /// Collects the outputs of one input: messages per connection in order (so each connection
 /// gets one coalesced write) and closes after them.
 struct PendingOutput: Sendable {
-    private var order: [ConnectionID] = []
-    private var messages: [ConnectionID: [Outbound]] = [:]
+    /// Each connection's position in `batches`: one hash lookup per message sent.
+    private var slots: [ConnectionID: Int] = [:]
+    private var batches: [(ConnectionID, [Outbound])] = []
     private var closes: [(ConnectionID, ErrorCode)] = []
     private var closedConversations: [String] = []
 
     mutating func send(_ message: Outbound, to id: ConnectionID) {
-        if messages[id] == nil { order.append(id) }
-        messages[id, default: []].append(message)
+        if let slot = slots[id] {
+            batches[slot].1.append(message)
+        } else {
+            slots[id] = batches.count
+            batches.append((id, [message]))
+        }
     }
 
     mutating func close(_ id: ConnectionID, _ code: ErrorCode) {
@@ -24,13 +29,13 @@ struct PendingOutput: Sendable {
 
     /// The outputs so far, emptying the collector.
     mutating func take() -> [ServerOutput] {
-        var outputs = order.map { ServerOutput.send($0, messages[$0]!) }
+        var outputs = batches.map { ServerOutput.send($0.0, $0.1) }
         outputs += closes.map { ServerOutput.close($0.0, $0.1) }
         outputs += closedConversations.map(ServerOutput.conversationClosed)
-        order.removeAll()
-        closedConversations.removeAll()
-        messages.removeAll()
+        slots.removeAll()
+        batches.removeAll()
         closes.removeAll()
+        closedConversations.removeAll()
         return outputs
     }
 }
