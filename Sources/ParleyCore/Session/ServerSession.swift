@@ -18,9 +18,12 @@ public struct ServerSession: Sendable {
     public enum Action: Sendable, Hashable {
         /// Send this message on the connection.
         case send(Message)
-        /// Send this event from the session's log: its shared body behind the session's seq
-        /// (SESSION-10, HUB-7).
+        /// Send this item of the session's log: a durable event as its shared body behind the
+        /// session's seq (SESSION-10, HUB-7), an ephemeral message whole (HUB-8).
         case sendEvent(Delivery<SharedEvent>)
+        /// The session's log shed ephemeral messages and is below its high-water mark again:
+        /// re-send the current state of the session's presence subscriptions (HUB-10).
+        case resyncEphemeral
         /// Close the connection (after the sends before it); the code picks the binding's
         /// close status (WS-4).
         case close(ErrorCode)
@@ -181,31 +184,23 @@ public struct ServerSession: Sendable {
         return finish([.send(reply)], now: now)
     }
 
-    /// Events were enqueued into this connection's session (``SessionRegistry/enqueue(_:to:)``):
-    /// hands everything its log has not handed out yet to the transport, in seq order
-    /// (SESSION-10). When the log went beyond `maxRetainedEvents` unacknowledged events it then
-    /// fails the connection with SLOW_CONSUMER; every event stays retained for a resume (SESSION-33).
+    /// Events or ephemeral messages were enqueued into this connection's session
+    /// (``SessionRegistry/enqueue(_:to:)``, ``SessionRegistry/enqueueEphemeral(_:to:)``): hands
+    /// everything its log has not handed out yet to the transport, in order (SESSION-10). When
+    /// the log went beyond `maxRetainedEvents` unacknowledged events it then fails the connection
+    /// with SLOW_CONSUMER; every event stays retained for a resume (SESSION-33).
     public mutating func flushEvents(now: Instant, registry: inout SessionRegistry) -> [Action] {
         guard case .established(let established) = state else { return [] }
         var actions: [Action] = []
         guard let drained = registry.drain(established.session, attachedTo: connection, { actions.append(.sendEvent($0)) })
         else { return [] }
+        if drained.resyncEphemeral { actions.append(.resyncEphemeral) }
         if drained.disconnect != nil {
             let limit = configuration.maxRetainedEvents
             actions += fail(.slowConsumer, "more than \(limit) events are unacknowledged", requirement: "SESSION-33",
                             now: now, registry: &registry)
         }
         return finish(actions, now: now)
-    }
-
-    /// An ephemeral message (typing, presence, queue position) for this connection's session:
-    /// sent now, never retained (SESSION-10). Other kinds are ignored: events go through the
-    /// session's log (``flushEvents(now:registry:)``).
-    public mutating func deliver(_ message: Message, now: Instant, registry: inout SessionRegistry) -> [Action] {
-        guard case .established(let established) = state, registry.connection(of: established.session) == connection,
-            message.kind == .ephemeral
-        else { return [] }
-        return finish([.send(message)], now: now)
     }
 
     /// The timer armed by `.armTimer` fired (early or late calls are harmless): handshake
@@ -360,7 +355,8 @@ public struct ServerSession: Sendable {
                 return fail(.ackOutOfRange, "ack \(ack.seq) is outside \(statistics.ackedSeq)...\(statistics.lastSeq - UInt64(statistics.unsentEvents))",
                             messageType: message.typeCode, requirement: "SESSION-11", now: now, registry: &registry)
             }
-            return []
+            // An ack may take the log below its high-water mark: the drain says whether to resync (HUB-10).
+            return flushEvents(now: now, registry: &registry)
         case .typing: bucket = .typing
         case .activity: bucket = .presence
         default: return [.dispatch(message)]
@@ -548,7 +544,7 @@ public struct ServerSession: Sendable {
             if actions.contains(where: {
                 switch $0 {
                 case .send, .sendEvent: true
-                case .close, .armTimer, .authenticate, .dispatch, .replace: false
+                case .close, .armTimer, .authenticate, .dispatch, .replace, .resyncEphemeral: false
                 }
             }) {
                 established.lastSent = now

@@ -70,6 +70,19 @@ public struct SessionRegistry: Sendable {
         } ?? nil
     }
 
+    /// Offers an ephemeral message to `session`'s log if it is attached, as the latest state for
+    /// its coalescing key (HUB-8); the log sheds it while the client is far behind on acks
+    /// (HUB-10). Returns the attached connection, whose ``ServerSession/flushEvents(now:registry:)``
+    /// must now hand it out; `nil` when detached (a detached session misses ephemeral messages).
+    public mutating func enqueueEphemeral(_ message: SharedEvent, to session: String) -> ConnectionID? {
+        guard let key = message.message.coalescingKey else { return nil }
+        return withSession(session) { state in
+            guard let connection = state.attached else { return nil }
+            _ = state.events.enqueueEphemeral(message, key: key)
+            return connection
+        } ?? nil
+    }
+
     /// Hands `body` everything `session`'s log has not handed out yet, in order, if the session
     /// is attached to `connection`; `nil` otherwise.
     mutating func drain(

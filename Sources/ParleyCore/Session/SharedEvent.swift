@@ -15,13 +15,17 @@ public final class SharedEvent: OutboundPayload {
     /// The binary body compressed once, made by the first connection that needs it (COMP-19).
     private let deflatedBinary = Mutex<(any Sendable)?>(nil)
 
-    /// Encodes `message` (an event kind) once per encoding.
+    /// Encodes `message` (an event kind) once per encoding. An ephemeral message (typers,
+    /// presence, queue position) is kept as the value only: transports encode it whole, and
+    /// its size does not count against the log's byte bounds (HUB-9).
     public init(_ message: Message) {
         self.message = message.settingSeq(0)
         var binary: [UInt8] = []
-        EventEnvelope.appendBody(of: message, encoding: .binary, to: &binary)
         var json: [UInt8] = []
-        EventEnvelope.appendBody(of: message, encoding: .json, to: &json)
+        if message.kind == .event {
+            EventEnvelope.appendBody(of: message, encoding: .binary, to: &binary)
+            EventEnvelope.appendBody(of: message, encoding: .json, to: &json)
+        }
         binaryBody = binary
         jsonBody = json
     }

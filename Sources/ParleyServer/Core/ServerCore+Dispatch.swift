@@ -91,7 +91,7 @@ extension ServerCore {
                 let shared = SharedEvent(.readMarker(Wire.ReadMarker(seq: 0, conversation: conversation, user: user, cseq: cseq)))
                 for recipient in recipients { publish(shared, toUser: recipient, now: now) }
             case .queuePosition(let conversation, let visitor, let position):
-                let message = Message.queuePosition(Wire.QueuePosition(conversation: conversation, position: UInt64(position)))
+                let message = SharedEvent(.queuePosition(Wire.QueuePosition(conversation: conversation, position: UInt64(position))))
                 deliver(message, toUser: visitor, now: now)
             case .invitation(let invitation):
                 let shared = SharedEvent(.invitation(Wire.Invitation(

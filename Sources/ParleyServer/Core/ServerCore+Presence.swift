@@ -61,10 +61,20 @@ extension ServerCore {
         topics[topic] = channel
         subscriptionsOfSession[session] = topics
         channelSubscribers[channel, default: []].insert(session)
-        for update in snapshot(of: channel) {
-            deliver(.presence(wire(update)), toSession: session, now: now)
-        }
+        sendSnapshot(of: channel, to: session, now: now)
         return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: [])
+    }
+
+    /// Sends `session` the current state of every presence channel it subscribes to: its log
+    /// shed presence updates and has caught up (HUB-10), so the client learns the latest state.
+    mutating func resyncPresence(of session: String, now: Instant) {
+        let channels = (subscriptionsOfSession[session] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+        for channel in channels { sendSnapshot(of: channel, to: session, now: now) }
+    }
+
+    /// Sends `session` the current state of `channel` (on subscribing, and to resynchronize).
+    private mutating func sendSnapshot(of channel: PresenceChannel, to session: String, now: Instant) {
+        for update in snapshot(of: channel) { deliver(SharedEvent(.presence(wire(update))), toSession: session, now: now) }
     }
 
     /// The current state of a channel, as subscribers of it see it.
@@ -137,9 +147,9 @@ extension ServerCore {
         for action in actions {
             switch action {
             case .publish(let update, let audience):
-                let message = Message.typers(Wire.Typers(
+                let message = SharedEvent(.typers(Wire.Typers(
                     conversation: update.conversation,
-                    typers: update.typers.map { Wire.Typer(user: $0.user, role: $0.role, internal: $0.isInternal ? true : nil, preview: $0.preview) }))
+                    typers: update.typers.map { Wire.Typer(user: $0.user, role: $0.role, internal: $0.isInternal ? true : nil, preview: $0.preview) })))
                 for user in recipients(of: audience, in: update.conversation, participants: participants) {
                     deliver(message, toUser: user, now: now)
                 }
@@ -168,7 +178,8 @@ extension ServerCore {
     }
 
     private mutating func publish(_ message: Message, on channel: PresenceChannel, now: Instant) {
-        for session in (channelSubscribers[channel] ?? []).sorted() { deliver(message, toSession: session, now: now) }
+        let shared = SharedEvent(message)
+        for session in (channelSubscribers[channel] ?? []).sorted() { deliver(shared, toSession: session, now: now) }
     }
 
     private func teamUpdate(_ availability: TeamAvailability) -> PresenceUpdate {

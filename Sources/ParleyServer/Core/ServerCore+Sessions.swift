@@ -10,7 +10,13 @@ extension ServerCore {
             case .send(let message):
                 pending.send(.message(message), to: id)
             case .sendEvent(let delivery):
-                pending.send(.event(seq: delivery.seq, delivery.payload), to: id)
+                switch delivery.kind {
+                case .durable: pending.send(.event(seq: delivery.seq, delivery.payload), to: id)
+                case .ephemeral: pending.send(.message(delivery.payload.message), to: id)
+                }
+            case .resyncEphemeral:
+                guard let session = established[id]?.session else { continue }
+                resyncPresence(of: session, now: now)
             case .close(let code):
                 pending.close(id, code)
                 connectionTimers[id] = nil
@@ -93,14 +99,15 @@ extension ServerCore {
 
     /// Sends an ephemeral message (typing, presence, queue position) to every attached session
     /// of `user`; detached sessions miss it (SESSION-10).
-    mutating func deliver(_ message: Message, toUser user: String, now: Instant) {
+    mutating func deliver(_ message: SharedEvent, toUser user: String, now: Instant) {
         forEachSession(of: user) { core, session in core.deliver(message, toSession: session, now: now) }
     }
 
-    /// Sends an ephemeral message to `session` if it is attached.
-    mutating func deliver(_ message: Message, toSession session: String, now: Instant) {
-        guard let id = registry.connection(of: session) else { return }
-        withMachine(id, now: now) { machine, registry in machine.deliver(message, now: now, registry: &registry) }
+    /// Sends an ephemeral message to `session` through its log, if it is attached: coalesced
+    /// with an older one for the same state, or shed while the client is far behind (HUB-8, HUB-10).
+    mutating func deliver(_ message: SharedEvent, toSession session: String, now: Instant) {
+        guard let id = registry.enqueueEphemeral(message, to: session) else { return }
+        withMachine(id, now: now) { machine, registry in machine.flushEvents(now: now, registry: &registry) }
     }
 
     /// Runs `body` for each live session of `user`, in a stable order.

@@ -99,15 +99,10 @@ struct InMemoryServer {
     /// The application pushes an event to `session` (attached or not).
     mutating func push(_ event: Message, to session: String, now: Instant) {
         if event.kind == .event, registry.identity(of: session) != nil { pushed[session, default: []].append(event) }
-        let id: ConnectionID?
-        if event.kind == .event {
-            id = registry.enqueue(SharedEvent(event), to: session)
-        } else {
-            id = registry.connection(of: session)
-        }
+        let shared = SharedEvent(event)
+        let id = event.kind == .event ? registry.enqueue(shared, to: session) : registry.enqueueEphemeral(shared, to: session)
         guard let id, var machine = connections[id] else { return }
-        let actions = event.kind == .event
-            ? machine.flushEvents(now: now, registry: &registry) : machine.deliver(event, now: now, registry: &registry)
+        let actions = machine.flushEvents(now: now, registry: &registry)
         connections[id] = machine
         perform(actions, on: id, now: now)
     }
@@ -143,6 +138,8 @@ struct InMemoryServer {
                 outbox[connection, default: []].append(message)
             case .sendEvent(let delivery):
                 outbox[connection, default: []].append(delivery.payload.message(seq: delivery.seq))
+            case .resyncEphemeral:
+                break
             case .close(let code):
                 closed[connection] = code
                 timers[connection] = nil
