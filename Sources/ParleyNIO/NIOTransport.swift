@@ -53,9 +53,10 @@ final class NIOTransport: ConnectionTransport {
         switch binding {
         case .stream, .inProcess:
             var bytes: [UInt8] = []
+            var scratch = CompressionScratch()
             for item in items {
                 if let state = compression?.value, let compressor = state.compressor {
-                    Self.appendCompressed(item, compressor, to: &bytes)
+                    Self.appendCompressed(item, compressor, scratch: &scratch, to: &bytes)
                 } else {
                     switch item {
                     case .message(let message): Frame.encode(message, into: &bytes)
@@ -75,8 +76,17 @@ final class NIOTransport: ConnectionTransport {
         }
     }
 
+    /// Buffers reused for every item of one drain, so a frame under the compression threshold
+    /// costs no allocation.
+    private struct CompressionScratch {
+        var payload: [UInt8] = []
+        var encoded: [UInt8] = []
+    }
+
     /// Appends `message` as a frame, compressed when it is over the threshold (COMP-3).
-    private static func appendCompressed(_ item: Outbound, _ compressor: FramePayloadCompressor, to bytes: inout [UInt8]) {
+    private static func appendCompressed(
+        _ item: Outbound, _ compressor: FramePayloadCompressor, scratch: inout CompressionScratch, to bytes: inout [UInt8]
+    ) {
         if case .event(let seq, let shared) = item, compressor.settings.shouldCompress(payloadCount: shared.binaryBody.count),
             let body = shared.deflatedBinaryBody(SharedBodyDeflater.compress)
         {
@@ -88,14 +98,14 @@ final class NIOTransport: ConnectionTransport {
             encoded.withUnsafeBytes { Frame.encode(flags: .compressed, payload: $0, into: &bytes) }
             return
         }
-        var payload: [UInt8] = []
+        scratch.payload.removeAll(keepingCapacity: true)
+        scratch.encoded.removeAll(keepingCapacity: true)
         switch item {
-        case .message(let message): message.encodeBinary(into: &payload)
-        case .event(let seq, let shared): shared.append(seq: seq, encoding: .binary, framed: false, to: &payload)
+        case .message(let message): message.encodeBinary(into: &scratch.payload)
+        case .event(let seq, let shared): shared.append(seq: seq, encoding: .binary, framed: false, to: &scratch.payload)
         }
-        var encoded: [UInt8] = []
-        let compressed = (try? compressor.encode(payload, appendingTo: &encoded)) ?? false
-        (compressed ? encoded : payload).withUnsafeBytes {
+        let compressed = (try? compressor.encode(scratch.payload, appendingTo: &scratch.encoded)) ?? false
+        (compressed ? scratch.encoded : scratch.payload).withUnsafeBytes {
             Frame.encode(flags: compressed ? .compressed : [], payload: $0, into: &bytes)
         }
     }

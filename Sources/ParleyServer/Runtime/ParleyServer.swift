@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// All protocol state lives in one ``ServerCore`` behind a mutex; outputs are handed to the
 /// transports under that lock, so each connection sees its messages in the order the core
-/// produced them.
+/// produced them. Transports never wait for that lock: their inputs go to an inbox, run in
+/// batches by whichever thread holds or next takes the lock (``submit(_:)``).
 ///
 /// ```swift
 /// let server = ParleyServer(configuration: ServerConfiguration(key: secret))
@@ -23,6 +24,8 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     }
 
     private let state: Mutex<State>
+    /// Transport inputs not yet run, in arrival order (which is each connection's order).
+    private let inbox = Mutex<[Input]>([])
     private let clock: @Sendable () -> Instant
     private let scheduler: any TimerScheduler
     private let metrics: ServerMetrics
@@ -40,13 +43,21 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     }
 
     /// Signs an agent or visitor token with the server's key (scheme `token`).
-    public func mintToken(_ claims: TokenClaims) -> String? { state.withLock { $0.core.mintToken(claims) } }
+    public func mintToken(_ claims: TokenClaims) -> String? { read { $0.core.mintToken(claims) } }
 
     /// Whether the server takes new connections (false once shutting down).
-    public var isReady: Bool { state.withLock { $0.ready } }
+    public var isReady: Bool { read { $0.ready } }
 
     /// The number of open connections.
-    public var connectionCount: Int { state.withLock { $0.core.connectionCount } }
+    public var connectionCount: Int { read { $0.core.connectionCount } }
+
+    /// Reads the state under the lock, then runs what transports queued meanwhile (every holder
+    /// of the lock does, so an input queued while it was held is never left behind).
+    private func read<T>(_ body: (State) -> T) -> T {
+        let value = state.withLock { body($0) }
+        runInbox()
+        return value
+    }
 
     public func accept(_ transport: any ConnectionTransport, binding: Binding) -> any InboundConnection {
         let id: ConnectionID = run { state, now in
@@ -65,16 +76,68 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         }
     }
 
-    /// Runs one input on the core under the lock, performs its outputs and re-arms the timer.
-    /// `notBefore` makes a timer callback that fires a little early act at its deadline.
+    /// Runs one input on the core under the lock, performs its outputs and re-arms the timer,
+    /// then runs what transports queued meanwhile. `notBefore` makes a timer callback that fires
+    /// a little early act at its deadline.
     @discardableResult
     func run<T>(notBefore: Instant? = nil, _ body: (inout State, Instant) -> (T, [ServerOutput])) -> T {
         let now = max(clock(), notBefore ?? Instant(rawValue: 0))
-        return state.withLock { state in
+        let value = state.withLock { state in
             let (value, outputs) = body(&state, now)
             perform(outputs, state: &state)
             arm(&state, now: now)
             return value
+        }
+        runInbox()
+        return value
+    }
+
+    /// An input from a transport, queued in the inbox.
+    enum Input: Sendable {
+        case message(ConnectionID, Message)
+        case undecodable(ConnectionID, WireError, messageType: UInt64?)
+        case closed(ConnectionID)
+    }
+
+    /// Queues a transport's input and runs the inbox if the core's lock is free. If another
+    /// thread holds it, that thread runs the input when it lets go (``run(notBefore:_:)``,
+    /// ``runInbox()``): an event loop never sleeps on the lock, and many inputs share one
+    /// acquisition under load. One inbox keeps every connection's inputs in order.
+    func submit(_ input: Input) {
+        inbox.withLock { $0.append(input) }
+        runInbox()
+    }
+
+    /// Runs queued inputs in batches while the lock is free. Stops when the inbox is empty or
+    /// another thread holds the lock (it checks the inbox after letting go, so nothing is left
+    /// behind); after `maxRounds` batches it hands the rest to the scheduler's thread so that
+    /// no transport thread is kept from its own I/O.
+    private func runInbox(maxRounds: Int = 8) {
+        for _ in 0..<maxRounds {
+            guard inbox.withLock({ !$0.isEmpty }) else { return }
+            let ran: Void? = state.withLockIfAvailable { state in
+                var batch: [Input] = []
+                inbox.withLock { swap(&batch, &$0) }
+                let now = clock()
+                for input in batch { perform(Self.outputs(of: input, core: &state, now: now), state: &state) }
+                arm(&state, now: now)
+            }
+            if ran == nil { return }
+        }
+        let now = clock()
+        scheduler.schedule(at: now, now: now) { [weak self] in self?.runInbox() }
+    }
+
+    /// Runs one transport input on the core.
+    private static func outputs(of input: Input, core state: inout State, now: Instant) -> [ServerOutput] {
+        switch input {
+        case .message(let id, let message):
+            return state.core.receive(message, on: id, now: now)
+        case .undecodable(let id, let error, let messageType):
+            return state.core.receive(undecodable: error, messageType: messageType, on: id, now: now)
+        case .closed(let id):
+            state.transports[id] = nil
+            return state.core.connectionClosed(id, now: now)
         }
     }
 
@@ -109,13 +172,6 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     }
 
     fileprivate func received() { metrics.received() }
-
-    fileprivate func closed(_ id: ConnectionID) {
-        run { state, now in
-            state.transports[id] = nil
-            return ((), state.core.connectionClosed(id, now: now))
-        }
-    }
 }
 
 /// A transport's handle to its connection in a ``ParleyServer``.
@@ -125,12 +181,12 @@ struct ServerConnection: InboundConnection {
 
     func receive(_ message: Message) {
         server.received()
-        server.run { state, now in ((), state.core.receive(message, on: id, now: now)) }
+        server.submit(.message(id, message))
     }
 
     func fail(_ error: WireError, messageType: UInt64?) {
-        server.run { state, now in ((), state.core.receive(undecodable: error, messageType: messageType, on: id, now: now)) }
+        server.submit(.undecodable(id, error, messageType: messageType))
     }
 
-    func transportClosed() { server.closed(id) }
+    func transportClosed() { server.submit(.closed(id)) }
 }
