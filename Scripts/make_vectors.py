@@ -98,7 +98,7 @@ UINTS = {"rid": 7, "seq": 300, "cseq": 42, "nonce": MAX, "time": 1795000000000, 
          "maxMessage": 262144, "maxText": 16384, "messageRate": 120, "messageBurst": 20, "typingRate": 60,
          "typingBurst": 10, "presenceRate": 30, "presenceBurst": 5, "heartbeatMs": 25000, "heartbeatTimeoutMs": 60000,
          "resumeWindowMs": 120000, "maxSubscriptions": 64, "idempotencyWindowMs": 600000, "handshakeTimeoutMs": 10000,
-         "maxAttachments": 10, "historyPageMax": 200, "threshold": 256, "level": 6, "queueWaitMs": 22000,
+         "maxAttachments": 10, "historyPageMax": 200, "maxUnackedEvents": 4096, "maxUnackedBytes": 4194304, "threshold": 256, "level": 6, "queueWaitMs": 22000,
          "firstResponseMs": 9000, "transfers": 1, "durationMs": 600000, "maxConcurrent": 4, "reconnectAfterMs": 2000,
          "messageType": 23, "lastCseq": 57}
 STRINGS = {"scheme": "token", "credential": "eyJ1IjoiYWdlbnQtMSJ9.c2ln", "token": "r-9f8e7d", "user": "u-42",

@@ -26,7 +26,8 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Resume window, ms (default 120000). Env: PARLEY_RESUME_WINDOW_MS") var resumeWindowMs: UInt64?
     @Option(help: "Handshake deadline, ms (default 10000). Env: PARLEY_HANDSHAKE_TIMEOUT_MS") var handshakeTimeoutMs: UInt64?
     @Option(help: "Subscriptions per session (default 32). Env: PARLEY_MAX_SUBSCRIPTIONS") var maxSubscriptions: UInt64?
-    @Option(help: "Unacknowledged events kept per session (default 4096). Env: PARLEY_MAX_RETAINED") var maxRetained: Int?
+    @Option(help: "Unacknowledged events per session before SLOW_CONSUMER (default 4096; twice that is kept for resumption). Env: PARLEY_MAX_RETAINED") var maxRetained: Int?
+    @Option(help: "The same bound in bytes (default 4194304). Env: PARLEY_MAX_RETAINED_BYTES") var maxRetainedBytes: Int?
     @Option(help: "Per-frame zlib compression on the byte stream: on or off (default on). Env: PARLEY_COMPRESSION") var compression: String?
     @Option(help: "Smallest payload compressed, bytes (default 512). Env: PARLEY_COMPRESSION_THRESHOLD") var compressionThreshold: UInt64?
     @Option(help: "zlib level 0-9 (default 6). Env: PARLEY_COMPRESSION_LEVEL") var compressionLevel: UInt64?
@@ -55,6 +56,7 @@ struct ServerOptions: ParsableArguments {
         session.handshakeTimeoutMs = Self.pick(handshakeTimeoutMs, "PARLEY_HANDSHAKE_TIMEOUT_MS", session.handshakeTimeoutMs)
         session.maxSubscriptions = Self.pick(maxSubscriptions, "PARLEY_MAX_SUBSCRIPTIONS", session.maxSubscriptions)
         session.maxRetainedEvents = Self.pick(maxRetained, "PARLEY_MAX_RETAINED", session.maxRetainedEvents)
+        session.maxRetainedBytes = Self.pick(maxRetainedBytes, "PARLEY_MAX_RETAINED_BYTES", session.maxRetainedBytes)
         session.compression = Wire.Compression(
             enabled: Self.pick(compression, "PARLEY_COMPRESSION", "on") != "off",
             threshold: Self.pick(compressionThreshold, "PARLEY_COMPRESSION_THRESHOLD", 512),

@@ -19,6 +19,14 @@ import Testing
         Set(messages.compactMap { if case .presence(let p) = $0 { p.user } else { nil } })
     }
 
+    @Test func session33_theLogsBoundsAreAnnouncedInTheWelcome() throws {
+        var d = Self.driver()
+        let (_, welcome) = d.connect(Wire.Auth(scheme: "anonymous"))
+        let limits = try #require(welcome).limits
+        #expect(limits.maxUnackedEvents == 8)
+        #expect(limits.maxUnackedBytes == 4 << 20)
+    }
+
     @Test func hub10_presenceIsShedWhileBehindOnAcksThenResynchronized() throws {
         var d = Self.driver()
         let agent = d.connectAgent("ana")

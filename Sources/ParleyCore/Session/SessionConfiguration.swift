@@ -81,6 +81,7 @@ public struct SessionConfiguration: Sendable, Hashable {
             heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs,
             resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions,
             idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs,
-            maxAttachments: maxAttachments, historyPageMax: historyPageMax)
+            maxAttachments: maxAttachments, historyPageMax: historyPageMax,
+            maxUnackedEvents: UInt64(maxRetainedEvents), maxUnackedBytes: UInt64(maxRetainedBytes))
     }
 }

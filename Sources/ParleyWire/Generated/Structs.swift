@@ -467,9 +467,13 @@ extension Wire {
         public var maxAttachments: UInt64
         /// Most events in one history page. (field 17)
         public var historyPageMax: UInt64
+        /// Most unacknowledged events a session may have before SLOW_CONSUMER (SESSION-33). (field 18)
+        public var maxUnackedEvents: UInt64?
+        /// The same bound in bytes of the events' binary encoding (SESSION-33). (field 19)
+        public var maxUnackedBytes: UInt64?
 
         /// Creates a value from its fields.
-        public init(maxFrame: UInt64, maxMessage: UInt64, maxText: UInt64, messageRate: UInt64, messageBurst: UInt64, typingRate: UInt64, typingBurst: UInt64, presenceRate: UInt64, presenceBurst: UInt64, heartbeatMs: UInt64, heartbeatTimeoutMs: UInt64, resumeWindowMs: UInt64, maxSubscriptions: UInt64, idempotencyWindowMs: UInt64, handshakeTimeoutMs: UInt64, maxAttachments: UInt64, historyPageMax: UInt64) {
+        public init(maxFrame: UInt64, maxMessage: UInt64, maxText: UInt64, messageRate: UInt64, messageBurst: UInt64, typingRate: UInt64, typingBurst: UInt64, presenceRate: UInt64, presenceBurst: UInt64, heartbeatMs: UInt64, heartbeatTimeoutMs: UInt64, resumeWindowMs: UInt64, maxSubscriptions: UInt64, idempotencyWindowMs: UInt64, handshakeTimeoutMs: UInt64, maxAttachments: UInt64, historyPageMax: UInt64, maxUnackedEvents: UInt64? = nil, maxUnackedBytes: UInt64? = nil) {
             self.maxFrame = maxFrame
             self.maxMessage = maxMessage
             self.maxText = maxText
@@ -487,6 +491,8 @@ extension Wire {
             self.handshakeTimeoutMs = handshakeTimeoutMs
             self.maxAttachments = maxAttachments
             self.historyPageMax = historyPageMax
+            self.maxUnackedEvents = maxUnackedEvents
+            self.maxUnackedBytes = maxUnackedBytes
         }
 
         /// Appends the fields in the binary encoding (ENC-4), in field-number order.
@@ -508,6 +514,8 @@ extension Wire {
             w.writeUInt(15, handshakeTimeoutMs)
             w.writeUInt(16, maxAttachments)
             w.writeUInt(17, historyPageMax)
+            if let value = maxUnackedEvents { w.writeUInt(18, value) }
+            if let value = maxUnackedBytes { w.writeUInt(19, value) }
         }
 
         /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
@@ -529,6 +537,8 @@ extension Wire {
             var handshakeTimeoutMs: UInt64? = nil
             var maxAttachments: UInt64? = nil
             var historyPageMax: UInt64? = nil
+            var maxUnackedEvents: UInt64? = nil
+            var maxUnackedBytes: UInt64? = nil
             var previous: UInt64 = 0
             while !r.isAtEnd {
                 let (field, type) = try r.readKey()
@@ -584,6 +594,12 @@ extension Wire {
                 case 17:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.historyPageMax")
                     historyPageMax = try r.readUInt(type, "Limits.historyPageMax")
+                case 18:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.maxUnackedEvents")
+                    maxUnackedEvents = try r.readUInt(type, "Limits.maxUnackedEvents")
+                case 19:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.maxUnackedBytes")
+                    maxUnackedBytes = try r.readUInt(type, "Limits.maxUnackedBytes")
                 default:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Limits.unknown")
                     try r.skip(type)
@@ -607,7 +623,7 @@ extension Wire {
             guard let handshakeTimeoutMs else { throw WireError(.missingField, "Limits.handshakeTimeoutMs is required") }
             guard let maxAttachments else { throw WireError(.missingField, "Limits.maxAttachments is required") }
             guard let historyPageMax else { throw WireError(.missingField, "Limits.historyPageMax is required") }
-            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax)
+            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes)
         }
 
         /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
@@ -647,6 +663,14 @@ extension Wire {
             w.uint(maxAttachments)
             w.key("historyPageMax")
             w.uint(historyPageMax)
+            if let value = maxUnackedEvents {
+                w.key("maxUnackedEvents")
+                w.uint(value)
+            }
+            if let value = maxUnackedBytes {
+                w.key("maxUnackedBytes")
+                w.uint(value)
+            }
             w.endObject()
         }
 
@@ -669,6 +693,8 @@ extension Wire {
             var handshakeTimeoutMs: UInt64? = nil
             var maxAttachments: UInt64? = nil
             var historyPageMax: UInt64? = nil
+            var maxUnackedEvents: UInt64? = nil
+            var maxUnackedBytes: UInt64? = nil
             var seen: UInt64 = 0
             var unknown: [String] = []
             try r.beginObject("Limits")
@@ -760,6 +786,16 @@ extension Wire {
                     seen |= 0x10000
                     if try r.takeNull() { continue }
                     historyPageMax = try r.readUInt("Limits.historyPageMax")
+                case "maxUnackedEvents":
+                    guard seen & 0x20000 == 0 else { throw WireError(.duplicateField, "member 'maxUnackedEvents' appears twice in Limits") }
+                    seen |= 0x20000
+                    if try r.takeNull() { continue }
+                    maxUnackedEvents = try r.readUInt("Limits.maxUnackedEvents")
+                case "maxUnackedBytes":
+                    guard seen & 0x40000 == 0 else { throw WireError(.duplicateField, "member 'maxUnackedBytes' appears twice in Limits") }
+                    seen |= 0x40000
+                    if try r.takeNull() { continue }
+                    maxUnackedBytes = try r.readUInt("Limits.maxUnackedBytes")
                 default:
                     // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
                     // compare byte for byte, and the list stays unallocated while there are none.
@@ -785,7 +821,7 @@ extension Wire {
             guard let handshakeTimeoutMs else { throw WireError(.missingField, "Limits.handshakeTimeoutMs is required") }
             guard let maxAttachments else { throw WireError(.missingField, "Limits.maxAttachments is required") }
             guard let historyPageMax else { throw WireError(.missingField, "Limits.historyPageMax is required") }
-            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax)
+            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes)
         }
     }
 

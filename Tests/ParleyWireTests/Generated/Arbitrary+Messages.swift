@@ -34,7 +34,7 @@ extension Wire.Identity {
 extension Wire.Limits {
     /// A random value: optionals absent half the time, lists of 0-3 elements.
     static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.Limits {
-        Wire.Limits(maxFrame: Arbitrary.uint(&rng), maxMessage: Arbitrary.uint(&rng), maxText: Arbitrary.uint(&rng), messageRate: Arbitrary.uint(&rng), messageBurst: Arbitrary.uint(&rng), typingRate: Arbitrary.uint(&rng), typingBurst: Arbitrary.uint(&rng), presenceRate: Arbitrary.uint(&rng), presenceBurst: Arbitrary.uint(&rng), heartbeatMs: Arbitrary.uint(&rng), heartbeatTimeoutMs: Arbitrary.uint(&rng), resumeWindowMs: Arbitrary.uint(&rng), maxSubscriptions: Arbitrary.uint(&rng), idempotencyWindowMs: Arbitrary.uint(&rng), handshakeTimeoutMs: Arbitrary.uint(&rng), maxAttachments: Arbitrary.uint(&rng), historyPageMax: Arbitrary.uint(&rng))
+        Wire.Limits(maxFrame: Arbitrary.uint(&rng), maxMessage: Arbitrary.uint(&rng), maxText: Arbitrary.uint(&rng), messageRate: Arbitrary.uint(&rng), messageBurst: Arbitrary.uint(&rng), typingRate: Arbitrary.uint(&rng), typingBurst: Arbitrary.uint(&rng), presenceRate: Arbitrary.uint(&rng), presenceBurst: Arbitrary.uint(&rng), heartbeatMs: Arbitrary.uint(&rng), heartbeatTimeoutMs: Arbitrary.uint(&rng), resumeWindowMs: Arbitrary.uint(&rng), maxSubscriptions: Arbitrary.uint(&rng), idempotencyWindowMs: Arbitrary.uint(&rng), handshakeTimeoutMs: Arbitrary.uint(&rng), maxAttachments: Arbitrary.uint(&rng), historyPageMax: Arbitrary.uint(&rng), maxUnackedEvents: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxUnackedBytes: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil)
     }
 }
 
