@@ -67,19 +67,19 @@ struct CoreDriver {
     }
 
     /// Opens a connection and completes a hello with `auth`; returns the connection and welcome.
-    mutating func connect(_ auth: Wire.Auth, resume: Wire.ResumeRequest? = nil) -> (ConnectionID, Wire.Welcome?) {
+    mutating func connect(_ auth: Wire.Auth, resume: Wire.ResumeRequest? = nil, maxFrame: UInt64? = nil) -> (ConnectionID, Wire.Welcome?) {
         let id = open()
         let rid = nextRID()
-        send(.hello(Wire.Hello(rid: rid, versions: [1], auth: auth, resume: resume)), on: id)
+        send(.hello(Wire.Hello(rid: rid, versions: [1], auth: auth, resume: resume, maxFrame: maxFrame)), on: id)
         let welcome = inbox[id]?.firstIndex { $0.resultRID == rid }.map { inbox[id]!.remove(at: $0) }
         guard case .welcome(let w)? = welcome else { return (id, nil) }
         return (id, w)
     }
 
     /// Connects an agent with a freshly minted token.
-    mutating func connectAgent(_ user: String, teams: [String] = ["support"]) -> ConnectionID {
+    mutating func connectAgent(_ user: String, teams: [String] = ["support"], maxFrame: UInt64? = nil) -> ConnectionID {
         let token = core.mintToken(TokenClaims(user: user, role: .agent, teams: teams, expiresAt: now.adding(milliseconds: 3_600_000)))!
-        return connect(Wire.Auth(scheme: "token", credential: token)).0
+        return connect(Wire.Auth(scheme: "token", credential: token), maxFrame: maxFrame).0
     }
 
     /// Sends a command and returns its result (the message answering its rid).

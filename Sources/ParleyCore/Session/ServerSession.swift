@@ -60,10 +60,13 @@ public struct ServerSession: Sendable {
         var lastReceived: Instant
         var lastSent: Instant
         var pingsSent: UInt64 = 0
+        /// The largest frame payload the client accepts (FRAME-6).
+        var peerMaxFrame: UInt64
 
-        init(session: String, user: String, configuration: SessionConfiguration, now: Instant) {
+        init(session: String, user: String, peerMaxFrame: UInt64, configuration: SessionConfiguration, now: Instant) {
             self.session = session
             self.user = user
+            self.peerMaxFrame = peerMaxFrame
             rates = RateLimiter(configuration: configuration)
             lastReceived = now
             lastSent = now
@@ -87,6 +90,15 @@ public struct ServerSession: Sendable {
     public var session: String? {
         switch state {
         case .established(let established): established.session
+        case .awaitingHello, .authenticating, .closed: nil
+        }
+    }
+
+    /// The largest frame payload the client accepts, from its hello (65536 if it announced
+    /// none); the server never sends a larger one (FRAME-6). `nil` before the handshake.
+    public var peerMaxFrame: UInt64? {
+        switch state {
+        case .established(let established): established.peerMaxFrame
         case .awaitingHello, .authenticating, .closed: nil
         }
     }
@@ -301,7 +313,9 @@ public struct ServerSession: Sendable {
         let opened = sessionID.map { ($0, "") } ?? registry.open(identity: identity, connection: connection)
         let id = opened.0
         let token = registry.withSession(id) { $0.resumeToken } ?? opened.1
-        state = .established(EstablishedState(session: id, user: identity.user, configuration: configuration, now: now))
+        state = .established(EstablishedState(
+            session: id, user: identity.user, peerMaxFrame: pending.hello.maxFrame ?? UInt64(Frame.initialMaxPayload),
+            configuration: configuration, now: now))
         actions.insert(.send(.welcome(Wire.Welcome(
             rid: pending.hello.rid, version: pending.version, session: id, resumeToken: token, identity: identity,
             limits: configuration.limits, resume: resumeResult, sessionToken: authenticated.sessionToken,

@@ -20,7 +20,8 @@ extension ServerCore {
         case .success(let value): ChatMapping.result(value, rid: rid)
         case .failure(let error): ChatMapping.error(error, rid: rid)
         }
-        complete(result, session: session, now: now)
+        let maxFrame = connections[id]?.peerMaxFrame ?? UInt64(Frame.initialMaxPayload)
+        complete(ResultFit.fitted(result, answering: message, maxFrame: maxFrame), session: session, now: now)
         apply(outcome.actions, now: now)
         if case .success = outcome.result {
             switch message {

@@ -75,6 +75,8 @@ extension ErrorCode {
     public static let invalidArgument = ErrorCode(rawValue: 2017)
     /// GOING_AWAY (2018): The peer closes the session normally (goodbye).
     public static let goingAway = ErrorCode(rawValue: 2018)
+    /// RESULT_TOO_LARGE (2019): The result would be a frame larger than the client announced it accepts (hello.maxFrame, FRAME-6) and cannot be cut; ask for less or announce a larger maximum.
+    public static let resultTooLarge = ErrorCode(rawValue: 2019)
     /// CONVERSATION_NOT_FOUND (3001): No such conversation, or the client may not know it exists.
     public static let conversationNotFound = ErrorCode(rawValue: 3001)
     /// FORBIDDEN (3002): The identity's role or relation to the conversation does not allow this command.
@@ -153,6 +155,7 @@ extension ErrorCode {
         2016: ("IDEMPOTENCY_CONFLICT", false, "A client message id was reused with different content within the idempotency window."),
         2017: ("INVALID_ARGUMENT", false, "A field value is well-formed but not acceptable (empty text, a limit of 0, a text over the size limit)."),
         2018: ("GOING_AWAY", true, "The peer closes the session normally (goodbye)."),
+        2019: ("RESULT_TOO_LARGE", false, "The result would be a frame larger than the client announced it accepts (hello.maxFrame, FRAME-6) and cannot be cut; ask for less or announce a larger maximum."),
         3001: ("CONVERSATION_NOT_FOUND", false, "No such conversation, or the client may not know it exists."),
         3002: ("FORBIDDEN", false, "The identity's role or relation to the conversation does not allow this command."),
         3003: ("ILLEGAL_TRANSITION", false, "The command is not allowed in the conversation's current state."),
@@ -213,6 +216,7 @@ extension ErrorCode {
         .idempotencyConflict,
         .invalidArgument,
         .goingAway,
+        .resultTooLarge,
         .conversationNotFound,
         .forbidden,
         .illegalTransition,
