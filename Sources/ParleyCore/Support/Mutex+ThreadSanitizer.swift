@@ -11,12 +11,27 @@ extension Mutex {
     /// race. The annotations below are that edge, on the mutex's own address (not the guarded
     /// value's: taking that is itself an access TSan would check before the acquire). They order
     /// only code that holds this same lock, so a real race (an access without the lock) is still
-    /// reported. Build with `Scripts/tsan-hub.sh`.
-    @inline(__always)
-    borrowing func withTSanVisibleLock<Result>(
+    /// reported. Build with `Scripts/tsan.sh`.
+    @inlinable @inline(__always)
+    public borrowing func withTSanVisibleLock<Result>(
         _ body: (inout sending Value) -> sending Result
     ) -> sending Result {
         withLock { value in
+            #if PARLEY_TSAN
+            withUnsafePointer(to: self) { tsanAcquire($0) }
+            defer { withUnsafePointer(to: self) { tsanRelease($0) } }
+            #endif
+            return body(&value)
+        }
+    }
+
+    /// `withLockIfAvailable` (run `body` only if the lock is free now, else return `nil`),
+    /// visible to ThreadSanitizer in a `PARLEY_TSAN` build like ``withTSanVisibleLock(_:)``.
+    @inlinable @inline(__always)
+    public borrowing func withTSanVisibleLockIfAvailable<Result>(
+        _ body: (inout sending Value) -> sending Result
+    ) -> sending Result? {
+        withLockIfAvailable { value in
             #if PARLEY_TSAN
             withUnsafePointer(to: self) { tsanAcquire($0) }
             defer { withUnsafePointer(to: self) { tsanRelease($0) } }
@@ -30,9 +45,9 @@ extension Mutex {
 /// ThreadSanitizer's `__tsan_acquire` (compiler-rt `tsan_interface.h`): the calling thread
 /// synchronizes with every earlier `__tsan_release` on `address`. Needs `-sanitize=thread`
 /// and `-enable-experimental-feature Extern`.
-@_extern(c, "__tsan_acquire") func tsanAcquire(_ address: UnsafeRawPointer)
+@usableFromInline @_extern(c, "__tsan_acquire") func tsanAcquire(_ address: UnsafeRawPointer)
 
 /// ThreadSanitizer's `__tsan_release`: what the calling thread did so far happens before any
 /// later `__tsan_acquire` on `address`.
-@_extern(c, "__tsan_release") func tsanRelease(_ address: UnsafeRawPointer)
+@usableFromInline @_extern(c, "__tsan_release") func tsanRelease(_ address: UnsafeRawPointer)
 #endif

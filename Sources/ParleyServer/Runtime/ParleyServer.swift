@@ -54,7 +54,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     /// Reads the state under the lock, then runs what transports queued meanwhile (every holder
     /// of the lock does, so an input queued while it was held is never left behind).
     private func read<T>(_ body: (State) -> T) -> T {
-        let value = state.withLock { body($0) }
+        let value = state.withTSanVisibleLock { body($0) }
         runInbox()
         return value
     }
@@ -82,7 +82,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     @discardableResult
     func run<T>(notBefore: Instant? = nil, _ body: (inout State, Instant) -> (T, [ServerOutput])) -> T {
         let now = max(clock(), notBefore ?? Instant(rawValue: 0))
-        let value = state.withLock { state in
+        let value = state.withTSanVisibleLock { state in
             let (value, outputs) = body(&state, now)
             perform(outputs, state: &state)
             arm(&state, now: now)
@@ -104,7 +104,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     /// ``runInbox()``): an event loop never sleeps on the lock, and many inputs share one
     /// acquisition under load. One inbox keeps every connection's inputs in order.
     func submit(_ input: Input) {
-        inbox.withLock { $0.append(input) }
+        inbox.withTSanVisibleLock { $0.append(input) }
         runInbox()
     }
 
@@ -114,10 +114,10 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     /// no transport thread is kept from its own I/O.
     private func runInbox(maxRounds: Int = 8) {
         for _ in 0..<maxRounds {
-            guard inbox.withLock({ !$0.isEmpty }) else { return }
-            let ran: Void? = state.withLockIfAvailable { state in
+            guard inbox.withTSanVisibleLock({ !$0.isEmpty }) else { return }
+            let ran: Void? = state.withTSanVisibleLockIfAvailable { state in
                 var batch: [Input] = []
-                inbox.withLock { swap(&batch, &$0) }
+                inbox.withTSanVisibleLock { swap(&batch, &$0) }
                 let now = clock()
                 for input in batch { perform(Self.outputs(of: input, core: &state, now: now), state: &state) }
                 arm(&state, now: now)

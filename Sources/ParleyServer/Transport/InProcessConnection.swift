@@ -1,4 +1,5 @@
 import Dispatch
+import ParleyCore
 import ParleyWire
 import Synchronization
 
@@ -31,30 +32,30 @@ public final class InProcessConnection: ConnectionTransport {
     ) -> InProcessConnection {
         let connection = InProcessConnection(onMessage: onMessage, onClose: onClose)
         let inbound = server.accept(connection, binding: .inProcess)
-        connection.inbound.withLock { $0 = inbound }
+        connection.inbound.withTSanVisibleLock { $0 = inbound }
         return connection
     }
 
     /// Sends a message to the server.
     public func send(_ message: Message) {
-        guard open.withLock({ $0 }), let inbound = inbound.withLock({ $0 }) else { return }
+        guard open.withTSanVisibleLock({ $0 }), let inbound = inbound.withTSanVisibleLock({ $0 }) else { return }
         inbound.receive(message)
     }
 
     /// Drops the connection from the client side (no goodbye), as a network failure would.
     public func disconnect() {
-        guard let inbound = inbound.withLock({ connection in defer { connection = nil }; return connection }) else { return }
+        guard let inbound = inbound.withTSanVisibleLock({ connection in defer { connection = nil }; return connection }) else { return }
         inbound.transportClosed()
         finish()
     }
 
     public func write(_ items: [Outbound]) {
-        guard open.withLock({ $0 }) else { return }
+        guard open.withTSanVisibleLock({ $0 }) else { return }
         for item in items { onMessage(item.message) }
     }
 
     public func close(reason: ErrorCode?) {
-        let inbound = self.inbound.withLock { connection in defer { connection = nil }; return connection }
+        let inbound = self.inbound.withTSanVisibleLock { connection in defer { connection = nil }; return connection }
         finish()
         // The server calls this under its lock: report the closed transport afterwards, as a
         // socket's close would arrive.
@@ -64,7 +65,7 @@ public final class InProcessConnection: ConnectionTransport {
     public func setReading(_ enabled: Bool) {}
 
     private func finish() {
-        let wasOpen = open.withLock { open in defer { open = false }; return open }
+        let wasOpen = open.withTSanVisibleLock { open in defer { open = false }; return open }
         if wasOpen { onClose() }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 
 /// Many publishing tasks on several topics, subscribers draining and acknowledging concurrently,
 /// and subscribers joining and leaving all the time. Run it under ThreadSanitizer with
-/// `Scripts/tsan-hub.sh` (it must report nothing; see that script for why it sets `PARLEY_TSAN`).
+/// `Scripts/tsan.sh` (it must report nothing; see that script for why it sets `PARLEY_TSAN`).
 @Suite struct HubStressTests {
     static let publishers = 8
     static let eventsPerPublisher = 1_500
