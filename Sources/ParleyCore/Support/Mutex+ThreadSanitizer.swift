@@ -17,10 +17,8 @@ extension Mutex {
         _ body: (inout sending Value) -> sending Result
     ) -> sending Result {
         withLock { value in
-            #if PARLEY_TSAN
-            withUnsafePointer(to: self) { tsanAcquire($0) }
-            defer { withUnsafePointer(to: self) { tsanRelease($0) } }
-            #endif
+            announceAcquire()
+            defer { announceRelease() }
             return body(&value)
         }
     }
@@ -32,12 +30,27 @@ extension Mutex {
         _ body: (inout sending Value) -> sending Result
     ) -> sending Result? {
         withLockIfAvailable { value in
-            #if PARLEY_TSAN
-            withUnsafePointer(to: self) { tsanAcquire($0) }
-            defer { withUnsafePointer(to: self) { tsanRelease($0) } }
-            #endif
+            announceAcquire()
+            defer { announceRelease() }
             return body(&value)
         }
+    }
+
+    /// Tells ThreadSanitizer, in a `PARLEY_TSAN` build, that a critical section of this mutex
+    /// begins (an acquire on the mutex's address); does nothing otherwise.
+    @inlinable @inline(__always)
+    borrowing func announceAcquire() {
+        #if PARLEY_TSAN
+        withUnsafePointer(to: self) { tsanAcquire($0) }
+        #endif
+    }
+
+    /// Tells ThreadSanitizer, in a `PARLEY_TSAN` build, that the critical section ends.
+    @inlinable @inline(__always)
+    borrowing func announceRelease() {
+        #if PARLEY_TSAN
+        withUnsafePointer(to: self) { tsanRelease($0) }
+        #endif
     }
 }
 
