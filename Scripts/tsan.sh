@@ -1,8 +1,9 @@
 #!/bin/sh
 # Runs the concurrent parts under ThreadSanitizer: the hub's tests (HubTests and the
-# many-publisher HubStressTests, issue 6) and the server's inbox (InboxTests: inputs from many
-# threads at once). Exits non-zero if a test fails or TSan reports anything (TSan's exit code
-# is 66).
+# many-publisher HubStressTests, issue 6), the server's inbox (InboxTests: inputs from many
+# threads at once) and the end-to-end tests over real sockets (EndToEndTests, NetworkAbuseTests,
+# SlowConsumerNetworkTests: NIO event loops, the server and async clients together). Exits
+# non-zero if a test fails or TSan reports anything (TSan's exit code is 66).
 #
 # PARLEY_TSAN turns on the TSan annotations of `Mutex.withTSanVisibleLock`
 # (Sources/ParleyCore/Support/Mutex+ThreadSanitizer.swift): on Linux, Synchronization.Mutex
@@ -16,4 +17,4 @@ set -eu
 cd "$(dirname "$0")/.."
 exec swift test --scratch-path .build-tsan --sanitize=thread \
     -Xswiftc -DPARLEY_TSAN -Xswiftc -enable-experimental-feature -Xswiftc Extern \
-    --filter 'Hub|Inbox' "$@"
+    --filter 'Hub|Inbox|EndToEnd|NetworkAbuse|SlowConsumerNetwork' "$@"

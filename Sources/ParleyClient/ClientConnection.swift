@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
+import ParleyCore
 import ParleyServer
 import ParleyWire
 import Synchronization
@@ -28,7 +29,7 @@ public final class ClientConnection: Sendable {
 
     /// The status code of the WebSocket close frame the server sent, once one arrived (WS-4);
     /// `nil` on the byte stream or before the close.
-    public var webSocketCloseStatus: UInt16? { closeStatus.value.withLock { $0 } }
+    public var webSocketCloseStatus: UInt16? { closeStatus.value.withTSanVisibleLock { $0 } }
 
     /// What carries the connection.
     private enum Backend: Sendable {

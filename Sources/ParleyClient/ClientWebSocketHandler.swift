@@ -1,5 +1,6 @@
 import NIOCore
 import NIOWebSocket
+import ParleyCore
 import ParleyServer
 import ParleyWire
 
@@ -41,7 +42,7 @@ final class ClientWebSocketHandler: ChannelDuplexHandler {
             }
         case .connectionClose:
             var data = frame.unmaskedData
-            if let status = data.readInteger(as: UInt16.self) { closeStatus.value.withLock { $0 = status } }
+            if let status = data.readInteger(as: UInt16.self) { closeStatus.value.withTSanVisibleLock { $0 = status } }
             context.close(promise: nil)
         case .ping:
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)

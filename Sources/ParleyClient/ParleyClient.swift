@@ -63,10 +63,10 @@ public final class ParleyClient: Sendable {
     }
 
     /// The session id once established.
-    public var sessionID: String? { state.withLock { $0.session.sessionID } }
+    public var sessionID: String? { state.withTSanVisibleLock { $0.session.sessionID } }
 
     /// The sequence number of the last event delivered.
-    public var lastSeq: UInt64 { state.withLock { $0.session.lastSeq } }
+    public var lastSeq: UInt64 { state.withTSanVisibleLock { $0.session.lastSeq } }
 
     /// Opens a connection and completes the handshake (resuming the session after a drop).
     public func connect() async throws {
@@ -76,7 +76,7 @@ public final class ParleyClient: Sendable {
         case .inProcess(let server): connection = ClientConnection.connect(inProcess: server)
         }
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
-            state.withLock { state in
+            state.withTSanVisibleLock { state in
                 state.connection = connection
                 state.established = waiter
                 perform(state.session.connect(now: WallClock.now()), &state)
@@ -89,7 +89,7 @@ public final class ParleyClient: Sendable {
     /// The command's rid is assigned by the session.
     public func request(_ command: Message) async throws -> Message {
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Message, any Error>) in
-            state.withLock { state in
+            state.withTSanVisibleLock { state in
                 let (rid, actions) = state.session.issue(command, now: WallClock.now())
                 state.waiters[rid] = waiter
                 perform(actions, &state)
@@ -99,12 +99,12 @@ public final class ParleyClient: Sendable {
 
     /// Sends a signal (typing, activity) if connected.
     public func signal(_ message: Message) {
-        state.withLock { state in perform(state.session.signal(message, now: WallClock.now()), &state) }
+        state.withTSanVisibleLock { state in perform(state.session.signal(message, now: WallClock.now()), &state) }
     }
 
     /// Drops the connection without a goodbye, as a network failure would (the session stays resumable).
     public func dropConnection() {
-        state.withLock { state in
+        state.withTSanVisibleLock { state in
             state.connection?.close()
             state.connection = nil
             state.session.connectionLost(now: WallClock.now())
@@ -113,7 +113,7 @@ public final class ParleyClient: Sendable {
 
     /// Says goodbye and closes; pending requests fail.
     public func close() {
-        state.withLock { state in
+        state.withTSanVisibleLock { state in
             perform(state.session.leave(now: WallClock.now()), &state)
             for waiter in state.waiters.values { waiter.resume(throwing: Failure.closed) }
             state.waiters.removeAll()
@@ -123,7 +123,7 @@ public final class ParleyClient: Sendable {
 
     private func read(_ connection: ClientConnection) async {
         for await event in connection.events {
-            state.withLock { state in
+            state.withTSanVisibleLock { state in
                 guard state.connection === connection else { return }
                 switch event {
                 case .message(let message):
@@ -153,7 +153,7 @@ public final class ParleyClient: Sendable {
                 let delay = deadline.milliseconds(since: WallClock.now())
                 Task {
                     try? await Task.sleep(for: .milliseconds(delay))
-                    self.state.withLock { state in
+                    self.state.withTSanVisibleLock { state in
                         guard state.timerGeneration == generation else { return }
                         perform(state.session.tick(now: WallClock.now()), &state)
                     }

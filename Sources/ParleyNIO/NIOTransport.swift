@@ -1,5 +1,6 @@
 import NIOCore
 import ParleyCompression
+import ParleyCore
 import ParleyServer
 import ParleyWire
 import Synchronization
@@ -31,7 +32,7 @@ final class NIOTransport: ConnectionTransport {
 
     func write(_ items: [Outbound]) {
         guard !items.isEmpty else { return }
-        let schedule = outbox.withLock { outbox in
+        let schedule = outbox.withTSanVisibleLock { outbox in
             outbox.items += items
             defer { outbox.scheduled = true }
             return !outbox.scheduled
@@ -41,7 +42,7 @@ final class NIOTransport: ConnectionTransport {
 
     /// Takes everything waiting and writes it with one flush (on the channel's event loop).
     private func drain() {
-        let items = outbox.withLock { outbox in
+        let items = outbox.withTSanVisibleLock { outbox in
             var taken: [Outbound] = []
             swap(&taken, &outbox.items)
             outbox.scheduled = false

@@ -3,6 +3,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 import ParleyCompression
+import ParleyCore
 import ParleyServer
 import ParleyWire
 import Synchronization
@@ -99,7 +100,7 @@ public final class ParleyNIOServer: Sendable {
                 Self.configureHTTP(channel, acceptor: acceptor, endpoints: endpoints, configuration: configuration)
             }
             .bind(host: configuration.host, port: configuration.httpPort).get()
-        channels.withLock { $0 = [stream, http] }
+        channels.withTSanVisibleLock { $0 = [stream, http] }
         return (stream.localAddress!, http.localAddress!)
     }
 
@@ -156,7 +157,7 @@ public final class ParleyNIOServer: Sendable {
 
     /// Closes the listeners and stops the event loops.
     public func shutdown() async throws {
-        for channel in channels.withLock({ $0 }) { try? await channel.close() }
+        for channel in channels.withTSanVisibleLock({ $0 }) { try? await channel.close() }
         try await group.shutdownGracefully()
     }
 }

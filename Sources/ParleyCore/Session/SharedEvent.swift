@@ -37,7 +37,7 @@ public final class SharedEvent: OutboundPayload {
     /// (COMP-19, per-frame zlib of the byte stream): `make` runs for the first caller only.
     /// The compressor lives above this layer, so its result is kept opaque here.
     public func deflatedBinaryBody<Body: Sendable>(_ make: ([UInt8]) -> Body?) -> Body? {
-        deflatedBinary.withLock { cached in
+        deflatedBinary.withTSanVisibleLock { cached in
             if cached == nil { cached = make(binaryBody) }
             return cached as? Body
         }

@@ -1,6 +1,6 @@
 import Synchronization
 
-extension Mutex {
+extension Mutex where Value: ~Copyable {
     /// `withLock`, which in a `PARLEY_TSAN` build also tells ThreadSanitizer that the lock
     /// orders the critical sections; in every other build it is `withLock` and nothing else.
     ///

@@ -1,4 +1,5 @@
 import ParleyCompression
+import ParleyCore
 import Synchronization
 
 /// Compresses shared event bodies once for all the connections that send them compressed
@@ -9,7 +10,7 @@ enum SharedBodyDeflater {
 
     /// The body compressed once, or `nil` if zlib failed (the caller then compresses per frame).
     @Sendable static func compress(_ body: [UInt8]) -> SharedDeflateBody? {
-        deflater.withLock { deflater in
+        deflater.withTSanVisibleLock { deflater in
             guard let deflater else { return nil }
             return try? SharedDeflateBody(compressing: body, with: deflater)
         }
