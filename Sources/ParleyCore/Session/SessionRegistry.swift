@@ -75,7 +75,7 @@ public struct SessionRegistry: Sendable {
     /// (HUB-10). Returns the attached connection, whose ``ServerSession/flushEvents(now:registry:)``
     /// must now hand it out; `nil` when detached (a detached session misses ephemeral messages).
     public mutating func enqueueEphemeral(_ message: SharedEvent, to session: String) -> ConnectionID? {
-        guard let key = message.message.coalescingKey else { return nil }
+        guard let key = message.coalescingKey else { return nil }
         return withSession(session) { state in
             guard let connection = state.attached else { return nil }
             _ = state.events.enqueueEphemeral(message, key: key)

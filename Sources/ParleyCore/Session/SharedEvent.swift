@@ -12,6 +12,9 @@ public final class SharedEvent: OutboundPayload {
     public let binaryBody: [UInt8]
     /// The shared body in the JSON encoding (members after `seq`).
     public let jsonBody: [UInt8]
+    /// For an ephemeral message, the state it replaces in a session's log (HUB-8), made once
+    /// for all recipients; `nil` for an event.
+    public let coalescingKey: CoalescingKey?
     /// The binary body compressed once, made by the first connection that needs it (COMP-19).
     private let deflatedBinary = Mutex<(any Sendable)?>(nil)
 
@@ -28,6 +31,7 @@ public final class SharedEvent: OutboundPayload {
         }
         binaryBody = binary
         jsonBody = json
+        coalescingKey = message.coalescingKey
     }
 
     /// The event as the session with sequence number `seq` receives it.

@@ -10,7 +10,15 @@ import ParleyWire
 /// the core does not know the connection's binding, and compression may not shrink a page.
 enum ResultFit {
     /// `result` if it fits in `maxFrame` payload bytes, else the cut page or the error.
+    ///
+    /// Only results that carry collections are measured (history pages, transcripts, lists):
+    /// every other result is small, bounded by the session's limits, and measuring means
+    /// encoding it twice more on every command.
     static func fitted(_ result: Message, answering request: Message, maxFrame: UInt64) -> Message {
+        switch result {
+        case .historyPage, .transcriptResult, .conversations: break
+        default: return result
+        }
         guard size(of: result) > maxFrame else { return result }
         if case .historyPage(let page) = result, case .history(let history) = request,
             let cut = cut(page, keepingNewest: (history.direction ?? .backward) == .backward, maxFrame: maxFrame)
