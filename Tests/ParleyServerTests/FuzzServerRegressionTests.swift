@@ -11,44 +11,28 @@ import Testing
 /// the wire targets are replayed by ParleyWireTests, which depends on ParleyWire only).
 @Suite("Fuzz: inflater and server regressions and seed corpora replayed")
 struct FuzzServerRegressionTests {
-    /// A fuzz target's name and the oracle its libFuzzer entry point calls.
-    struct Target: Sendable, CustomTestStringConvertible {
-        var name: String
-        var check: @Sendable (UnsafeRawBufferPointer) throws(OracleFailure) -> Void
-        var testDescription: String { name }
-    }
+    /// A fuzz target and its oracle.
+    typealias Target = FuzzTarget<OracleFailure>
 
     static let targets = [
         Target(name: "FuzzInflate") { input throws(OracleFailure) in try InflateOracle.check(input) },
         Target(name: "FuzzSession") { input throws(OracleFailure) in try SessionOracle.check(input) },
     ]
 
-    static func inputs(_ folder: String, _ target: String) throws -> [URL] { try FuzzInputs.files(folder, target) }
-
-    /// Runs each file through the target's oracle (from an exact-size copy, as libFuzzer hands
-    /// inputs over) and returns how many were replayed.
+    /// Replays `files` through `target`, recording an issue per rejected input.
     static func replay(_ files: [URL], through target: Target) throws -> Int {
-        for file in files {
-            try FuzzInputs.withExactCopy(of: file) { input in
-                do throws(OracleFailure) {
-                    try target.check(input)
-                } catch {
-                    Issue.record("\(target.name) \(file.lastPathComponent): \(error)")
-                }
-            }
-        }
-        return files.count
+        try target.replay(files) { file, error in Issue.record("\(target.name) \(file.lastPathComponent): \(error)") }
     }
 
     @Test("Fuzz/regressions/<Target>: every kept input keeps the target's rules", arguments: targets)
     func regressions(_ target: Target) throws {
-        let replayed = try Self.replay(Self.inputs("regressions", target.name), through: target)
+        let replayed = try Self.replay(target.inputs("regressions"), through: target)
         print("FuzzServerRegressionTests: replayed \(replayed) file(s) of Fuzz/regressions/\(target.name)")
     }
 
     @Test("Fuzz/corpus/<Target>: every seed keeps the target's rules", arguments: targets)
     func seeds(_ target: Target) throws {
-        let files = try Self.inputs("corpus", target.name)
+        let files = try target.inputs("corpus")
         #expect(!files.isEmpty, "run Fuzz/make-corpus.py")
         let replayed = try Self.replay(files, through: target)
         print("FuzzServerRegressionTests: replayed \(replayed) seed(s) of Fuzz/corpus/\(target.name)")

@@ -10,12 +10,8 @@ import Testing
 /// WireError with a code from the spec's table (ERR-1), never a crash or a broken property.
 @Suite("Fuzz: regressions and seed corpora replayed")
 struct FuzzRegressionTests {
-    /// A fuzz target's name and the oracle its libFuzzer entry point calls.
-    struct Target: Sendable, CustomTestStringConvertible {
-        var name: String
-        var check: @Sendable (UnsafeRawBufferPointer) throws(OracleFailure) -> Void
-        var testDescription: String { name }
-    }
+    /// A fuzz target and its oracle.
+    typealias Target = FuzzTarget<OracleFailure>
 
     static let targets = [
         Target(name: "FuzzFrames") { input throws(OracleFailure) in try FrameOracle.check(input) },
@@ -24,25 +20,14 @@ struct FuzzRegressionTests {
         Target(name: "FuzzDifferential") { input throws(OracleFailure) in try DifferentialOracle.check(input) },
     ]
 
-    static func inputs(_ folder: String, _ target: String) throws -> [URL] { try FuzzInputs.files(folder, target) }
-
-    /// Runs each file through the target's oracle and returns how many were replayed.
+    /// Replays `files` through `target`, recording an issue per rejected input.
     static func replay(_ files: [URL], through target: Target) throws -> Int {
-        for file in files {
-            try FuzzInputs.withExactCopy(of: file) { input in
-                do throws(OracleFailure) {
-                    try target.check(input)
-                } catch {
-                    Issue.record("\(target.name) \(file.lastPathComponent): \(error)")
-                }
-            }
-        }
-        return files.count
+        try target.replay(files) { file, error in Issue.record("\(target.name) \(file.lastPathComponent): \(error)") }
     }
 
     @Test("Fuzz/regressions/<Target>: every kept input decodes or fails with a spec code", arguments: targets)
     func regressions(_ target: Target) throws {
-        let files = try Self.inputs("regressions", target.name)
+        let files = try target.inputs("regressions")
         let replayed = try Self.replay(files, through: target)
         #expect(replayed == files.count)
         print("FuzzRegressionTests: replayed \(replayed) file(s) of Fuzz/regressions/\(target.name)")
@@ -50,7 +35,7 @@ struct FuzzRegressionTests {
 
     @Test("Fuzz/corpus/<Target>: every seed decodes or fails with a spec code", arguments: targets)
     func seeds(_ target: Target) throws {
-        let files = try Self.inputs("corpus", target.name)
+        let files = try target.inputs("corpus")
         #expect(!files.isEmpty, "run Fuzz/make-corpus.py")
         let replayed = try Self.replay(files, through: target)
         print("FuzzRegressionTests: replayed \(replayed) seed(s) of Fuzz/corpus/\(target.name)")
