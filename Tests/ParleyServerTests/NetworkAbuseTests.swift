@@ -67,6 +67,13 @@ import Testing
             let connection = try await ClientConnection.connect(to: live.tcp)
             connection.close()
         }
+        // And WebSocket ones, whose handler tells the server of the close the same way.
+        for endpoint in [live.webSocketJSON, live.webSocketBinary] {
+            for _ in 0..<20 {
+                let connection = try await ClientConnection.connect(to: endpoint)
+                connection.close()
+            }
+        }
 
         // The healthy pair still works, and every abuser is gone from the server.
         #expect(try await visitor.request(.send(.init(rid: 0, conversation: conversation, clientMessageId: "v2", text: "still here?"))).name == "ok")

@@ -5,13 +5,13 @@ import ParleyWire
 
 /// The byte-stream binding on a NIO channel: bytes in any split → frames → messages, handed
 /// to the server; a decoding error goes to the server, which answers and closes (ERR-3).
-final class StreamChannelHandler: ChannelInboundHandler {
+final class StreamChannelHandler: ServerConnectionHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let acceptor: any ConnectionAcceptor
     private var decoder: FrameDecoder
-    private var inbound: (any InboundConnection)?
+    var inbound: (any InboundConnection)?
     private var stopped = false
     private let compression: StreamCompression
 
@@ -44,20 +44,5 @@ final class StreamChannelHandler: ChannelInboundHandler {
             stopped = true
             inbound.fail(error)
         }
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        ReadBackpressure.writabilityChanged(context.channel)
-        context.fireChannelWritabilityChanged()
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        inbound?.transportClosed()
-        inbound = nil
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        context.close(promise: nil)
     }
 }

@@ -7,7 +7,7 @@ import ParleyWire
 /// The WebSocket binding (WS-1…WS-4) after the upgrade: reassembles fragmented messages,
 /// answers control frames, and converts between WebSocket messages and Parley messages in
 /// the negotiated encoding (JSON in text messages, binary payloads in binary messages).
-final class WebSocketChannelHandler: ChannelDuplexHandler {
+final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundIn = WebSocketOutbound
     typealias OutboundOut = WebSocketFrame
@@ -15,7 +15,7 @@ final class WebSocketChannelHandler: ChannelDuplexHandler {
     private let acceptor: any ConnectionAcceptor
     private let binding: Binding
     private let maxMessage: Int
-    private var inbound: (any InboundConnection)?
+    var inbound: (any InboundConnection)?
     private var partial: ByteBuffer?
     private var partialOpcode: WebSocketOpcode = .text
     private var partialCompressed = false
@@ -164,20 +164,5 @@ final class WebSocketChannelHandler: ChannelDuplexHandler {
             buffer.writeInteger(status)
             context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: buffer)), promise: promise)
         }
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        ReadBackpressure.writabilityChanged(context.channel)
-        context.fireChannelWritabilityChanged()
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        inbound?.transportClosed()
-        inbound = nil
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        context.close(promise: nil)
     }
 }
