@@ -3,10 +3,10 @@ import ParleyCompression
 import ParleyWire
 
 /// Decodes the byte-stream binding on the client side into ``ClientConnection/Event``s.
-final class ClientStreamHandler: ChannelInboundHandler {
+final class ClientStreamHandler: ClientEventHandler {
     typealias InboundIn = ByteBuffer
 
-    private let continuation: AsyncStream<ClientConnection.Event>.Continuation
+    let continuation: AsyncStream<ClientConnection.Event>.Continuation
     private var decoder: FrameDecoder
     /// Set once a welcome announces per-frame compression (COMP-2).
     private var inflater: FramePayloadInflater?
@@ -36,15 +36,5 @@ final class ClientStreamHandler: ChannelInboundHandler {
             continuation.yield(.undecodable(error))
             context.close(promise: nil)
         }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        continuation.yield(.closed)
-        continuation.finish()
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        context.close(promise: nil)
     }
 }

@@ -5,12 +5,12 @@ import ParleyServer
 import ParleyWire
 
 /// The WebSocket binding on the client side: masked frames out, reassembled messages in.
-final class ClientWebSocketHandler: ChannelDuplexHandler {
+final class ClientWebSocketHandler: ChannelDuplexHandler, ClientEventHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundIn = ClientOutbound
     typealias OutboundOut = WebSocketFrame
 
-    private let continuation: AsyncStream<ClientConnection.Event>.Continuation
+    let continuation: AsyncStream<ClientConnection.Event>.Continuation
     private let binding: Binding
     private let closeStatus: CloseStatusBox
     private var partial: ByteBuffer?
@@ -61,15 +61,5 @@ final class ClientWebSocketHandler: ChannelDuplexHandler {
         buffer.writeBytes(bytes)
         let frame = WebSocketFrame(fin: true, opcode: text ? .text : .binary, maskKey: .random(), data: buffer)
         context.write(wrapOutboundOut(frame), promise: promise)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        continuation.yield(.closed)
-        continuation.finish()
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        context.close(promise: nil)
     }
 }
