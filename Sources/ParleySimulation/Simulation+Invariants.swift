@@ -167,7 +167,7 @@ extension Simulation {
 extension ChatEvent {
     /// Whether the event makes its `agent` a member of the conversation.
     var grantsMembership: Bool {
-        switch kind {
+        switch self.kind {
         case .assigned, .transferred, .joined, .reopened: true
         default: false
         }

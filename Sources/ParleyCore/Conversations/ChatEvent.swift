@@ -9,64 +9,24 @@ public enum Audience: Hashable, Sendable {
 }
 
 /// One entry of a conversation's history — a message, an internal note or a system event —
-/// with its per-conversation sequence number (CONV-10, CONV-13).
-///
-/// Field for field the wire's `ConversationEvent`, plus the `audience` the core decided.
+/// with its per-conversation sequence number (CONV-10, CONV-13): the wire's
+/// `ConversationEvent` plus the `audience` the core decided. The wire entry's fields read
+/// directly (`event.kind`, `event.cseq`, …).
+@dynamicMemberLookup
 public struct ChatEvent: Hashable, Sendable {
-    /// The conversation id.
-    public var conversation: String
-    /// The per-conversation sequence number, from 1, without gaps.
-    public var cseq: UInt64
-    /// What happened.
-    public var kind: EventKind
-    /// When, from the injected clock.
-    public var time: Instant
-    /// Who caused it; `nil` for the system.
-    public var sender: String?
-    /// The sender's role.
-    public var senderRole: Role?
-    /// Message or note text.
-    public var text: String?
-    /// Attachments of a message.
-    public var attachments: [Wire.Attachment]
-    /// The sender's idempotency key, passed through.
-    public var clientMessageId: String?
-    /// The agent concerned (assigned, transferred, joined, left, rerouted).
-    public var agent: String?
-    /// The team concerned (created, queued, transferred).
-    public var team: String?
-    /// The rating (rated).
-    public var score: UInt64?
-    /// Why it closed (closed).
-    public var closeReason: CloseReason?
-    /// Properties set (created, properties).
-    public var properties: [Wire.Property]
+    /// The entry as `event` messages, history pages and transcripts carry it.
+    public var wire: Wire.ConversationEvent
     /// Who may receive it.
     public var audience: Audience
 
-    /// Creates an event; everything but the identity of the entry is optional.
-    public init(
-        conversation: String, cseq: UInt64, kind: EventKind, time: Instant, sender: String? = nil,
-        senderRole: Role? = nil, text: String? = nil, attachments: [Wire.Attachment] = [],
-        clientMessageId: String? = nil, agent: String? = nil, team: String? = nil, score: UInt64? = nil,
-        closeReason: CloseReason? = nil, properties: [Wire.Property] = [], audience: Audience = .everyone
-    ) {
-        self.conversation = conversation
-        self.cseq = cseq
-        self.kind = kind
-        self.time = time
-        self.sender = sender
-        self.senderRole = senderRole
-        self.text = text
-        self.attachments = attachments
-        self.clientMessageId = clientMessageId
-        self.agent = agent
-        self.team = team
-        self.score = score
-        self.closeReason = closeReason
-        self.properties = properties
+    /// The entry `wire`, for `audience`.
+    public init(_ wire: Wire.ConversationEvent, audience: Audience = .everyone) {
+        self.wire = wire
         self.audience = audience
     }
+
+    /// A field of the wire entry.
+    public subscript<Value>(dynamicMember field: KeyPath<Wire.ConversationEvent, Value>) -> Value { wire[keyPath: field] }
 
     /// Whether an identity with this role may receive the event (CONV-14).
     public func isVisible(to role: Role) -> Bool {

@@ -403,9 +403,11 @@ public struct ConversationMachine: Sendable {
     ) {
         lastCseq += 1
         pending.append(ChatEvent(
-            conversation: id, cseq: lastCseq, kind: kind, time: now, sender: sender, senderRole: senderRole, text: text,
-            attachments: attachments, clientMessageId: clientMessageId, agent: agent, team: team, score: score,
-            closeReason: closeReason, properties: properties, audience: audience))
+            Wire.ConversationEvent(
+                conversation: id, cseq: lastCseq, kind: kind, time: now.rawValue, sender: sender, senderRole: senderRole,
+                text: text, attachments: attachments, clientMessageId: clientMessageId, agent: agent, team: team,
+                score: score, closeReason: closeReason, properties: properties),
+            audience: audience))
     }
 
     private mutating func takeEvents() -> [ChatEvent] {

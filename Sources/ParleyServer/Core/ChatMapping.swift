@@ -3,14 +3,6 @@ import ParleyWire
 
 /// Converts the live-chat core's values to their wire structures (catalogue.md), field by field.
 enum ChatMapping {
-    static func event(_ e: ChatEvent) -> Wire.ConversationEvent {
-        Wire.ConversationEvent(
-            conversation: e.conversation, cseq: e.cseq, kind: e.kind, time: e.time.rawValue, sender: e.sender,
-            senderRole: e.senderRole, text: e.text, attachments: e.attachments,
-            clientMessageId: e.clientMessageId, agent: e.agent, team: e.team, score: e.score, closeReason: e.closeReason,
-            properties: e.properties)
-    }
-
     static func summary(_ s: ChatSummary) -> Wire.ConversationSummary {
         Wire.ConversationSummary(
             id: s.id, state: s.state, visitor: s.visitor, team: s.team, agents: s.agents, lastCseq: s.lastCseq,
@@ -31,12 +23,12 @@ enum ChatMapping {
         case .invited(let invitation):
             .ok(Wire.Ok(rid: rid, invitation: invitation))
         case .history(let page):
-            .historyPage(Wire.HistoryPage(rid: rid, conversation: page.conversation, events: page.events.map(event), hasMore: page.hasMore))
+            .historyPage(Wire.HistoryPage(rid: rid, conversation: page.conversation, events: page.events.map(\.wire), hasMore: page.hasMore))
         case .conversations(let list):
             .conversations(Wire.Conversations(rid: rid, conversations: list.map(summary)))
         case .transcript(let t):
             .transcriptResult(Wire.TranscriptResult(
-                rid: rid, summary: summary(t.summary), events: t.events.map(event), metrics: metrics(t.metrics), comment: t.comment))
+                rid: rid, summary: summary(t.summary), events: t.events.map(\.wire), metrics: metrics(t.metrics), comment: t.comment))
         }
     }
 

@@ -85,7 +85,7 @@ extension ServerCore {
         for action in actions {
             switch action {
             case .append(let event, let recipients):
-                let shared = SharedEvent(.event(Wire.Event(seq: 0, event: ChatMapping.event(event))))
+                let shared = SharedEvent(.event(Wire.Event(seq: 0, event: event.wire)))
                 for user in recipients { publish(shared, toUser: user, now: now) }
                 if event.kind == .closed { pending.conversationClosed(event.conversation) }
             case .readMarker(let conversation, let user, let cseq, let recipients):
