@@ -1,10 +1,12 @@
+import ParleyCore
+
 /// Deterministic, plausible live-chat traffic: JSON `event` bodies (ConversationEvent shape)
 /// with messages between visitors and agents, notes and lifecycle events.
 struct ChatTraffic {
-    private var state: UInt64
+    private var random: SplitMix64
 
     /// The same seed gives the same traffic.
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
     private static let openers = ["Hi", "Hello", "Good morning", "Hey there", "Thanks", "Sorry", "Sure", "Great", "OK"]
     private static let phrases = [
@@ -23,13 +25,7 @@ struct ChatTraffic {
     private static let agents = ["agent-anna", "agent-bruno", "agent-chloe", "agent-dmitri", "agent-emma"]
     private static let kinds = ["message", "message", "message", "message", "message", "note", "assigned", "queued", "transferred"]
 
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func next() -> UInt64 { random.next() }
 
     private mutating func pick(_ list: [String]) -> String { list[Int(next() % UInt64(list.count))] }
 

@@ -82,7 +82,7 @@ struct PresenceBench: BenchSuite {
     /// Bursts of a user's activity: a visitor browsing 1–5 pages 150 ms apart, an idle ping, an
     /// away/online flip, or a reload; bursts start 2 ms apart so they interleave. Seeded.
     static func script(bursts: Int) -> [(at: UInt64, input: Input)] {
-        var random = PresenceBenchRandom(seed: 42)
+        var random = SplitMix64(seed: 42)
         var events: [(at: UInt64, input: Input)] = []
         for burst in 0..<bursts {
             let start = UInt64(burst) * 2
@@ -269,18 +269,5 @@ extension PresenceBench.Input {
         switch self {
         case .page(let user, _), .activity(let user), .away(let user, _), .reload(let user), .reconnect(let user): user
         }
-    }
-}
-
-/// SplitMix64, so the script is the same on every run.
-private struct PresenceBenchRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

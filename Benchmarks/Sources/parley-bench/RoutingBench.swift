@@ -35,7 +35,7 @@ struct RoutingBench: BenchSuite {
         }
         let total = agentCount + waiting + operations * 7
         let ids = (0..<total).map { "c\($0)" }
-        var random = BenchRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         let priorities = (0..<total).map { _ in UInt32(random.next() % 3) }
         var current = [String](repeating: "", count: agentCount)
         var next = 0
@@ -61,7 +61,7 @@ struct RoutingBench: BenchSuite {
     /// The linear-scan baseline under the same workload.
     private func measureNaive(waiting: Int, operations: Int) -> Measurement {
         var naive = NaiveRouter(agents: agentCount)
-        var random = BenchRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         for index in 0..<waiting { naive.enqueue(id: index, priority: Int(random.next() % 3)) }
         var next = waiting
         var turn = 0
@@ -119,18 +119,5 @@ private struct NaiveRouter {
         waiting.remove(at: best)
         loads[agent] += 1
         idleSince[agent] = clock
-    }
-}
-
-/// SplitMix64, so both routers see the same priorities.
-private struct BenchRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
