@@ -11,8 +11,10 @@ struct Parley: AsyncParsableCommand {
     )
 }
 
-/// Prints a line and flushes at once, so piped output (logs, tests, tmux) appears immediately.
+/// Writes a line to standard output at once (unbuffered), so piped output (logs, tests, tmux)
+/// appears immediately. It does not go through C's `stdout` buffer: flushing it with
+/// `fflush(nil)` also locks `stdin`, which `parley chat`'s reader thread holds while it waits
+/// for a line, so nothing printed until the user pressed Enter.
 func emit(_ line: String) {
-    print(line)
-    fflush(nil)
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
