@@ -239,30 +239,41 @@ ASSIGN_STEPS = agent("a", 1, "agent1") + accept("a", 2) + visitor("v", "visitorU
    exp("v", {"type":"event","event":{"cseq":2,"kind":"queued"}}),
    exp("v", {"type":"event","event":{"cseq":3,"kind":"message","text":"my parcel is late","senderRole":"visitor"}}),
    exp("v", {"type":"event","event":{"cseq":4,"kind":"assigned","agent":"$agent1"}}),
+   # CONV-31: the newly assigned agent is first sent what the visitor wrote.
+   exp("a", {"type":"event","event":{"conversation":"$conv","cseq":1,"kind":"created"}}),
+   exp("a", {"type":"event","event":{"conversation":"$conv","cseq":2,"kind":"queued"}}),
+   exp("a", {"type":"event","event":{"conversation":"$conv","cseq":3,"kind":"message","text":"my parcel is late"}}),
    exp("a", {"type":"event","event":{"conversation":"$conv","cseq":4,"kind":"assigned","agent":"$agent1"}})]
 CLEAN = [send("v", {"type":"close","rid":90,"conversation":"$conv"}), send("a", {"type":"agentStatus","rid":91,"routing":"notAccepting"}), exp("a", {"type":"ok","rid":91})]
-w("routing-assigns-accepting-agent", ["CONV-1","CONV-5","CONV-10","CONV-13","ROUTE-7","ROUTE-1"], "A visitor creates a conversation; its first text follows created and queued; the accepting agent is assigned at once and both sides get the assigned event, cseq from 1 without gaps.",
+w("routing-assigns-accepting-agent", ["CONV-1","CONV-5","CONV-10","CONV-13","ROUTE-7","ROUTE-1","CONV-31"], "A visitor creates a conversation; its first text follows created and queued; the accepting agent is assigned at once and both sides get the assigned event, cseq from 1 without gaps; the agent is first sent the events before the assignment, the visitor's question included.",
   ASSIGN_STEPS, needs=["agents:1"], cleanup=CLEAN)
 w("staff-cannot-create", ["CONV-1"], "Only visitors create conversations: staff get FORBIDDEN; an unknown team is TEAM_NOT_FOUND.",
   agent("a", 1, "agent1") + [send("a", {"type":"create","rid":2,"text":"hi"}), err("a","FORBIDDEN", rid=2)] + visitor("v") +
   [send("v", {"type":"create","rid":2,"team":"no-such-team-x","text":"hi"}), err("v","TEAM_NOT_FOUND", rid=2)], needs=["agents:1"])
 w("agent-capacity", ["ROUTE-5","ROUTE-7","CONV-4","ROUTE-8"], "An agent with maxConcurrent 1 gets the first conversation only; the second waits queued at position 1; closing the first frees the agent, who takes the second at once. maxConcurrent 0 is INVALID_ARGUMENT.",
   agent("a", 1, "agent1") + [send("a", {"type":"agentStatus","rid":2,"routing":"accepting","maxConcurrent":0}), err("a","INVALID_ARGUMENT", rid=2)] + accept("a", 3, maxConcurrent=1)
-  + visitor("v") + create("v", 2, "first", "conv") + [exp("a", {"type":"event","event":{"conversation":"$conv","kind":"assigned","agent":"$agent1"}})]
+  + visitor("v") + create("v", 2, "first", "conv") + [exp("a", {"type":"event","event":{"conversation":"$conv","kind":"assigned","agent":"$agent1"}}, skipOthers=True)]
   + visitor("w") + create("w", 2, "second", "conv2") + [exp("w", {"type":"queuePosition","conversation":"$conv2","position":1}, skipOthers=True),
    nothing("a", 400)] + close("v", 3) + [exp("a", {"type":"event","event":{"conversation":"$conv","kind":"closed"}}),
-   exp("a", {"type":"event","event":{"conversation":"$conv2","kind":"assigned","agent":"$agent1"}}),
+   exp("a", {"type":"event","event":{"conversation":"$conv2","kind":"assigned","agent":"$agent1"}}, skipOthers=True),
    exp("w", {"type":"event","event":{"conversation":"$conv2","kind":"assigned","agent":"$agent1"}}, skipOthers=True)],
   needs=["agents:1"], cleanup=[send("w", {"type":"close","rid":90,"conversation":"$conv2"}), send("v", {"type":"close","rid":90,"conversation":"$conv"}), send("a", {"type":"agentStatus","rid":91,"routing":"notAccepting"}), exp("a", {"type":"ok","rid":91})])
-w("transfer", ["CONV-19","ROUTE-11","CONV-5"], "The assigned agent transfers to another connected agent: both agents and the visitor get the transferred event naming the new agent; a transfer naming two targets is INVALID_ARGUMENT, an unknown agent AGENT_NOT_FOUND, an unknown team TEAM_NOT_FOUND; a visitor cannot transfer.",
+w("transfer", ["CONV-19","ROUTE-11","CONV-5","CONV-31"], "The assigned agent transfers to another connected agent: both agents and the visitor get the transferred event naming the new agent, and the new agent is first sent the earlier events, the internal note included; a transfer naming two targets is INVALID_ARGUMENT, an unknown agent AGENT_NOT_FOUND, an unknown team TEAM_NOT_FOUND; a visitor cannot transfer.",
   ASSIGN_STEPS + agent("b", 2, "agent2") + stop("b", 2) + [
+   send("a", {"type":"note","rid":7,"conversation":"$conv","clientMessageId":"n1","text":"asked twice already"}), exp("a", {"type":"ok","rid":7,"cseq":5}),
+   exp("a", {"type":"event","event":{"cseq":5,"kind":"note"}}),
    send("a", {"type":"transfer","rid":3,"conversation":"$conv","agent":"$agent2","team":"$team"}), err("a","INVALID_ARGUMENT", rid=3),
    send("a", {"type":"transfer","rid":4,"conversation":"$conv","agent":"nobody-here"}), err("a","AGENT_NOT_FOUND", rid=4),
    send("a", {"type":"transfer","rid":5,"conversation":"$conv","team":"no-such-team-x"}), err("a","TEAM_NOT_FOUND", rid=5),
    send("v", {"type":"transfer","rid":3,"conversation":"$conv","agent":"$agent2"}), err("v","FORBIDDEN", rid=3),
    send("a", {"type":"transfer","rid":6,"conversation":"$conv","agent":"$agent2"}), exp("a", {"type":"ok","rid":6}),
-   exp("v", {"type":"event","event":{"cseq":5,"kind":"transferred","agent":"$agent2"}}),
-   exp("b", {"type":"event","event":{"conversation":"$conv","cseq":5,"kind":"transferred","agent":"$agent2"}}),
+   exp("v", {"type":"event","event":{"cseq":6,"kind":"transferred","agent":"$agent2"}}),
+   exp("b", {"type":"event","event":{"conversation":"$conv","cseq":1,"kind":"created"}}),
+   exp("b", {"type":"event","event":{"conversation":"$conv","cseq":2,"kind":"queued"}}),
+   exp("b", {"type":"event","event":{"conversation":"$conv","cseq":3,"kind":"message","text":"my parcel is late"}}),
+   exp("b", {"type":"event","event":{"conversation":"$conv","cseq":4,"kind":"assigned"}}),
+   exp("b", {"type":"event","event":{"conversation":"$conv","cseq":5,"kind":"note","text":"asked twice already"}}),
+   exp("b", {"type":"event","event":{"conversation":"$conv","cseq":6,"kind":"transferred","agent":"$agent2"}}),
    send("b", {"type":"send","rid":3,"conversation":"$conv","clientMessageId":"b1","text":"I can help"}), exp("b", {"type":"ok","rid":3}),
    exp("v", {"type":"event","event":{"kind":"message","text":"I can help","sender":"$agent2"}})],
   needs=["agents:2"], cleanup=CLEAN)
@@ -350,7 +361,7 @@ def msg(c, rid, text, cid, conv="$conv"): return send(c, {"type":"send","rid":ri
 def typing(c, on=True, conv="$conv", **kw):
     m={"type":"typing","conversation":conv,"typing":on}; m.update(kw); return {"client":c,"send":m}
 BUSY = agent("a", 1, "agent1") + accept("a", 2, maxConcurrent=1) + visitor("v") + create("v", 2, "first", "conv") + [
-   ev("a", {"conversation":"$conv","kind":"assigned","agent":"$agent1"})]
+   ev("a", {"conversation":"$conv","kind":"assigned","agent":"$agent1"}, skipOthers=True)]
 BUSY_CLEAN = [send("a", {"type":"agentStatus","rid":91,"routing":"notAccepting"}), exp("a", {"type":"ok","rid":91}, skipOthers=True)]
 
 w("conv-abandon-queued", ["CONV-8","CONV-9"], "A visitor leaving a queued conversation abandons it (an abandoned event); an abandoned conversation never reopens (ILLEGAL_TRANSITION).",
@@ -433,15 +444,15 @@ w("route-priority", ["ROUTE-3"], "With the only agent busy, a conversation of pr
   needs=["agents:1"], cleanup=[send("x", {"type":"close","rid":90,"conversation":"$conv3"}), send("w", {"type":"close","rid":90,"conversation":"$conv2"})] + BUSY_CLEAN)
 w("route-least-loaded", ["ROUTE-4"], "Two agents accept (the first one earlier): the first conversation goes to the longest idle, the second to the less loaded, the third (equal loads) to the one whose last assignment is older.",
   agent("a", 1, "agent1") + agent("b", 2, "agent2") + accept("a", 2) + [adv(50)] + accept("b", 2) +
-  visitor("v1") + create("v1", 2, "one", "c1") + [ev("a", {"conversation":"$c1","kind":"assigned","agent":"$agent1"})] +
-  visitor("v2") + create("v2", 2, "two", "c2") + [ev("b", {"conversation":"$c2","kind":"assigned","agent":"$agent2"})] +
+  visitor("v1") + create("v1", 2, "one", "c1") + [ev("a", {"conversation":"$c1","kind":"assigned","agent":"$agent1"}, skipOthers=True)] +
+  visitor("v2") + create("v2", 2, "two", "c2") + [ev("b", {"conversation":"$c2","kind":"assigned","agent":"$agent2"}, skipOthers=True)] +
   visitor("v3") + create("v3", 2, "three", "c3") + [ev("a", {"conversation":"$c3","kind":"assigned","agent":"$agent1"}, skipOthers=True)],
   needs=["agents:2"], cleanup=[send("v1", {"type":"close","rid":90,"conversation":"$c1"}), send("v2", {"type":"close","rid":90,"conversation":"$c2"}), send("v3", {"type":"close","rid":90,"conversation":"$c3"}),
    send("b", {"type":"agentStatus","rid":91,"routing":"notAccepting"}), exp("b", {"type":"ok","rid":91}, skipOthers=True)] + BUSY_CLEAN)
 w("route-tags", ["ROUTE-13"], "The suite's agents have no skills: a conversation tagged with a skill waits queued and is not assigned to them, while one without tags is.",
   agent("a", 1, "agent1") + accept("a", 2) + visitor("v") + create("v", 2, "tagged", "conv", tags=["conformance-no-such-skill"]) + [
    ev("v", {"cseq":2,"kind":"queued"}, skipOthers=True), nothing("a", 500)] + visitor("w") + create("w", 2, "plain", "conv2") + [
-   ev("a", {"conversation":"$conv2","kind":"assigned","agent":"$agent1"})],
+   ev("a", {"conversation":"$conv2","kind":"assigned","agent":"$agent1"}, skipOthers=True)],
   needs=["agents:1"], cleanup=[send("w", {"type":"close","rid":90,"conversation":"$conv2"})] + CLEAN)
 def keepalive(n, clients="vab"):
     """Pings from each client so that long waits stay within the heartbeat timeout."""

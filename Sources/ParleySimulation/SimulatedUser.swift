@@ -27,6 +27,9 @@ struct SimulatedUser: Sendable {
     /// Messages and notes still owed to the client, per server session, in the order the
     /// server accepted them.
     var owed: [String: MessageKeyQueue] = [:]
+    /// Earlier events a staff member may be sent on becoming staff of a conversation, per server
+    /// session and conversation: up to `through`, in increasing cseq after `last` (CONV-31).
+    var catchUp: [String: [String: (through: UInt64, last: UInt64)]] = [:]
     /// The latest `typers` set per conversation, and the link it came on.
     var typers: [String: (typers: [Wire.Typer], link: ConnectionID)] = [:]
     /// The latest presence status per user, on the `presence:visitors` topic.

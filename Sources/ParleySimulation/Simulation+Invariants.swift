@@ -22,6 +22,12 @@ extension Simulation {
             }
             let staffBefore = accountedStaff[id] ?? []
             accountedStaff[id] = machine.staff
+            // Staff who became staff are sent earlier events first (CONV-31).
+            for event in events where event.grantsMembership {
+                guard let name = event.agent, !staffBefore.contains(name), let u = userByName[name],
+                      let session = users[u].serverSession else { continue }
+                users[u].catchUp[session, default: [:]][id] = (through: event.cseq - 1, last: 0)
+            }
             for (offset, event) in events.enumerated() where event.kind == .message || event.kind == .note {
                 statistics.accepted += 1
                 if let clientID = event.clientMessageId, !acceptedKeys.insert((event.sender ?? "?") + "/" + clientID).inserted {
@@ -100,6 +106,13 @@ extension Simulation {
         guard let session = users[u].client.sessionID else { return }
         statistics.checks += 1
         var owed = users[u].owed[session] ?? MessageKeyQueue()
+        if owed.first != key, var window = users[u].catchUp[session]?[event.conversation],
+           event.cseq <= window.through, event.cseq > window.last {
+            window.last = event.cseq
+            users[u].catchUp[session]?[event.conversation] = window
+            statistics.delivered += 1
+            return
+        }
         guard owed.first == key else {
             let pending = owed.remaining.prefix(5).map(\.description).joined(separator: ", ")
             let what = owed.remaining.contains(key) ? "ahead of earlier messages (lost or reordered)" : "not owed (duplicate or misdelivered)"

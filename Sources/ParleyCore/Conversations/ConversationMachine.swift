@@ -35,6 +35,9 @@ public struct ConversationMachine: Sendable {
     public private(set) var rating: (score: UInt64, comment: String?)?
     /// Each user's read marker: seen up to and including this cseq (CONV-16).
     public private(set) var readMarkers: [String: UInt64] = [:]
+    /// Staff who were staff of the conversation and no longer are, with the last cseq they
+    /// were sent: what to send them first if they become staff again (CONV-31).
+    var deliveredToFormerStaff: [String: UInt64] = [:]
     private var state: State
     private var assignments: UInt64 = 0
     private var firstAssignedAt: Instant?

@@ -6,6 +6,9 @@ public enum LiveChatAction: Hashable, Sendable {
     /// A new history event (already in the store): deliver it to exactly these users (CONV-13,
     /// CONV-14). The visitor is listed only when the event's audience allows it.
     case append(ChatEvent, recipients: [String])
+    /// An earlier event of the conversation, for a staff member who just became its staff and
+    /// was not sent it before: deliver it to them, ahead of the events that follow (CONV-31).
+    case backfill(ChatEvent, recipient: String)
     /// A user's read marker moved: tell these users (CONV-16).
     case readMarker(conversation: String, user: String, cseq: UInt64, recipients: [String])
     /// A waiting visitor's queue position changed (ROUTE-8).

@@ -124,7 +124,7 @@ extension LiveChatCore {
             case .failure(let error): return .failure(error)
             case .success(nil): break
             case .success(let moved?):
-                core.commit(machine, events: [], staffBefore: [], into: &actions)
+                core.commit(machine, events: [], staffBefore: machine.staff, into: &actions)
                 let speaks = !actor.isStaff || machine.agent == actor.user || machine.members[actor.user] == .participant
                 let recipients = speaks ? [machine.visitor] + machine.staff : machine.staff
                 actions.append(.readMarker(conversation: id, user: actor.user, cseq: moved, recipients: recipients))

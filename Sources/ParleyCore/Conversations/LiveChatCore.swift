@@ -74,10 +74,20 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
     }
 
     /// Stores a machine after a successful transition, appends its events to the store, and
-    /// emits them with their recipients.
+    /// emits them with their recipients; staff who just became staff of the conversation are
+    /// first sent the earlier events they were not sent (CONV-31).
     mutating func commit(
         _ machine: ConversationMachine, events: [ChatEvent], staffBefore: [String], into actions: inout [LiveChatAction]
     ) {
+        var machine = machine
+        let before = Set(staffBefore)
+        let after = Set(machine.staff)
+        let throughCseq = events.last?.cseq ?? machine.lastCseq
+        for member in staffBefore where !after.contains(member) { machine.deliveredToFormerStaff[member] = throughCseq }
+        for member in machine.staff where !before.contains(member) {
+            backfill(machine, to: member, before: events.first?.cseq ?? machine.lastCseq + 1, into: &actions)
+            machine.deliveredToFormerStaff[member] = nil
+        }
         machines[machine.id] = machine
         store.setState(machine.wireState, of: machine.id)
         if machine.isOpen {
@@ -92,6 +102,17 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
             store.append(event)
             actions.append(.append(event, recipients: recipients(of: event, visitor: machine.visitor, staff: staff)))
         }
+    }
+
+    /// Sends `member`, who just became staff of the conversation, its events before cseq
+    /// `end` that they were not sent while they were staff before: the most recent ones, at
+    /// most a history page of them; older ones are read with `history` (CONV-31).
+    func backfill(_ machine: ConversationMachine, to member: String, before end: UInt64, into actions: inout [LiveChatAction]) {
+        let sent = machine.deliveredToFormerStaff[member] ?? 0
+        guard end > sent + 1 else { return }
+        let last = end - 1
+        let first = max(sent + 1, last >= UInt64(configuration.historyPageMax) ? last - UInt64(configuration.historyPageMax) + 1 : 1)
+        for event in store.events(of: machine.id, in: first...last) { actions.append(.backfill(event, recipient: member)) }
     }
 
     /// Applies the router's assignments to their conversations and arms their timers (ROUTE-7).

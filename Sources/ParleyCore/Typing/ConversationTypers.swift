@@ -38,6 +38,8 @@ struct ConversationTypers: Sendable {
     var previewFlushPending = false
     /// The deadline this conversation has queued in the tracker's timer queue, if any.
     var queuedDeadline: Instant?
+    /// Typers who just left the set, until the broadcast that follows (TYPE-8).
+    var departed: [Entry] = []
 
     /// Whether nothing remains worth keeping: no typers, nothing shown, previews at default.
     var isIdle: Bool {
@@ -77,9 +79,16 @@ struct ConversationTypers: Sendable {
 
     /// Removes `user` from the set; returns whether they were in it.
     mutating func remove(_ user: String) -> Bool {
-        guard let index = entries.firstIndex(where: { $0.identity.user == user }) else { return false }
-        entries.remove(at: index)
+        guard entries.contains(where: { $0.identity.user == user }) else { return false }
+        removeEntries { $0.identity.user == user }
         return true
+    }
+
+    /// Removes the typers `leaving` selects, remembering what each was last sent so the next
+    /// broadcast tells them only of a change (TYPE-8).
+    mutating func removeEntries(where leaving: (Entry) -> Bool) {
+        for entry in entries where leaving(entry) { departed.append(entry) }
+        entries.removeAll(where: leaving)
     }
 
     /// Computes every audience's view and returns the publications for the views that changed,
@@ -89,13 +98,16 @@ struct ConversationTypers: Sendable {
         let visitorView = entries.lazy.filter { !$0.isInternal }.map { $0.typer(forStaff: false) }
         let visitorSet = Array(visitorView)
         let before = actions.count
+        // Typers and those who just stopped get their own view below, not the audience's (TYPE-8).
+        let departed = self.departed
+        self.departed = []
         if staffView != publishedStaff || (refresh && !staffView.isEmpty) {
-            let typing = entries.lazy.filter { $0.identity.role.receivesStaffOnlyContent }.map(\.identity.user)
+            let typing = (entries + departed).lazy.filter { $0.identity.role.receivesStaffOnlyContent }.map(\.identity.user)
             actions.append(.publish(TypersUpdate(conversation: conversation, typers: staffView), to: .staff(excluding: Array(typing))))
             publishedStaff = staffView
         }
         if visitorSet != publishedVisitors || (refresh && !visitorSet.isEmpty) {
-            let typing = entries.lazy.filter { !$0.identity.role.receivesStaffOnlyContent }.map(\.identity.user)
+            let typing = (entries + departed).lazy.filter { !$0.identity.role.receivesStaffOnlyContent }.map(\.identity.user)
             actions.append(.publish(TypersUpdate(conversation: conversation, typers: visitorSet), to: .visitors(excluding: Array(typing))))
             publishedVisitors = visitorSet
         }
@@ -106,6 +118,11 @@ struct ConversationTypers: Sendable {
             guard own != entries[index].lastSent || (refresh && !own.isEmpty) else { continue }
             actions.append(.publish(TypersUpdate(conversation: conversation, typers: own), to: .user(user)))
             entries[index].lastSent = own
+        }
+        for gone in departed {
+            let user = gone.identity.user
+            let own = (gone.identity.role.receivesStaffOnlyContent ? staffView : visitorSet).filter { $0.user != user }
+            if own != gone.lastSent { actions.append(.publish(TypersUpdate(conversation: conversation, typers: own), to: .user(user))) }
         }
         if actions.count > before { lastBroadcastAt = now }
         previewFlushPending = false

@@ -89,7 +89,7 @@ public struct TypingTracker: Sendable {
         update(conversation, now: now, into: &actions) { record in
             record.previewsEnabled = false
             guard !record.entries.isEmpty else { return .none }
-            record.entries.removeAll()
+            record.removeEntries { _ in true }
             return .broadcast
         }
         return actions
@@ -105,7 +105,7 @@ public struct TypingTracker: Sendable {
             conversations[conversation]?.queuedDeadline = nil
             update(conversation, now: now, into: &actions, announcing: false) { record in
                 let before = record.entries.count
-                record.entries.removeAll { $0.expiresAt <= now }
+                record.removeEntries { $0.expiresAt <= now }
                 if record.entries.count != before { return .broadcast }
                 return record.previewFlushPending && record.throttleOpen(now: now, configuration) ? .broadcast : .none
             }
@@ -116,6 +116,13 @@ public struct TypingTracker: Sendable {
 
     /// Whether previews are enabled in `conversation`.
     public func previewsEnabled(in conversation: String) -> Bool { conversations[conversation]?.previewsEnabled ?? false }
+
+    /// What `user` should be shown typing in `conversation` now: the set of their audience
+    /// (internal typing and previews for staff only), without themselves (TYPE-8, TYPE-9).
+    public func view(in conversation: String, for user: String, staff: Bool) -> [ActiveTyper] {
+        guard let record = conversations[conversation] else { return [] }
+        return record.entries.filter { $0.identity.user != user && (staff || !$0.isInternal) }.map { $0.typer(forStaff: staff) }
+    }
 
     /// Who types in `conversation` now, as staff would see them.
     public func typers(in conversation: String) -> [ActiveTyper] {

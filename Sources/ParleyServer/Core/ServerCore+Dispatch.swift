@@ -88,6 +88,8 @@ extension ServerCore {
                 let shared = SharedEvent(.event(Wire.Event(seq: 0, event: event.wire)))
                 for user in recipients { publish(shared, toUser: user, now: now) }
                 if event.kind == .closed { pending.conversationClosed(event.conversation) }
+            case .backfill(let event, let recipient):
+                publish(SharedEvent(.event(Wire.Event(seq: 0, event: event.wire))), toUser: recipient, now: now)
             case .readMarker(let conversation, let user, let cseq, let recipients):
                 let shared = SharedEvent(.readMarker(Wire.ReadMarker(seq: 0, conversation: conversation, user: user, cseq: cseq)))
                 for recipient in recipients { publish(shared, toUser: recipient, now: now) }

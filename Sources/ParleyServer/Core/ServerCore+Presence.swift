@@ -72,6 +72,17 @@ extension ServerCore {
         for channel in channels { sendSnapshot(of: channel, to: session, now: now) }
     }
 
+    /// Sends `session` the current typing set of every conversation whose set it was not sent
+    /// while it was far behind (HUB-19, TYPE-3): a shed "nobody types" must not leave a stale
+    /// "typing…" on the screen.
+    mutating func resyncTypers(of session: String, now: Instant) {
+        guard let conversations = staleTypers.removeValue(forKey: session), let identity = userOfSession[session] else { return }
+        for conversation in conversations.sorted() where isParticipant(identity, in: conversation) {
+            let view = typing.view(in: conversation, for: identity.user, staff: identity.isStaff)
+            deliver(SharedEvent(.typers(Wire.Typers(conversation: conversation, typers: view.map(wire)))), toSession: session, now: now)
+        }
+    }
+
     /// Sends `session` the current state of `channel` (on subscribing, and to resynchronize).
     private mutating func sendSnapshot(of channel: PresenceChannel, to session: String, now: Instant) {
         for update in snapshot(of: channel) { deliver(SharedEvent(.presence(wire(update))), toSession: session, now: now) }
@@ -149,7 +160,7 @@ extension ServerCore {
             case .publish(let update, let audience):
                 let message = SharedEvent(.typers(Wire.Typers(
                     conversation: update.conversation,
-                    typers: update.typers.map { Wire.Typer(user: $0.user, role: $0.role, internal: $0.isInternal ? true : nil, preview: $0.preview) })))
+                    typers: update.typers.map(wire))))
                 for user in recipients(of: audience, in: update.conversation, participants: participants) {
                     deliver(message, toUser: user, now: now)
                 }
@@ -186,6 +197,10 @@ extension ServerCore {
         PresenceUpdate(
             user: "team:" + availability.team, role: .agent, status: availability.available ? .online : .offline,
             routing: availability.available ? .accepting : .notAccepting)
+    }
+
+    private func wire(_ typer: ActiveTyper) -> Wire.Typer {
+        Wire.Typer(user: typer.user, role: typer.role, internal: typer.isInternal ? true : nil, preview: typer.preview)
     }
 
     private func wire(_ u: PresenceUpdate) -> Wire.Presence {

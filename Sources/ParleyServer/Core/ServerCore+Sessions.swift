@@ -17,6 +17,7 @@ extension ServerCore {
             case .resyncEphemeral:
                 guard let session = established[id]?.session else { continue }
                 resyncPresence(of: session, now: now)
+                resyncTypers(of: session, now: now)
             case .close(let code):
                 pending.close(id, code)
                 connectionTimers[id] = nil
@@ -80,6 +81,7 @@ extension ServerCore {
         for channel in (subscriptionsOfSession.removeValue(forKey: session) ?? [:]).values {
             channelSubscribers[channel]?.remove(session)
         }
+        staleTypers[session] = nil
         guard let identity = userOfSession.removeValue(forKey: session) else { return }
         sessionsByUser[identity.user]?.remove(session)
         guard sessionsByUser[identity.user]?.isEmpty ?? true else { return }
@@ -106,7 +108,9 @@ extension ServerCore {
     /// Sends an ephemeral message to `session` through its log, if it is attached: coalesced
     /// with an older one for the same state, or shed while the client is far behind (HUB-8, HUB-10).
     mutating func deliver(_ message: SharedEvent, toSession session: String, now: Instant) {
-        guard let id = registry.enqueueEphemeral(message, to: session) else { return }
+        guard let (id, shed) = registry.enqueueEphemeral(message, to: session) else { return }
+        // A shed typing set is sent again, as it is then, when the client catches up (HUB-19).
+        if shed, case .typers(let typers) = message.message { staleTypers[session, default: []].insert(typers.conversation) }
         withMachine(id, now: now) { machine, registry in machine.flushEvents(now: now, registry: &registry) }
     }
 

@@ -44,6 +44,8 @@ public struct ServerCore: Sendable {
     /// Sessions subscribed to each presence channel, and each session's channels by topic.
     var channelSubscribers: [PresenceChannel: Set<String>] = [:]
     var subscriptionsOfSession: [String: [String: PresenceChannel]] = [:]
+    /// Conversations whose typing set each session was not sent because its log shed it (HUB-19).
+    var staleTypers: [String: Set<String>] = [:]
     var nextConnection: UInt64 = 0
     var pending = PendingOutput()
 

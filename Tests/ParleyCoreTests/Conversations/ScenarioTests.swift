@@ -183,8 +183,11 @@ struct ConversationScenarioRunner {
         }
         for (user, kinds) in expect["delivered"]?.object ?? [:] {
             let delivered = actions.compactMap { action -> String? in
-                if case .append(let event, let recipients) = action, recipients.contains(user) { return event.kind.jsonName }
-                return nil
+                switch action {
+                case .append(let event, let recipients) where recipients.contains(user): return event.kind.jsonName
+                case .backfill(let event, user): return "earlier:" + event.kind.jsonName
+                default: return nil
+                }
             }
             require(delivered == kinds.strings, "\(user) received \(delivered), expected \(kinds.strings)")
         }

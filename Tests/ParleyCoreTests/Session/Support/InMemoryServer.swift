@@ -100,7 +100,7 @@ struct InMemoryServer {
     mutating func push(_ event: Message, to session: String, now: Instant) {
         if event.kind == .event, registry.identity(of: session) != nil { pushed[session, default: []].append(event) }
         let shared = SharedEvent(event)
-        let id = event.kind == .event ? registry.enqueue(shared, to: session) : registry.enqueueEphemeral(shared, to: session)
+        let id = event.kind == .event ? registry.enqueue(shared, to: session) : registry.enqueueEphemeral(shared, to: session)?.connection
         guard let id, var machine = connections[id] else { return }
         let actions = machine.flushEvents(now: now, registry: &registry)
         connections[id] = machine
