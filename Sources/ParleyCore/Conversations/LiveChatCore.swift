@@ -44,6 +44,12 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
     /// A conversation's machine, for the embedding server and tests.
     public func conversation(_ id: String) -> ConversationMachine? { machines[id] }
 
+    /// Whether `actor` may know that conversation `id` exists (CONV-30): inputs about a
+    /// conversation they may not see are answered as if it did not exist.
+    public func isVisible(_ id: String, to actor: ChatIdentity) -> Bool {
+        machines[id].map { isVisible($0, to: actor) } ?? false
+    }
+
     /// Every conversation id, in creation order.
     public var conversationIDs: [String] { creationOrder }
 
@@ -185,7 +191,8 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
     /// The summary of a conversation as `actor` may see it.
     func summary(of machine: ConversationMachine, for actor: ChatIdentity) -> ChatSummary {
         let staff = actor.isStaff ? machine.staff : machine.staff.filter { machine.members[$0] != .observer }
-        let waiting = machine.wireState == .queued || machine.wireState == .offline
+        // Only a queued conversation has a position to show: nobody takes offline ones now (CONV-7).
+        let waiting = machine.wireState == .queued
         return ChatSummary(
             id: machine.id, state: machine.wireState, visitor: machine.visitor, team: machine.team, agents: staff,
             lastCseq: machine.lastCseq, queuePosition: waiting ? router.reportedPosition(of: machine.id) : nil,

@@ -112,6 +112,13 @@ extension ServerCore {
             apply(presence.activity(PresenceConnectionID(id.rawValue), now: now), now: now)
         case .typing(let t):
             let actor = established.identity
+            // A conversation the sender may not see does not exist for them (CONV-30).
+            guard chat.isVisible(t.conversation, to: actor) else {
+                pending.send(.message(.error(Wire.ErrorReply(
+                    code: UInt64(ErrorCode.conversationNotFound.rawValue), message: "no conversation \(t.conversation)",
+                    requirement: "CONV-30", messageType: message.typeCode))), to: id)
+                return
+            }
             guard isParticipant(actor, in: t.conversation) else {
                 pending.send(.message(.error(Wire.ErrorReply(
                     code: UInt64(ErrorCode.notParticipant.rawValue), message: "not a participant of \(t.conversation)",
