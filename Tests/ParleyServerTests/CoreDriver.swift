@@ -32,7 +32,7 @@ struct CoreDriver {
     }
 
     mutating func open() -> ConnectionID {
-        let (id, outputs) = core.open(now: now)
+        let (id, outputs) = core.open(now: now, from: .loopback)
         perform(outputs)
         return id
     }

@@ -5401,10 +5401,10 @@ extension Wire {
         /// The listBlocks command's request id. (field 1)
         public var rid: UInt64
         /// The blocks. (field 2)
-        public var blocks: [Wire.Block]
+        public var blocks: [Wire.BlockRecord]
 
         /// Creates a value from its fields.
-        public init(rid: UInt64, blocks: [Wire.Block] = []) {
+        public init(rid: UInt64, blocks: [Wire.BlockRecord] = []) {
             self.rid = rid
             self.blocks = blocks
         }
@@ -5418,7 +5418,7 @@ extension Wire {
         /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
         public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> Blocks {
             var rid: UInt64? = nil
-            var blocks: [Wire.Block] = []
+            var blocks: [Wire.BlockRecord] = []
             var previous: UInt64 = 0
             while !r.isAtEnd {
                 let (field, type) = try r.readKey()
@@ -5428,7 +5428,7 @@ extension Wire {
                     rid = try r.readUInt(type, "Blocks.rid")
                 case 2:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Blocks.blocks")
-                    blocks.append(try r.readNested(type, "Blocks.blocks") { (inner) throws(WireError) in try Wire.Block.decodeBinary(from: &inner) })
+                    blocks.append(try r.readNested(type, "Blocks.blocks") { (inner) throws(WireError) in try Wire.BlockRecord.decodeBinary(from: &inner) })
                 default:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Blocks.unknown")
                     try r.skip(type)
@@ -5458,7 +5458,7 @@ extension Wire {
         /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
         public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Blocks {
             var rid: UInt64? = nil
-            var blocks: [Wire.Block]? = nil
+            var blocks: [Wire.BlockRecord]? = nil
             var seen: UInt64 = 0
             var unknown: [String] = []
             var sawType = false
@@ -5479,10 +5479,10 @@ extension Wire {
                     guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'blocks' appears twice in Blocks") }
                     seen |= 0x2
                     if try r.takeNull() { continue }
-                    var list: [Wire.Block] = []
+                    var list: [Wire.BlockRecord] = []
                     try r.beginArray("Blocks.blocks")
                     var firstElement = true
-                    while try r.nextElement(first: &firstElement) { list.append(try Wire.Block.decodeJSON(from: &r)) }
+                    while try r.nextElement(first: &firstElement) { list.append(try Wire.BlockRecord.decodeJSON(from: &r)) }
                     blocks = list
                 default:
                     // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names

@@ -2154,7 +2154,7 @@ extension Wire {
     }
 
     /// A visitor blocked by staff (ABUSE section).
-    public struct Block: Sendable, Hashable {
+    public struct BlockRecord: Sendable, Hashable {
         /// The blocked visitor's user id. (field 1)
         public var visitor: String
         /// Why, as given by the staff member (kept for the record). (field 2)
@@ -2189,7 +2189,7 @@ extension Wire {
         }
 
         /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
-        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> Block {
+        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> BlockRecord {
             var visitor: String? = nil
             var reason: String? = nil
             var by: String? = nil
@@ -2201,35 +2201,35 @@ extension Wire {
                 let (field, type) = try r.readKey()
                 switch field {
                 case 1:
-                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Block.visitor")
-                    visitor = try r.readString(type, "Block.visitor")
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "BlockRecord.visitor")
+                    visitor = try r.readString(type, "BlockRecord.visitor")
                 case 2:
-                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Block.reason")
-                    reason = try r.readString(type, "Block.reason")
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "BlockRecord.reason")
+                    reason = try r.readString(type, "BlockRecord.reason")
                 case 3:
-                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Block.by")
-                    by = try r.readString(type, "Block.by")
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "BlockRecord.by")
+                    by = try r.readString(type, "BlockRecord.by")
                 case 4:
-                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Block.createdAt")
-                    createdAt = try r.readUInt(type, "Block.createdAt")
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "BlockRecord.createdAt")
+                    createdAt = try r.readUInt(type, "BlockRecord.createdAt")
                 case 5:
-                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Block.expiresAt")
-                    expiresAt = try r.readUInt(type, "Block.expiresAt")
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "BlockRecord.expiresAt")
+                    expiresAt = try r.readUInt(type, "BlockRecord.expiresAt")
                 case 6:
-                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Block.address")
-                    address = try r.readBool(type, "Block.address")
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "BlockRecord.address")
+                    address = try r.readBool(type, "BlockRecord.address")
                 default:
-                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Block.unknown")
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "BlockRecord.unknown")
                     try r.skip(type)
                 }
                 previous = field
             }
-            guard let visitor else { throw WireError(.missingField, "Block.visitor is required") }
-            guard let reason else { throw WireError(.missingField, "Block.reason is required") }
-            guard let by else { throw WireError(.missingField, "Block.by is required") }
-            guard let createdAt else { throw WireError(.missingField, "Block.createdAt is required") }
-            guard let expiresAt else { throw WireError(.missingField, "Block.expiresAt is required") }
-            return Block(visitor: visitor, reason: reason, by: by, createdAt: createdAt, expiresAt: expiresAt, address: address)
+            guard let visitor else { throw WireError(.missingField, "BlockRecord.visitor is required") }
+            guard let reason else { throw WireError(.missingField, "BlockRecord.reason is required") }
+            guard let by else { throw WireError(.missingField, "BlockRecord.by is required") }
+            guard let createdAt else { throw WireError(.missingField, "BlockRecord.createdAt is required") }
+            guard let expiresAt else { throw WireError(.missingField, "BlockRecord.expiresAt is required") }
+            return BlockRecord(visitor: visitor, reason: reason, by: by, createdAt: createdAt, expiresAt: expiresAt, address: address)
         }
 
         /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
@@ -2253,7 +2253,7 @@ extension Wire {
         }
 
         /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
-        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Block {
+        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> BlockRecord {
             var visitor: String? = nil
             var reason: String? = nil
             var by: String? = nil
@@ -2262,54 +2262,54 @@ extension Wire {
             var address: Bool? = nil
             var seen: UInt64 = 0
             var unknown: [String] = []
-            try r.beginObject("Block")
+            try r.beginObject("BlockRecord")
             var first = true
             while let member = try r.nextKey(first: &first) {
                 switch member {
                 case "visitor":
-                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'visitor' appears twice in Block") }
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'visitor' appears twice in BlockRecord") }
                     seen |= 0x1
                     if try r.takeNull() { continue }
-                    visitor = try r.readString("Block.visitor")
+                    visitor = try r.readString("BlockRecord.visitor")
                 case "reason":
-                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'reason' appears twice in Block") }
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'reason' appears twice in BlockRecord") }
                     seen |= 0x2
                     if try r.takeNull() { continue }
-                    reason = try r.readString("Block.reason")
+                    reason = try r.readString("BlockRecord.reason")
                 case "by":
-                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'by' appears twice in Block") }
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'by' appears twice in BlockRecord") }
                     seen |= 0x4
                     if try r.takeNull() { continue }
-                    by = try r.readString("Block.by")
+                    by = try r.readString("BlockRecord.by")
                 case "createdAt":
-                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'createdAt' appears twice in Block") }
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'createdAt' appears twice in BlockRecord") }
                     seen |= 0x8
                     if try r.takeNull() { continue }
-                    createdAt = try r.readUInt("Block.createdAt")
+                    createdAt = try r.readUInt("BlockRecord.createdAt")
                 case "expiresAt":
-                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'expiresAt' appears twice in Block") }
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'expiresAt' appears twice in BlockRecord") }
                     seen |= 0x10
                     if try r.takeNull() { continue }
-                    expiresAt = try r.readUInt("Block.expiresAt")
+                    expiresAt = try r.readUInt("BlockRecord.expiresAt")
                 case "address":
-                    guard seen & 0x20 == 0 else { throw WireError(.duplicateField, "member 'address' appears twice in Block") }
+                    guard seen & 0x20 == 0 else { throw WireError(.duplicateField, "member 'address' appears twice in BlockRecord") }
                     seen |= 0x20
                     if try r.takeNull() { continue }
-                    address = try r.readBool("Block.address")
+                    address = try r.readBool("BlockRecord.address")
                 default:
                     // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
                     // compare byte for byte, and the list stays unallocated while there are none.
-                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Block") }
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in BlockRecord") }
                     unknown.append(member)
                     try r.skipValue()
                 }
             }
-            guard let visitor else { throw WireError(.missingField, "Block.visitor is required") }
-            guard let reason else { throw WireError(.missingField, "Block.reason is required") }
-            guard let by else { throw WireError(.missingField, "Block.by is required") }
-            guard let createdAt else { throw WireError(.missingField, "Block.createdAt is required") }
-            guard let expiresAt else { throw WireError(.missingField, "Block.expiresAt is required") }
-            return Block(visitor: visitor, reason: reason, by: by, createdAt: createdAt, expiresAt: expiresAt, address: address)
+            guard let visitor else { throw WireError(.missingField, "BlockRecord.visitor is required") }
+            guard let reason else { throw WireError(.missingField, "BlockRecord.reason is required") }
+            guard let by else { throw WireError(.missingField, "BlockRecord.by is required") }
+            guard let createdAt else { throw WireError(.missingField, "BlockRecord.createdAt is required") }
+            guard let expiresAt else { throw WireError(.missingField, "BlockRecord.expiresAt is required") }
+            return BlockRecord(visitor: visitor, reason: reason, by: by, createdAt: createdAt, expiresAt: expiresAt, address: address)
         }
     }
 

@@ -94,10 +94,10 @@ extension Wire.ConversationSummary {
     }
 }
 
-extension Wire.Block {
+extension Wire.BlockRecord {
     /// A random value: optionals absent half the time, lists of 0-3 elements.
-    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.Block {
-        Wire.Block(visitor: Arbitrary.string(&rng), reason: Arbitrary.string(&rng), by: Arbitrary.string(&rng), createdAt: Arbitrary.uint(&rng), expiresAt: Arbitrary.uint(&rng), address: Bool.random(using: &rng) ? Bool.random(using: &rng) : nil)
+    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.BlockRecord {
+        Wire.BlockRecord(visitor: Arbitrary.string(&rng), reason: Arbitrary.string(&rng), by: Arbitrary.string(&rng), createdAt: Arbitrary.uint(&rng), expiresAt: Arbitrary.uint(&rng), address: Bool.random(using: &rng) ? Bool.random(using: &rng) : nil)
     }
 }
 
@@ -405,7 +405,7 @@ extension Wire.ListBlocks {
 extension Wire.Blocks {
     /// A random value: optionals absent half the time, lists of 0-3 elements.
     static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.Blocks {
-        Wire.Blocks(rid: Arbitrary.uint(&rng), blocks: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Wire.Block.arbitrary(&rng, depth: depth + 1) })
+        Wire.Blocks(rid: Arbitrary.uint(&rng), blocks: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Wire.BlockRecord.arbitrary(&rng, depth: depth + 1) })
     }
 }
 
