@@ -622,7 +622,7 @@ w("abuse-block-permissions", ["ABUSE-8","ABUSE-11","ABUSE-12"], "Only staff who 
    send("a", {"type":"block","rid":3,"visitor":"$visitorUser","durationMs":60000,"reason":""}), err("a","INVALID_ARGUMENT", rid=3, skipOthers=True),
    send("a", {"type":"unblock","rid":4,"visitor":"$visitorUser"}), err("a","FORBIDDEN", rid=4, skipOthers=True),
    send("a", {"type":"listBlocks","rid":5}), err("a","FORBIDDEN", rid=5, skipOthers=True)] + sup("s", "sup") + [
-   send("s", {"type":"listBlocks","rid":2}), exp("s", {"type":"blocks","rid":2,"blocks":"$any"}, skipOthers=True),
+   send("s", {"type":"listBlocks","rid":2}), exp("s", {"type":"blocks","rid":2}, skipOthers=True),
    send("s", {"type":"unblock","rid":3,"visitor":"$visitorUser"}), err("s","BLOCK_NOT_FOUND", rid=3, skipOthers=True)],
   needs=["agents:1","seed:supervisorToken"], cleanup=close("v", 90))
 w("abuse-block-closes-and-refuses", ["ABUSE-9","ABUSE-10","ABUSE-11"], "An agent blocks the visitor of its conversation: the conversation closes with closeReason blocked for both, the visitor's connection gets BLOCKED and closes, the visitor's session token is then refused with BLOCKED and a retryAfterMs; once a supervisor unblocks, the same token is welcomed.",
