@@ -621,3 +621,37 @@ w("websocket-close-status-json", ["WS-4"], "A fatal error is an error message, t
   needs=["binding:json","binding:websocket"])
 w("websocket-close-status-binary", ["WS-4"], "Under parley.v1.binary a fatal error (a ping without its nonce: MISSING_FIELD) is an error message, then a WebSocket close with status 1008.",
   [conn("a"), payload("a","03"), err("a","MISSING_FIELD"), wsclosed("a","MISSING_FIELD",1008)], needs=["binding:binary","binding:websocket"])
+
+# ---------- abuse from one place (Spec/abuse.md) ----------
+# The per-address limits on connections, hellos and anonymous visitors (ABUSE-2…4) are not
+# checked here: exhausting them from the suite's one address would refuse its later checks.
+VTOKEN=[conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"identity":{"user":"$capture:visitorUser"},"sessionToken":"$capture:visitor"})]
+w("abuse-block-permissions", ["ABUSE-8","ABUSE-11","ABUSE-12"], "Only staff who see one of the visitor's conversations block them: another visitor gets FORBIDDEN, an agent naming a visitor it sees no conversation of VISITOR_NOT_FOUND, an empty reason INVALID_ARGUMENT; unblock and listBlocks are for supervisors (agents: FORBIDDEN); a supervisor lists the blocks and unblocking a visitor with none in force is BLOCK_NOT_FOUND.",
+  agent("a", 1, "agent1") + VTOKEN + create("v", 2, "hello") + visitor("w") + [
+   send("w", {"type":"block","rid":2,"visitor":"$visitorUser","durationMs":60000,"reason":"spam"}), err("w","FORBIDDEN", rid=2, skipOthers=True),
+   send("a", {"type":"block","rid":2,"visitor":"conformance-no-such-visitor","durationMs":60000,"reason":"spam"}), err("a","VISITOR_NOT_FOUND", rid=2, skipOthers=True),
+   send("a", {"type":"block","rid":3,"visitor":"$visitorUser","durationMs":60000,"reason":""}), err("a","INVALID_ARGUMENT", rid=3, skipOthers=True),
+   send("a", {"type":"unblock","rid":4,"visitor":"$visitorUser"}), err("a","FORBIDDEN", rid=4, skipOthers=True),
+   send("a", {"type":"listBlocks","rid":5}), err("a","FORBIDDEN", rid=5, skipOthers=True)] + sup("s", "sup") + [
+   send("s", {"type":"listBlocks","rid":2}), exp("s", {"type":"blocks","rid":2}, skipOthers=True),
+   send("s", {"type":"unblock","rid":3,"visitor":"$visitorUser"}), err("s","BLOCK_NOT_FOUND", rid=3, skipOthers=True)],
+  needs=["agents:1","seed:supervisorToken"], cleanup=close("v", 90))
+w("abuse-block-closes-and-refuses", ["ABUSE-9","ABUSE-10","ABUSE-11"], "An agent blocks the visitor of its conversation: the conversation closes with closeReason blocked for both, the visitor's connection gets BLOCKED and closes, the visitor's session token is then refused with BLOCKED and a retryAfterMs; once a supervisor unblocks, the same token is welcomed.",
+  agent("a", 1, "agent1") + accept("a", 2) + VTOKEN + create("v", 2, "hello") + [
+   ev("a", {"conversation":"$conv","kind":"assigned","agent":"$agent1"}, skipOthers=True),
+   send("a", {"type":"block","rid":3,"visitor":"$visitorUser","durationMs":600000,"reason":"abusive language"}),
+   ev("a", {"conversation":"$conv","kind":"closed","closeReason":"blocked","sender":"$agent1"}, skipOthers=True),
+   ev("v", {"conversation":"$conv","kind":"closed","closeReason":"blocked"}, skipOthers=True),
+   err("v","BLOCKED", retryAfterMs="$any", skipOthers=True), closed("v","BLOCKED"),
+   conn("r"), hello("r", auth={"scheme":"session","credential":"$visitor"}), err("r","BLOCKED", rid=1, retryAfterMs="$range:1..600000"), closed("r","BLOCKED")] + sup("s", "sup") + [
+   send("s", {"type":"unblock","rid":2,"visitor":"$visitorUser"}), exp("s", {"type":"ok","rid":2}, skipOthers=True),
+   conn("q"), hello("q", auth={"scheme":"session","credential":"$visitor"}), exp("q", {"type":"welcome","rid":1,"identity":{"user":"$visitorUser"}})],
+  needs=["agents:1","seed:supervisorToken"], cleanup=[send("a", {"type":"agentStatus","rid":91,"routing":"notAccepting"}), exp("a", {"type":"ok","rid":91}, skipOthers=True)])
+# Run against a server started with a small limit (.ci/run: --address-conversations-per-hour 2);
+# skipped where the limit is absent or above a visitor's 3 open conversations (CONV section).
+w("abuse-conversation-flood", ["ABUSE-5","ABUSE-6"], "The welcome announces limits.addressConversationsPerHour; creating one conversation more than that from the same address is ADDRESS_CONVERSATION_LIMIT with a retryAfterMs, and nothing is created.",
+  [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"limits":{"addressConversationsPerHour":"$range:1..3"}}, orSkip=True)]
+  + [send("v", {"type":"create","rid":2+i,"text":f"flood {i}"}) for i in range(4)]
+  + [err("v","ADDRESS_CONVERSATION_LIMIT", rid="$any", retryAfterMs="$range:1..3600000", skipOthers=True),
+     send("v", {"type":"list","rid":9}), exp("v", {"type":"conversations","rid":9}, skipOthers=True)],
+  cleanup=[send("v", {"type":"goodbye","code":"GOING_AWAY"})])

@@ -79,6 +79,7 @@ public final class ClientConnection: Sendable {
                             ClientStreamHandler(continuation: continuation, maxPayload: maxPayload))
                     }
                 }
+                .bind(toLocal: endpoint.localAddress)
                 .connect(host: endpoint.host, port: endpoint.port).get()
             return ClientConnection(channel: channel, binding: .stream, events: events)
         case .webSocketJSON, .webSocketBinary:
@@ -92,6 +93,7 @@ public final class ClientConnection: Sendable {
                         WebSocketClientSetup.configure(
                             channel, endpoint: endpoint, continuation: continuation, upgraded: upgraded, closeStatus: closeStatus)
                     }
+                    .bind(toLocal: endpoint.localAddress)
                     .connect(host: endpoint.host, port: endpoint.port).get()
             } catch {
                 upgraded.fail(error)
@@ -150,4 +152,12 @@ enum ClientOutbound: Sendable {
 /// Where the WebSocket handler leaves the close frame's status code for the connection.
 final class CloseStatusBox: Sendable {
     let value = Mutex<UInt16?>(nil)
+}
+
+extension ClientBootstrap {
+    /// Binds the client socket to local IP `address` when one is given (ABUSE-1 tests).
+    func bind(toLocal address: String?) throws -> ClientBootstrap {
+        guard let address else { return self }
+        return bind(to: try SocketAddress(ipAddress: address, port: 0))
+    }
 }

@@ -11,6 +11,11 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public var port: Int
     /// The WebSocket path (WebSocket endpoints only).
     public var path: String
+    /// The local IP address to connect from (any by default): tests use several loopback
+    /// addresses to stand for several clients (ABUSE-1).
+    public var localAddress: String?
+    /// Extra headers of the WebSocket upgrade request (e.g. `X-Forwarded-For` from a proxy, ABUSE-13).
+    public var upgradeHeaders: [String: String] = [:]
 
     /// Creates an endpoint from its parts.
     public init(binding: Binding, host: String, port: Int, path: String = "/parley") {

@@ -25,7 +25,9 @@ public enum WebSocketClientSetup {
         makeHandler: @escaping @Sendable () -> any ChannelHandler
     ) -> EventLoopFuture<Void> {
         let subprotocol = endpoint.binding == .webSocketJSON ? "parley.v1.json" : "parley.v1.binary"
-        let request = UpgradeRequestHandler(host: "\(endpoint.host):\(endpoint.port)", path: endpoint.path, subprotocol: subprotocol, upgraded: upgraded)
+        let request = UpgradeRequestHandler(
+            host: "\(endpoint.host):\(endpoint.port)", path: endpoint.path, subprotocol: subprotocol, extraHeaders: endpoint.upgradeHeaders,
+            upgraded: upgraded)
         let upgrader = NIOWebSocketClientUpgrader(
             maxFrameSize: 1 << 24, automaticErrorHandling: true,
             upgradePipelineHandler: { channel, _ in
@@ -56,7 +58,10 @@ final class UpgradeRequestHandler: ChannelInboundHandler, RemovableChannelHandle
     private let subprotocol: String
     private let upgraded: EventLoopPromise<Void>
 
-    init(host: String, path: String, subprotocol: String, upgraded: EventLoopPromise<Void>) {
+    private let extraHeaders: [String: String]
+
+    init(host: String, path: String, subprotocol: String, extraHeaders: [String: String], upgraded: EventLoopPromise<Void>) {
+        self.extraHeaders = extraHeaders
         self.host = host
         self.path = path
         self.subprotocol = subprotocol
@@ -68,6 +73,7 @@ final class UpgradeRequestHandler: ChannelInboundHandler, RemovableChannelHandle
         headers.add(name: "Host", value: host)
         headers.add(name: "Sec-WebSocket-Protocol", value: subprotocol)
         headers.add(name: "Content-Length", value: "0")
+        for (name, value) in extraHeaders.sorted(by: { $0.key < $1.key }) { headers.add(name: name, value: value) }
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)

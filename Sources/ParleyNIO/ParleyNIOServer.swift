@@ -35,13 +35,18 @@ public final class ParleyNIOServer: Sendable {
         /// The permessage-deflate policy for WebSocket offers (COMP-9…COMP-18); `nil` turns
         /// WebSocket compression off.
         public var webSocketDeflate: PerMessageDeflateNegotiation?
+        /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers name the client's
+        /// address on WebSocket upgrades (ABUSE-13); empty trusts none.
+        public var trustedProxies: [AddressRange]
 
         /// Creates a configuration; every value has a local-development default.
         public init(
             host: String = "127.0.0.1", streamPort: Int = 7400, httpPort: Int = 7401,
             maxFramePayload: Int = 65_536, maxMessage: Int = 65_536, webSocketPath: String = "/parley",
-            threads: Int = System.coreCount, webSocketDeflate: PerMessageDeflateNegotiation? = PerMessageDeflateNegotiation()
+            threads: Int = System.coreCount, webSocketDeflate: PerMessageDeflateNegotiation? = PerMessageDeflateNegotiation(),
+            trustedProxies: [AddressRange] = []
         ) {
+            self.trustedProxies = trustedProxies
             self.webSocketDeflate = webSocketDeflate
             self.host = host
             self.streamPort = streamPort
@@ -127,9 +132,11 @@ public final class ParleyNIOServer: Sendable {
             upgradePipelineHandler: { channel, head in
                 let binding = chooseSubprotocol(head.headers)!.1
                 let deflate = negotiateDeflate(head.headers, configuration)
+                let source = SourceAddress.forwarded(
+                    peer: SourceAddress(peer: channel.remoteAddress), headers: head.headers, trusted: configuration.trustedProxies)
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        WebSocketChannelHandler(acceptor: acceptor, binding: binding, maxMessage: configuration.maxMessage, deflate: deflate))
+                    try channel.pipeline.syncOperations.addHandler(WebSocketChannelHandler(
+                        acceptor: acceptor, binding: binding, source: source, maxMessage: configuration.maxMessage, deflate: deflate))
                 }
             }
         )

@@ -11,7 +11,7 @@ extension Simulation {
     /// Opens a connection for user `u` and starts its handshake.
     mutating func connect(_ u: Int) {
         users[u].reconnectAt = nil
-        let (id, outputs) = core.open(now: now)
+        let (id, outputs) = core.open(now: now, from: .loopback)
         links.append(SimulatedLink(id: id, user: u))
         users[u].link = id
         if tracing { log("\(label(u)) opens \(id.rawValue)") }

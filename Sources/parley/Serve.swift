@@ -27,7 +27,7 @@ struct Serve: AsyncParsableCommand {
         let server = ParleyServer(configuration: configuration, metrics: factory)
         let transport = ParleyNIOServer(
             acceptor: server, endpoints: ServerEndpoints(server: server, registry: registry),
-            configuration: options.transportConfiguration(configuration))
+            configuration: try options.transportConfiguration(configuration))
         let (stream, http) = try await transport.start()
         let token = server.mintToken(TokenClaims(
             user: "agent-1", role: .agent, teams: configuration.teams, expiresAt: WallClock.now().adding(milliseconds: 86_400_000)))!

@@ -32,6 +32,13 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Smallest payload compressed, bytes (default 512). Env: PARLEY_COMPRESSION_THRESHOLD") var compressionThreshold: UInt64?
     @Option(help: "zlib level 0-9 (default 6). Env: PARLEY_COMPRESSION_LEVEL") var compressionLevel: UInt64?
     @Option(help: "WebSocket permessage-deflate: on or off (default on). Env: PARLEY_WS_DEFLATE") var wsDeflate: String?
+    @Option(help: "Connections open at once per source address, 0 = unlimited (default 50). Env: PARLEY_ADDRESS_CONNECTIONS") var addressConnections: UInt64?
+    @Option(help: "Hellos per minute per source address, 0 = unlimited (default 120). Env: PARLEY_ADDRESS_HANDSHAKES_PER_MINUTE") var addressHandshakesPerMinute: UInt64?
+    @Option(help: "New anonymous visitors per hour per source address, 0 = unlimited (default 60). Env: PARLEY_ADDRESS_ANONYMOUS_PER_HOUR") var addressAnonymousPerHour: UInt64?
+    @Option(help: "Conversations created per hour per source address, 0 = unlimited (default 30). Env: PARLEY_ADDRESS_CONVERSATIONS_PER_HOUR") var addressConversationsPerHour: UInt64?
+    @Option(help: "Prefix length keying IPv4 source addresses (default 32). Env: PARLEY_ADDRESS_IPV4_PREFIX") var addressIpv4Prefix: Int?
+    @Option(help: "Prefix length keying IPv6 source addresses (default 64). Env: PARLEY_ADDRESS_IPV6_PREFIX") var addressIpv6Prefix: Int?
+    @Option(help: "A reverse proxy (CIDR) whose X-Forwarded-For/Forwarded headers name the client on WebSocket upgrades; repeatable. Env: PARLEY_TRUSTED_PROXY (comma-separated)") var trustedProxy: [String] = []
 
     /// The flag's value, else the environment variable's, else `fallback`.
     static func pick<T: LosslessStringConvertible>(_ flag: T?, _ variable: String, _ fallback: T) -> T {
@@ -61,6 +68,18 @@ struct ServerOptions: ParsableArguments {
             enabled: Self.pick(compression, "PARLEY_COMPRESSION", "on") != "off",
             threshold: Self.pick(compressionThreshold, "PARLEY_COMPRESSION_THRESHOLD", 512),
             level: min(9, Self.pick(compressionLevel, "PARLEY_COMPRESSION_LEVEL", 6)))
+        var address = AddressLimits()
+        address.connections = Self.pick(addressConnections, "PARLEY_ADDRESS_CONNECTIONS", address.connections)
+        address.handshakesPerMinute = Self.pick(addressHandshakesPerMinute, "PARLEY_ADDRESS_HANDSHAKES_PER_MINUTE", address.handshakesPerMinute)
+        address.anonymousPerHour = Self.pick(addressAnonymousPerHour, "PARLEY_ADDRESS_ANONYMOUS_PER_HOUR", address.anonymousPerHour)
+        address.conversationsPerHour = Self.pick(
+            addressConversationsPerHour, "PARLEY_ADDRESS_CONVERSATIONS_PER_HOUR", address.conversationsPerHour)
+        address.ipv4Prefix = Self.pick(addressIpv4Prefix, "PARLEY_ADDRESS_IPV4_PREFIX", address.ipv4Prefix)
+        address.ipv6Prefix = Self.pick(addressIpv6Prefix, "PARLEY_ADDRESS_IPV6_PREFIX", address.ipv6Prefix)
+        guard (0...32).contains(address.ipv4Prefix), (0...128).contains(address.ipv6Prefix) else {
+            throw ValidationError("--address-ipv4-prefix must be 0...32 and --address-ipv6-prefix 0...128")
+        }
+        session.address = address
         let teamList = Self.pick(teams, "PARLEY_TEAMS", "support").split(separator: ",").map(String.init)
         let keyText = Self.pick(key, "PARLEY_KEY", "")
         let keyBytes = keyText.isEmpty ? (0..<32).map { _ in UInt8.random(in: 0...255) } : try Self.hex(keyText)
@@ -68,12 +87,19 @@ struct ServerOptions: ParsableArguments {
     }
 
     /// The transport configuration these options describe.
-    func transportConfiguration(_ server: ServerConfiguration) -> ParleyNIOServer.Configuration {
-        ParleyNIOServer.Configuration(
+    func transportConfiguration(_ server: ServerConfiguration) throws -> ParleyNIOServer.Configuration {
+        let proxies = trustedProxy.isEmpty
+            ? (ProcessInfo.processInfo.environment["PARLEY_TRUSTED_PROXY"] ?? "").split(separator: ",").map(String.init) : trustedProxy
+        let trusted = try proxies.map { text in
+            guard let range = AddressRange(text) else { throw ValidationError("--trusted-proxy \(text) is not an address or CIDR range") }
+            return range
+        }
+        return ParleyNIOServer.Configuration(
             host: Self.pick(host, "PARLEY_HOST", "127.0.0.1"), streamPort: Self.pick(port, "PARLEY_PORT", 7400),
             httpPort: Self.pick(httpPort, "PARLEY_HTTP_PORT", 7401), maxFramePayload: Int(server.session.maxFrame),
             maxMessage: Int(server.session.maxMessage),
-            webSocketDeflate: Self.pick(wsDeflate, "PARLEY_WS_DEFLATE", "on") == "off" ? nil : PerMessageDeflateNegotiation())
+            webSocketDeflate: Self.pick(wsDeflate, "PARLEY_WS_DEFLATE", "on") == "off" ? nil : PerMessageDeflateNegotiation(),
+            trustedProxies: trusted)
     }
 
     static func hex(_ text: String) throws -> [UInt8] {

@@ -1,5 +1,6 @@
 import ParleyBench
 import ParleyNIO
+import ParleyCore
 import ParleyServer
 import ParleyWire
 import Synchronization
@@ -16,8 +17,8 @@ final class FaultyAcceptor: ConnectionAcceptor {
         self.faulty = faulty
     }
 
-    func accept(_ transport: any ConnectionTransport, binding: Binding) -> any InboundConnection {
-        server.accept(faulty ? FaultyTransport(inner: transport) : transport, binding: binding)
+    func accept(_ transport: any ConnectionTransport, binding: Binding, from address: SourceAddress) -> any InboundConnection {
+        server.accept(faulty ? FaultyTransport(inner: transport) : transport, binding: binding, from: address)
     }
 }
 

@@ -31,8 +31,8 @@ struct CoreDriver {
         }
     }
 
-    mutating func open() -> ConnectionID {
-        let (id, outputs) = core.open(now: now)
+    mutating func open(from address: SourceAddress = .loopback) -> ConnectionID {
+        let (id, outputs) = core.open(now: now, from: address)
         perform(outputs)
         return id
     }
@@ -67,8 +67,10 @@ struct CoreDriver {
     }
 
     /// Opens a connection and completes a hello with `auth`; returns the connection and welcome.
-    mutating func connect(_ auth: Wire.Auth, resume: Wire.ResumeRequest? = nil, maxFrame: UInt64? = nil) -> (ConnectionID, Wire.Welcome?) {
-        let id = open()
+    mutating func connect(
+        _ auth: Wire.Auth, resume: Wire.ResumeRequest? = nil, maxFrame: UInt64? = nil, from address: SourceAddress = .loopback
+    ) -> (ConnectionID, Wire.Welcome?) {
+        let id = open(from: address)
         let rid = nextRID()
         send(.hello(Wire.Hello(rid: rid, versions: [1], auth: auth, resume: resume, maxFrame: maxFrame)), on: id)
         let welcome = inbox[id]?.firstIndex { $0.resultRID == rid }.map { inbox[id]!.remove(at: $0) }
@@ -77,8 +79,10 @@ struct CoreDriver {
     }
 
     /// Connects an agent with a freshly minted token.
-    mutating func connectAgent(_ user: String, teams: [String] = ["support"], maxFrame: UInt64? = nil) -> ConnectionID {
-        let token = core.mintToken(TokenClaims(user: user, role: .agent, teams: teams, expiresAt: now.adding(milliseconds: 3_600_000)))!
+    mutating func connectAgent(
+        _ user: String, role: Role = .agent, teams: [String] = ["support"], maxFrame: UInt64? = nil
+    ) -> ConnectionID {
+        let token = core.mintToken(TokenClaims(user: user, role: role, teams: teams, expiresAt: now.adding(milliseconds: 3_600_000)))!
         return connect(Wire.Auth(scheme: "token", credential: token), maxFrame: maxFrame).0
     }
 

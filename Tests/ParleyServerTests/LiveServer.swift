@@ -19,13 +19,16 @@ struct LiveServer {
     let httpPort: Int
 
     static func start(
-        session: SessionConfiguration = SessionConfiguration(), metrics: any MetricsFactory = NOOPMetricsHandler.instance
+        session: SessionConfiguration = SessionConfiguration(), metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+        trustedProxies: [AddressRange] = []
     ) async throws -> LiveServer {
         let configuration = ServerConfiguration(key: key, teams: ["support"], session: session)
         let server = ParleyServer(configuration: configuration, metrics: metrics)
         let transport = ParleyNIOServer(
             acceptor: server, endpoints: TestEndpoints(server: server),
-            configuration: .init(streamPort: 0, httpPort: 0, maxFramePayload: Int(session.maxFrame), maxMessage: Int(session.maxMessage), threads: 2))
+            configuration: .init(
+                streamPort: 0, httpPort: 0, maxFramePayload: Int(session.maxFrame), maxMessage: Int(session.maxMessage), threads: 2,
+                trustedProxies: trustedProxies))
         let (stream, http) = try await transport.start()
         return LiveServer(
             server: server, transport: transport,

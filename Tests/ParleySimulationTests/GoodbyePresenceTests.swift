@@ -14,10 +14,10 @@ import Testing
         var now = Instant(milliseconds: 1_800_000_000_000)
         var core = ServerCore(configuration: configuration, now: now)
         let token = try #require(core.mintToken(TokenClaims(user: "ana", role: .agent, teams: ["support"], expiresAt: now.adding(milliseconds: 3_600_000))))
-        let (agent, _) = core.open(now: now)
+        let (agent, _) = core.open(now: now, from: .loopback)
         _ = core.receive(.hello(Wire.Hello(rid: 1, versions: [1], auth: Wire.Auth(scheme: "token", credential: token))), on: agent, now: now)
         _ = core.receive(.agentStatus(Wire.AgentStatus(rid: 2, routing: .accepting)), on: agent, now: now)
-        let (id, _) = core.open(now: now)
+        let (id, _) = core.open(now: now, from: .loopback)
         let outputs = core.receive(.hello(Wire.Hello(rid: 1, versions: [1], auth: Wire.Auth(scheme: "anonymous"))), on: id, now: now)
         let welcome = try #require(outputs.lazy.compactMap { output -> Wire.Welcome? in
             guard case .send(_, let messages) = output else { return nil }

@@ -57,7 +57,7 @@ struct SessionRun {
     mutating func step() throws(OracleFailure) {
         let operation = script.byte() % 24
         if operation == 0 || observer.opened.isEmpty {
-            let (id, outputs) = core.open(now: now)
+            let (id, outputs) = core.open(now: now, from: .loopback)
             try observer.opened(id)
             try carry(outputs, command: nil)
             return

@@ -33,15 +33,21 @@ public struct AuthenticatedIdentity: Sendable, Hashable {
 
 /// Why credentials were refused: the code sent in the fatal `error` (SESSION-5).
 public struct AuthFailure: Error, Sendable, Hashable {
-    /// `AUTH_FAILED` or `TOKEN_EXPIRED`.
+    /// `AUTH_FAILED` or `TOKEN_EXPIRED`; the host's own refusals use theirs (ABUSE section).
     public var code: ErrorCode
     /// A human-readable reason, safe to show the client (never a key or an expected MAC).
     public var message: String
+    /// When a hello may be tried again, for refusals that lift with time (ABUSE-3, -4, -10).
+    public var retryAfterMs: UInt64?
+    /// The requirement that refused the hello (SESSION-5 for credentials).
+    public var requirement: String
 
     /// Creates a failure.
-    public init(_ code: ErrorCode, _ message: String) {
+    public init(_ code: ErrorCode, _ message: String, retryAfterMs: UInt64? = nil, requirement: String = "SESSION-5") {
         self.code = code
         self.message = message
+        self.retryAfterMs = retryAfterMs
+        self.requirement = requirement
     }
 }
 

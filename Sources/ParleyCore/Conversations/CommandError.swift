@@ -12,12 +12,15 @@ public struct CommandError: Error, Hashable, Sendable, CustomStringConvertible {
     public var requirement: String
     /// A human-readable explanation, safe to send to the peer.
     public var message: String
+    /// When the command may be retried, for refusals that lift with time (ABUSE-5).
+    public var retryAfterMs: UInt64?
 
     /// Creates an error.
-    public init(_ code: ErrorCode, _ requirement: String, _ message: String) {
+    public init(_ code: ErrorCode, _ requirement: String, _ message: String, retryAfterMs: UInt64? = nil) {
         self.code = code
         self.requirement = requirement
         self.message = message
+        self.retryAfterMs = retryAfterMs
     }
 
     public var description: String { "\(code.name) [\(requirement)]: \(message)" }

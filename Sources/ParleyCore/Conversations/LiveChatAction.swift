@@ -71,6 +71,8 @@ public enum CommandResult: Hashable, Sendable {
     case conversations([ChatSummary])
     /// A full transcript.
     case transcript(Transcript)
+    /// The blocks in force (listBlocks, ABUSE-12).
+    case blocks([Wire.BlockRecord])
 }
 
 /// What a command returns: its result or error, and the actions to perform in both cases.

@@ -27,6 +27,9 @@ extension Message {
         case .agentStatus(let m): m.rid
         case .invite(let m): m.rid
         case .answerInvitation(let m): m.rid
+        case .block(let m): m.rid
+        case .unblock(let m): m.rid
+        case .listBlocks(let m): m.rid
         default: nil
         }
     }
@@ -55,6 +58,9 @@ extension Message {
         case .agentStatus(var m): m.rid = rid; return .agentStatus(m)
         case .invite(var m): m.rid = rid; return .invite(m)
         case .answerInvitation(var m): m.rid = rid; return .answerInvitation(m)
+        case .block(var m): m.rid = rid; return .block(m)
+        case .unblock(var m): m.rid = rid; return .unblock(m)
+        case .listBlocks(var m): m.rid = rid; return .listBlocks(m)
         default: return self
         }
     }
@@ -68,6 +74,7 @@ extension Message {
         case .historyPage(let m): m.rid
         case .conversations(let m): m.rid
         case .transcriptResult(let m): m.rid
+        case .blocks(let m): m.rid
         case .error(let m): m.rid
         default: nil
         }

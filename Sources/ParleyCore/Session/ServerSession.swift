@@ -170,6 +170,14 @@ public struct ServerSession: Sendable {
         }
     }
 
+    /// The host ends the connection with a fatal error of its own (BLOCKED, ABUSE-9): the error,
+    /// then the close; the session is detached as after any fatal error.
+    public mutating func terminate(_ code: ErrorCode, _ message: String, requirement: String, retryAfterMs: UInt64? = nil,
+                                   now: Instant, registry: inout SessionRegistry) -> [Action] {
+        if case .closed = state { return [] }
+        return finish(fail(code, message, requirement: requirement, retryAfterMs: retryAfterMs, now: now, registry: &registry), now: now)
+    }
+
     /// The authenticator's answer to the `.authenticate` action (SESSION-4, SESSION-5).
     public mutating func authenticated(_ result: Result<AuthenticatedIdentity, AuthFailure>, now: Instant,
                                        registry: inout SessionRegistry) -> [Action] {
@@ -178,7 +186,8 @@ public struct ServerSession: Sendable {
         case .failure(let failure):
             state = .closed
             return finish([.send(.error(Wire.ErrorReply(rid: pending.hello.rid, code: UInt64(failure.code.rawValue),
-                                                        message: failure.message, requirement: "SESSION-5"))),
+                                                        message: failure.message, retryAfterMs: failure.retryAfterMs,
+                                                        requirement: failure.requirement))),
                            .close(failure.code)], now: now)
         case .success(let authenticated):
             return finish(welcome(pending, authenticated, now: now, registry: &registry), now: now)
@@ -537,9 +546,10 @@ public struct ServerSession: Sendable {
 
     /// A fatal error: the error, then close; an established session detaches (ERR-3).
     private mutating func fail(_ code: ErrorCode, _ message: String, rid: UInt64? = nil, messageType: UInt64? = nil,
-                               requirement: String? = nil, now: Instant, registry: inout SessionRegistry) -> [Action] {
+                               requirement: String? = nil, retryAfterMs: UInt64? = nil, now: Instant,
+                               registry: inout SessionRegistry) -> [Action] {
         connectionLost(now: now, registry: &registry)
-        return [.send(.error(Wire.ErrorReply(rid: rid, code: UInt64(code.rawValue), message: message,
+        return [.send(.error(Wire.ErrorReply(rid: rid, code: UInt64(code.rawValue), message: message, retryAfterMs: retryAfterMs,
                                              requirement: requirement, messageType: messageType))),
                 .close(code)]
     }

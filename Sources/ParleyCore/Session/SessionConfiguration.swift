@@ -58,6 +58,11 @@ public struct SessionConfiguration: Sendable, Hashable {
     /// retransmission with a different request id (SESSION-25): the retryAfterMs sent.
     public var inProgressRetryAfterMs: UInt64 = 1_000
 
+    /// Per-source-address limits (ABUSE-1…ABUSE-5), announced in the welcome. Unlimited by
+    /// default for embedders and tests; `parley serve` uses ``AddressLimits/init()``'s
+    /// reference values.
+    public var address = AddressLimits.unlimited
+
     /// The defaults above.
     public init() {}
 
@@ -73,7 +78,7 @@ public struct SessionConfiguration: Sendable, Hashable {
 
     /// The limits announced in the welcome.
     public var limits: Wire.Limits {
-        Wire.Limits(
+        var limits = Wire.Limits(
             maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText,
             messageRate: messageRate, messageBurst: messageBurst,
             typingRate: typingRate, typingBurst: typingBurst,
@@ -83,5 +88,7 @@ public struct SessionConfiguration: Sendable, Hashable {
             idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs,
             maxAttachments: maxAttachments, historyPageMax: historyPageMax,
             maxUnackedEvents: UInt64(maxRetainedEvents), maxUnackedBytes: UInt64(maxRetainedBytes))
+        address.announce(into: &limits)
+        return limits
     }
 }

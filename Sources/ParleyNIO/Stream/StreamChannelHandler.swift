@@ -1,5 +1,6 @@
 import NIOCore
 import ParleyCompression
+import ParleyCore
 import ParleyServer
 import ParleyWire
 
@@ -23,7 +24,9 @@ final class StreamChannelHandler: ServerConnectionHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         let shared = NIOLoopBound(compression, eventLoop: context.eventLoop)
-        inbound = acceptor.accept(NIOTransport(channel: context.channel, binding: .stream, compression: shared), binding: .stream)
+        inbound = acceptor.accept(
+            NIOTransport(channel: context.channel, binding: .stream, compression: shared), binding: .stream,
+            from: SourceAddress(peer: context.channel.remoteAddress))
         context.fireChannelActive()
     }
 

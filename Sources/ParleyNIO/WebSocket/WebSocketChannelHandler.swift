@@ -1,6 +1,7 @@
 import NIOCore
 import NIOWebSocket
 import ParleyCompression
+import ParleyCore
 import ParleyServer
 import ParleyWire
 
@@ -15,6 +16,7 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
     private let acceptor: any ConnectionAcceptor
     private let binding: Binding
     private let maxMessage: Int
+    private let source: SourceAddress
     var inbound: (any InboundConnection)?
     private var partial: ByteBuffer?
     private var partialOpcode: WebSocketOpcode = .text
@@ -25,9 +27,15 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
     private let encoder: PerMessageDeflateEncoder?
     private let decoder: PerMessageDeflateDecoder?
 
-    /// - Parameter deflate: the negotiated permessage-deflate parameters, if any (COMP-9…COMP-18).
-    init(acceptor: any ConnectionAcceptor, binding: Binding, maxMessage: Int, deflate: PerMessageDeflateParameters?) throws {
+    /// - Parameters:
+    ///   - source: the client's address, from the upgrade request (ABUSE-13).
+    ///   - deflate: the negotiated permessage-deflate parameters, if any (COMP-9…COMP-18).
+    init(
+        acceptor: any ConnectionAcceptor, binding: Binding, source: SourceAddress, maxMessage: Int,
+        deflate: PerMessageDeflateParameters?
+    ) throws {
         self.acceptor = acceptor
+        self.source = source
         self.binding = binding
         self.maxMessage = maxMessage
         if let deflate {
@@ -50,7 +58,7 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
 
     private func start(context: ChannelHandlerContext) {
         guard inbound == nil else { return }
-        inbound = acceptor.accept(NIOTransport(channel: context.channel, binding: binding), binding: binding)
+        inbound = acceptor.accept(NIOTransport(channel: context.channel, binding: binding), binding: binding, from: source)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

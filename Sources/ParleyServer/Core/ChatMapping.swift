@@ -29,13 +29,16 @@ enum ChatMapping {
         case .transcript(let t):
             .transcriptResult(Wire.TranscriptResult(
                 rid: rid, summary: summary(t.summary), events: t.events.map(\.wire), metrics: metrics(t.metrics), comment: t.comment))
+        case .blocks(let blocks):
+            .blocks(Wire.Blocks(rid: rid, blocks: blocks))
         }
     }
 
     /// The wire error answering a refused command with request id `rid`.
     static func error(_ error: CommandError, rid: UInt64?, messageType: UInt64? = nil) -> Message {
         .error(Wire.ErrorReply(
-            rid: rid, code: UInt64(error.code.rawValue), message: error.message, requirement: error.requirement,
+            rid: rid, code: UInt64(error.code.rawValue), message: error.message, retryAfterMs: error.retryAfterMs,
+            requirement: error.requirement,
             messageType: messageType))
     }
 }

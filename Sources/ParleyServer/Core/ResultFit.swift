@@ -16,7 +16,7 @@ enum ResultFit {
     /// encoding it twice more on every command.
     static func fitted(_ result: Message, answering request: Message, maxFrame: UInt64) -> Message {
         switch result {
-        case .historyPage, .transcriptResult, .conversations: break
+        case .historyPage, .transcriptResult, .conversations, .blocks: break
         default: return result
         }
         guard size(of: result) > maxFrame else { return result }

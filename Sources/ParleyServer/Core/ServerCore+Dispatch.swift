@@ -15,7 +15,9 @@ extension ServerCore {
         // Who takes part before a close, for the typers that the close clears (TYPE-15).
         let closing: (visitor: String, staff: [String])? = if case .close(let c) = message,
             let machine = chat.conversation(c.conversation) { (machine.visitor, machine.staff) } else { nil }
-        let outcome = executePresence(message, on: id, session: session, now: now) ?? execute(message, actor: actor, now: now)
+        let outcome = executePresence(message, on: id, session: session, now: now)
+            ?? executeAbuse(message, on: id, actor: actor, now: now) ?? execute(message, actor: actor, now: now)
+        if case .create = message, case .success = outcome.result { noteCreated(on: id, now: now) }
         let result: Message = switch outcome.result {
         case .success(let value): ChatMapping.result(value, rid: rid)
         case .failure(let error): ChatMapping.error(error, rid: rid)

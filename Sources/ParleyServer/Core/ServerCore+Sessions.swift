@@ -25,7 +25,7 @@ extension ServerCore {
                 connectionTimers[id] = deadline
                 connectionTimerQueue.push(deadline, id)
             case .authenticate(let auth):
-                let result = authenticator.authenticate(auth, now: now)
+                let result = admit(auth, on: id, now: now)
                 withMachine(id, now: now) { machine, registry in machine.authenticated(result, now: now, registry: &registry) }
                 noteEstablished(id, now: now)
             case .dispatch(let message):
@@ -45,6 +45,7 @@ extension ServerCore {
         let identity = ChatIdentity(user: wire.user, role: wire.role, teams: Set(wire.teams))
         let site = wire.site ?? configuration.site
         established[id] = Established(session: session, identity: identity, site: site)
+        if let address = addressOfConnection[id] { addressOfUser[identity.user] = address }
         apply(presence.connect(
             PresenceConnectionID(id.rawValue), identity: PresenceIdentity(user: wire.user, role: wire.role, site: site, teams: wire.teams),
             now: now), now: now)
@@ -86,6 +87,7 @@ extension ServerCore {
         sessionsByUser[identity.user]?.remove(session)
         guard sessionsByUser[identity.user]?.isEmpty ?? true else { return }
         sessionsByUser[identity.user] = nil
+        addressOfUser[identity.user] = nil
         if !identity.isStaff { apply(chat.visitorPresenceChanged(identity.user, onSite: false, now: now), now: now) }
     }
 

@@ -11,7 +11,7 @@ import ParleyWire
 ///
 /// ```swift
 /// var core = ServerCore(configuration: configuration, now: now)
-/// let (connection, outputs) = core.open(now: now)
+/// let (connection, outputs) = core.open(now: now, from: peerAddress)
 /// perform(outputs)
 /// perform(core.receive(hello, on: connection, now: now))
 /// ```
@@ -48,6 +48,14 @@ public struct ServerCore: Sendable {
     var staleTypers: [String: Set<String>] = [:]
     var nextConnection: UInt64 = 0
     var pending = PendingOutput()
+    /// Per-source-address counts and windows (ABUSE-1…ABUSE-5).
+    public internal(set) var addressLimiter: AddressLimiter
+    /// The visitors staff blocked (ABUSE-8…ABUSE-12).
+    var blocks = BlockList()
+    /// The source address of each admitted connection.
+    var addressOfConnection: [ConnectionID: SourceAddress] = [:]
+    /// The address each user with a live session last connected from (ABUSE-8: `address`).
+    var addressOfUser: [String: SourceAddress] = [:]
 
     /// A connection past its handshake.
     struct Established: Sendable {
@@ -66,6 +74,7 @@ public struct ServerCore: Sendable {
         chat = LiveChatCore(store: InMemoryConversationStore(), configuration: configuration.chat)
         presence = PresenceTracker(configuration: configuration.presence)
         typing = TypingTracker(configuration: configuration.typing)
+        addressLimiter = AddressLimiter(limits: configuration.session.address)
         for team in configuration.teams {
             let actions = chat.addTeam(team, defaultMaxConcurrent: configuration.chat.defaultMaxConcurrent, now: now)
             apply(actions, now: now)
@@ -86,10 +95,19 @@ public struct ServerCore: Sendable {
     /// Number of open connections.
     public var connectionCount: Int { connections.count }
 
-    /// A transport opened a connection at `now`.
-    public mutating func open(now: Instant) -> (ConnectionID, [ServerOutput]) {
+    /// A transport opened a connection from `address` (the peer's, or the one a trusted proxy
+    /// named) at `now`. Over the address's connection limit it is refused at once: the error,
+    /// then the close (ABUSE-2).
+    public mutating func open(now: Instant, from address: SourceAddress) -> (ConnectionID, [ServerOutput]) {
         nextConnection += 1
         let id = ConnectionID(rawValue: nextConnection)
+        if let refusal = addressLimiter.connect(address, now: now) {
+            pending.send(.message(.error(refusal.reply(
+                "\(refusal.limit) connections are already open from this address", rid: nil))), to: id)
+            pending.close(id, refusal.code)
+            return (id, pending.take())
+        }
+        addressOfConnection[id] = address
         var machine = ServerSession(connection: id, configuration: registry.configuration, now: now)
         let actions = machine.start(now: now)
         connections[id] = machine
@@ -114,6 +132,7 @@ public struct ServerCore: Sendable {
 
     /// The transport of connection `id` closed (the peer left, or the server closed it).
     public mutating func connectionClosed(_ id: ConnectionID, now: Instant) -> [ServerOutput] {
+        if let address = addressOfConnection.removeValue(forKey: id) { addressLimiter.disconnect(address, now: now) }
         guard var machine = connections.removeValue(forKey: id) else { return [] }
         machine.connectionLost(now: now, registry: &registry)
         connectionTimers[id] = nil

@@ -59,9 +59,9 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         return value
     }
 
-    public func accept(_ transport: any ConnectionTransport, binding: Binding) -> any InboundConnection {
+    public func accept(_ transport: any ConnectionTransport, binding: Binding, from address: SourceAddress) -> any InboundConnection {
         let id: ConnectionID = run { state, now in
-            let (id, outputs) = state.core.open(now: now)
+            let (id, outputs) = state.core.open(now: now, from: address)
             state.transports[id] = transport
             return (id, outputs)
         }

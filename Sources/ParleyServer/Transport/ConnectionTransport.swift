@@ -1,3 +1,4 @@
+import ParleyCore
 import ParleyWire
 
 /// The transport side of one connection, as the server drives it.
@@ -35,6 +36,7 @@ extension InboundConnection {
 
 /// Accepts connections from transports: the server implements it; tests may stand in.
 public protocol ConnectionAcceptor: Sendable {
-    /// Registers a new connection and returns where its inbound messages go.
-    func accept(_ transport: any ConnectionTransport, binding: Binding) -> any InboundConnection
+    /// Registers a new connection from `address` (the peer's, or the client's named by a
+    /// trusted proxy, ABUSE-13) and returns where its inbound messages go.
+    func accept(_ transport: any ConnectionTransport, binding: Binding, from address: SourceAddress) -> any InboundConnection
 }

@@ -25,13 +25,15 @@ public final class InProcessConnection: ConnectionTransport {
         self.onClose = onClose
     }
 
-    /// Opens a connection to `server`; `onMessage` receives what the server sends, in order,
-    /// and `onClose` is called once when the server closes the connection.
+    /// Opens a connection to `server` as if from `address` (loopback unless a test needs
+    /// another); `onMessage` receives what the server sends, in order, and `onClose` is called
+    /// once when the server closes the connection.
     public static func connect(
-        to server: ParleyServer, onMessage: @escaping @Sendable (Message) -> Void, onClose: @escaping @Sendable () -> Void
+        to server: ParleyServer, from address: SourceAddress = .loopback,
+        onMessage: @escaping @Sendable (Message) -> Void, onClose: @escaping @Sendable () -> Void
     ) -> InProcessConnection {
         let connection = InProcessConnection(onMessage: onMessage, onClose: onClose)
-        let inbound = server.accept(connection, binding: .inProcess)
+        let inbound = server.accept(connection, binding: .inProcess, from: address)
         connection.inbound.withTSanVisibleLock { $0 = inbound }
         return connection
     }

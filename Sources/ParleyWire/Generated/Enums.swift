@@ -316,6 +316,8 @@ public enum CloseReason: UInt64, Sendable, Hashable, CaseIterable {
     case inactivity = 3
     /// `bySystem` = 4.
     case bySystem = 4
+    /// `blocked` = 5.
+    case blocked = 5
 
     /// The case's name in the JSON encoding.
     public var jsonName: String {
@@ -324,6 +326,7 @@ public enum CloseReason: UInt64, Sendable, Hashable, CaseIterable {
         case .byVisitor: "byVisitor"
         case .inactivity: "inactivity"
         case .bySystem: "bySystem"
+        case .blocked: "blocked"
         }
     }
 
@@ -334,6 +337,7 @@ public enum CloseReason: UInt64, Sendable, Hashable, CaseIterable {
         case "byVisitor": self = .byVisitor
         case "inactivity": self = .inactivity
         case "bySystem": self = .bySystem
+        case "blocked": self = .blocked
         default: return nil
         }
     }

@@ -77,6 +77,14 @@ extension ErrorCode {
     public static let goingAway = ErrorCode(rawValue: 2018)
     /// RESULT_TOO_LARGE (2019): The result would be a frame larger than the client announced it accepts (hello.maxFrame, FRAME-6) and cannot be cut; ask for less or announce a larger maximum.
     public static let resultTooLarge = ErrorCode(rawValue: 2019)
+    /// ADDRESS_CONNECTION_LIMIT (2020): The client's source address already has the most connections open at once that the server allows (limits.addressConnections, ABUSE-2); retry after the given time.
+    public static let addressConnectionLimit = ErrorCode(rawValue: 2020)
+    /// ADDRESS_HANDSHAKE_RATE (2021): Too many hellos came from the client's source address within a minute (limits.addressHandshakesPerMinute, ABUSE-3); retry after the given time.
+    public static let addressHandshakeRate = ErrorCode(rawValue: 2021)
+    /// ADDRESS_ANONYMOUS_LIMIT (2022): Too many new anonymous visitors came from the client's source address within an hour (limits.addressAnonymousPerHour, ABUSE-4); retry after the given time, or return with a session token.
+    public static let addressAnonymousLimit = ErrorCode(rawValue: 2022)
+    /// BLOCKED (2023): Staff blocked this visitor (or its source address): its connections are closed and new sessions refused until the block expires, after the given time (ABUSE-9, ABUSE-10).
+    public static let blocked = ErrorCode(rawValue: 2023)
     /// CONVERSATION_NOT_FOUND (3001): No such conversation, or the client may not know it exists.
     public static let conversationNotFound = ErrorCode(rawValue: 3001)
     /// FORBIDDEN (3002): The identity's role or relation to the conversation does not allow this command.
@@ -103,6 +111,12 @@ extension ErrorCode {
     public static let visitorNotOnSite = ErrorCode(rawValue: 3012)
     /// TOO_MANY_CONVERSATIONS (3013): A visitor already has the maximum number of open conversations.
     public static let tooManyConversations = ErrorCode(rawValue: 3013)
+    /// ADDRESS_CONVERSATION_LIMIT (3014): Too many conversations were created from the client's source address within an hour (limits.addressConversationsPerHour, ABUSE-5); retry after the given time. Nothing was created.
+    public static let addressConversationLimit = ErrorCode(rawValue: 3014)
+    /// BLOCK_NOT_FOUND (3015): No block is in force for that visitor (unblock, ABUSE-11).
+    public static let blockNotFound = ErrorCode(rawValue: 3015)
+    /// VISITOR_NOT_FOUND (3016): No conversation of that visitor is visible to the sender, so the sender may not block them (ABUSE-8).
+    public static let visitorNotFound = ErrorCode(rawValue: 3016)
     /// PRESENCE_FORBIDDEN (4001): The identity may not subscribe to that presence topic.
     public static let presenceForbidden = ErrorCode(rawValue: 4001)
     /// UNKNOWN_TOPIC (4002): The subscription topic is not a valid topic name.
@@ -156,6 +170,10 @@ extension ErrorCode {
         2017: ("INVALID_ARGUMENT", false, "A field value is well-formed but not acceptable (empty text, a limit of 0, a text over the size limit)."),
         2018: ("GOING_AWAY", true, "The peer closes the session normally (goodbye)."),
         2019: ("RESULT_TOO_LARGE", false, "The result would be a frame larger than the client announced it accepts (hello.maxFrame, FRAME-6) and cannot be cut; ask for less or announce a larger maximum."),
+        2020: ("ADDRESS_CONNECTION_LIMIT", true, "The client's source address already has the most connections open at once that the server allows (limits.addressConnections, ABUSE-2); retry after the given time."),
+        2021: ("ADDRESS_HANDSHAKE_RATE", true, "Too many hellos came from the client's source address within a minute (limits.addressHandshakesPerMinute, ABUSE-3); retry after the given time."),
+        2022: ("ADDRESS_ANONYMOUS_LIMIT", true, "Too many new anonymous visitors came from the client's source address within an hour (limits.addressAnonymousPerHour, ABUSE-4); retry after the given time, or return with a session token."),
+        2023: ("BLOCKED", true, "Staff blocked this visitor (or its source address): its connections are closed and new sessions refused until the block expires, after the given time (ABUSE-9, ABUSE-10)."),
         3001: ("CONVERSATION_NOT_FOUND", false, "No such conversation, or the client may not know it exists."),
         3002: ("FORBIDDEN", false, "The identity's role or relation to the conversation does not allow this command."),
         3003: ("ILLEGAL_TRANSITION", false, "The command is not allowed in the conversation's current state."),
@@ -169,6 +187,9 @@ extension ErrorCode {
         3011: ("REOPEN_WINDOW_EXPIRED", false, "The conversation was closed longer ago than the reopen window."),
         3012: ("VISITOR_NOT_ON_SITE", false, "An invitation names a visitor who is not online."),
         3013: ("TOO_MANY_CONVERSATIONS", false, "A visitor already has the maximum number of open conversations."),
+        3014: ("ADDRESS_CONVERSATION_LIMIT", false, "Too many conversations were created from the client's source address within an hour (limits.addressConversationsPerHour, ABUSE-5); retry after the given time. Nothing was created."),
+        3015: ("BLOCK_NOT_FOUND", false, "No block is in force for that visitor (unblock, ABUSE-11)."),
+        3016: ("VISITOR_NOT_FOUND", false, "No conversation of that visitor is visible to the sender, so the sender may not block them (ABUSE-8)."),
         4001: ("PRESENCE_FORBIDDEN", false, "The identity may not subscribe to that presence topic."),
         4002: ("UNKNOWN_TOPIC", false, "The subscription topic is not a valid topic name."),
         4003: ("PREVIEW_NOT_ENABLED", false, "A draft preview was sent for a conversation where previews are disabled; the preview is discarded."),
@@ -217,6 +238,10 @@ extension ErrorCode {
         .invalidArgument,
         .goingAway,
         .resultTooLarge,
+        .addressConnectionLimit,
+        .addressHandshakeRate,
+        .addressAnonymousLimit,
+        .blocked,
         .conversationNotFound,
         .forbidden,
         .illegalTransition,
@@ -230,6 +255,9 @@ extension ErrorCode {
         .reopenWindowExpired,
         .visitorNotOnSite,
         .tooManyConversations,
+        .addressConversationLimit,
+        .blockNotFound,
+        .visitorNotFound,
         .presenceForbidden,
         .unknownTopic,
         .previewNotEnabled,

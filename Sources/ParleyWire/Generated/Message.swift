@@ -85,6 +85,14 @@ public enum Message: Sendable, Hashable {
     case invitationAnswered(Wire.InvitationAnswered)
     /// Reports user activity (input, focus) for idle detection; carries no fields.
     case activity(Wire.Activity)
+    /// Staff block a visitor for a time: their conversations close, their connections are closed, new sessions are refused (ABUSE-8).
+    case block(Wire.Block)
+    /// A supervisor lifts a block before it expires (ABUSE-11).
+    case unblock(Wire.Unblock)
+    /// A supervisor lists the blocks in force (ABUSE-12).
+    case listBlocks(Wire.ListBlocks)
+    /// The answer to listBlocks: every block in force, oldest first.
+    case blocks(Wire.Blocks)
 
     /// The message type number used in the binary encoding.
     public var typeCode: UInt64 {
@@ -129,6 +137,10 @@ public enum Message: Sendable, Hashable {
         case .answerInvitation: 55
         case .invitationAnswered: 56
         case .activity: 57
+        case .block: 64
+        case .unblock: 65
+        case .listBlocks: 66
+        case .blocks: 67
         }
     }
 
@@ -178,6 +190,10 @@ public enum Message: Sendable, Hashable {
         case 55: "answerInvitation"
         case 56: "invitationAnswered"
         case 57: "activity"
+        case 64: "block"
+        case 65: "unblock"
+        case 66: "listBlocks"
+        case 67: "blocks"
         default: nil
         }
     }
@@ -228,6 +244,10 @@ public enum Message: Sendable, Hashable {
         case 55: .command
         case 56: .event
         case 57: .signal
+        case 64: .command
+        case 65: .command
+        case 66: .command
+        case 67: .result
         default: nil
         }
     }
@@ -275,6 +295,10 @@ public enum Message: Sendable, Hashable {
         case .answerInvitation: .client
         case .invitationAnswered: .server
         case .activity: .client
+        case .block: .client
+        case .unblock: .client
+        case .listBlocks: .client
+        case .blocks: .server
         }
     }
 
@@ -355,6 +379,10 @@ public enum Message: Sendable, Hashable {
         case .answerInvitation(let body): body.encodeBinary(into: &w)
         case .invitationAnswered(let body): body.encodeBinary(into: &w)
         case .activity(let body): body.encodeBinary(into: &w)
+        case .block(let body): body.encodeBinary(into: &w)
+        case .unblock(let body): body.encodeBinary(into: &w)
+        case .listBlocks(let body): body.encodeBinary(into: &w)
+        case .blocks(let body): body.encodeBinary(into: &w)
         }
     }
 
@@ -401,6 +429,10 @@ public enum Message: Sendable, Hashable {
         case 55: .answerInvitation(try Wire.AnswerInvitation.decodeBinary(from: &r))
         case 56: .invitationAnswered(try Wire.InvitationAnswered.decodeBinary(from: &r))
         case 57: .activity(try Wire.Activity.decodeBinary(from: &r))
+        case 64: .block(try Wire.Block.decodeBinary(from: &r))
+        case 65: .unblock(try Wire.Unblock.decodeBinary(from: &r))
+        case 66: .listBlocks(try Wire.ListBlocks.decodeBinary(from: &r))
+        case 67: .blocks(try Wire.Blocks.decodeBinary(from: &r))
         default: throw WireError(.unknownMessageType, "unknown message type \(code)")
         }
     }
@@ -448,6 +480,10 @@ public enum Message: Sendable, Hashable {
         case .answerInvitation(let body): body.encodeJSON(into: &w)
         case .invitationAnswered(let body): body.encodeJSON(into: &w)
         case .activity(let body): body.encodeJSON(into: &w)
+        case .block(let body): body.encodeJSON(into: &w)
+        case .unblock(let body): body.encodeJSON(into: &w)
+        case .listBlocks(let body): body.encodeJSON(into: &w)
+        case .blocks(let body): body.encodeJSON(into: &w)
         }
     }
 
@@ -494,6 +530,10 @@ public enum Message: Sendable, Hashable {
         case "answerInvitation": .answerInvitation(try Wire.AnswerInvitation.decodeJSON(from: &r))
         case "invitationAnswered": .invitationAnswered(try Wire.InvitationAnswered.decodeJSON(from: &r))
         case "activity": .activity(try Wire.Activity.decodeJSON(from: &r))
+        case "block": .block(try Wire.Block.decodeJSON(from: &r))
+        case "unblock": .unblock(try Wire.Unblock.decodeJSON(from: &r))
+        case "listBlocks": .listBlocks(try Wire.ListBlocks.decodeJSON(from: &r))
+        case "blocks": .blocks(try Wire.Blocks.decodeJSON(from: &r))
         default: throw WireError(.unknownMessageType, "unknown message type '\(name)'")
         }
     }

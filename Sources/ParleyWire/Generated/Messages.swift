@@ -5067,4 +5067,434 @@ extension Wire {
         }
     }
 
+    /// Staff block a visitor for a time: their conversations close, their connections are closed, new sessions are refused (ABUSE-8).
+    ///
+    /// Message type 64 (`block`), sent by the client; kind: command.
+    public struct Block: Sendable, Hashable {
+        /// Request id. (field 1)
+        public var rid: UInt64
+        /// The visitor's user id. (field 2)
+        public var visitor: String
+        /// How long the block lasts, from now (1 ms to 365 days). (field 3)
+        public var durationMs: UInt64
+        /// Why, kept for the record (not empty). (field 4)
+        public var reason: String
+        /// Also refuse new sessions from the visitor's source address. (field 5)
+        public var address: Bool?
+
+        /// Creates a value from its fields.
+        public init(rid: UInt64, visitor: String, durationMs: UInt64, reason: String, address: Bool? = nil) {
+            self.rid = rid
+            self.visitor = visitor
+            self.durationMs = durationMs
+            self.reason = reason
+            self.address = address
+        }
+
+        /// Appends the fields in the binary encoding (ENC-4), in field-number order.
+        public func encodeBinary(into w: inout BinaryWriter) {
+            w.writeUInt(1, rid)
+            w.writeString(2, visitor)
+            w.writeUInt(3, durationMs)
+            w.writeString(4, reason)
+            if let value = address { w.writeBool(5, value) }
+        }
+
+        /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
+        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> Block {
+            var rid: UInt64? = nil
+            var visitor: String? = nil
+            var durationMs: UInt64? = nil
+            var reason: String? = nil
+            var address: Bool? = nil
+            var previous: UInt64 = 0
+            while !r.isAtEnd {
+                let (field, type) = try r.readKey()
+                switch field {
+                case 1:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Block.rid")
+                    rid = try r.readUInt(type, "Block.rid")
+                case 2:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Block.visitor")
+                    visitor = try r.readString(type, "Block.visitor")
+                case 3:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Block.durationMs")
+                    durationMs = try r.readUInt(type, "Block.durationMs")
+                case 4:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Block.reason")
+                    reason = try r.readString(type, "Block.reason")
+                case 5:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Block.address")
+                    address = try r.readBool(type, "Block.address")
+                default:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Block.unknown")
+                    try r.skip(type)
+                }
+                previous = field
+            }
+            guard let rid else { throw WireError(.missingField, "Block.rid is required") }
+            guard let visitor else { throw WireError(.missingField, "Block.visitor is required") }
+            guard let durationMs else { throw WireError(.missingField, "Block.durationMs is required") }
+            guard let reason else { throw WireError(.missingField, "Block.reason is required") }
+            return Block(rid: rid, visitor: visitor, durationMs: durationMs, reason: reason, address: address)
+        }
+
+        /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
+        public func encodeJSON(into w: inout JSONWriter) {
+            w.beginObject()
+            w.key("type")
+            w.string("block")
+            w.key("rid")
+            w.uint(rid)
+            w.key("visitor")
+            w.string(visitor)
+            w.key("durationMs")
+            w.uint(durationMs)
+            w.key("reason")
+            w.string(reason)
+            if let value = address {
+                w.key("address")
+                w.bool(value)
+            }
+            w.endObject()
+        }
+
+        /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
+        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Block {
+            var rid: UInt64? = nil
+            var visitor: String? = nil
+            var durationMs: UInt64? = nil
+            var reason: String? = nil
+            var address: Bool? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
+            var sawType = false
+            try r.beginObject("Block")
+            var first = true
+            while let member = try r.nextKey(first: &first) {
+                switch member {
+                case "type":
+                    guard !sawType else { throw WireError(.duplicateField, "member 'type' appears twice") }
+                    sawType = true
+                    try r.skipValue()
+                case "rid":
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Block") }
+                    seen |= 0x1
+                    if try r.takeNull() { continue }
+                    rid = try r.readUInt("Block.rid")
+                case "visitor":
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'visitor' appears twice in Block") }
+                    seen |= 0x2
+                    if try r.takeNull() { continue }
+                    visitor = try r.readString("Block.visitor")
+                case "durationMs":
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'durationMs' appears twice in Block") }
+                    seen |= 0x4
+                    if try r.takeNull() { continue }
+                    durationMs = try r.readUInt("Block.durationMs")
+                case "reason":
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'reason' appears twice in Block") }
+                    seen |= 0x8
+                    if try r.takeNull() { continue }
+                    reason = try r.readString("Block.reason")
+                case "address":
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'address' appears twice in Block") }
+                    seen |= 0x10
+                    if try r.takeNull() { continue }
+                    address = try r.readBool("Block.address")
+                default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Block") }
+                    unknown.append(member)
+                    try r.skipValue()
+                }
+            }
+            guard let rid else { throw WireError(.missingField, "Block.rid is required") }
+            guard let visitor else { throw WireError(.missingField, "Block.visitor is required") }
+            guard let durationMs else { throw WireError(.missingField, "Block.durationMs is required") }
+            guard let reason else { throw WireError(.missingField, "Block.reason is required") }
+            return Block(rid: rid, visitor: visitor, durationMs: durationMs, reason: reason, address: address)
+        }
+    }
+
+    /// A supervisor lifts a block before it expires (ABUSE-11).
+    ///
+    /// Message type 65 (`unblock`), sent by the client; kind: command.
+    public struct Unblock: Sendable, Hashable {
+        /// Request id. (field 1)
+        public var rid: UInt64
+        /// The blocked visitor's user id. (field 2)
+        public var visitor: String
+
+        /// Creates a value from its fields.
+        public init(rid: UInt64, visitor: String) {
+            self.rid = rid
+            self.visitor = visitor
+        }
+
+        /// Appends the fields in the binary encoding (ENC-4), in field-number order.
+        public func encodeBinary(into w: inout BinaryWriter) {
+            w.writeUInt(1, rid)
+            w.writeString(2, visitor)
+        }
+
+        /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
+        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> Unblock {
+            var rid: UInt64? = nil
+            var visitor: String? = nil
+            var previous: UInt64 = 0
+            while !r.isAtEnd {
+                let (field, type) = try r.readKey()
+                switch field {
+                case 1:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Unblock.rid")
+                    rid = try r.readUInt(type, "Unblock.rid")
+                case 2:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Unblock.visitor")
+                    visitor = try r.readString(type, "Unblock.visitor")
+                default:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Unblock.unknown")
+                    try r.skip(type)
+                }
+                previous = field
+            }
+            guard let rid else { throw WireError(.missingField, "Unblock.rid is required") }
+            guard let visitor else { throw WireError(.missingField, "Unblock.visitor is required") }
+            return Unblock(rid: rid, visitor: visitor)
+        }
+
+        /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
+        public func encodeJSON(into w: inout JSONWriter) {
+            w.beginObject()
+            w.key("type")
+            w.string("unblock")
+            w.key("rid")
+            w.uint(rid)
+            w.key("visitor")
+            w.string(visitor)
+            w.endObject()
+        }
+
+        /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
+        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Unblock {
+            var rid: UInt64? = nil
+            var visitor: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
+            var sawType = false
+            try r.beginObject("Unblock")
+            var first = true
+            while let member = try r.nextKey(first: &first) {
+                switch member {
+                case "type":
+                    guard !sawType else { throw WireError(.duplicateField, "member 'type' appears twice") }
+                    sawType = true
+                    try r.skipValue()
+                case "rid":
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Unblock") }
+                    seen |= 0x1
+                    if try r.takeNull() { continue }
+                    rid = try r.readUInt("Unblock.rid")
+                case "visitor":
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'visitor' appears twice in Unblock") }
+                    seen |= 0x2
+                    if try r.takeNull() { continue }
+                    visitor = try r.readString("Unblock.visitor")
+                default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Unblock") }
+                    unknown.append(member)
+                    try r.skipValue()
+                }
+            }
+            guard let rid else { throw WireError(.missingField, "Unblock.rid is required") }
+            guard let visitor else { throw WireError(.missingField, "Unblock.visitor is required") }
+            return Unblock(rid: rid, visitor: visitor)
+        }
+    }
+
+    /// A supervisor lists the blocks in force (ABUSE-12).
+    ///
+    /// Message type 66 (`listBlocks`), sent by the client; kind: command.
+    public struct ListBlocks: Sendable, Hashable {
+        /// Request id. (field 1)
+        public var rid: UInt64
+
+        /// Creates a value from its fields.
+        public init(rid: UInt64) {
+            self.rid = rid
+        }
+
+        /// Appends the fields in the binary encoding (ENC-4), in field-number order.
+        public func encodeBinary(into w: inout BinaryWriter) {
+            w.writeUInt(1, rid)
+        }
+
+        /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
+        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> ListBlocks {
+            var rid: UInt64? = nil
+            var previous: UInt64 = 0
+            while !r.isAtEnd {
+                let (field, type) = try r.readKey()
+                switch field {
+                case 1:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "ListBlocks.rid")
+                    rid = try r.readUInt(type, "ListBlocks.rid")
+                default:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "ListBlocks.unknown")
+                    try r.skip(type)
+                }
+                previous = field
+            }
+            guard let rid else { throw WireError(.missingField, "ListBlocks.rid is required") }
+            return ListBlocks(rid: rid)
+        }
+
+        /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
+        public func encodeJSON(into w: inout JSONWriter) {
+            w.beginObject()
+            w.key("type")
+            w.string("listBlocks")
+            w.key("rid")
+            w.uint(rid)
+            w.endObject()
+        }
+
+        /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
+        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> ListBlocks {
+            var rid: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
+            var sawType = false
+            try r.beginObject("ListBlocks")
+            var first = true
+            while let member = try r.nextKey(first: &first) {
+                switch member {
+                case "type":
+                    guard !sawType else { throw WireError(.duplicateField, "member 'type' appears twice") }
+                    sawType = true
+                    try r.skipValue()
+                case "rid":
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in ListBlocks") }
+                    seen |= 0x1
+                    if try r.takeNull() { continue }
+                    rid = try r.readUInt("ListBlocks.rid")
+                default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in ListBlocks") }
+                    unknown.append(member)
+                    try r.skipValue()
+                }
+            }
+            guard let rid else { throw WireError(.missingField, "ListBlocks.rid is required") }
+            return ListBlocks(rid: rid)
+        }
+    }
+
+    /// The answer to listBlocks: every block in force, oldest first.
+    ///
+    /// Message type 67 (`blocks`), sent by the server; kind: result.
+    public struct Blocks: Sendable, Hashable {
+        /// The listBlocks command's request id. (field 1)
+        public var rid: UInt64
+        /// The blocks. (field 2)
+        public var blocks: [Wire.BlockRecord]
+
+        /// Creates a value from its fields.
+        public init(rid: UInt64, blocks: [Wire.BlockRecord] = []) {
+            self.rid = rid
+            self.blocks = blocks
+        }
+
+        /// Appends the fields in the binary encoding (ENC-4), in field-number order.
+        public func encodeBinary(into w: inout BinaryWriter) {
+            w.writeUInt(1, rid)
+            for value in blocks { w.writeNested(2) { value.encodeBinary(into: &$0) } }
+        }
+
+        /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
+        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> Blocks {
+            var rid: UInt64? = nil
+            var blocks: [Wire.BlockRecord] = []
+            var previous: UInt64 = 0
+            while !r.isAtEnd {
+                let (field, type) = try r.readKey()
+                switch field {
+                case 1:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Blocks.rid")
+                    rid = try r.readUInt(type, "Blocks.rid")
+                case 2:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Blocks.blocks")
+                    blocks.append(try r.readNested(type, "Blocks.blocks") { (inner) throws(WireError) in try Wire.BlockRecord.decodeBinary(from: &inner) })
+                default:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Blocks.unknown")
+                    try r.skip(type)
+                }
+                previous = field
+            }
+            guard let rid else { throw WireError(.missingField, "Blocks.rid is required") }
+            return Blocks(rid: rid, blocks: blocks)
+        }
+
+        /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
+        public func encodeJSON(into w: inout JSONWriter) {
+            w.beginObject()
+            w.key("type")
+            w.string("blocks")
+            w.key("rid")
+            w.uint(rid)
+            if !blocks.isEmpty {
+                w.key("blocks")
+                w.beginArray()
+                for value in blocks { value.encodeJSON(into: &w) }
+                w.endArray()
+            }
+            w.endObject()
+        }
+
+        /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
+        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Blocks {
+            var rid: UInt64? = nil
+            var blocks: [Wire.BlockRecord]? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
+            var sawType = false
+            try r.beginObject("Blocks")
+            var first = true
+            while let member = try r.nextKey(first: &first) {
+                switch member {
+                case "type":
+                    guard !sawType else { throw WireError(.duplicateField, "member 'type' appears twice") }
+                    sawType = true
+                    try r.skipValue()
+                case "rid":
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Blocks") }
+                    seen |= 0x1
+                    if try r.takeNull() { continue }
+                    rid = try r.readUInt("Blocks.rid")
+                case "blocks":
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'blocks' appears twice in Blocks") }
+                    seen |= 0x2
+                    if try r.takeNull() { continue }
+                    var list: [Wire.BlockRecord] = []
+                    try r.beginArray("Blocks.blocks")
+                    var firstElement = true
+                    while try r.nextElement(first: &firstElement) { list.append(try Wire.BlockRecord.decodeJSON(from: &r)) }
+                    blocks = list
+                default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Blocks") }
+                    unknown.append(member)
+                    try r.skipValue()
+                }
+            }
+            guard let rid else { throw WireError(.missingField, "Blocks.rid is required") }
+            return Blocks(rid: rid, blocks: blocks ?? [])
+        }
+    }
+
 }

@@ -471,9 +471,17 @@ extension Wire {
         public var maxUnackedEvents: UInt64?
         /// The same bound in bytes of the events' binary encoding (SESSION-33). (field 19)
         public var maxUnackedBytes: UInt64?
+        /// Most connections open at once from one source address (ABUSE-2); absent means unlimited. (field 40)
+        public var addressConnections: UInt64?
+        /// Most hellos from one source address in any 60 s (ABUSE-3); absent means unlimited. (field 41)
+        public var addressHandshakesPerMinute: UInt64?
+        /// Most new anonymous visitors from one source address in any hour (ABUSE-4); absent means unlimited. (field 42)
+        public var addressAnonymousPerHour: UInt64?
+        /// Most conversations created from one source address in any hour (ABUSE-5); absent means unlimited. (field 43)
+        public var addressConversationsPerHour: UInt64?
 
         /// Creates a value from its fields.
-        public init(maxFrame: UInt64, maxMessage: UInt64, maxText: UInt64, messageRate: UInt64, messageBurst: UInt64, typingRate: UInt64, typingBurst: UInt64, presenceRate: UInt64, presenceBurst: UInt64, heartbeatMs: UInt64, heartbeatTimeoutMs: UInt64, resumeWindowMs: UInt64, maxSubscriptions: UInt64, idempotencyWindowMs: UInt64, handshakeTimeoutMs: UInt64, maxAttachments: UInt64, historyPageMax: UInt64, maxUnackedEvents: UInt64? = nil, maxUnackedBytes: UInt64? = nil) {
+        public init(maxFrame: UInt64, maxMessage: UInt64, maxText: UInt64, messageRate: UInt64, messageBurst: UInt64, typingRate: UInt64, typingBurst: UInt64, presenceRate: UInt64, presenceBurst: UInt64, heartbeatMs: UInt64, heartbeatTimeoutMs: UInt64, resumeWindowMs: UInt64, maxSubscriptions: UInt64, idempotencyWindowMs: UInt64, handshakeTimeoutMs: UInt64, maxAttachments: UInt64, historyPageMax: UInt64, maxUnackedEvents: UInt64? = nil, maxUnackedBytes: UInt64? = nil, addressConnections: UInt64? = nil, addressHandshakesPerMinute: UInt64? = nil, addressAnonymousPerHour: UInt64? = nil, addressConversationsPerHour: UInt64? = nil) {
             self.maxFrame = maxFrame
             self.maxMessage = maxMessage
             self.maxText = maxText
@@ -493,6 +501,10 @@ extension Wire {
             self.historyPageMax = historyPageMax
             self.maxUnackedEvents = maxUnackedEvents
             self.maxUnackedBytes = maxUnackedBytes
+            self.addressConnections = addressConnections
+            self.addressHandshakesPerMinute = addressHandshakesPerMinute
+            self.addressAnonymousPerHour = addressAnonymousPerHour
+            self.addressConversationsPerHour = addressConversationsPerHour
         }
 
         /// Appends the fields in the binary encoding (ENC-4), in field-number order.
@@ -516,6 +528,10 @@ extension Wire {
             w.writeUInt(17, historyPageMax)
             if let value = maxUnackedEvents { w.writeUInt(18, value) }
             if let value = maxUnackedBytes { w.writeUInt(19, value) }
+            if let value = addressConnections { w.writeUInt(40, value) }
+            if let value = addressHandshakesPerMinute { w.writeUInt(41, value) }
+            if let value = addressAnonymousPerHour { w.writeUInt(42, value) }
+            if let value = addressConversationsPerHour { w.writeUInt(43, value) }
         }
 
         /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
@@ -539,6 +555,10 @@ extension Wire {
             var historyPageMax: UInt64? = nil
             var maxUnackedEvents: UInt64? = nil
             var maxUnackedBytes: UInt64? = nil
+            var addressConnections: UInt64? = nil
+            var addressHandshakesPerMinute: UInt64? = nil
+            var addressAnonymousPerHour: UInt64? = nil
+            var addressConversationsPerHour: UInt64? = nil
             var previous: UInt64 = 0
             while !r.isAtEnd {
                 let (field, type) = try r.readKey()
@@ -600,6 +620,18 @@ extension Wire {
                 case 19:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.maxUnackedBytes")
                     maxUnackedBytes = try r.readUInt(type, "Limits.maxUnackedBytes")
+                case 40:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.addressConnections")
+                    addressConnections = try r.readUInt(type, "Limits.addressConnections")
+                case 41:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.addressHandshakesPerMinute")
+                    addressHandshakesPerMinute = try r.readUInt(type, "Limits.addressHandshakesPerMinute")
+                case 42:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.addressAnonymousPerHour")
+                    addressAnonymousPerHour = try r.readUInt(type, "Limits.addressAnonymousPerHour")
+                case 43:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.addressConversationsPerHour")
+                    addressConversationsPerHour = try r.readUInt(type, "Limits.addressConversationsPerHour")
                 default:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Limits.unknown")
                     try r.skip(type)
@@ -623,7 +655,7 @@ extension Wire {
             guard let handshakeTimeoutMs else { throw WireError(.missingField, "Limits.handshakeTimeoutMs is required") }
             guard let maxAttachments else { throw WireError(.missingField, "Limits.maxAttachments is required") }
             guard let historyPageMax else { throw WireError(.missingField, "Limits.historyPageMax is required") }
-            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes)
+            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour)
         }
 
         /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
@@ -671,6 +703,22 @@ extension Wire {
                 w.key("maxUnackedBytes")
                 w.uint(value)
             }
+            if let value = addressConnections {
+                w.key("addressConnections")
+                w.uint(value)
+            }
+            if let value = addressHandshakesPerMinute {
+                w.key("addressHandshakesPerMinute")
+                w.uint(value)
+            }
+            if let value = addressAnonymousPerHour {
+                w.key("addressAnonymousPerHour")
+                w.uint(value)
+            }
+            if let value = addressConversationsPerHour {
+                w.key("addressConversationsPerHour")
+                w.uint(value)
+            }
             w.endObject()
         }
 
@@ -695,6 +743,10 @@ extension Wire {
             var historyPageMax: UInt64? = nil
             var maxUnackedEvents: UInt64? = nil
             var maxUnackedBytes: UInt64? = nil
+            var addressConnections: UInt64? = nil
+            var addressHandshakesPerMinute: UInt64? = nil
+            var addressAnonymousPerHour: UInt64? = nil
+            var addressConversationsPerHour: UInt64? = nil
             var seen: UInt64 = 0
             var unknown: [String] = []
             try r.beginObject("Limits")
@@ -796,6 +848,26 @@ extension Wire {
                     seen |= 0x40000
                     if try r.takeNull() { continue }
                     maxUnackedBytes = try r.readUInt("Limits.maxUnackedBytes")
+                case "addressConnections":
+                    guard seen & 0x80000 == 0 else { throw WireError(.duplicateField, "member 'addressConnections' appears twice in Limits") }
+                    seen |= 0x80000
+                    if try r.takeNull() { continue }
+                    addressConnections = try r.readUInt("Limits.addressConnections")
+                case "addressHandshakesPerMinute":
+                    guard seen & 0x100000 == 0 else { throw WireError(.duplicateField, "member 'addressHandshakesPerMinute' appears twice in Limits") }
+                    seen |= 0x100000
+                    if try r.takeNull() { continue }
+                    addressHandshakesPerMinute = try r.readUInt("Limits.addressHandshakesPerMinute")
+                case "addressAnonymousPerHour":
+                    guard seen & 0x200000 == 0 else { throw WireError(.duplicateField, "member 'addressAnonymousPerHour' appears twice in Limits") }
+                    seen |= 0x200000
+                    if try r.takeNull() { continue }
+                    addressAnonymousPerHour = try r.readUInt("Limits.addressAnonymousPerHour")
+                case "addressConversationsPerHour":
+                    guard seen & 0x400000 == 0 else { throw WireError(.duplicateField, "member 'addressConversationsPerHour' appears twice in Limits") }
+                    seen |= 0x400000
+                    if try r.takeNull() { continue }
+                    addressConversationsPerHour = try r.readUInt("Limits.addressConversationsPerHour")
                 default:
                     // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
                     // compare byte for byte, and the list stays unallocated while there are none.
@@ -821,7 +893,7 @@ extension Wire {
             guard let handshakeTimeoutMs else { throw WireError(.missingField, "Limits.handshakeTimeoutMs is required") }
             guard let maxAttachments else { throw WireError(.missingField, "Limits.maxAttachments is required") }
             guard let historyPageMax else { throw WireError(.missingField, "Limits.historyPageMax is required") }
-            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes)
+            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour)
         }
     }
 
@@ -2078,6 +2150,166 @@ extension Wire {
             guard let priority else { throw WireError(.missingField, "ConversationSummary.priority is required") }
             guard let createdAt else { throw WireError(.missingField, "ConversationSummary.createdAt is required") }
             return ConversationSummary(id: id, state: state, visitor: visitor, team: team, agents: agents ?? [], lastCseq: lastCseq, queuePosition: queuePosition, priority: priority, createdAt: createdAt, tags: tags ?? [], properties: properties ?? [], score: score)
+        }
+    }
+
+    /// A visitor blocked by staff (ABUSE section).
+    public struct BlockRecord: Sendable, Hashable {
+        /// The blocked visitor's user id. (field 1)
+        public var visitor: String
+        /// Why, as given by the staff member (kept for the record). (field 2)
+        public var reason: String
+        /// The staff member who blocked. (field 3)
+        public var by: String
+        /// When the block was made, ms since the epoch. (field 4)
+        public var createdAt: UInt64
+        /// When it ends by itself, ms since the epoch. (field 5)
+        public var expiresAt: UInt64
+        /// True when the visitor's source address is blocked too. (field 6)
+        public var address: Bool?
+
+        /// Creates a value from its fields.
+        public init(visitor: String, reason: String, by: String, createdAt: UInt64, expiresAt: UInt64, address: Bool? = nil) {
+            self.visitor = visitor
+            self.reason = reason
+            self.by = by
+            self.createdAt = createdAt
+            self.expiresAt = expiresAt
+            self.address = address
+        }
+
+        /// Appends the fields in the binary encoding (ENC-4), in field-number order.
+        public func encodeBinary(into w: inout BinaryWriter) {
+            w.writeString(1, visitor)
+            w.writeString(2, reason)
+            w.writeString(3, by)
+            w.writeUInt(4, createdAt)
+            w.writeUInt(5, expiresAt)
+            if let value = address { w.writeBool(6, value) }
+        }
+
+        /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
+        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> BlockRecord {
+            var visitor: String? = nil
+            var reason: String? = nil
+            var by: String? = nil
+            var createdAt: UInt64? = nil
+            var expiresAt: UInt64? = nil
+            var address: Bool? = nil
+            var previous: UInt64 = 0
+            while !r.isAtEnd {
+                let (field, type) = try r.readKey()
+                switch field {
+                case 1:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "BlockRecord.visitor")
+                    visitor = try r.readString(type, "BlockRecord.visitor")
+                case 2:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "BlockRecord.reason")
+                    reason = try r.readString(type, "BlockRecord.reason")
+                case 3:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "BlockRecord.by")
+                    by = try r.readString(type, "BlockRecord.by")
+                case 4:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "BlockRecord.createdAt")
+                    createdAt = try r.readUInt(type, "BlockRecord.createdAt")
+                case 5:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "BlockRecord.expiresAt")
+                    expiresAt = try r.readUInt(type, "BlockRecord.expiresAt")
+                case 6:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "BlockRecord.address")
+                    address = try r.readBool(type, "BlockRecord.address")
+                default:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "BlockRecord.unknown")
+                    try r.skip(type)
+                }
+                previous = field
+            }
+            guard let visitor else { throw WireError(.missingField, "BlockRecord.visitor is required") }
+            guard let reason else { throw WireError(.missingField, "BlockRecord.reason is required") }
+            guard let by else { throw WireError(.missingField, "BlockRecord.by is required") }
+            guard let createdAt else { throw WireError(.missingField, "BlockRecord.createdAt is required") }
+            guard let expiresAt else { throw WireError(.missingField, "BlockRecord.expiresAt is required") }
+            return BlockRecord(visitor: visitor, reason: reason, by: by, createdAt: createdAt, expiresAt: expiresAt, address: address)
+        }
+
+        /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
+        public func encodeJSON(into w: inout JSONWriter) {
+            w.beginObject()
+            w.key("visitor")
+            w.string(visitor)
+            w.key("reason")
+            w.string(reason)
+            w.key("by")
+            w.string(by)
+            w.key("createdAt")
+            w.uint(createdAt)
+            w.key("expiresAt")
+            w.uint(expiresAt)
+            if let value = address {
+                w.key("address")
+                w.bool(value)
+            }
+            w.endObject()
+        }
+
+        /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
+        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> BlockRecord {
+            var visitor: String? = nil
+            var reason: String? = nil
+            var by: String? = nil
+            var createdAt: UInt64? = nil
+            var expiresAt: UInt64? = nil
+            var address: Bool? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
+            try r.beginObject("BlockRecord")
+            var first = true
+            while let member = try r.nextKey(first: &first) {
+                switch member {
+                case "visitor":
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'visitor' appears twice in BlockRecord") }
+                    seen |= 0x1
+                    if try r.takeNull() { continue }
+                    visitor = try r.readString("BlockRecord.visitor")
+                case "reason":
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'reason' appears twice in BlockRecord") }
+                    seen |= 0x2
+                    if try r.takeNull() { continue }
+                    reason = try r.readString("BlockRecord.reason")
+                case "by":
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'by' appears twice in BlockRecord") }
+                    seen |= 0x4
+                    if try r.takeNull() { continue }
+                    by = try r.readString("BlockRecord.by")
+                case "createdAt":
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'createdAt' appears twice in BlockRecord") }
+                    seen |= 0x8
+                    if try r.takeNull() { continue }
+                    createdAt = try r.readUInt("BlockRecord.createdAt")
+                case "expiresAt":
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'expiresAt' appears twice in BlockRecord") }
+                    seen |= 0x10
+                    if try r.takeNull() { continue }
+                    expiresAt = try r.readUInt("BlockRecord.expiresAt")
+                case "address":
+                    guard seen & 0x20 == 0 else { throw WireError(.duplicateField, "member 'address' appears twice in BlockRecord") }
+                    seen |= 0x20
+                    if try r.takeNull() { continue }
+                    address = try r.readBool("BlockRecord.address")
+                default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in BlockRecord") }
+                    unknown.append(member)
+                    try r.skipValue()
+                }
+            }
+            guard let visitor else { throw WireError(.missingField, "BlockRecord.visitor is required") }
+            guard let reason else { throw WireError(.missingField, "BlockRecord.reason is required") }
+            guard let by else { throw WireError(.missingField, "BlockRecord.by is required") }
+            guard let createdAt else { throw WireError(.missingField, "BlockRecord.createdAt is required") }
+            guard let expiresAt else { throw WireError(.missingField, "BlockRecord.expiresAt is required") }
+            return BlockRecord(visitor: visitor, reason: reason, by: by, createdAt: createdAt, expiresAt: expiresAt, address: address)
         }
     }
 

@@ -1,3 +1,4 @@
+import ParleyCore
 import ParleyServer
 import ParleyWire
 import Synchronization
@@ -15,9 +16,9 @@ final class SabotagingAcceptor: ConnectionAcceptor {
         self.fault = fault
     }
 
-    func accept(_ transport: any ConnectionTransport, binding: Binding) -> any InboundConnection {
+    func accept(_ transport: any ConnectionTransport, binding: Binding, from address: SourceAddress) -> any InboundConnection {
         let wrapped = SabotagedTransport(inner: transport, acceptor: self)
-        return SabotagedInbound(inner: server.accept(wrapped, binding: binding), transport: wrapped, fault: fault)
+        return SabotagedInbound(inner: server.accept(wrapped, binding: binding, from: address), transport: wrapped, fault: fault)
     }
 
     /// Writes `message` to every visitor connection but `sender`.

@@ -34,7 +34,7 @@ extension Wire.Identity {
 extension Wire.Limits {
     /// A random value: optionals absent half the time, lists of 0-3 elements.
     static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.Limits {
-        Wire.Limits(maxFrame: Arbitrary.uint(&rng), maxMessage: Arbitrary.uint(&rng), maxText: Arbitrary.uint(&rng), messageRate: Arbitrary.uint(&rng), messageBurst: Arbitrary.uint(&rng), typingRate: Arbitrary.uint(&rng), typingBurst: Arbitrary.uint(&rng), presenceRate: Arbitrary.uint(&rng), presenceBurst: Arbitrary.uint(&rng), heartbeatMs: Arbitrary.uint(&rng), heartbeatTimeoutMs: Arbitrary.uint(&rng), resumeWindowMs: Arbitrary.uint(&rng), maxSubscriptions: Arbitrary.uint(&rng), idempotencyWindowMs: Arbitrary.uint(&rng), handshakeTimeoutMs: Arbitrary.uint(&rng), maxAttachments: Arbitrary.uint(&rng), historyPageMax: Arbitrary.uint(&rng), maxUnackedEvents: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxUnackedBytes: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil)
+        Wire.Limits(maxFrame: Arbitrary.uint(&rng), maxMessage: Arbitrary.uint(&rng), maxText: Arbitrary.uint(&rng), messageRate: Arbitrary.uint(&rng), messageBurst: Arbitrary.uint(&rng), typingRate: Arbitrary.uint(&rng), typingBurst: Arbitrary.uint(&rng), presenceRate: Arbitrary.uint(&rng), presenceBurst: Arbitrary.uint(&rng), heartbeatMs: Arbitrary.uint(&rng), heartbeatTimeoutMs: Arbitrary.uint(&rng), resumeWindowMs: Arbitrary.uint(&rng), maxSubscriptions: Arbitrary.uint(&rng), idempotencyWindowMs: Arbitrary.uint(&rng), handshakeTimeoutMs: Arbitrary.uint(&rng), maxAttachments: Arbitrary.uint(&rng), historyPageMax: Arbitrary.uint(&rng), maxUnackedEvents: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxUnackedBytes: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressConnections: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressHandshakesPerMinute: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressAnonymousPerHour: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressConversationsPerHour: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil)
     }
 }
 
@@ -91,6 +91,13 @@ extension Wire.ConversationSummary {
     /// A random value: optionals absent half the time, lists of 0-3 elements.
     static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.ConversationSummary {
         Wire.ConversationSummary(id: Arbitrary.string(&rng), state: ConversationState.allCases.randomElement(using: &rng)!, visitor: Arbitrary.string(&rng), team: Bool.random(using: &rng) ? Arbitrary.string(&rng) : nil, agents: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Arbitrary.string(&rng) }, lastCseq: Arbitrary.uint(&rng), queuePosition: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, priority: Arbitrary.uint(&rng), createdAt: Arbitrary.uint(&rng), tags: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Arbitrary.string(&rng) }, properties: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Wire.Property.arbitrary(&rng, depth: depth + 1) }, score: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil)
+    }
+}
+
+extension Wire.BlockRecord {
+    /// A random value: optionals absent half the time, lists of 0-3 elements.
+    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.BlockRecord {
+        Wire.BlockRecord(visitor: Arbitrary.string(&rng), reason: Arbitrary.string(&rng), by: Arbitrary.string(&rng), createdAt: Arbitrary.uint(&rng), expiresAt: Arbitrary.uint(&rng), address: Bool.random(using: &rng) ? Bool.random(using: &rng) : nil)
     }
 }
 
@@ -374,10 +381,38 @@ extension Wire.Activity {
     }
 }
 
+extension Wire.Block {
+    /// A random value: optionals absent half the time, lists of 0-3 elements.
+    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.Block {
+        Wire.Block(rid: Arbitrary.uint(&rng), visitor: Arbitrary.string(&rng), durationMs: Arbitrary.uint(&rng), reason: Arbitrary.string(&rng), address: Bool.random(using: &rng) ? Bool.random(using: &rng) : nil)
+    }
+}
+
+extension Wire.Unblock {
+    /// A random value: optionals absent half the time, lists of 0-3 elements.
+    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.Unblock {
+        Wire.Unblock(rid: Arbitrary.uint(&rng), visitor: Arbitrary.string(&rng))
+    }
+}
+
+extension Wire.ListBlocks {
+    /// A random value: optionals absent half the time, lists of 0-3 elements.
+    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.ListBlocks {
+        Wire.ListBlocks(rid: Arbitrary.uint(&rng))
+    }
+}
+
+extension Wire.Blocks {
+    /// A random value: optionals absent half the time, lists of 0-3 elements.
+    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.Blocks {
+        Wire.Blocks(rid: Arbitrary.uint(&rng), blocks: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Wire.BlockRecord.arbitrary(&rng, depth: depth + 1) })
+    }
+}
+
 extension Message {
     /// A random message of a random type.
     static func arbitrary(_ rng: inout SeededRandom) -> Message {
-        switch Int.random(in: 0..<40, using: &rng) {
+        switch Int.random(in: 0..<44, using: &rng) {
         case 0: .hello(.arbitrary(&rng))
         case 1: .welcome(.arbitrary(&rng))
         case 2: .ping(.arbitrary(&rng))
@@ -417,7 +452,11 @@ extension Message {
         case 36: .invitation(.arbitrary(&rng))
         case 37: .answerInvitation(.arbitrary(&rng))
         case 38: .invitationAnswered(.arbitrary(&rng))
-        default: .activity(.arbitrary(&rng))
+        case 39: .activity(.arbitrary(&rng))
+        case 40: .block(.arbitrary(&rng))
+        case 41: .unblock(.arbitrary(&rng))
+        case 42: .listBlocks(.arbitrary(&rng))
+        default: .blocks(.arbitrary(&rng))
         }
     }
 }

@@ -1,0 +1,58 @@
+import ParleyWire
+
+/// The visitors staff blocked (ABUSE-8…ABUSE-12), each until its expiry, and the source
+/// addresses blocked with them. A pure value fed `now`: a block past its `expiresAt` is no
+/// longer in force and is dropped at the next change or listing.
+public struct BlockList: Sendable {
+    /// One block in force.
+    public struct Entry: Sendable, Hashable {
+        /// The block as listed to supervisors (`listBlocks`).
+        public var block: Wire.BlockRecord
+        /// The address key also blocked, when the block named the address.
+        public var address: SourceAddress?
+    }
+
+    private var byVisitor: [String: Entry] = [:]
+
+    /// An empty list.
+    public init() {}
+
+    /// Blocks `visitor` from `now` for `durationMs` (replacing an earlier block of theirs);
+    /// `address` is the visitor's address key, when the block covers it.
+    public mutating func block(
+        _ visitor: String, reason: String, by staff: String, durationMs: UInt64, address: SourceAddress?, now: Instant
+    ) -> Wire.BlockRecord {
+        expire(now: now)
+        let block = Wire.BlockRecord(
+            visitor: visitor, reason: reason, by: staff, createdAt: now.rawValue,
+            expiresAt: now.adding(milliseconds: durationMs).rawValue, address: address == nil ? nil : true)
+        byVisitor[visitor] = Entry(block: block, address: address)
+        return block
+    }
+
+    /// Lifts `visitor`'s block; false if none was in force.
+    public mutating func unblock(_ visitor: String, now: Instant) -> Bool {
+        expire(now: now)
+        return byVisitor.removeValue(forKey: visitor) != nil
+    }
+
+    /// The blocks in force at `now`, oldest first (then by visitor).
+    public mutating func active(now: Instant) -> [Wire.BlockRecord] {
+        expire(now: now)
+        return byVisitor.values.map(\.block).sorted { ($0.createdAt, $0.visitor) < ($1.createdAt, $1.visitor) }
+    }
+
+    /// How long until a session of `visitor` (when known) from address key `address` is
+    /// admitted: `nil` if no block in force covers it, else the time to the latest expiry of
+    /// the blocks that do (ABUSE-10).
+    public func retryAfterMs(visitor: String?, address: SourceAddress, now: Instant) -> UInt64? {
+        var covering = byVisitor.values.filter { $0.address == address }
+        if let visitor, let entry = byVisitor[visitor] { covering.append(entry) }
+        let expiry = covering.map(\.block.expiresAt).filter { $0 > now.rawValue }.max()
+        return expiry.map { $0 - now.rawValue }
+    }
+
+    private mutating func expire(now: Instant) {
+        byVisitor = byVisitor.filter { $0.value.block.expiresAt > now.rawValue }
+    }
+}

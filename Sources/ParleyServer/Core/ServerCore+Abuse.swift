@@ -1,0 +1,104 @@
+import ParleyCore
+import ParleyWire
+
+/// Abuse from one place (ABUSE section): per-address limits on hellos, anonymous visitors and
+/// conversations, and the blocks staff put on visitors.
+extension ServerCore {
+    /// The longest block staff may set (ABUSE-8): 365 days.
+    static let maxBlockMs: UInt64 = 365 * 86_400_000
+
+    /// The source address of connection `id` (loopback for one refused before it was admitted).
+    func address(of id: ConnectionID) -> SourceAddress { addressOfConnection[id] ?? .loopback }
+
+    /// Authenticates a hello on connection `id`, refusing it first when its address is over the
+    /// handshake rate (ABUSE-3), an anonymous hello when the address made too many anonymous
+    /// visitors (ABUSE-4), and a visitor who, or whose address, is blocked (ABUSE-10).
+    mutating func admit(_ auth: Wire.Auth, on id: ConnectionID, now: Instant) -> Result<AuthenticatedIdentity, AuthFailure> {
+        let address = address(of: id)
+        if let refusal = addressLimiter.admit(.handshake, from: address, now: now) {
+            return .failure(refusal.authFailure("more than \(refusal.limit) hellos a minute from this address"))
+        }
+        let anonymous = auth.scheme == "anonymous"
+        if anonymous, let refusal = addressLimiter.refusal(.anonymousSession, from: address, now: now) {
+            return .failure(refusal.authFailure("more than \(refusal.limit) new anonymous visitors an hour from this address"))
+        }
+        let result = authenticator.authenticate(auth, now: now)
+        guard case .success(let admitted) = result, admitted.identity.role == .visitor else { return result }
+        let key = addressLimiter.limits.key(of: address)
+        if let retryAfterMs = blocks.retryAfterMs(visitor: admitted.identity.user, address: key, now: now) {
+            return .failure(AuthFailure(.blocked, "blocked by staff", retryAfterMs: retryAfterMs, requirement: "ABUSE-10"))
+        }
+        if anonymous { addressLimiter.record(.anonymousSession, from: address, now: now) }
+        return result
+    }
+
+    /// A conversation was created on connection `id`: counted against its address (ABUSE-5).
+    mutating func noteCreated(on id: ConnectionID, now: Instant) {
+        addressLimiter.record(.conversation, from: address(of: id), now: now)
+    }
+
+    /// Runs the abuse commands, and refuses a visitor's `create` over its address's limit
+    /// (ABUSE-5); `nil` for every other command.
+    mutating func executeAbuse(_ message: Message, on id: ConnectionID, actor: ChatIdentity, now: Instant) -> LiveChatOutcome? {
+        switch message {
+        case .create where !actor.isStaff:
+            guard let refusal = addressLimiter.refusal(.conversation, from: address(of: id), now: now) else { return nil }
+            return refused(CommandError(
+                refusal.code, refusal.requirement, "more than \(refusal.limit) conversations an hour from this address",
+                retryAfterMs: refusal.retryAfterMs))
+        case .block(let b):
+            return block(b, actor: actor, now: now)
+        case .unblock(let u):
+            guard actor.role == .supervisor else { return refused(CommandError(.forbidden, "ABUSE-11", "only supervisors unblock")) }
+            guard blocks.unblock(u.visitor, now: now) else {
+                return refused(CommandError(.blockNotFound, "ABUSE-11", "no block in force for \(u.visitor)"))
+            }
+            return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: [])
+        case .listBlocks:
+            guard actor.role == .supervisor else { return refused(CommandError(.forbidden, "ABUSE-12", "only supervisors list blocks")) }
+            return LiveChatOutcome(result: .success(.blocks(blocks.active(now: now))), actions: [])
+        default:
+            return nil
+        }
+    }
+
+    /// Blocks a visitor (ABUSE-8): closes their open conversations with reason `blocked`, then
+    /// every connection of theirs with BLOCKED (ABUSE-9).
+    private mutating func block(_ b: Wire.Block, actor: ChatIdentity, now: Instant) -> LiveChatOutcome {
+        guard actor.role == .agent || actor.role == .supervisor else {
+            return refused(CommandError(.forbidden, "ABUSE-8", "only agents and supervisors block visitors"))
+        }
+        guard !b.reason.isEmpty, (1...Self.maxBlockMs).contains(b.durationMs) else {
+            return refused(CommandError(.invalidArgument, "ABUSE-8", "a block needs a reason and a duration of 1 ms to 365 days"))
+        }
+        guard chat.sees(visitor: b.visitor, actor) else {
+            return refused(CommandError(.visitorNotFound, "ABUSE-8", "no conversation of \(b.visitor) is visible to you"))
+        }
+        let address = b.address == true ? addressOfUser[b.visitor].map(addressLimiter.limits.key) : nil
+        _ = blocks.block(b.visitor, reason: b.reason, by: actor.user, durationMs: b.durationMs, address: address, now: now)
+        apply(chat.closeBlocked(b.visitor, by: actor, now: now), now: now)
+        let connections = established.filter { $0.value.identity.user == b.visitor }.keys.sorted { $0.rawValue < $1.rawValue }
+        for connection in connections {
+            withMachine(connection, now: now) { machine, registry in
+                machine.terminate(.blocked, "blocked by staff", requirement: "ABUSE-9", retryAfterMs: b.durationMs,
+                                  now: now, registry: &registry)
+            }
+            if let gone = established.removeValue(forKey: connection) { userDetached(gone.identity, connection: connection, now: now) }
+        }
+        return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: [])
+    }
+
+    private func refused(_ error: CommandError) -> LiveChatOutcome { LiveChatOutcome(result: .failure(error), actions: []) }
+}
+
+extension AddressLimiter.Refusal {
+    /// The `error` message for this refusal, with its retry time.
+    func reply(_ message: String, rid: UInt64?) -> Wire.ErrorReply {
+        Wire.ErrorReply(rid: rid, code: UInt64(code.rawValue), message: message, retryAfterMs: retryAfterMs, requirement: requirement)
+    }
+
+    /// This refusal as the answer to a hello.
+    func authFailure(_ message: String) -> AuthFailure {
+        AuthFailure(code, message, retryAfterMs: retryAfterMs, requirement: requirement)
+    }
+}
