@@ -228,6 +228,12 @@ w("token-purpose", ["SESSION-6","SESSION-5"], "A session token presented as an a
    conn("c"), hello("c", auth={"scheme":"token","credential":"$expiredToken"}), err("c","TOKEN_EXPIRED", rid=1), closed("c","TOKEN_EXPIRED")], needs=["seed:expiredToken"])
 w("unknown-auth-scheme", ["SESSION-4","SESSION-5"], "A scheme the authenticator does not know is AUTH_FAILED, answering the hello.",
   [conn("a"), hello("a", rid=5, auth={"scheme":"kerberos","credential":"x"}), err("a","AUTH_FAILED", rid=5), closed("a","AUTH_FAILED")])
+RULES={k:"$any" for k in ["answerTimeoutMs","disconnectGraceMs","presenceGraceMs","idleAwayMs","typingExpiryMs","typingThrottleMs","typingRefreshMs",
+    "queuePositionIntervalMs","reopenWindowMs","inactivityTimeoutMs","maxOpenConversations","maxPriority","defaultMaxConcurrent",
+    "maxConcurrentCap","rateAbuseThreshold","maxStatusText","maxPageField","maxPreview","draftPreviews"]}
+w("welcome-announces-rules", ["SESSION-37","SESSION-8"], "The welcome announces every live-chat timer and cap (answer timeout, disconnect and presence grace, idle, typing expiry/throttle/refresh, queue-position interval, reopen window, inactivity, open conversations, priority, concurrency, abuse threshold, text lengths, draft previews), to visitors and staff alike.",
+  [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"limits":RULES}),
+   conn("a"), hello("a", auth={"scheme":"token","credential":"$agentToken1"}), exp("a", {"type":"welcome","rid":1,"limits":RULES})], needs=["agents:1"])
 w("agent-handshake", ["SESSION-4","SESSION-6","SESSION-8"], "A signed agent token authenticates as that agent, with the limits in force.",
   [conn("a"), hello("a", auth={"scheme":"token","credential":"$agentToken1"}),
    exp("a", {"type":"welcome","rid":1,"version":1,"session":"$any","resumeToken":"$any","serverTime":"$any","sessionToken":"$absent",
@@ -310,8 +316,15 @@ w("typing-reaches-other-side", ["TYPE-1","TYPE-2","TYPE-8","TYPE-4"], "The agent
   ASSIGN_STEPS + [{"client":"a","send":{"type":"typing","conversation":"$conv","typing":True}},
    exp("v", {"type":"typers","conversation":"$conv","typers":[{"user":"$agent1","role":"agent"}]}), nothing("a", 400, type="typers"),
    send("a", {"type":"send","rid":3,"conversation":"$conv","clientMessageId":"a1","text":"Hello!"}), exp("a", {"type":"ok","rid":3}), exp("a", {"type":"event","event":{"text":"Hello!"}}),
-   exp("v", {"type":"typers","conversation":"$conv","typers":"$absent"}, skipOthers=True)],
+   exp("v", {"type":"typers","conversation":"$conv","typers":"$absent"}, skipOthers=True),
+   # TYPE-8: the agent's own view (nobody else typing) did not change: no redundant empty set.
+   nothing("a", 400, type="typers")],
   needs=["agents:1"], cleanup=CLEAN)
+w("typing-unseen-conversation", ["CONV-30","TYPE-1"], "Typing into another visitor's conversation and into one that does not exist get the same answer, CONVERSATION_NOT_FOUND (no rid, messageType 28): a signal never reveals that a conversation exists.",
+  visitor("v") + create("v", 2, "hi") + [exp("v", {"type":"event","seq":3}, skipOthers=True)] + visitor("w") + [
+   {"client":"w","send":{"type":"typing","conversation":"$conv","typing":True}}, err("w","CONVERSATION_NOT_FOUND", messageType=28),
+   {"client":"w","send":{"type":"typing","conversation":"no-such-conversation-x","typing":True}}, err("w","CONVERSATION_NOT_FOUND", messageType=28),
+   nothing("v", 300, type="typers")], cleanup=close("v", 90))
 w("typing-expires", ["TYPE-3"], "A typer who stops sending is removed once the typing expiry passes (default 6 s; checked with 4 s of tolerance): the receivers get the empty set.",
   ASSIGN_STEPS + [{"client":"v","send":{"type":"typing","conversation":"$conv","typing":True}},
    exp("a", {"type":"typers","conversation":"$conv","typers":[{"user":"$visitorUser","role":"visitor"}]}),
@@ -349,7 +362,7 @@ w("version-negotiation", ["VER-1","SESSION-2","SESSION-8"], "The server answers 
 w("offline-leave-message", ["CONV-7","CONV-2"], "With no agent of the team accepting, a new conversation is offline (the visitor leaves a message, which is kept); the visitor's leave does not abandon it (ILLEGAL_TRANSITION). Needs a team where no agent accepts.",
   visitor("v") + create("v", 2, "are you open?") + [exp("v", {"type":"event","event":{"cseq":2,"kind":"offline"}}, skipOthers=True), exp("v", {"type":"event","event":{"cseq":3,"kind":"message"}}),
    send("v", {"type":"leave","rid":3,"conversation":"$conv"}), err("v","ILLEGAL_TRANSITION", rid=3),
-   send("v", {"type":"list","rid":4,"state":"offline"}), exp("v", {"type":"conversations","rid":4,"conversations":[{"id":"$conv","state":"offline"}]})],
+   send("v", {"type":"list","rid":4,"state":"offline"}), exp("v", {"type":"conversations","rid":4,"conversations":[{"id":"$conv","state":"offline","queuePosition":"$absent"}]})],
   cleanup=close("v", 90))
 
 # ---------- more conversations and routing ----------
@@ -428,6 +441,15 @@ w("conv-invite", ["CONV-20","CONV-21"], "An agent invites a connected visitor, w
    send("v", {"type":"answerInvitation","rid":4,"invitation":"$inv2","accept":False}), exp("v", {"type":"ok","rid":4}, skipOthers=True),
    exp("a", {"type":"invitationAnswered","invitation":"$inv2","accepted":False}, skipOthers=True)],
   needs=["agents:1"], cleanup=CLEAN)
+w("conv-invite-withdrawn", ["CONV-21","CONV-20"], "A visitor who leaves the site (disconnected past the presence grace, 10 s by default plus the coalescing window) withdraws the pending invitation: the agent is told it was declined, and the visitor, back with the same identity, gets INVITATION_NOT_FOUND when accepting it.",
+  agent("a", 1, "agent1") + accept("a", 2) + [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"identity":{"user":"$capture:visitorUser"},"sessionToken":"$capture:vtoken"}),
+   send("a", {"type":"invite","rid":3,"visitor":"$visitorUser","text":"Need help?"}), exp("a", {"type":"ok","rid":3,"invitation":"$capture:inv"}),
+   exp("v", {"type":"invitation","invitation":"$inv"}, skipOthers=True), {"client":"v","disconnect":{}}, adv(12000),
+   send("a", {"type":"ping","nonce":1}),
+   exp("a", {"type":"invitationAnswered","invitation":"$inv","visitor":"$visitorUser","accepted":False}, skipOthers=True),
+   conn("w"), hello("w", auth={"scheme":"session","credential":"$vtoken"}), exp("w", {"type":"welcome","rid":1,"identity":{"user":"$visitorUser"}}),
+   send("w", {"type":"answerInvitation","rid":2,"invitation":"$inv","accept":True}), err("w","INVITATION_NOT_FOUND", rid=2, skipOthers=True)],
+  needs=["agents:1"], cleanup=CLEAN[1:])
 w("conv-metrics", ["CONV-26"], "The transcript's metrics after an answered and closed conversation: no transfers, a queue wait, a first response and a duration (plausible values: under 10 s each; their exactness to the server's clock is not observable).",
   ASSIGN_STEPS + [msg("a", 3, "hi there", "a1"), exp("a", {"type":"ok","rid":3}, skipOthers=True)] + close("a", 4) + [
    send("a", {"type":"transcript","rid":5,"conversation":"$conv"}),

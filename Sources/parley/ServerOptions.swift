@@ -32,6 +32,21 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Smallest payload compressed, bytes (default 512). Env: PARLEY_COMPRESSION_THRESHOLD") var compressionThreshold: UInt64?
     @Option(help: "zlib level 0-9 (default 6). Env: PARLEY_COMPRESSION_LEVEL") var compressionLevel: UInt64?
     @Option(help: "WebSocket permessage-deflate: on or off (default on). Env: PARLEY_WS_DEFLATE") var wsDeflate: String?
+    @Option(help: "An assigned agent's time to answer before re-routing, ms; 0: never (default 60000). Env: PARLEY_ANSWER_TIMEOUT_MS") var answerTimeoutMs: UInt64?
+    @Option(help: "A disconnected agent's grace period, ms (default 30000). Env: PARLEY_DISCONNECT_GRACE_MS") var disconnectGraceMs: UInt64?
+    @Option(help: "Presence grace after the last connection closes, ms (default 10000). Env: PARLEY_PRESENCE_GRACE_MS") var presenceGraceMs: UInt64?
+    @Option(help: "Inactivity before a connection counts as away, ms (default 300000). Env: PARLEY_IDLE_AWAY_MS") var idleAwayMs: UInt64?
+    @Option(help: "Typing expiry, ms (default 6000). Env: PARLEY_TYPING_EXPIRY_MS") var typingExpiryMs: UInt64?
+    @Option(help: "Typing throttle, ms (default 2000). Env: PARLEY_TYPING_THROTTLE_MS") var typingThrottleMs: UInt64?
+    @Option(help: "Queue-position push interval, ms; 0: every change (default 1000). Env: PARLEY_QUEUE_POSITION_INTERVAL_MS") var queuePositionIntervalMs: UInt64?
+    @Option(help: "Reopen window after a close, ms (default 900000). Env: PARLEY_REOPEN_WINDOW_MS") var reopenWindowMs: UInt64?
+    @Option(help: "Silence before an active conversation closes, ms; 0: never (default 1800000). Env: PARLEY_INACTIVITY_TIMEOUT_MS") var inactivityTimeoutMs: UInt64?
+    @Option(help: "Open conversations per visitor (default 3). Env: PARLEY_MAX_OPEN_CONVERSATIONS") var maxOpenConversations: Int?
+    @Option(help: "Highest priority a visitor may ask for (default 10). Env: PARLEY_MAX_PRIORITY") var maxPriority: UInt32?
+    @Option(help: "Concurrency limit of agents who set none (default 3). Env: PARLEY_DEFAULT_MAX_CONCURRENT") var defaultMaxConcurrent: Int?
+    @Option(help: "Highest concurrency limit an agent may set (default 20). Env: PARLEY_MAX_CONCURRENT_CAP") var maxConcurrentCap: Int?
+    @Option(help: "Rate-limited inputs in a row before RATE_LIMIT_ABUSE (default 10). Env: PARLEY_RATE_ABUSE_THRESHOLD") var rateAbuseThreshold: Int?
+    @Option(help: "Agents see visitors' drafts in new conversations: on or off (default off). Env: PARLEY_DRAFT_PREVIEWS") var draftPreviews: String?
     @Option(help: "Connections open at once per source address, 0 = unlimited (default 50). Env: PARLEY_ADDRESS_CONNECTIONS") var addressConnections: UInt64?
     @Option(help: "Hellos per minute per source address, 0 = unlimited (default 120). Env: PARLEY_ADDRESS_HANDSHAKES_PER_MINUTE") var addressHandshakesPerMinute: UInt64?
     @Option(help: "New anonymous visitors per hour per source address, 0 = unlimited (default 60). Env: PARLEY_ADDRESS_ANONYMOUS_PER_HOUR") var addressAnonymousPerHour: UInt64?
@@ -83,7 +98,27 @@ struct ServerOptions: ParsableArguments {
         let teamList = Self.pick(teams, "PARLEY_TEAMS", "support").split(separator: ",").map(String.init)
         let keyText = Self.pick(key, "PARLEY_KEY", "")
         let keyBytes = keyText.isEmpty ? (0..<32).map { _ in UInt8.random(in: 0...255) } : try Self.hex(keyText)
-        return ServerConfiguration(key: keyBytes, teams: teamList, session: session)
+        session.rateAbuseThreshold = Self.pick(rateAbuseThreshold, "PARLEY_RATE_ABUSE_THRESHOLD", session.rateAbuseThreshold)
+        var chat = LiveChatConfiguration()
+        chat.answerTimeoutMs = Self.pick(answerTimeoutMs, "PARLEY_ANSWER_TIMEOUT_MS", chat.answerTimeoutMs)
+        chat.disconnectGraceMs = Self.pick(disconnectGraceMs, "PARLEY_DISCONNECT_GRACE_MS", chat.disconnectGraceMs)
+        chat.queuePositionIntervalMs = Self.pick(queuePositionIntervalMs, "PARLEY_QUEUE_POSITION_INTERVAL_MS", chat.queuePositionIntervalMs)
+        chat.reopenWindowMs = Self.pick(reopenWindowMs, "PARLEY_REOPEN_WINDOW_MS", chat.reopenWindowMs)
+        chat.inactivityTimeoutMs = Self.pick(inactivityTimeoutMs, "PARLEY_INACTIVITY_TIMEOUT_MS", chat.inactivityTimeoutMs)
+        chat.maxOpenPerVisitor = Self.pick(maxOpenConversations, "PARLEY_MAX_OPEN_CONVERSATIONS", chat.maxOpenPerVisitor)
+        chat.maxPriority = Self.pick(maxPriority, "PARLEY_MAX_PRIORITY", chat.maxPriority)
+        chat.defaultMaxConcurrent = Self.pick(defaultMaxConcurrent, "PARLEY_DEFAULT_MAX_CONCURRENT", chat.defaultMaxConcurrent)
+        chat.maxConcurrentCap = Self.pick(maxConcurrentCap, "PARLEY_MAX_CONCURRENT_CAP", chat.maxConcurrentCap)
+        var presence = PresenceConfiguration()
+        presence.gracePeriodMilliseconds = Self.pick(presenceGraceMs, "PARLEY_PRESENCE_GRACE_MS", presence.gracePeriodMilliseconds)
+        presence.idleAfterMilliseconds = Self.pick(idleAwayMs, "PARLEY_IDLE_AWAY_MS", presence.idleAfterMilliseconds)
+        var typing = TypingConfiguration()
+        typing.expiryMilliseconds = Self.pick(typingExpiryMs, "PARLEY_TYPING_EXPIRY_MS", typing.expiryMilliseconds)
+        typing.throttleMilliseconds = Self.pick(typingThrottleMs, "PARLEY_TYPING_THROTTLE_MS", typing.throttleMilliseconds)
+        var configuration = ServerConfiguration(
+            key: keyBytes, teams: teamList, session: session, chat: chat, presence: presence, typing: typing)
+        configuration.draftPreviews = Self.pick(draftPreviews, "PARLEY_DRAFT_PREVIEWS", "off") == "on"
+        return configuration
     }
 
     /// The transport configuration these options describe.

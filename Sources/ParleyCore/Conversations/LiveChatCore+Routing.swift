@@ -137,22 +137,37 @@ extension LiveChatCore {
         }
     }
 
-    /// A visitor arrived on or left the site. Leaving abandons their queued conversations
-    /// (CONV-8) and withdraws their invitations, declined for the agent (CONV-21).
+    /// A visitor arrived on or left the site, as the presence layer reports it (offline after
+    /// its grace period): leaving withdraws their invitations, declined for the agent (CONV-21),
+    /// and they can no longer be invited (CONV-20).
     public mutating func visitorPresenceChanged(_ visitor: String, onSite: Bool, now: Instant) -> [LiveChatAction] {
         system(now) { core, actions in
             guard !onSite else { core.visitorsOnSite.insert(visitor); return }
-            core.visitorsOnSite.remove(visitor)
+            core.withdrawInvitations(of: visitor, into: &actions)
+        }
+    }
+
+    /// A visitor's last session ended (its resume window passed, SESSION-15): they are gone, and
+    /// their queued conversations are abandoned (CONV-8); offline ones keep their message (CONV-7).
+    public mutating func visitorLeft(_ visitor: String, now: Instant) -> [LiveChatAction] {
+        system(now) { core, actions in
             for id in core.openByVisitor[visitor, default: []].sorted() where core.machines[id]?.wireState == .queued {
                 _ = core.transition(id, actor: ChatIdentity(user: visitor, role: .visitor), now: now, into: &actions) { machine in
                     machine.abandon(now: now)
                 }
             }
-            for invitation in core.invitations.values.sorted(by: { $0.id < $1.id }) where invitation.visitor == visitor {
-                core.invitations[invitation.id] = nil
-                actions.append(.invitationAnswered(
-                    invitation: invitation.id, agent: invitation.agent, visitor: visitor, accepted: false, conversation: nil))
-            }
+            core.withdrawInvitations(of: visitor, into: &actions)
+        }
+    }
+
+    /// Takes `visitor` off the site and withdraws their pending invitations, each reported to
+    /// its agent as declined (CONV-21).
+    mutating func withdrawInvitations(of visitor: String, into actions: inout [LiveChatAction]) {
+        visitorsOnSite.remove(visitor)
+        for invitation in invitations.values.sorted(by: { $0.id < $1.id }) where invitation.visitor == visitor {
+            invitations[invitation.id] = nil
+            actions.append(.invitationAnswered(
+                invitation: invitation.id, agent: invitation.agent, visitor: visitor, accepted: false, conversation: nil))
         }
     }
 

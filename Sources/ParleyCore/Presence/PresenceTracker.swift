@@ -183,6 +183,7 @@ public struct PresenceTracker: Sendable {
             let identity = users.values[index].identity
             lastSeenTimes[identity.user] = OfflineUser(role: identity.role, site: identity.site, lastSeen: since)
             users.remove(at: index)
+            if identity.role == .visitor { actions.append(.visitorLeftSite(user: identity.user)) }
             return
         }
         guard let deadline = users.values[index].nextDeadline(configuration) else { return }

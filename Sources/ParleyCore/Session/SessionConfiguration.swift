@@ -63,6 +63,10 @@ public struct SessionConfiguration: Sendable, Hashable {
     /// reference values.
     public var address = AddressLimits.unlimited
 
+    /// The live-chat timers and caps the welcome announces too (SESSION-37); the embedding
+    /// server sets it from the layers that own them. `nil` announces none.
+    public var announcement: LiveChatAnnouncement?
+
     /// The defaults above.
     public init() {}
 
@@ -89,6 +93,8 @@ public struct SessionConfiguration: Sendable, Hashable {
             maxAttachments: maxAttachments, historyPageMax: historyPageMax,
             maxUnackedEvents: UInt64(maxRetainedEvents), maxUnackedBytes: UInt64(maxRetainedBytes))
         address.announce(into: &limits)
+        limits.rateAbuseThreshold = UInt64(rateAbuseThreshold)
+        announcement?.announce(into: &limits)
         return limits
     }
 }

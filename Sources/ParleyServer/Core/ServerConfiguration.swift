@@ -19,6 +19,17 @@ public struct ServerConfiguration: Sendable {
     public var presence: PresenceConfiguration
     /// Typing timing: expiry, throttle (TYPE section).
     public var typing: TypingConfiguration
+    /// Whether agents see the visitor's unsent draft in every new conversation (TYPE-11);
+    /// off by default, and announced so a widget can tell the visitor.
+    public var draftPreviews = false
+
+    /// The session configuration the server runs with: ``session`` plus the announcement of
+    /// the live-chat timers and caps in the welcome (SESSION-37).
+    public var announcedSession: SessionConfiguration {
+        var announced = session
+        announced.announcement = LiveChatAnnouncement(chat: chat, presence: presence, typing: typing, draftPreviews: draftPreviews)
+        return announced
+    }
 
     /// A configuration with development defaults; pass a secret `key` in production.
     public init(

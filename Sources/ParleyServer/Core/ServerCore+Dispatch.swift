@@ -90,6 +90,9 @@ extension ServerCore {
                 let shared = SharedEvent(.event(Wire.Event(seq: 0, event: event.wire)))
                 for user in recipients { publish(shared, toUser: user, now: now) }
                 if event.kind == .closed { pending.conversationClosed(event.conversation) }
+                if event.kind == .created, configuration.draftPreviews {
+                    apply(typing.setPreviewsEnabled(true, conversation: event.conversation, now: now), now: now)
+                }
             case .backfill(let event, let recipient):
                 publish(SharedEvent(.event(Wire.Event(seq: 0, event: event.wire))), toUser: recipient, now: now)
             case .readMarker(let conversation, let user, let cseq, let recipients):

@@ -150,6 +150,8 @@ extension ServerCore {
             case .agentAvailabilityChanged(let availability):
                 apply(chat.agentAvailabilityChanged(
                     availability.agent, routing: availability.canTakeNew ? .accepting : .notAccepting, now: now), now: now)
+            case .visitorLeftSite(let user):
+                apply(chat.visitorPresenceChanged(user, onSite: false, now: now), now: now)
             case .armTimer(let deadline):
                 presenceDeadline = min(presenceDeadline ?? deadline, deadline)
             }

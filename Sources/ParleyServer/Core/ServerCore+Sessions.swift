@@ -50,7 +50,6 @@ extension ServerCore {
             PresenceConnectionID(id.rawValue), identity: PresenceIdentity(user: wire.user, role: wire.role, site: site, teams: wire.teams),
             now: now), now: now)
         userOfSession[session] = identity
-        let firstSession = sessionsByUser[identity.user, default: []].isEmpty
         sessionsByUser[identity.user, default: []].insert(session)
         attachedByUser[identity.user, default: 0] += 1
         guard attachedByUser[identity.user] == 1 else { return }
@@ -63,7 +62,7 @@ extension ServerCore {
                     identity.user, teams: teams.isEmpty ? [configuration.chat.defaultTeam] : teams, now: now)
                 apply(outcome.actions, now: now)
             }
-        } else if firstSession {
+        } else {
             apply(chat.visitorPresenceChanged(identity.user, onSite: true, now: now), now: now)
         }
     }
@@ -88,7 +87,7 @@ extension ServerCore {
         guard sessionsByUser[identity.user]?.isEmpty ?? true else { return }
         sessionsByUser[identity.user] = nil
         addressOfUser[identity.user] = nil
-        if !identity.isStaff { apply(chat.visitorPresenceChanged(identity.user, onSite: false, now: now), now: now) }
+        if !identity.isStaff { apply(chat.visitorLeft(identity.user, now: now), now: now) }
     }
 
     /// Publishes an event to every live session of `user`: each session's log stamps its own

@@ -67,7 +67,7 @@ public struct ServerCore: Sendable {
     /// Creates the server state at `now`, with the configured teams.
     public init(configuration: ServerConfiguration, now: Instant) {
         self.configuration = configuration
-        registry = SessionRegistry(configuration: configuration.session, key: configuration.key, instance: configuration.instance)
+        registry = SessionRegistry(configuration: configuration.announcedSession, key: configuration.key, instance: configuration.instance)
         authenticator = AuthenticatorPair(
             SignedTokenAuthenticator(key: configuration.key),
             AnonymousVisitorAuthenticator(key: configuration.key, instance: configuration.instance))

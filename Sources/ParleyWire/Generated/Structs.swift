@@ -471,6 +471,44 @@ extension Wire {
         public var maxUnackedEvents: UInt64?
         /// The same bound in bytes of the events' binary encoding (SESSION-33). (field 19)
         public var maxUnackedBytes: UInt64?
+        /// How long an assigned agent has to write before the conversation is re-routed (ROUTE-9); 0: never. (field 20)
+        public var answerTimeoutMs: UInt64?
+        /// How long a disconnected agent keeps their conversations before they are re-routed (ROUTE-10). (field 21)
+        public var disconnectGraceMs: UInt64?
+        /// How long a user without connections keeps their presence before showing offline (PRES-6). (field 22)
+        public var presenceGraceMs: UInt64?
+        /// Inactivity after which a connection counts as away (PRES-8). (field 23)
+        public var idleAwayMs: UInt64?
+        /// How long a typer stays shown without a new start (TYPE-3, TYPE-7). (field 24)
+        public var typingExpiryMs: UInt64?
+        /// Repeated starts within this time are absorbed: send a start at most this often (TYPE-5). (field 25)
+        public var typingThrottleMs: UInt64?
+        /// An unchanged typing set is sent again this often while someone types (TYPE-6). (field 26)
+        public var typingRefreshMs: UInt64?
+        /// Queue positions are pushed at most this often (ROUTE-8); 0: after every change. (field 27)
+        public var queuePositionIntervalMs: UInt64?
+        /// How long after closing a conversation may be reopened (CONV-9). (field 28)
+        public var reopenWindowMs: UInt64?
+        /// Silence after which an active conversation closes (CONV-22); 0: never. (field 29)
+        public var inactivityTimeoutMs: UInt64?
+        /// Most open conversations per visitor (CONV-1). (field 30)
+        public var maxOpenConversations: UInt64?
+        /// The highest priority a create may ask for; a higher one is capped (CONV-1, ROUTE-3). (field 31)
+        public var maxPriority: UInt64?
+        /// An agent's concurrency limit when they set none (ROUTE-5). (field 32)
+        public var defaultMaxConcurrent: UInt64?
+        /// The highest concurrency limit an agent may set (ROUTE-5). (field 33)
+        public var maxConcurrentCap: UInt64?
+        /// Consecutive rate-limited inputs after which the connection closes with RATE_LIMIT_ABUSE (SESSION-29). (field 34)
+        public var rateAbuseThreshold: UInt64?
+        /// Longest free-text status, in UTF-8 bytes (PRES-10). (field 35)
+        public var maxStatusText: UInt64?
+        /// Longest page URL or title, in UTF-8 bytes (PRES-13). (field 36)
+        public var maxPageField: UInt64?
+        /// Longest draft preview kept, in UTF-8 bytes (TYPE-14). (field 37)
+        public var maxPreview: UInt64?
+        /// True when agents see the visitor's unsent draft in new conversations (TYPE-11): a widget tells the visitor so. (field 38)
+        public var draftPreviews: Bool?
         /// Most connections open at once from one source address (ABUSE-2); absent means unlimited. (field 40)
         public var addressConnections: UInt64?
         /// Most hellos from one source address in any 60 s (ABUSE-3); absent means unlimited. (field 41)
@@ -481,7 +519,7 @@ extension Wire {
         public var addressConversationsPerHour: UInt64?
 
         /// Creates a value from its fields.
-        public init(maxFrame: UInt64, maxMessage: UInt64, maxText: UInt64, messageRate: UInt64, messageBurst: UInt64, typingRate: UInt64, typingBurst: UInt64, presenceRate: UInt64, presenceBurst: UInt64, heartbeatMs: UInt64, heartbeatTimeoutMs: UInt64, resumeWindowMs: UInt64, maxSubscriptions: UInt64, idempotencyWindowMs: UInt64, handshakeTimeoutMs: UInt64, maxAttachments: UInt64, historyPageMax: UInt64, maxUnackedEvents: UInt64? = nil, maxUnackedBytes: UInt64? = nil, addressConnections: UInt64? = nil, addressHandshakesPerMinute: UInt64? = nil, addressAnonymousPerHour: UInt64? = nil, addressConversationsPerHour: UInt64? = nil) {
+        public init(maxFrame: UInt64, maxMessage: UInt64, maxText: UInt64, messageRate: UInt64, messageBurst: UInt64, typingRate: UInt64, typingBurst: UInt64, presenceRate: UInt64, presenceBurst: UInt64, heartbeatMs: UInt64, heartbeatTimeoutMs: UInt64, resumeWindowMs: UInt64, maxSubscriptions: UInt64, idempotencyWindowMs: UInt64, handshakeTimeoutMs: UInt64, maxAttachments: UInt64, historyPageMax: UInt64, maxUnackedEvents: UInt64? = nil, maxUnackedBytes: UInt64? = nil, answerTimeoutMs: UInt64? = nil, disconnectGraceMs: UInt64? = nil, presenceGraceMs: UInt64? = nil, idleAwayMs: UInt64? = nil, typingExpiryMs: UInt64? = nil, typingThrottleMs: UInt64? = nil, typingRefreshMs: UInt64? = nil, queuePositionIntervalMs: UInt64? = nil, reopenWindowMs: UInt64? = nil, inactivityTimeoutMs: UInt64? = nil, maxOpenConversations: UInt64? = nil, maxPriority: UInt64? = nil, defaultMaxConcurrent: UInt64? = nil, maxConcurrentCap: UInt64? = nil, rateAbuseThreshold: UInt64? = nil, maxStatusText: UInt64? = nil, maxPageField: UInt64? = nil, maxPreview: UInt64? = nil, draftPreviews: Bool? = nil, addressConnections: UInt64? = nil, addressHandshakesPerMinute: UInt64? = nil, addressAnonymousPerHour: UInt64? = nil, addressConversationsPerHour: UInt64? = nil) {
             self.maxFrame = maxFrame
             self.maxMessage = maxMessage
             self.maxText = maxText
@@ -501,6 +539,25 @@ extension Wire {
             self.historyPageMax = historyPageMax
             self.maxUnackedEvents = maxUnackedEvents
             self.maxUnackedBytes = maxUnackedBytes
+            self.answerTimeoutMs = answerTimeoutMs
+            self.disconnectGraceMs = disconnectGraceMs
+            self.presenceGraceMs = presenceGraceMs
+            self.idleAwayMs = idleAwayMs
+            self.typingExpiryMs = typingExpiryMs
+            self.typingThrottleMs = typingThrottleMs
+            self.typingRefreshMs = typingRefreshMs
+            self.queuePositionIntervalMs = queuePositionIntervalMs
+            self.reopenWindowMs = reopenWindowMs
+            self.inactivityTimeoutMs = inactivityTimeoutMs
+            self.maxOpenConversations = maxOpenConversations
+            self.maxPriority = maxPriority
+            self.defaultMaxConcurrent = defaultMaxConcurrent
+            self.maxConcurrentCap = maxConcurrentCap
+            self.rateAbuseThreshold = rateAbuseThreshold
+            self.maxStatusText = maxStatusText
+            self.maxPageField = maxPageField
+            self.maxPreview = maxPreview
+            self.draftPreviews = draftPreviews
             self.addressConnections = addressConnections
             self.addressHandshakesPerMinute = addressHandshakesPerMinute
             self.addressAnonymousPerHour = addressAnonymousPerHour
@@ -528,6 +585,25 @@ extension Wire {
             w.writeUInt(17, historyPageMax)
             if let value = maxUnackedEvents { w.writeUInt(18, value) }
             if let value = maxUnackedBytes { w.writeUInt(19, value) }
+            if let value = answerTimeoutMs { w.writeUInt(20, value) }
+            if let value = disconnectGraceMs { w.writeUInt(21, value) }
+            if let value = presenceGraceMs { w.writeUInt(22, value) }
+            if let value = idleAwayMs { w.writeUInt(23, value) }
+            if let value = typingExpiryMs { w.writeUInt(24, value) }
+            if let value = typingThrottleMs { w.writeUInt(25, value) }
+            if let value = typingRefreshMs { w.writeUInt(26, value) }
+            if let value = queuePositionIntervalMs { w.writeUInt(27, value) }
+            if let value = reopenWindowMs { w.writeUInt(28, value) }
+            if let value = inactivityTimeoutMs { w.writeUInt(29, value) }
+            if let value = maxOpenConversations { w.writeUInt(30, value) }
+            if let value = maxPriority { w.writeUInt(31, value) }
+            if let value = defaultMaxConcurrent { w.writeUInt(32, value) }
+            if let value = maxConcurrentCap { w.writeUInt(33, value) }
+            if let value = rateAbuseThreshold { w.writeUInt(34, value) }
+            if let value = maxStatusText { w.writeUInt(35, value) }
+            if let value = maxPageField { w.writeUInt(36, value) }
+            if let value = maxPreview { w.writeUInt(37, value) }
+            if let value = draftPreviews { w.writeBool(38, value) }
             if let value = addressConnections { w.writeUInt(40, value) }
             if let value = addressHandshakesPerMinute { w.writeUInt(41, value) }
             if let value = addressAnonymousPerHour { w.writeUInt(42, value) }
@@ -555,6 +631,25 @@ extension Wire {
             var historyPageMax: UInt64? = nil
             var maxUnackedEvents: UInt64? = nil
             var maxUnackedBytes: UInt64? = nil
+            var answerTimeoutMs: UInt64? = nil
+            var disconnectGraceMs: UInt64? = nil
+            var presenceGraceMs: UInt64? = nil
+            var idleAwayMs: UInt64? = nil
+            var typingExpiryMs: UInt64? = nil
+            var typingThrottleMs: UInt64? = nil
+            var typingRefreshMs: UInt64? = nil
+            var queuePositionIntervalMs: UInt64? = nil
+            var reopenWindowMs: UInt64? = nil
+            var inactivityTimeoutMs: UInt64? = nil
+            var maxOpenConversations: UInt64? = nil
+            var maxPriority: UInt64? = nil
+            var defaultMaxConcurrent: UInt64? = nil
+            var maxConcurrentCap: UInt64? = nil
+            var rateAbuseThreshold: UInt64? = nil
+            var maxStatusText: UInt64? = nil
+            var maxPageField: UInt64? = nil
+            var maxPreview: UInt64? = nil
+            var draftPreviews: Bool? = nil
             var addressConnections: UInt64? = nil
             var addressHandshakesPerMinute: UInt64? = nil
             var addressAnonymousPerHour: UInt64? = nil
@@ -620,6 +715,63 @@ extension Wire {
                 case 19:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.maxUnackedBytes")
                     maxUnackedBytes = try r.readUInt(type, "Limits.maxUnackedBytes")
+                case 20:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.answerTimeoutMs")
+                    answerTimeoutMs = try r.readUInt(type, "Limits.answerTimeoutMs")
+                case 21:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.disconnectGraceMs")
+                    disconnectGraceMs = try r.readUInt(type, "Limits.disconnectGraceMs")
+                case 22:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.presenceGraceMs")
+                    presenceGraceMs = try r.readUInt(type, "Limits.presenceGraceMs")
+                case 23:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.idleAwayMs")
+                    idleAwayMs = try r.readUInt(type, "Limits.idleAwayMs")
+                case 24:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.typingExpiryMs")
+                    typingExpiryMs = try r.readUInt(type, "Limits.typingExpiryMs")
+                case 25:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.typingThrottleMs")
+                    typingThrottleMs = try r.readUInt(type, "Limits.typingThrottleMs")
+                case 26:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.typingRefreshMs")
+                    typingRefreshMs = try r.readUInt(type, "Limits.typingRefreshMs")
+                case 27:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.queuePositionIntervalMs")
+                    queuePositionIntervalMs = try r.readUInt(type, "Limits.queuePositionIntervalMs")
+                case 28:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.reopenWindowMs")
+                    reopenWindowMs = try r.readUInt(type, "Limits.reopenWindowMs")
+                case 29:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.inactivityTimeoutMs")
+                    inactivityTimeoutMs = try r.readUInt(type, "Limits.inactivityTimeoutMs")
+                case 30:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.maxOpenConversations")
+                    maxOpenConversations = try r.readUInt(type, "Limits.maxOpenConversations")
+                case 31:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.maxPriority")
+                    maxPriority = try r.readUInt(type, "Limits.maxPriority")
+                case 32:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.defaultMaxConcurrent")
+                    defaultMaxConcurrent = try r.readUInt(type, "Limits.defaultMaxConcurrent")
+                case 33:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.maxConcurrentCap")
+                    maxConcurrentCap = try r.readUInt(type, "Limits.maxConcurrentCap")
+                case 34:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.rateAbuseThreshold")
+                    rateAbuseThreshold = try r.readUInt(type, "Limits.rateAbuseThreshold")
+                case 35:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.maxStatusText")
+                    maxStatusText = try r.readUInt(type, "Limits.maxStatusText")
+                case 36:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.maxPageField")
+                    maxPageField = try r.readUInt(type, "Limits.maxPageField")
+                case 37:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.maxPreview")
+                    maxPreview = try r.readUInt(type, "Limits.maxPreview")
+                case 38:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.draftPreviews")
+                    draftPreviews = try r.readBool(type, "Limits.draftPreviews")
                 case 40:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.addressConnections")
                     addressConnections = try r.readUInt(type, "Limits.addressConnections")
@@ -655,7 +807,7 @@ extension Wire {
             guard let handshakeTimeoutMs else { throw WireError(.missingField, "Limits.handshakeTimeoutMs is required") }
             guard let maxAttachments else { throw WireError(.missingField, "Limits.maxAttachments is required") }
             guard let historyPageMax else { throw WireError(.missingField, "Limits.historyPageMax is required") }
-            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour)
+            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, answerTimeoutMs: answerTimeoutMs, disconnectGraceMs: disconnectGraceMs, presenceGraceMs: presenceGraceMs, idleAwayMs: idleAwayMs, typingExpiryMs: typingExpiryMs, typingThrottleMs: typingThrottleMs, typingRefreshMs: typingRefreshMs, queuePositionIntervalMs: queuePositionIntervalMs, reopenWindowMs: reopenWindowMs, inactivityTimeoutMs: inactivityTimeoutMs, maxOpenConversations: maxOpenConversations, maxPriority: maxPriority, defaultMaxConcurrent: defaultMaxConcurrent, maxConcurrentCap: maxConcurrentCap, rateAbuseThreshold: rateAbuseThreshold, maxStatusText: maxStatusText, maxPageField: maxPageField, maxPreview: maxPreview, draftPreviews: draftPreviews, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour)
         }
 
         /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
@@ -703,6 +855,82 @@ extension Wire {
                 w.key("maxUnackedBytes")
                 w.uint(value)
             }
+            if let value = answerTimeoutMs {
+                w.key("answerTimeoutMs")
+                w.uint(value)
+            }
+            if let value = disconnectGraceMs {
+                w.key("disconnectGraceMs")
+                w.uint(value)
+            }
+            if let value = presenceGraceMs {
+                w.key("presenceGraceMs")
+                w.uint(value)
+            }
+            if let value = idleAwayMs {
+                w.key("idleAwayMs")
+                w.uint(value)
+            }
+            if let value = typingExpiryMs {
+                w.key("typingExpiryMs")
+                w.uint(value)
+            }
+            if let value = typingThrottleMs {
+                w.key("typingThrottleMs")
+                w.uint(value)
+            }
+            if let value = typingRefreshMs {
+                w.key("typingRefreshMs")
+                w.uint(value)
+            }
+            if let value = queuePositionIntervalMs {
+                w.key("queuePositionIntervalMs")
+                w.uint(value)
+            }
+            if let value = reopenWindowMs {
+                w.key("reopenWindowMs")
+                w.uint(value)
+            }
+            if let value = inactivityTimeoutMs {
+                w.key("inactivityTimeoutMs")
+                w.uint(value)
+            }
+            if let value = maxOpenConversations {
+                w.key("maxOpenConversations")
+                w.uint(value)
+            }
+            if let value = maxPriority {
+                w.key("maxPriority")
+                w.uint(value)
+            }
+            if let value = defaultMaxConcurrent {
+                w.key("defaultMaxConcurrent")
+                w.uint(value)
+            }
+            if let value = maxConcurrentCap {
+                w.key("maxConcurrentCap")
+                w.uint(value)
+            }
+            if let value = rateAbuseThreshold {
+                w.key("rateAbuseThreshold")
+                w.uint(value)
+            }
+            if let value = maxStatusText {
+                w.key("maxStatusText")
+                w.uint(value)
+            }
+            if let value = maxPageField {
+                w.key("maxPageField")
+                w.uint(value)
+            }
+            if let value = maxPreview {
+                w.key("maxPreview")
+                w.uint(value)
+            }
+            if let value = draftPreviews {
+                w.key("draftPreviews")
+                w.bool(value)
+            }
             if let value = addressConnections {
                 w.key("addressConnections")
                 w.uint(value)
@@ -743,6 +971,25 @@ extension Wire {
             var historyPageMax: UInt64? = nil
             var maxUnackedEvents: UInt64? = nil
             var maxUnackedBytes: UInt64? = nil
+            var answerTimeoutMs: UInt64? = nil
+            var disconnectGraceMs: UInt64? = nil
+            var presenceGraceMs: UInt64? = nil
+            var idleAwayMs: UInt64? = nil
+            var typingExpiryMs: UInt64? = nil
+            var typingThrottleMs: UInt64? = nil
+            var typingRefreshMs: UInt64? = nil
+            var queuePositionIntervalMs: UInt64? = nil
+            var reopenWindowMs: UInt64? = nil
+            var inactivityTimeoutMs: UInt64? = nil
+            var maxOpenConversations: UInt64? = nil
+            var maxPriority: UInt64? = nil
+            var defaultMaxConcurrent: UInt64? = nil
+            var maxConcurrentCap: UInt64? = nil
+            var rateAbuseThreshold: UInt64? = nil
+            var maxStatusText: UInt64? = nil
+            var maxPageField: UInt64? = nil
+            var maxPreview: UInt64? = nil
+            var draftPreviews: Bool? = nil
             var addressConnections: UInt64? = nil
             var addressHandshakesPerMinute: UInt64? = nil
             var addressAnonymousPerHour: UInt64? = nil
@@ -848,24 +1095,119 @@ extension Wire {
                     seen |= 0x40000
                     if try r.takeNull() { continue }
                     maxUnackedBytes = try r.readUInt("Limits.maxUnackedBytes")
-                case "addressConnections":
-                    guard seen & 0x80000 == 0 else { throw WireError(.duplicateField, "member 'addressConnections' appears twice in Limits") }
+                case "answerTimeoutMs":
+                    guard seen & 0x80000 == 0 else { throw WireError(.duplicateField, "member 'answerTimeoutMs' appears twice in Limits") }
                     seen |= 0x80000
+                    if try r.takeNull() { continue }
+                    answerTimeoutMs = try r.readUInt("Limits.answerTimeoutMs")
+                case "disconnectGraceMs":
+                    guard seen & 0x100000 == 0 else { throw WireError(.duplicateField, "member 'disconnectGraceMs' appears twice in Limits") }
+                    seen |= 0x100000
+                    if try r.takeNull() { continue }
+                    disconnectGraceMs = try r.readUInt("Limits.disconnectGraceMs")
+                case "presenceGraceMs":
+                    guard seen & 0x200000 == 0 else { throw WireError(.duplicateField, "member 'presenceGraceMs' appears twice in Limits") }
+                    seen |= 0x200000
+                    if try r.takeNull() { continue }
+                    presenceGraceMs = try r.readUInt("Limits.presenceGraceMs")
+                case "idleAwayMs":
+                    guard seen & 0x400000 == 0 else { throw WireError(.duplicateField, "member 'idleAwayMs' appears twice in Limits") }
+                    seen |= 0x400000
+                    if try r.takeNull() { continue }
+                    idleAwayMs = try r.readUInt("Limits.idleAwayMs")
+                case "typingExpiryMs":
+                    guard seen & 0x800000 == 0 else { throw WireError(.duplicateField, "member 'typingExpiryMs' appears twice in Limits") }
+                    seen |= 0x800000
+                    if try r.takeNull() { continue }
+                    typingExpiryMs = try r.readUInt("Limits.typingExpiryMs")
+                case "typingThrottleMs":
+                    guard seen & 0x1000000 == 0 else { throw WireError(.duplicateField, "member 'typingThrottleMs' appears twice in Limits") }
+                    seen |= 0x1000000
+                    if try r.takeNull() { continue }
+                    typingThrottleMs = try r.readUInt("Limits.typingThrottleMs")
+                case "typingRefreshMs":
+                    guard seen & 0x2000000 == 0 else { throw WireError(.duplicateField, "member 'typingRefreshMs' appears twice in Limits") }
+                    seen |= 0x2000000
+                    if try r.takeNull() { continue }
+                    typingRefreshMs = try r.readUInt("Limits.typingRefreshMs")
+                case "queuePositionIntervalMs":
+                    guard seen & 0x4000000 == 0 else { throw WireError(.duplicateField, "member 'queuePositionIntervalMs' appears twice in Limits") }
+                    seen |= 0x4000000
+                    if try r.takeNull() { continue }
+                    queuePositionIntervalMs = try r.readUInt("Limits.queuePositionIntervalMs")
+                case "reopenWindowMs":
+                    guard seen & 0x8000000 == 0 else { throw WireError(.duplicateField, "member 'reopenWindowMs' appears twice in Limits") }
+                    seen |= 0x8000000
+                    if try r.takeNull() { continue }
+                    reopenWindowMs = try r.readUInt("Limits.reopenWindowMs")
+                case "inactivityTimeoutMs":
+                    guard seen & 0x10000000 == 0 else { throw WireError(.duplicateField, "member 'inactivityTimeoutMs' appears twice in Limits") }
+                    seen |= 0x10000000
+                    if try r.takeNull() { continue }
+                    inactivityTimeoutMs = try r.readUInt("Limits.inactivityTimeoutMs")
+                case "maxOpenConversations":
+                    guard seen & 0x20000000 == 0 else { throw WireError(.duplicateField, "member 'maxOpenConversations' appears twice in Limits") }
+                    seen |= 0x20000000
+                    if try r.takeNull() { continue }
+                    maxOpenConversations = try r.readUInt("Limits.maxOpenConversations")
+                case "maxPriority":
+                    guard seen & 0x40000000 == 0 else { throw WireError(.duplicateField, "member 'maxPriority' appears twice in Limits") }
+                    seen |= 0x40000000
+                    if try r.takeNull() { continue }
+                    maxPriority = try r.readUInt("Limits.maxPriority")
+                case "defaultMaxConcurrent":
+                    guard seen & 0x80000000 == 0 else { throw WireError(.duplicateField, "member 'defaultMaxConcurrent' appears twice in Limits") }
+                    seen |= 0x80000000
+                    if try r.takeNull() { continue }
+                    defaultMaxConcurrent = try r.readUInt("Limits.defaultMaxConcurrent")
+                case "maxConcurrentCap":
+                    guard seen & 0x100000000 == 0 else { throw WireError(.duplicateField, "member 'maxConcurrentCap' appears twice in Limits") }
+                    seen |= 0x100000000
+                    if try r.takeNull() { continue }
+                    maxConcurrentCap = try r.readUInt("Limits.maxConcurrentCap")
+                case "rateAbuseThreshold":
+                    guard seen & 0x200000000 == 0 else { throw WireError(.duplicateField, "member 'rateAbuseThreshold' appears twice in Limits") }
+                    seen |= 0x200000000
+                    if try r.takeNull() { continue }
+                    rateAbuseThreshold = try r.readUInt("Limits.rateAbuseThreshold")
+                case "maxStatusText":
+                    guard seen & 0x400000000 == 0 else { throw WireError(.duplicateField, "member 'maxStatusText' appears twice in Limits") }
+                    seen |= 0x400000000
+                    if try r.takeNull() { continue }
+                    maxStatusText = try r.readUInt("Limits.maxStatusText")
+                case "maxPageField":
+                    guard seen & 0x800000000 == 0 else { throw WireError(.duplicateField, "member 'maxPageField' appears twice in Limits") }
+                    seen |= 0x800000000
+                    if try r.takeNull() { continue }
+                    maxPageField = try r.readUInt("Limits.maxPageField")
+                case "maxPreview":
+                    guard seen & 0x1000000000 == 0 else { throw WireError(.duplicateField, "member 'maxPreview' appears twice in Limits") }
+                    seen |= 0x1000000000
+                    if try r.takeNull() { continue }
+                    maxPreview = try r.readUInt("Limits.maxPreview")
+                case "draftPreviews":
+                    guard seen & 0x2000000000 == 0 else { throw WireError(.duplicateField, "member 'draftPreviews' appears twice in Limits") }
+                    seen |= 0x2000000000
+                    if try r.takeNull() { continue }
+                    draftPreviews = try r.readBool("Limits.draftPreviews")
+                case "addressConnections":
+                    guard seen & 0x4000000000 == 0 else { throw WireError(.duplicateField, "member 'addressConnections' appears twice in Limits") }
+                    seen |= 0x4000000000
                     if try r.takeNull() { continue }
                     addressConnections = try r.readUInt("Limits.addressConnections")
                 case "addressHandshakesPerMinute":
-                    guard seen & 0x100000 == 0 else { throw WireError(.duplicateField, "member 'addressHandshakesPerMinute' appears twice in Limits") }
-                    seen |= 0x100000
+                    guard seen & 0x8000000000 == 0 else { throw WireError(.duplicateField, "member 'addressHandshakesPerMinute' appears twice in Limits") }
+                    seen |= 0x8000000000
                     if try r.takeNull() { continue }
                     addressHandshakesPerMinute = try r.readUInt("Limits.addressHandshakesPerMinute")
                 case "addressAnonymousPerHour":
-                    guard seen & 0x200000 == 0 else { throw WireError(.duplicateField, "member 'addressAnonymousPerHour' appears twice in Limits") }
-                    seen |= 0x200000
+                    guard seen & 0x10000000000 == 0 else { throw WireError(.duplicateField, "member 'addressAnonymousPerHour' appears twice in Limits") }
+                    seen |= 0x10000000000
                     if try r.takeNull() { continue }
                     addressAnonymousPerHour = try r.readUInt("Limits.addressAnonymousPerHour")
                 case "addressConversationsPerHour":
-                    guard seen & 0x400000 == 0 else { throw WireError(.duplicateField, "member 'addressConversationsPerHour' appears twice in Limits") }
-                    seen |= 0x400000
+                    guard seen & 0x20000000000 == 0 else { throw WireError(.duplicateField, "member 'addressConversationsPerHour' appears twice in Limits") }
+                    seen |= 0x20000000000
                     if try r.takeNull() { continue }
                     addressConversationsPerHour = try r.readUInt("Limits.addressConversationsPerHour")
                 default:
@@ -893,7 +1235,7 @@ extension Wire {
             guard let handshakeTimeoutMs else { throw WireError(.missingField, "Limits.handshakeTimeoutMs is required") }
             guard let maxAttachments else { throw WireError(.missingField, "Limits.maxAttachments is required") }
             guard let historyPageMax else { throw WireError(.missingField, "Limits.historyPageMax is required") }
-            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour)
+            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, answerTimeoutMs: answerTimeoutMs, disconnectGraceMs: disconnectGraceMs, presenceGraceMs: presenceGraceMs, idleAwayMs: idleAwayMs, typingExpiryMs: typingExpiryMs, typingThrottleMs: typingThrottleMs, typingRefreshMs: typingRefreshMs, queuePositionIntervalMs: queuePositionIntervalMs, reopenWindowMs: reopenWindowMs, inactivityTimeoutMs: inactivityTimeoutMs, maxOpenConversations: maxOpenConversations, maxPriority: maxPriority, defaultMaxConcurrent: defaultMaxConcurrent, maxConcurrentCap: maxConcurrentCap, rateAbuseThreshold: rateAbuseThreshold, maxStatusText: maxStatusText, maxPageField: maxPageField, maxPreview: maxPreview, draftPreviews: draftPreviews, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour)
         }
     }
 

@@ -45,7 +45,7 @@ import Testing
                     lastPublished[user] = (now, update)
                 case .agentAvailabilityChanged(let availability):
                     reportedCanTakeNew[availability.agent] = availability.canTakeNew
-                case .publish, .publishTeam, .armTimer:
+                case .publish, .publishTeam, .visitorLeftSite, .armTimer:
                     break
                 }
             }

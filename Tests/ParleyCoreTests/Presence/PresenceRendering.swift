@@ -10,6 +10,7 @@ enum PresenceRendering {
         case .publishTeam(let team): "team@\(team.site)/\(team.team) \(team.available ? "available" : "unavailable")"
         case .agentAvailabilityChanged(let a):
             "routing \(a.agent) canTakeNew=\(a.canTakeNew)" + (a.maxConcurrent.map { " maxConcurrent=\($0)" } ?? "")
+        case .visitorLeftSite(let user): "leftSite \(user)"
         case .armTimer: nil
         }
     }
