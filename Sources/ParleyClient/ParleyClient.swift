@@ -65,6 +65,9 @@ public final class ParleyClient: Sendable {
     /// The session id once established.
     public var sessionID: String? { state.withTSanVisibleLock { $0.session.sessionID } }
 
+    /// The user id the server gave this client, once established.
+    public var userID: String? { state.withTSanVisibleLock { $0.session.identity?.user } }
+
     /// The sequence number of the last event delivered.
     public var lastSeq: UInt64 { state.withTSanVisibleLock { $0.session.lastSeq } }
 

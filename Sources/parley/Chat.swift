@@ -53,6 +53,7 @@ struct Chat: AsyncParsableCommand {
         let current = await view.current
         switch words.first ?? "" {
         case "/quit": return false
+        case "/help": emit(Self.configuration.discussion)
         case "/to": await view.select(words.dropFirst().first)
         case "/list": view.report(try await client.request(.list(.init(rid: 0))))
         case "/away": view.report(try await client.request(.setPresence(.init(rid: 0, status: .away))))
@@ -80,11 +81,22 @@ struct Chat: AsyncParsableCommand {
                 let result = try await client.request(.create(.init(rid: 0, text: line, clientMessageId: Self.messageID())))
                 if case .ok(let ok) = result { await view.select(ok.conversation) }
                 view.report(result)
+            } else if let only = try await Self.onlyActiveConversation(client) {
+                // Typed before the assignment was shown: it goes to the one conversation there is.
+                await view.select(only)
+                view.report(try await client.request(.send(.init(rid: 0, conversation: only, clientMessageId: Self.messageID(), text: line))))
             } else {
-                emit("(no conversation selected: /to ID)")
+                emit("(no conversation selected: /list, then /to ID)")
             }
         }
         return true
+    }
+
+    /// The agent's one active conversation, if they have exactly one.
+    private static func onlyActiveConversation(_ client: ParleyClient) async throws -> String? {
+        guard case .conversations(let list) = try await client.request(.list(.init(rid: 0, state: .active))) else { return nil }
+        let mine = list.conversations.filter { $0.agents.first.map { $0 == client.userID } ?? false }
+        return mine.count == 1 ? mine[0].id : nil
     }
 
     private static func messageID() -> String { "m-" + UUID().uuidString.prefix(12).lowercased() }
@@ -96,7 +108,7 @@ actor ChatView {
 
     func select(_ conversation: String?) {
         current = conversation
-        if let conversation { emit("-- now in \(conversation)") }
+        if let conversation { emit("-- now in \(conversation): type to write here, /help for commands") }
     }
 
     nonisolated func report(_ result: Message) {

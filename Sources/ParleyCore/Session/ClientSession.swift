@@ -127,6 +127,9 @@ public struct ClientSession: Sendable {
     /// The current session id, once welcomed.
     public var sessionID: String? { session?.id }
 
+    /// Who the server says this client is, once welcomed.
+    public private(set) var identity: Wire.Identity?
+
     /// Whether a welcome has been received on the current connection.
     public var isEstablished: Bool {
         switch state {
@@ -269,6 +272,7 @@ public struct ClientSession: Sendable {
         }
         ackedSeq = lastSeq
         session = (welcome.session, welcome.resumeToken)
+        identity = welcome.identity
         if let token = welcome.sessionToken { auth = Wire.Auth(scheme: "session", credential: token) }
         state = .established(EstablishedState(limits: welcome.limits, lastReceived: now, lastSent: now))
         actions.append(.notify(.established(session: welcome.session, resumed: resumed)))
