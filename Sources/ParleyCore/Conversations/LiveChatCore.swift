@@ -86,13 +86,16 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
         _ machine: ConversationMachine, events: [ChatEvent], staffBefore: [String], into actions: inout [LiveChatAction]
     ) {
         var machine = machine
-        let before = Set(staffBefore)
-        let after = Set(machine.staff)
-        let throughCseq = events.last?.cseq ?? machine.lastCseq
-        for member in staffBefore where !after.contains(member) { machine.deliveredToFormerStaff[member] = throughCseq }
-        for member in machine.staff where !before.contains(member) {
-            backfill(machine, to: member, before: events.first?.cseq ?? machine.lastCseq + 1, into: &actions)
-            machine.deliveredToFormerStaff[member] = nil
+        // Most commits (every message) leave the staff as they were: no sets to build then.
+        if staffBefore != machine.staff {
+            let before = Set(staffBefore)
+            let after = Set(machine.staff)
+            let throughCseq = events.last?.cseq ?? machine.lastCseq
+            for member in staffBefore where !after.contains(member) { machine.deliveredToFormerStaff[member] = throughCseq }
+            for member in machine.staff where !before.contains(member) {
+                backfill(machine, to: member, before: events.first?.cseq ?? machine.lastCseq + 1, into: &actions)
+                machine.deliveredToFormerStaff[member] = nil
+            }
         }
         machines[machine.id] = machine
         store.setState(machine.wireState, of: machine.id)

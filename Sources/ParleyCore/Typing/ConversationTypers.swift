@@ -77,6 +77,12 @@ struct ConversationTypers: Sendable {
                 lastSent: seen))
     }
 
+    /// The set as an audience sees it: staff see internal typing and previews, visitors neither
+    /// (TYPE-9, TYPE-11).
+    func view(forStaff: Bool) -> [ActiveTyper] {
+        entries.compactMap { forStaff || !$0.isInternal ? $0.typer(forStaff: forStaff) : nil }
+    }
+
     /// Removes `user` from the set; returns whether they were in it.
     mutating func remove(_ user: String) -> Bool {
         guard entries.contains(where: { $0.identity.user == user }) else { return false }
@@ -94,9 +100,8 @@ struct ConversationTypers: Sendable {
     /// Computes every audience's view and returns the publications for the views that changed,
     /// or, with `refresh`, that are non-empty (TYPE-2, TYPE-6, TYPE-8, TYPE-9, TYPE-11).
     mutating func broadcast(conversation: String, now: Instant, refresh: Bool, into actions: inout [TypingAction]) {
-        let staffView = entries.map { $0.typer(forStaff: true) }
-        let visitorView = entries.lazy.filter { !$0.isInternal }.map { $0.typer(forStaff: false) }
-        let visitorSet = Array(visitorView)
+        let staffView = view(forStaff: true)
+        let visitorSet = view(forStaff: false)
         let before = actions.count
         // Typers and those who just stopped get their own view below, not the audience's (TYPE-8).
         let departed = self.departed

@@ -120,8 +120,7 @@ public struct TypingTracker: Sendable {
     /// What `user` should be shown typing in `conversation` now: the set of their audience
     /// (internal typing and previews for staff only), without themselves (TYPE-8, TYPE-9).
     public func view(in conversation: String, for user: String, staff: Bool) -> [ActiveTyper] {
-        guard let record = conversations[conversation] else { return [] }
-        return record.entries.filter { $0.identity.user != user && (staff || !$0.isInternal) }.map { $0.typer(forStaff: staff) }
+        (conversations[conversation]?.view(forStaff: staff) ?? []).filter { $0.user != user }
     }
 
     /// Who types in `conversation` now, as staff would see them.

@@ -113,16 +113,14 @@ extension ServerCore {
         case .typing(let t):
             let actor = established.identity
             // A conversation the sender may not see does not exist for them (CONV-30).
-            guard chat.isVisible(t.conversation, to: actor) else {
-                pending.send(.message(.error(Wire.ErrorReply(
-                    code: UInt64(ErrorCode.conversationNotFound.rawValue), message: "no conversation \(t.conversation)",
-                    requirement: "CONV-30", messageType: message.typeCode))), to: id)
-                return
-            }
-            guard isParticipant(actor, in: t.conversation) else {
-                pending.send(.message(.error(Wire.ErrorReply(
-                    code: UInt64(ErrorCode.notParticipant.rawValue), message: "not a participant of \(t.conversation)",
-                    requirement: "TYPE-1", messageType: message.typeCode))), to: id)
+            let refusal: CommandError? =
+                if !chat.isVisible(t.conversation, to: actor) {
+                    CommandError(.conversationNotFound, "CONV-30", "no conversation \(t.conversation)")
+                } else if !isParticipant(actor, in: t.conversation) {
+                    CommandError(.notParticipant, "TYPE-1", "not a participant of \(t.conversation)")
+                } else { nil }
+            if let refusal {
+                pending.send(.message(ChatMapping.error(refusal, rid: nil, messageType: message.typeCode)), to: id)
                 return
             }
             apply(typing.typing(
