@@ -13,6 +13,9 @@ public struct BlockList: Sendable {
     }
 
     private var byVisitor: [String: Entry] = [:]
+    /// The visitors whose block also covers each address key: a hello looks up its address,
+    /// it does not scan every block.
+    private var visitorsByAddress: [SourceAddress: Set<String>] = [:]
 
     /// An empty list.
     public init() {}
@@ -26,14 +29,16 @@ public struct BlockList: Sendable {
         let block = Wire.BlockRecord(
             visitor: visitor, reason: reason, by: staff, createdAt: now.rawValue,
             expiresAt: now.adding(milliseconds: durationMs).rawValue, address: address == nil ? nil : true)
+        remove(visitor)
         byVisitor[visitor] = Entry(block: block, address: address)
+        if let address { visitorsByAddress[address, default: []].insert(visitor) }
         return block
     }
 
     /// Lifts `visitor`'s block; false if none was in force.
     public mutating func unblock(_ visitor: String, now: Instant) -> Bool {
         expire(now: now)
-        return byVisitor.removeValue(forKey: visitor) != nil
+        return remove(visitor)
     }
 
     /// The blocks in force at `now`, oldest first (then by visitor).
@@ -46,13 +51,24 @@ public struct BlockList: Sendable {
     /// admitted: `nil` if no block in force covers it, else the time to the latest expiry of
     /// the blocks that do (ABUSE-10).
     public func retryAfterMs(visitor: String?, address: SourceAddress, now: Instant) -> UInt64? {
-        var covering = byVisitor.values.filter { $0.address == address }
-        if let visitor, let entry = byVisitor[visitor] { covering.append(entry) }
-        let expiry = covering.map(\.block.expiresAt).filter { $0 > now.rawValue }.max()
+        var covering = Array(visitorsByAddress[address] ?? [])
+        if let visitor { covering.append(visitor) }
+        let expiry = covering.compactMap { byVisitor[$0]?.block.expiresAt }.filter { $0 > now.rawValue }.max()
         return expiry.map { $0 - now.rawValue }
     }
 
+    /// Drops `visitor`'s block and its address entry; false if there was none.
+    @discardableResult
+    private mutating func remove(_ visitor: String) -> Bool {
+        guard let entry = byVisitor.removeValue(forKey: visitor) else { return false }
+        if let address = entry.address {
+            visitorsByAddress[address]?.remove(visitor)
+            if visitorsByAddress[address]?.isEmpty == true { visitorsByAddress[address] = nil }
+        }
+        return true
+    }
+
     private mutating func expire(now: Instant) {
-        byVisitor = byVisitor.filter { $0.value.block.expiresAt > now.rawValue }
+        for (visitor, entry) in byVisitor where entry.block.expiresAt <= now.rawValue { remove(visitor) }
     }
 }
