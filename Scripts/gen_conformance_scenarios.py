@@ -637,9 +637,12 @@ w("websocket-message-too-large", ["WS-3","WS-4"], "A text message over limits.ma
   [conn("b"), hello("b"), exp("b", {"type":"welcome","rid":1,"limits":{"maxMessage":"$range:1..69999"}}),
    text("b", '{"type":"ping","nonce":1,"pad":"'+"x"*70000+'"}'), err("b","MESSAGE_TOO_LARGE"), wsclosed("b","MESSAGE_TOO_LARGE",1008)],
   needs=["binding:json","binding:websocket"])
-w("websocket-close-status-json", ["WS-4"], "A fatal error is an error message, then a WebSocket close with status 1008 (invalid JSON: INVALID_JSON); after a goodbye the close status is 1000.",
+w("websocket-close-status-json", ["WS-4"], "A fatal error is an error message, then a WebSocket close with status 1008 (invalid JSON: INVALID_JSON); after a goodbye the close status is 1000, and 1000 for a connection whose session another connection resumed (SESSION_REPLACED).",
   [conn("a"), text("a", "{"), err("a","INVALID_JSON"), wsclosed("a","INVALID_JSON",1008),
-   conn("c"), hello("c"), exp("c", {"type":"welcome","rid":1}), send("c", {"type":"goodbye","code":"GOING_AWAY"}), {"client":"c","expectClosed":{"webSocketStatus":1000}}],
+   conn("c"), hello("c"), exp("c", {"type":"welcome","rid":1}), send("c", {"type":"goodbye","code":"GOING_AWAY"}), {"client":"c","expectClosed":{"webSocketStatus":1000}},
+   conn("r"), hello("r"), exp("r", {"type":"welcome","rid":1,"resumeToken":"$capture:replacedToken","sessionToken":"$capture:replaced"}),
+   conn("s"), hello("s", auth={"scheme":"session","credential":"$replaced"}, resume={"token":"$replacedToken","lastSeq":0}),
+   exp("s", {"type":"welcome","rid":1,"resume":{"status":"resumed"}}), wsclosed("r","SESSION_REPLACED",1000)],
   needs=["binding:json","binding:websocket"])
 w("websocket-close-status-binary", ["WS-4"], "Under parley.v1.binary a fatal error (a ping without its nonce: MISSING_FIELD) is an error message, then a WebSocket close with status 1008.",
   [conn("a"), payload("a","03"), err("a","MISSING_FIELD"), wsclosed("a","MISSING_FIELD",1008)], needs=["binding:binary","binding:websocket"])

@@ -15,6 +15,7 @@ final class NIOTransport: ConnectionTransport {
     private let channel: Channel
     private let binding: Binding
     private let compression: NIOLoopBound<StreamCompression>?
+    private let closeLinger: TimeAmount
     private let outbox = Mutex(Outbox())
 
     /// Items waiting for the event loop, and whether a drain is already scheduled.
@@ -23,9 +24,12 @@ final class NIOTransport: ConnectionTransport {
         var scheduled = false
     }
 
-    /// - Parameter compression: the byte stream's per-frame compression state (COMP section).
-    init(channel: Channel, binding: Binding, compression: NIOLoopBound<StreamCompression>? = nil) {
+    /// - Parameters:
+    ///   - closeLinger: how long a closing connection keeps reading before it closes (ERR-3).
+    ///   - compression: the byte stream's per-frame compression state (COMP section).
+    init(channel: Channel, binding: Binding, closeLinger: TimeAmount, compression: NIOLoopBound<StreamCompression>? = nil) {
         self.channel = channel
+        self.closeLinger = closeLinger
         self.binding = binding
         self.compression = compression
     }
@@ -111,20 +115,24 @@ final class NIOTransport: ConnectionTransport {
         }
     }
 
+    /// Sends what is waiting (and, on WebSocket, the close frame), then stops sending and keeps
+    /// reading until the peer closes or ``closeLinger`` passes (ERR-3): closing a socket with
+    /// unread input resets it, and a reset can discard the final error before the peer reads it.
     func close(reason: ErrorCode?) {
         let channel = self.channel
         let binding = self.binding
+        let linger = closeLinger
         channel.eventLoop.execute {
             self.drain()
-            switch binding {
-            case .stream, .inProcess:
-                // Shut down our side first and close a moment later: closing a socket with
-                // unread input resets it, and the peer would lose the final error (ERR-3).
-                channel.close(mode: .output).whenComplete { _ in
-                    channel.eventLoop.scheduleTask(in: .milliseconds(500)) { channel.close(promise: nil) }
-                }
-            case .webSocketJSON, .webSocketBinary:
-                channel.writeAndFlush(WebSocketOutbound.close(reason)).whenComplete { _ in channel.close(promise: nil) }
+            channel.pipeline.fireUserInboundEventTriggered(TransportClosing())
+            let final: EventLoopFuture<Void> = switch binding {
+            case .stream, .inProcess: channel.eventLoop.makeSucceededVoidFuture()
+            case .webSocketJSON, .webSocketBinary: channel.writeAndFlush(WebSocketOutbound.close(reason))
+            }
+            final.flatMap { channel.close(mode: .output) }.whenComplete { _ in
+                // Input is discarded from here on; read it even if backpressure had paused reading.
+                channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in channel.read() }
+                channel.eventLoop.scheduleTask(in: linger) { channel.close(promise: nil) }
             }
         }
     }
@@ -138,3 +146,7 @@ final class NIOTransport: ConnectionTransport {
         }
     }
 }
+
+/// Tells a connection's handler that the server closed the connection: input from here on is
+/// read and discarded (ERR-3).
+struct TransportClosing {}

@@ -38,14 +38,19 @@ public final class ParleyNIOServer: Sendable {
         /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers name the client's
         /// address on WebSocket upgrades (ABUSE-13); empty trusts none.
         public var trustedProxies: [AddressRange]
+        /// After its final output the server stops sending and keeps reading (and discarding)
+        /// for up to this long before it closes, so a peer still writing is not reset before it
+        /// reads the final error or close frame (ERR-3, WS-4).
+        public var closeLingerMs: Int
 
         /// Creates a configuration; every value has a local-development default.
         public init(
             host: String = "127.0.0.1", streamPort: Int = 7400, httpPort: Int = 7401,
             maxFramePayload: Int = 65_536, maxMessage: Int = 65_536, webSocketPath: String = "/parley",
             threads: Int = System.coreCount, webSocketDeflate: PerMessageDeflateNegotiation? = PerMessageDeflateNegotiation(),
-            trustedProxies: [AddressRange] = []
+            trustedProxies: [AddressRange] = [], closeLingerMs: Int = 2_000
         ) {
+            self.closeLingerMs = closeLingerMs
             self.trustedProxies = trustedProxies
             self.webSocketDeflate = webSocketDeflate
             self.host = host
@@ -92,7 +97,9 @@ public final class ParleyNIOServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        StreamChannelHandler(acceptor: acceptor, maxPayload: configuration.maxFramePayload, maxMessage: configuration.maxMessage))
+                        StreamChannelHandler(
+                            acceptor: acceptor, maxPayload: configuration.maxFramePayload, maxMessage: configuration.maxMessage,
+                            closeLinger: .milliseconds(Int64(configuration.closeLingerMs))))
                 }
             }
             .bind(host: configuration.host, port: configuration.streamPort).get()
@@ -136,7 +143,8 @@ public final class ParleyNIOServer: Sendable {
                     peer: SourceAddress(peer: channel.remoteAddress), headers: head.headers, trusted: configuration.trustedProxies)
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(WebSocketChannelHandler(
-                        acceptor: acceptor, binding: binding, source: source, maxMessage: configuration.maxMessage, deflate: deflate))
+                        acceptor: acceptor, binding: binding, source: source, maxMessage: configuration.maxMessage, deflate: deflate,
+                        closeLinger: .milliseconds(Int64(configuration.closeLingerMs))))
                 }
             }
         )

@@ -54,6 +54,7 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Prefix length keying IPv4 source addresses (default 32). Env: PARLEY_ADDRESS_IPV4_PREFIX") var addressIpv4Prefix: Int?
     @Option(help: "Prefix length keying IPv6 source addresses (default 64). Env: PARLEY_ADDRESS_IPV6_PREFIX") var addressIpv6Prefix: Int?
     @Option(help: "A reverse proxy (CIDR) whose X-Forwarded-For/Forwarded headers name the client on WebSocket upgrades; repeatable. Env: PARLEY_TRUSTED_PROXY (comma-separated)") var trustedProxy: [String] = []
+    @Option(help: "How long a closing connection keeps reading before it closes, ms (default 2000; ERR-3). Env: PARLEY_CLOSE_LINGER_MS") var closeLingerMs: Int?
 
     /// The flag's value, else the environment variable's, else `fallback`.
     static func pick<T: LosslessStringConvertible>(_ flag: T?, _ variable: String, _ fallback: T) -> T {
@@ -134,7 +135,7 @@ struct ServerOptions: ParsableArguments {
             httpPort: Self.pick(httpPort, "PARLEY_HTTP_PORT", 7401), maxFramePayload: Int(server.session.maxFrame),
             maxMessage: Int(server.session.maxMessage),
             webSocketDeflate: Self.pick(wsDeflate, "PARLEY_WS_DEFLATE", "on") == "off" ? nil : PerMessageDeflateNegotiation(),
-            trustedProxies: trusted)
+            trustedProxies: trusted, closeLingerMs: Self.pick(closeLingerMs, "PARLEY_CLOSE_LINGER_MS", 2_000))
     }
 
     static func hex(_ text: String) throws -> [UInt8] {

@@ -15,9 +15,11 @@ final class StreamChannelHandler: ServerConnectionHandler {
     var inbound: (any InboundConnection)?
     private var stopped = false
     private let compression: StreamCompression
+    private let closeLinger: TimeAmount
 
-    init(acceptor: any ConnectionAcceptor, maxPayload: Int, maxMessage: Int) {
+    init(acceptor: any ConnectionAcceptor, maxPayload: Int, maxMessage: Int, closeLinger: TimeAmount) {
         self.acceptor = acceptor
+        self.closeLinger = closeLinger
         self.decoder = FrameDecoder(maxPayload: maxPayload)
         self.compression = StreamCompression(maxMessage: maxMessage)
     }
@@ -25,9 +27,14 @@ final class StreamChannelHandler: ServerConnectionHandler {
     func channelActive(context: ChannelHandlerContext) {
         let shared = NIOLoopBound(compression, eventLoop: context.eventLoop)
         inbound = acceptor.accept(
-            NIOTransport(channel: context.channel, binding: .stream, compression: shared), binding: .stream,
+            NIOTransport(channel: context.channel, binding: .stream, closeLinger: closeLinger, compression: shared), binding: .stream,
             from: SourceAddress(peer: context.channel.remoteAddress))
         context.fireChannelActive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is TransportClosing { stopped = true }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

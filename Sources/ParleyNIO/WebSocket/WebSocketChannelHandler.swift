@@ -26,15 +26,20 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
     private var compressed: [UInt8] = []
     private let encoder: PerMessageDeflateEncoder?
     private let decoder: PerMessageDeflateDecoder?
+    private let closeLinger: TimeAmount
+    /// Whether the server sent its close frame: the peer's answering close frame then ends
+    /// the connection without a second one (RFC 6455 §5.5.1).
+    private var closeSent = false
 
     /// - Parameters:
     ///   - source: the client's address, from the upgrade request (ABUSE-13).
     ///   - deflate: the negotiated permessage-deflate parameters, if any (COMP-9…COMP-18).
     init(
         acceptor: any ConnectionAcceptor, binding: Binding, source: SourceAddress, maxMessage: Int,
-        deflate: PerMessageDeflateParameters?
+        deflate: PerMessageDeflateParameters?, closeLinger: TimeAmount
     ) throws {
         self.acceptor = acceptor
+        self.closeLinger = closeLinger
         self.source = source
         self.binding = binding
         self.maxMessage = maxMessage
@@ -58,7 +63,12 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
 
     private func start(context: ChannelHandlerContext) {
         guard inbound == nil else { return }
-        inbound = acceptor.accept(NIOTransport(channel: context.channel, binding: binding), binding: binding, from: source)
+        inbound = acceptor.accept(NIOTransport(channel: context.channel, binding: binding, closeLinger: closeLinger), binding: binding, from: source)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is TransportClosing { stopped = true }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -67,6 +77,8 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
         case .ping:
             let pong = WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+        case .connectionClose where closeSent:
+            context.close(promise: nil)
         case .connectionClose:
             var data = frame.unmaskedData
             let code = data.readInteger(as: UInt16.self) ?? 1000
@@ -75,6 +87,8 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: reply)))
                 .whenComplete { _ in channel.close(promise: nil) }
+        case .text where stopped, .binary where stopped, .continuation where stopped:
+            break  // ERR-3: input after a fatal error or the server's close is read and discarded.
         case .text, .binary:
             guard partial == nil else { return fail(WireError(.malformedMessage, "a new WebSocket message began inside a fragmented one")) }
             partialOpcode = frame.opcode
@@ -163,13 +177,10 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
             buffer.writeBytes(bytes)
             context.write(wrapOutboundOut(WebSocketFrame(fin: true, rsv1: compress, opcode: opcode, data: buffer)), promise: promise)
         case .close(let reason):
+            closeSent = true
             var buffer = context.channel.allocator.buffer(capacity: 2)
-            let status: UInt16 = switch reason {
-            case nil, .goingAway?, .serverShutdown?: 1000
-            case .internalError?: 1011
-            default: 1008
-            }
-            buffer.writeInteger(status)
+            buffer.writeInteger(WebSocketCloseStatus.status(for: reason))
+            if let reason { buffer.writeString(reason.name) }
             context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: buffer)), promise: promise)
         }
     }
