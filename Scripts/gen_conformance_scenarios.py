@@ -283,7 +283,7 @@ w("transfer", ["CONV-19","ROUTE-11","CONV-5","CONV-31"], "The assigned agent tra
    send("b", {"type":"send","rid":3,"conversation":"$conv","clientMessageId":"b1","text":"I can help"}), exp("b", {"type":"ok","rid":3}),
    exp("v", {"type":"event","event":{"kind":"message","text":"I can help","sender":"$agent2"}})],
   needs=["agents:2"], cleanup=CLEAN)
-w("close-and-rate", ["CONV-6","CONV-24","CONV-3"], "The agent closes: the visitor gets closed with closeReason byAgent; rating an open conversation is ILLEGAL_TRANSITION, a score of 6 INVALID_RATING, staff rating FORBIDDEN; the visitor rates once, then ALREADY_RATED.",
+w("close-and-rate", ["CONV-6","CONV-24","CONV-3"], "The agent closes: the visitor gets closed with closeReason byAgent; rating an open conversation is ILLEGAL_TRANSITION, a score of 6 INVALID_RATING, staff rating FORBIDDEN; the visitor rates once (the agent who closed is sent the rated event too), then ALREADY_RATED.",
   ASSIGN_STEPS + [send("v", {"type":"rate","rid":3,"score":5,"conversation":"$conv"}), err("v","ILLEGAL_TRANSITION", rid=3)] + close("a", 3) + [
    exp("a", {"type":"event","event":{"kind":"closed","closeReason":"byAgent"}}),
    exp("v", {"type":"event","event":{"kind":"closed","closeReason":"byAgent","sender":"$agent1"}}),
@@ -291,6 +291,7 @@ w("close-and-rate", ["CONV-6","CONV-24","CONV-3"], "The agent closes: the visito
    send("a", {"type":"rate","rid":4,"conversation":"$conv","score":5}), err("a","FORBIDDEN", rid=4),
    send("v", {"type":"rate","rid":5,"conversation":"$conv","score":4,"comment":"quick"}), exp("v", {"type":"ok","rid":5}),
    exp("v", {"type":"event","event":{"kind":"rated","score":4}}),
+   exp("a", {"type":"event","event":{"conversation":"$conv","kind":"rated","score":4,"sender":"$capture:rater"}}, skipOthers=True),
    send("v", {"type":"rate","rid":6,"conversation":"$conv","score":5}), err("v","ALREADY_RATED", rid=6)],
   needs=["agents:1"], cleanup=CLEAN)
 w("internal-notes", ["CONV-14","CONV-25","CONV-15"], "An agent's note is never delivered to the visitor nor in the visitor's history, while the agent's transcript holds it; a visitor's note is FORBIDDEN, a visitor's transcript FORBIDDEN.",

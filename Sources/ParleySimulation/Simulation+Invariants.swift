@@ -37,7 +37,7 @@ extension Simulation {
                 // Staff who joined later in the same input (a create's first message precedes
                 // its assignment) were not there yet.
                 let joinedLater = Set(events[(offset + 1)...].filter(\.grantsMembership).compactMap(\.agent))
-                let staff = machine.staff.filter { staffBefore.contains($0) || !joinedLater.contains($0) }
+                let staff = machine.informedStaff.filter { staffBefore.contains($0) || !joinedLater.contains($0) }
                 let recipients = (event.isVisible(to: .visitor) ? [machine.visitor] : []) + staff
                 for name in recipients {
                     guard let u = userByName[name], users[u].lifecycle == .present, let session = users[u].serverSession else { continue }

@@ -134,6 +134,13 @@ public struct ConversationMachine: Sendable {
         return [active.agent] + active.members.order
     }
 
+    /// The staff told of the conversation's next events: its ``staff`` while active, its last
+    /// agent once closed, so the agent learns of the rating (CONV-24).
+    public var informedStaff: [String] {
+        if case .closed(let closed) = state { return closed.lastAgent.map { [$0] } ?? [] }
+        return staff
+    }
+
     /// When the inactivity timeout of `timeoutMs` would close it, while active (CONV-22).
     public func inactivityDeadline(timeoutMs: UInt64) -> Instant? {
         if case .active(let active) = state { return active.lastActivity.adding(milliseconds: timeoutMs) }

@@ -250,7 +250,7 @@ extension LiveChatCore {
         case .failure(let error): return .failure(error)
         }
         let wasOpen = machine.isOpen
-        let before = machine.staff
+        let before = machine.informedStaff
         switch step(&machine) {
         case .failure(let error): return .failure(error)
         case .success(let events):
