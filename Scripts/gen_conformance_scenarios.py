@@ -283,6 +283,11 @@ w("transfer", ["CONV-19","ROUTE-11","CONV-5","CONV-31"], "The assigned agent tra
    send("b", {"type":"send","rid":3,"conversation":"$conv","clientMessageId":"b1","text":"I can help"}), exp("b", {"type":"ok","rid":3}),
    exp("v", {"type":"event","event":{"kind":"message","text":"I can help","sender":"$agent2"}})],
   needs=["agents:2"], cleanup=CLEAN)
+w("transfer-to-connected-agent", ["ROUTE-2","ROUTE-11","PRES-23"], "An agent who connected but never sent agentStatus is notAccepting, not offline: a transfer to them succeeds, and they are sent the transferred event.",
+  ASSIGN_STEPS + agent("b", 2, "agent2") + [
+   send("a", {"type":"transfer","rid":3,"conversation":"$conv","agent":"$agent2"}), exp("a", {"type":"ok","rid":3}, skipOthers=True),
+   exp("b", {"type":"event","event":{"conversation":"$conv","kind":"transferred","agent":"$agent2"}}, skipOthers=True)],
+  needs=["agents:2"], cleanup=CLEAN)
 w("close-and-rate", ["CONV-6","CONV-24","CONV-3"], "The agent closes: the visitor gets closed with closeReason byAgent; rating an open conversation is ILLEGAL_TRANSITION, a score of 6 INVALID_RATING, staff rating FORBIDDEN; the visitor rates once (the agent who closed is sent the rated event too), then ALREADY_RATED.",
   ASSIGN_STEPS + [send("v", {"type":"rate","rid":3,"score":5,"conversation":"$conv"}), err("v","ILLEGAL_TRANSITION", rid=3)] + close("a", 3) + [
    exp("a", {"type":"event","event":{"kind":"closed","closeReason":"byAgent"}}),

@@ -24,6 +24,8 @@ struct SimulatedUser: Sendable {
     var pausedUntil: Instant?
     /// The session the server last welcomed this user into (seen as the welcome left the server).
     var serverSession: String?
+    /// The sessions whose welcome reached the client: only those can it ever resume.
+    var establishedSessions: Set<String> = []
     /// Messages and notes still owed to the client, per server session, in the order the
     /// server accepted them.
     var owed: [String: MessageKeyQueue] = [:]

@@ -61,6 +61,10 @@ extension Simulation {
         case .established(let session, let resumed):
             if resumed { statistics.resumes += 1 }
             if tracing { log("\(label(u)) established \(session) resumed=\(resumed)") }
+            // A session whose welcome never reached the client cannot be resumed: a client starting
+            // afresh lists its conversations, so what that session was owed is excused.
+            users[u].establishedSessions.insert(session)
+            for other in Array(users[u].owed.keys) where !users[u].establishedSessions.contains(other) { users[u].owed[other] = nil }
             if users[u].isStaff {
                 issue(.agentStatus(Wire.AgentStatus(rid: 0, routing: users[u].accepting ? .accepting : .notAccepting)), user: u)
             }

@@ -128,12 +128,26 @@ extension LiveChatCore {
         }
     }
 
-    /// An agent reconnected within (or after) the grace period (ROUTE-10).
-    public mutating func agentReconnected(_ agent: String, now: Instant) -> [LiveChatAction] {
+    /// A staff member's first connection (after having none). Someone new is registered with
+    /// `teams` and `skills` (ROUTE-2); someone known gets the given teams and skills (`nil`
+    /// keeps theirs). Either way they count as connected again (ROUTE-10: a reconnection within
+    /// the grace period keeps their status and conversations), and someone `offline` becomes
+    /// `notAccepting` (PRES-23): a valid transfer, take-over and invitation target before they
+    /// choose, but routed nothing (ROUTE-11).
+    public mutating func agentConnected(_ agent: String, teams: [String]? = nil, skills: Set<String>? = nil, now: Instant) -> [LiveChatAction] {
         system(now) { core, actions in
+            if let teams, teams.allSatisfy(core.router.hasTeam) {
+                let skills = skills ?? core.router.skills(of: agent)
+                core.apply(core.router.registerAgent(agent, teams: teams, skills: skills, now: now), now: now, into: &actions)
+            } else if let skills, core.router.hasAgent(agent) {
+                core.apply(core.router.registerAgent(agent, teams: core.router.teams(of: agent), skills: skills, now: now), now: now, into: &actions)
+            }
             guard core.router.hasAgent(agent) else { return }
             core.disconnects[agent, default: 0] += 1
             core.apply(core.router.setConnected(true, agent: agent, now: now), now: now, into: &actions)
+            if core.router.status(of: agent) == .offline {
+                core.apply(core.router.setStatus(.notAccepting, of: agent, now: now), now: now, into: &actions)
+            }
         }
     }
 

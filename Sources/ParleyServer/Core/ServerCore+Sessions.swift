@@ -54,14 +54,8 @@ extension ServerCore {
         attachedByUser[identity.user, default: 0] += 1
         guard attachedByUser[identity.user] == 1 else { return }
         if identity.isStaff {
-            if chat.router.hasAgent(identity.user) {
-                apply(chat.agentReconnected(identity.user, now: now), now: now)
-            } else {
-                let teams = identity.teams.filter(configuration.teams.contains).sorted()
-                let outcome = chat.registerAgent(
-                    identity.user, teams: teams.isEmpty ? [configuration.chat.defaultTeam] : teams, now: now)
-                apply(outcome.actions, now: now)
-            }
+            let teams = identity.teams.filter(configuration.teams.contains).sorted()
+            apply(chat.agentConnected(identity.user, teams: teams.isEmpty ? [configuration.chat.defaultTeam] : teams, now: now), now: now)
         } else {
             apply(chat.visitorPresenceChanged(identity.user, onSite: true, now: now), now: now)
         }

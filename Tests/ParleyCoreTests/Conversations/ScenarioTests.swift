@@ -129,7 +129,7 @@ struct ConversationScenarioRunner {
             let (invitation, accept) = (step["invitation"]!.string!, step["accept"]!.bool!)
             return command { $0.answerInvitation(invitation, accept: accept, from: $1, now: $2) }
         case "disconnect": harness.absorb(harness.core.agentDisconnected(user, now: now)); return nil
-        case "reconnect": harness.absorb(harness.core.agentReconnected(user, now: now)); return nil
+        case "reconnect": harness.absorb(harness.core.agentConnected(user, now: now)); return nil
         case "availability":
             harness.absorb(harness.core.agentAvailabilityChanged(user, routing: RoutingStatus(jsonName: step["routing"]!.string!)!, now: now))
             return nil

@@ -151,7 +151,7 @@ struct Simulation {
         case 76..<80:
             harness.absorb(harness.core.agentDisconnected(agent, now: harness.now))
         case 80..<85:
-            harness.absorb(harness.core.agentReconnected(agent, now: harness.now))
+            harness.absorb(harness.core.agentConnected(agent, now: harness.now))
         case 85..<87:
             let routing: RoutingStatus = pick([.accepting, .notAccepting, .offline])!
             harness.absorb(harness.core.agentAvailabilityChanged(agent, routing: routing, now: harness.now))
