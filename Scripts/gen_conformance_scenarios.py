@@ -686,3 +686,26 @@ w("abuse-conversation-flood", ["ABUSE-5","ABUSE-6"], "The welcome announces limi
   + [err("v","ADDRESS_CONVERSATION_LIMIT", rid="$any", retryAfterMs="$range:1..3600000", skipOthers=True),
      send("v", {"type":"list","rid":9}), exp("v", {"type":"conversations","rid":9}, skipOthers=True)],
   cleanup=[send("v", {"type":"goodbye","code":"GOING_AWAY"})])
+
+# ---------- agent profiles: skills and caps from tokens, updateAgent (ROUTE-14) ----------
+SKILLED=[conn("k"), hello("k", auth={"scheme":"token","credential":"$skilledAgentToken"}),
+   exp("k", {"type":"welcome","rid":1,"identity":{"user":"$capture:skilled","role":"agent","skills":["billing"],"maxConcurrent":1}})] + accept("k", 2)
+def tagged(c, rid, cap): return [send(c, {"type":"create","rid":rid,"text":"about my invoice","tags":["billing"]}), exp(c, {"type":"ok","rid":rid,"conversation":f"$capture:{cap}"}, skipOthers=True)]
+w("agent-profile-from-token", ["SESSION-6","ROUTE-13","ROUTE-5","ROUTE-14"], "An agent token carrying skills and maxConcurrent (the 7-field form of SESSION-6) is welcomed with them in its identity; a conversation tagged with the skill goes to that agent, and a second one waits, as the token's cap of 1 is reached.",
+  SKILLED + visitor("v") + tagged("v", 2, "c1") + [
+   ev("k", {"conversation":"$c1","kind":"assigned","agent":"$skilled"}, skipOthers=True)] + visitor("w") + tagged("w", 2, "c2") + [
+   nothing("k", 500, type="event")],
+  needs=["seed:skilledAgentToken"], cleanup=[send("v", {"type":"close","rid":90,"conversation":"$c1"}), send("w", {"type":"close","rid":90,"conversation":"$c2"}),
+    send("k", {"type":"agentStatus","rid":91,"routing":"notAccepting"}), exp("k", {"type":"ok","rid":91}, skipOthers=True)])
+w("update-agent", ["ROUTE-14","ROUTE-5","ROUTE-7"], "A supervisor's updateAgent applies at once: raising the cap of an agent at capacity assigns them the waiting conversation; an agent may not update agents (FORBIDDEN); an unknown agent is AGENT_NOT_FOUND, no team INVALID_ARGUMENT, an unknown team TEAM_NOT_FOUND, maxConcurrent 0 INVALID_ARGUMENT.",
+  SKILLED + visitor("v") + tagged("v", 2, "c1") + [
+   ev("k", {"conversation":"$c1","kind":"assigned","agent":"$skilled"}, skipOthers=True)] + visitor("w") + tagged("w", 2, "c2") + sup("s", "sup") + [
+   send("k", {"type":"updateAgent","rid":3,"agent":"$skilled","teams":["$team"],"skills":["billing"],"maxConcurrent":2}), err("k","FORBIDDEN", rid=3, skipOthers=True),
+   send("s", {"type":"updateAgent","rid":2,"agent":"conformance-nobody","teams":["$team"]}), err("s","AGENT_NOT_FOUND", rid=2, skipOthers=True),
+   send("s", {"type":"updateAgent","rid":3,"agent":"$skilled"}), err("s","INVALID_ARGUMENT", rid=3, skipOthers=True),
+   send("s", {"type":"updateAgent","rid":4,"agent":"$skilled","teams":["no-such-team-x"]}), err("s","TEAM_NOT_FOUND", rid=4, skipOthers=True),
+   send("s", {"type":"updateAgent","rid":5,"agent":"$skilled","teams":["$team"],"maxConcurrent":0}), err("s","INVALID_ARGUMENT", rid=5, skipOthers=True),
+   send("s", {"type":"updateAgent","rid":6,"agent":"$skilled","teams":["$team"],"skills":["billing"],"maxConcurrent":2}), exp("s", {"type":"ok","rid":6}, skipOthers=True),
+   ev("k", {"conversation":"$c2","kind":"assigned","agent":"$skilled"}, skipOthers=True)],
+  needs=["seed:skilledAgentToken","seed:supervisorToken"], cleanup=[send("v", {"type":"close","rid":90,"conversation":"$c1"}), send("w", {"type":"close","rid":90,"conversation":"$c2"}),
+    send("k", {"type":"agentStatus","rid":91,"routing":"notAccepting"}), exp("k", {"type":"ok","rid":91}, skipOthers=True)])

@@ -26,7 +26,8 @@ public struct Credentials: Sendable {
     }
 
     /// The values scenarios name for the check numbered `check` of the run named `run`:
-    /// `$agentToken1`…, `$supervisorToken`, `$expiredToken` (with a key), `$team`,
+    /// `$agentToken1`…, `$supervisorToken`, `$expiredToken` and `$skilledAgentToken` (with a
+    /// key: skills `billing`, maxConcurrent 1), `$team`,
     /// `$teamTopic`; and the number of agents.
     func seeds(run: String, check: Int) -> (seeds: [String: JSONValue], agents: Int) {
         var seeds: [String: JSONValue] = [:]
@@ -42,6 +43,10 @@ public struct Credentials: Sendable {
             if supervisor == nil { supervisor = mint("supervisor", .supervisor) }
             let expired = signer.mint(TokenClaims(user: "conf-\(run)-\(check)-late", role: .agent, teams: [team], expiresAt: Instant(milliseconds: 1)))
             if let expired { seeds["expiredToken"] = .string(expired) }
+            // An agent whose token carries skills and a concurrency cap (SESSION-6, ROUTE-14).
+            let skilled = signer.mint(TokenClaims(
+                user: "conf-\(run)-\(check)-skilled", role: .agent, teams: [team], skills: ["billing"], maxConcurrent: 1, expiresAt: expires))
+            if let skilled { seeds["skilledAgentToken"] = .string(skilled) }
         }
         for (index, token) in agents.enumerated() { seeds["agentToken\(index + 1)"] = .string(token) }
         if let supervisor { seeds["supervisorToken"] = .string(supervisor) }

@@ -7,7 +7,7 @@ struct Parley: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley",
         abstract: "Parley: a live-chat protocol core, its reference server and tools.",
-        subcommands: [Serve.self, Chat.self, Conformance.self, Simulate.self, Bench.self]
+        subcommands: [Serve.self, Chat.self, Token.self, Conformance.self, Simulate.self, Bench.self]
     )
 }
 

@@ -10,14 +10,14 @@ extension LiveChatCore {
         }
     }
 
-    /// Registers an agent (or supervisor) with their teams and skills; they start offline
+    /// Registers an agent (or supervisor) with their teams, skills and cap; they start offline
     /// (ROUTE-2).
-    public mutating func registerAgent(_ id: String, teams: [String], skills: Set<String> = [], now: Instant) -> LiveChatOutcome {
+    public mutating func registerAgent(_ id: String, _ profile: AgentProfile, now: Instant) -> LiveChatOutcome {
         run(now) { core, actions in
-            if let missing = teams.first(where: { !core.router.hasTeam($0) }) {
+            if let missing = profile.teams.first(where: { !core.router.hasTeam($0) }) {
                 return .failure(CommandError(.teamNotFound, "ROUTE-2", "no team \(missing)"))
             }
-            core.apply(core.router.registerAgent(id, teams: teams, skills: skills, now: now), now: now, into: &actions)
+            core.register(id, profile, now: now, into: &actions)
             return .success(.ok(conversation: nil, cseq: nil))
         }
     }
@@ -128,19 +128,16 @@ extension LiveChatCore {
         }
     }
 
-    /// A staff member's first connection (after having none). Someone new is registered with
-    /// `teams` and `skills` (ROUTE-2); someone known gets the given teams and skills (`nil`
-    /// keeps theirs). Either way they count as connected again (ROUTE-10: a reconnection within
-    /// the grace period keeps their status and conversations), and someone `offline` becomes
-    /// `notAccepting` (PRES-23): a valid transfer, take-over and invitation target before they
-    /// choose, but routed nothing (ROUTE-11).
-    public mutating func agentConnected(_ agent: String, teams: [String]? = nil, skills: Set<String>? = nil, now: Instant) -> [LiveChatAction] {
+    /// A staff member's first connection (after having none). With a `profile` (from their
+    /// credentials) they are registered, or re-registered, with its teams, skills and cap
+    /// (ROUTE-2, ROUTE-14); without one, a known agent keeps theirs. Either way they count as
+    /// connected again (ROUTE-10: a reconnection within the grace period keeps their status and
+    /// conversations), and someone `offline` becomes `notAccepting` (PRES-23): a valid transfer,
+    /// take-over and invitation target before they choose, but routed nothing (ROUTE-11).
+    public mutating func agentConnected(_ agent: String, profile: AgentProfile? = nil, now: Instant) -> [LiveChatAction] {
         system(now) { core, actions in
-            if let teams, teams.allSatisfy(core.router.hasTeam) {
-                let skills = skills ?? core.router.skills(of: agent)
-                core.apply(core.router.registerAgent(agent, teams: teams, skills: skills, now: now), now: now, into: &actions)
-            } else if let skills, core.router.hasAgent(agent) {
-                core.apply(core.router.registerAgent(agent, teams: core.router.teams(of: agent), skills: skills, now: now), now: now, into: &actions)
+            if let profile, profile.teams.allSatisfy(core.router.hasTeam) {
+                core.register(agent, profile, now: now, into: &actions)
             }
             guard core.router.hasAgent(agent) else { return }
             core.disconnects[agent, default: 0] += 1
@@ -149,6 +146,30 @@ extension LiveChatCore {
                 core.apply(core.router.setStatus(.notAccepting, of: agent, now: now), now: now, into: &actions)
             }
         }
+    }
+
+    /// A supervisor changes a registered agent's teams, skills and concurrency cap, at once:
+    /// routing uses them from this input on, conversations already assigned stay (ROUTE-14).
+    public mutating func updateAgent(_ agent: String, _ profile: AgentProfile, from actor: ChatIdentity, now: Instant) -> LiveChatOutcome {
+        run(now) { core, actions in
+            guard actor.role == .supervisor else { return .failure(CommandError(.forbidden, "ROUTE-14", "only supervisors update agents")) }
+            guard core.router.hasAgent(agent) else { return .failure(CommandError(.agentNotFound, "ROUTE-14", "no agent \(agent)")) }
+            guard !profile.teams.isEmpty else { return .failure(CommandError(.invalidArgument, "ROUTE-14", "an agent needs a team")) }
+            if let missing = profile.teams.first(where: { !core.router.hasTeam($0) }) {
+                return .failure(CommandError(.teamNotFound, "ROUTE-14", "no team \(missing)"))
+            }
+            guard (profile.maxConcurrent ?? 1) >= 1 else {
+                return .failure(CommandError(.invalidArgument, "ROUTE-14", "maxConcurrent must be at least 1"))
+            }
+            core.register(agent, profile, now: now, into: &actions)
+            return .success(.ok(conversation: nil, cseq: nil))
+        }
+    }
+
+    /// Registers (or re-registers) an agent with a profile, its cap bounded by the server's.
+    mutating func register(_ agent: String, _ profile: AgentProfile, now: Instant, into actions: inout [LiveChatAction]) {
+        let cap = profile.maxConcurrent.map { min(max($0, 1), configuration.maxConcurrentCap) }
+        apply(router.registerAgent(agent, teams: profile.teams, skills: profile.skills, cap: cap, now: now), now: now, into: &actions)
     }
 
     /// A visitor arrived on or left the site, as the presence layer reports it (offline after

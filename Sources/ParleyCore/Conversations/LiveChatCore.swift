@@ -10,7 +10,7 @@ import ParleyWire
 /// ```swift
 /// var core = LiveChatCore(store: InMemoryConversationStore())
 /// core.addTeam("sales", defaultMaxConcurrent: 2)
-/// _ = core.registerAgent("ann", teams: ["sales"], now: t0)
+/// _ = core.registerAgent("ann", AgentProfile(teams: ["sales"]), now: t0)
 /// _ = core.agentStatus(.accepting, maxConcurrent: nil, from: ann, now: t0)
 /// let outcome = core.create(team: "sales", from: visitor, now: t1)   // assigned to ann
 /// ```

@@ -48,15 +48,18 @@ public struct Router: Sendable {
     /// Whether a team with this id exists.
     public func hasTeam(_ id: String) -> Bool { teamSlots[id] != nil }
 
-    /// Registers an agent in existing teams with their skills; a new agent starts `offline`.
-    /// Registering again replaces teams and skills and keeps status, load and limit.
+    /// Registers an agent in existing teams with their skills and concurrency cap; a new agent
+    /// starts `offline`. Registering again replaces teams, skills and cap and keeps status, load
+    /// and own limit.
     ///
     /// - Returns: the assignments the change caused (an available agent may now match more).
-    public mutating func registerAgent(_ id: String, teams teamIDs: [String], skills: Set<String>, now: Instant) -> [Assignment] {
+    public mutating func registerAgent(
+        _ id: String, teams teamIDs: [String], skills: Set<String>, cap: Int? = nil, now: Instant
+    ) -> [Assignment] {
         let slots = teamIDs.compactMap { teamSlots[$0] }
         guard let slot = agentSlots[id] else {
             agentSlots[id] = agents.count
-            agents.append(AgentRecord(id: id, teams: slots, skills: skills, idleSince: now))
+            agents.append(AgentRecord(id: id, teams: slots, skills: skills, cap: cap, idleSince: now))
             return []
         }
         let wasAccepting = agents[slot].status == .accepting
@@ -64,6 +67,7 @@ public struct Router: Sendable {
         leavePools(slot)
         agents[slot].teams = slots
         agents[slot].skills = skills
+        agents[slot].cap = cap
         if wasAccepting { for team in slots { teams[team].accepting += 1 } }
         return refresh(agent: slot, now: now)
     }
@@ -198,6 +202,9 @@ public struct Router: Sendable {
     /// The skills of an agent.
     public func skills(of id: String) -> Set<String> { agentSlots[id].map { agents[$0].skills } ?? [] }
 
+    /// The concurrency cap of an agent, if their credentials or a supervisor set one (ROUTE-5).
+    public func cap(of id: String) -> Int? { agentSlots[id].flatMap { agents[$0].cap } }
+
     /// Whether an agent is excluded from a conversation by a re-route (ROUTE-9).
     public func isExcluded(_ agent: String, from id: String) -> Bool {
         guard let slot = conversationSlots[id], let agentSlot = agentSlots[agent] else { return false }
@@ -237,8 +244,9 @@ public struct Router: Sendable {
     // MARK: Internals shared with the matching code
 
     func limit(ofSlot slot: Int) -> Int {
-        if let own = agents[slot].ownLimit { return own }
-        return agents[slot].teams.map { teams[$0].defaultLimit }.min() ?? fallbackLimit
+        let agent = agents[slot]
+        if let own = agent.ownLimit { return min(own, agent.cap ?? own) }
+        return agent.cap ?? agent.teams.map { teams[$0].defaultLimit }.min() ?? fallbackLimit
     }
 
     func isAvailable(slot: Int) -> Bool {

@@ -6,8 +6,11 @@ struct AgentRecord: Sendable {
     /// Team slots the agent belongs to.
     var teams: [Int]
     var skills: Set<String>
-    /// The agent's own concurrency limit; `nil` uses the teams' default (ROUTE-5).
+    /// The agent's own concurrency limit; `nil` uses their cap, else the teams' default (ROUTE-5).
     var ownLimit: Int?
+    /// The cap their credentials or a supervisor set: their default limit and the most their
+    /// own limit counts for (ROUTE-5, ROUTE-14).
+    var cap: Int?
     var status: RoutingStatus = .offline
     /// False between a disconnect and the end of its grace period or a reconnect (ROUTE-10).
     var connected = true

@@ -30,6 +30,7 @@ extension Message {
         case .block(let m): m.rid
         case .unblock(let m): m.rid
         case .listBlocks(let m): m.rid
+        case .updateAgent(let m): m.rid
         default: nil
         }
     }
@@ -61,6 +62,7 @@ extension Message {
         case .block(var m): m.rid = rid; return .block(m)
         case .unblock(var m): m.rid = rid; return .unblock(m)
         case .listBlocks(var m): m.rid = rid; return .listBlocks(m)
+        case .updateAgent(var m): m.rid = rid; return .updateAgent(m)
         default: return self
         }
     }

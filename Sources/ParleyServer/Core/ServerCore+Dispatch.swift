@@ -75,6 +75,9 @@ extension ServerCore {
             return chat.invite(i.visitor, text: i.text, from: actor, now: now)
         case .answerInvitation(let a):
             return chat.answerInvitation(a.invitation, accept: a.accept, from: actor, now: now)
+        case .updateAgent(let u):
+            let profile = AgentProfile(teams: u.teams, skills: Set(u.skills), maxConcurrent: u.maxConcurrent.map { Int(clamping: $0) })
+            return chat.updateAgent(u.agent, profile, from: actor, now: now)
         default:
             return LiveChatOutcome(
                 result: .failure(CommandError(.notImplemented, "MSG-3", "\(message.name) is not served by this server")),

@@ -55,7 +55,10 @@ extension ServerCore {
         guard attachedByUser[identity.user] == 1 else { return }
         if identity.isStaff {
             let teams = identity.teams.filter(configuration.teams.contains).sorted()
-            apply(chat.agentConnected(identity.user, teams: teams.isEmpty ? [configuration.chat.defaultTeam] : teams, now: now), now: now)
+            let profile = AgentProfile(
+                teams: teams.isEmpty ? [configuration.chat.defaultTeam] : teams, skills: Set(wire.skills),
+                maxConcurrent: wire.maxConcurrent.map { Int(clamping: $0) })
+            apply(chat.agentConnected(identity.user, profile: profile, now: now), now: now)
         } else {
             apply(chat.visitorPresenceChanged(identity.user, onSite: true, now: now), now: now)
         }

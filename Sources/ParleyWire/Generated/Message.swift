@@ -93,6 +93,8 @@ public enum Message: Sendable, Hashable {
     case listBlocks(Wire.ListBlocks)
     /// The answer to listBlocks: every block in force, oldest first.
     case blocks(Wire.Blocks)
+    /// A supervisor changes a registered agent's teams, skills and concurrency cap, at once and until the agent's next sign-in (ROUTE-14).
+    case updateAgent(Wire.UpdateAgent)
 
     /// The message type number used in the binary encoding.
     public var typeCode: UInt64 {
@@ -141,6 +143,7 @@ public enum Message: Sendable, Hashable {
         case .unblock: 65
         case .listBlocks: 66
         case .blocks: 67
+        case .updateAgent: 68
         }
     }
 
@@ -194,6 +197,7 @@ public enum Message: Sendable, Hashable {
         case 65: "unblock"
         case 66: "listBlocks"
         case 67: "blocks"
+        case 68: "updateAgent"
         default: nil
         }
     }
@@ -248,6 +252,7 @@ public enum Message: Sendable, Hashable {
         case 65: .command
         case 66: .command
         case 67: .result
+        case 68: .command
         default: nil
         }
     }
@@ -299,6 +304,7 @@ public enum Message: Sendable, Hashable {
         case .unblock: .client
         case .listBlocks: .client
         case .blocks: .server
+        case .updateAgent: .client
         }
     }
 
@@ -383,6 +389,7 @@ public enum Message: Sendable, Hashable {
         case .unblock(let body): body.encodeBinary(into: &w)
         case .listBlocks(let body): body.encodeBinary(into: &w)
         case .blocks(let body): body.encodeBinary(into: &w)
+        case .updateAgent(let body): body.encodeBinary(into: &w)
         }
     }
 
@@ -433,6 +440,7 @@ public enum Message: Sendable, Hashable {
         case 65: .unblock(try Wire.Unblock.decodeBinary(from: &r))
         case 66: .listBlocks(try Wire.ListBlocks.decodeBinary(from: &r))
         case 67: .blocks(try Wire.Blocks.decodeBinary(from: &r))
+        case 68: .updateAgent(try Wire.UpdateAgent.decodeBinary(from: &r))
         default: throw WireError(.unknownMessageType, "unknown message type \(code)")
         }
     }
@@ -484,6 +492,7 @@ public enum Message: Sendable, Hashable {
         case .unblock(let body): body.encodeJSON(into: &w)
         case .listBlocks(let body): body.encodeJSON(into: &w)
         case .blocks(let body): body.encodeJSON(into: &w)
+        case .updateAgent(let body): body.encodeJSON(into: &w)
         }
     }
 
@@ -534,6 +543,7 @@ public enum Message: Sendable, Hashable {
         case "unblock": .unblock(try Wire.Unblock.decodeJSON(from: &r))
         case "listBlocks": .listBlocks(try Wire.ListBlocks.decodeJSON(from: &r))
         case "blocks": .blocks(try Wire.Blocks.decodeJSON(from: &r))
+        case "updateAgent": .updateAgent(try Wire.UpdateAgent.decodeJSON(from: &r))
         default: throw WireError(.unknownMessageType, "unknown message type '\(name)'")
         }
     }

@@ -5497,4 +5497,167 @@ extension Wire {
         }
     }
 
+    /// A supervisor changes a registered agent's teams, skills and concurrency cap, at once and until the agent's next sign-in (ROUTE-14).
+    ///
+    /// Message type 68 (`updateAgent`), sent by the client; kind: command.
+    public struct UpdateAgent: Sendable, Hashable {
+        /// Request id. (field 1)
+        public var rid: UInt64
+        /// The agent's user id. (field 2)
+        public var agent: String
+        /// The agent's teams from now on (at least one). (field 3)
+        public var teams: [String]
+        /// The agent's skills from now on (may be empty). (field 4)
+        public var skills: [String]
+        /// The agent's concurrency cap from now on (at least 1); absent: the team default. (field 5)
+        public var maxConcurrent: UInt64?
+
+        /// Creates a value from its fields.
+        public init(rid: UInt64, agent: String, teams: [String] = [], skills: [String] = [], maxConcurrent: UInt64? = nil) {
+            self.rid = rid
+            self.agent = agent
+            self.teams = teams
+            self.skills = skills
+            self.maxConcurrent = maxConcurrent
+        }
+
+        /// Appends the fields in the binary encoding (ENC-4), in field-number order.
+        public func encodeBinary(into w: inout BinaryWriter) {
+            w.writeUInt(1, rid)
+            w.writeString(2, agent)
+            for value in teams { w.writeString(3, value) }
+            for value in skills { w.writeString(4, value) }
+            if let value = maxConcurrent { w.writeUInt(5, value) }
+        }
+
+        /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
+        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> UpdateAgent {
+            var rid: UInt64? = nil
+            var agent: String? = nil
+            var teams: [String] = []
+            var skills: [String] = []
+            var maxConcurrent: UInt64? = nil
+            var previous: UInt64 = 0
+            while !r.isAtEnd {
+                let (field, type) = try r.readKey()
+                switch field {
+                case 1:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "UpdateAgent.rid")
+                    rid = try r.readUInt(type, "UpdateAgent.rid")
+                case 2:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "UpdateAgent.agent")
+                    agent = try r.readString(type, "UpdateAgent.agent")
+                case 3:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "UpdateAgent.teams")
+                    teams.append(try r.readString(type, "UpdateAgent.teams"))
+                case 4:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "UpdateAgent.skills")
+                    skills.append(try r.readString(type, "UpdateAgent.skills"))
+                case 5:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "UpdateAgent.maxConcurrent")
+                    maxConcurrent = try r.readUInt(type, "UpdateAgent.maxConcurrent")
+                default:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "UpdateAgent.unknown")
+                    try r.skip(type)
+                }
+                previous = field
+            }
+            guard let rid else { throw WireError(.missingField, "UpdateAgent.rid is required") }
+            guard let agent else { throw WireError(.missingField, "UpdateAgent.agent is required") }
+            return UpdateAgent(rid: rid, agent: agent, teams: teams, skills: skills, maxConcurrent: maxConcurrent)
+        }
+
+        /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
+        public func encodeJSON(into w: inout JSONWriter) {
+            w.beginObject()
+            w.key("type")
+            w.string("updateAgent")
+            w.key("rid")
+            w.uint(rid)
+            w.key("agent")
+            w.string(agent)
+            if !teams.isEmpty {
+                w.key("teams")
+                w.beginArray()
+                for value in teams { w.string(value) }
+                w.endArray()
+            }
+            if !skills.isEmpty {
+                w.key("skills")
+                w.beginArray()
+                for value in skills { w.string(value) }
+                w.endArray()
+            }
+            if let value = maxConcurrent {
+                w.key("maxConcurrent")
+                w.uint(value)
+            }
+            w.endObject()
+        }
+
+        /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
+        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> UpdateAgent {
+            var rid: UInt64? = nil
+            var agent: String? = nil
+            var teams: [String]? = nil
+            var skills: [String]? = nil
+            var maxConcurrent: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
+            var sawType = false
+            try r.beginObject("UpdateAgent")
+            var first = true
+            while let member = try r.nextKey(first: &first) {
+                switch member {
+                case "type":
+                    guard !sawType else { throw WireError(.duplicateField, "member 'type' appears twice") }
+                    sawType = true
+                    try r.skipValue()
+                case "rid":
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in UpdateAgent") }
+                    seen |= 0x1
+                    if try r.takeNull() { continue }
+                    rid = try r.readUInt("UpdateAgent.rid")
+                case "agent":
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'agent' appears twice in UpdateAgent") }
+                    seen |= 0x2
+                    if try r.takeNull() { continue }
+                    agent = try r.readString("UpdateAgent.agent")
+                case "teams":
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'teams' appears twice in UpdateAgent") }
+                    seen |= 0x4
+                    if try r.takeNull() { continue }
+                    var list: [String] = []
+                    try r.beginArray("UpdateAgent.teams")
+                    var firstElement = true
+                    while try r.nextElement(first: &firstElement) { list.append(try r.readString("UpdateAgent.teams")) }
+                    teams = list
+                case "skills":
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'skills' appears twice in UpdateAgent") }
+                    seen |= 0x8
+                    if try r.takeNull() { continue }
+                    var list: [String] = []
+                    try r.beginArray("UpdateAgent.skills")
+                    var firstElement = true
+                    while try r.nextElement(first: &firstElement) { list.append(try r.readString("UpdateAgent.skills")) }
+                    skills = list
+                case "maxConcurrent":
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'maxConcurrent' appears twice in UpdateAgent") }
+                    seen |= 0x10
+                    if try r.takeNull() { continue }
+                    maxConcurrent = try r.readUInt("UpdateAgent.maxConcurrent")
+                default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in UpdateAgent") }
+                    unknown.append(member)
+                    try r.skipValue()
+                }
+            }
+            guard let rid else { throw WireError(.missingField, "UpdateAgent.rid is required") }
+            guard let agent else { throw WireError(.missingField, "UpdateAgent.agent is required") }
+            return UpdateAgent(rid: rid, agent: agent, teams: teams ?? [], skills: skills ?? [], maxConcurrent: maxConcurrent)
+        }
+    }
+
 }

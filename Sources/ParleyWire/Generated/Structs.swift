@@ -295,14 +295,20 @@ extension Wire {
         public var teams: [String]
         /// The site (tenant) the user belongs to. (field 5)
         public var site: String?
+        /// Skills of an agent, matched against conversation tags (ROUTE-13). (field 6)
+        public var skills: [String]
+        /// An agent's concurrency cap from their credentials or a supervisor (ROUTE-5); absent: the team default. (field 7)
+        public var maxConcurrent: UInt64?
 
         /// Creates a value from its fields.
-        public init(user: String, role: Role, displayName: String? = nil, teams: [String] = [], site: String? = nil) {
+        public init(user: String, role: Role, displayName: String? = nil, teams: [String] = [], site: String? = nil, skills: [String] = [], maxConcurrent: UInt64? = nil) {
             self.user = user
             self.role = role
             self.displayName = displayName
             self.teams = teams
             self.site = site
+            self.skills = skills
+            self.maxConcurrent = maxConcurrent
         }
 
         /// Appends the fields in the binary encoding (ENC-4), in field-number order.
@@ -312,6 +318,8 @@ extension Wire {
             if let value = displayName { w.writeString(3, value) }
             for value in teams { w.writeString(4, value) }
             if let value = site { w.writeString(5, value) }
+            for value in skills { w.writeString(6, value) }
+            if let value = maxConcurrent { w.writeUInt(7, value) }
         }
 
         /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
@@ -321,6 +329,8 @@ extension Wire {
             var displayName: String? = nil
             var teams: [String] = []
             var site: String? = nil
+            var skills: [String] = []
+            var maxConcurrent: UInt64? = nil
             var previous: UInt64 = 0
             while !r.isAtEnd {
                 let (field, type) = try r.readKey()
@@ -340,6 +350,12 @@ extension Wire {
                 case 5:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Identity.site")
                     site = try r.readString(type, "Identity.site")
+                case 6:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Identity.skills")
+                    skills.append(try r.readString(type, "Identity.skills"))
+                case 7:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Identity.maxConcurrent")
+                    maxConcurrent = try r.readUInt(type, "Identity.maxConcurrent")
                 default:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Identity.unknown")
                     try r.skip(type)
@@ -348,7 +364,7 @@ extension Wire {
             }
             guard let user else { throw WireError(.missingField, "Identity.user is required") }
             guard let role else { throw WireError(.missingField, "Identity.role is required") }
-            return Identity(user: user, role: role, displayName: displayName, teams: teams, site: site)
+            return Identity(user: user, role: role, displayName: displayName, teams: teams, site: site, skills: skills, maxConcurrent: maxConcurrent)
         }
 
         /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
@@ -372,6 +388,16 @@ extension Wire {
                 w.key("site")
                 w.string(value)
             }
+            if !skills.isEmpty {
+                w.key("skills")
+                w.beginArray()
+                for value in skills { w.string(value) }
+                w.endArray()
+            }
+            if let value = maxConcurrent {
+                w.key("maxConcurrent")
+                w.uint(value)
+            }
             w.endObject()
         }
 
@@ -382,6 +408,8 @@ extension Wire {
             var displayName: String? = nil
             var teams: [String]? = nil
             var site: String? = nil
+            var skills: [String]? = nil
+            var maxConcurrent: UInt64? = nil
             var seen: UInt64 = 0
             var unknown: [String] = []
             try r.beginObject("Identity")
@@ -417,6 +445,20 @@ extension Wire {
                     seen |= 0x10
                     if try r.takeNull() { continue }
                     site = try r.readString("Identity.site")
+                case "skills":
+                    guard seen & 0x20 == 0 else { throw WireError(.duplicateField, "member 'skills' appears twice in Identity") }
+                    seen |= 0x20
+                    if try r.takeNull() { continue }
+                    var list: [String] = []
+                    try r.beginArray("Identity.skills")
+                    var firstElement = true
+                    while try r.nextElement(first: &firstElement) { list.append(try r.readString("Identity.skills")) }
+                    skills = list
+                case "maxConcurrent":
+                    guard seen & 0x40 == 0 else { throw WireError(.duplicateField, "member 'maxConcurrent' appears twice in Identity") }
+                    seen |= 0x40
+                    if try r.takeNull() { continue }
+                    maxConcurrent = try r.readUInt("Identity.maxConcurrent")
                 default:
                     // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
                     // compare byte for byte, and the list stays unallocated while there are none.
@@ -427,7 +469,7 @@ extension Wire {
             }
             guard let user else { throw WireError(.missingField, "Identity.user is required") }
             guard let role else { throw WireError(.missingField, "Identity.role is required") }
-            return Identity(user: user, role: role, displayName: displayName, teams: teams ?? [], site: site)
+            return Identity(user: user, role: role, displayName: displayName, teams: teams ?? [], site: site, skills: skills ?? [], maxConcurrent: maxConcurrent)
         }
     }
 

@@ -17,6 +17,27 @@ import Testing
         #expect(expired.failureCode == .tokenExpired)
     }
 
+    /// SESSION-6's 7-field form: skills and a cap travel in the token and reach the identity;
+    /// a cap of 0 or a non-number is a malformed token.
+    @Test func signedTokenCarriesSkillsAndCap() throws {
+        let auth = SignedTokenAuthenticator(key: key)
+        let later = now.adding(milliseconds: 1_000)
+        let token = try #require(auth.mint(TokenClaims(
+            user: "ana", role: .agent, teams: ["sales"], skills: ["billing", "fr"], maxConcurrent: 4, expiresAt: later)))
+        let identity = Wire.Identity(user: "ana", role: .agent, teams: ["sales"], skills: ["billing", "fr"], maxConcurrent: 4)
+        #expect(auth.authenticate(Wire.Auth(scheme: "token", credential: token), now: now) == .success(AuthenticatedIdentity(identity: identity)))
+        let signer = TokenSigner(key: key)
+        for cap in ["0", "x", "-1"] {
+            let bad = try #require(signer.sign(["t", "ana", "agent", "sales", String(later.rawValue), "billing", cap]))
+            #expect(auth.authenticate(Wire.Auth(scheme: "token", credential: bad), now: now).failureCode == .authFailed, "\(cap)")
+        }
+        let sixFields = try #require(signer.sign(["t", "ana", "agent", "sales", String(later.rawValue), "billing"]))
+        #expect(auth.authenticate(Wire.Auth(scheme: "token", credential: sixFields), now: now).failureCode == .authFailed)
+        let skillsOnly = try #require(signer.sign(["t", "ana", "agent", "sales", String(later.rawValue), "billing", ""]))
+        #expect(auth.authenticate(Wire.Auth(scheme: "token", credential: skillsOnly), now: now)
+            == .success(AuthenticatedIdentity(identity: Wire.Identity(user: "ana", role: .agent, teams: ["sales"], skills: ["billing"]))))
+    }
+
     @Test func tamperedForeignOrMalformedTokensFailAuthentication() throws {
         let auth = SignedTokenAuthenticator(key: key)
         let token = try #require(auth.mint(TokenClaims(user: "ana", role: .agent, expiresAt: now.adding(milliseconds: 60_000))))

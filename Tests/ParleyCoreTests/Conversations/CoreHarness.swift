@@ -44,7 +44,7 @@ struct CoreHarness {
         _ id: String, role: Role = .agent, teams: [String], skills: Set<String> = [], accepting: Bool = false, limit: Int? = nil
     ) {
         staff[id] = ChatIdentity(user: id, role: role, teams: Set(teams))
-        absorb(core.registerAgent(id, teams: teams, skills: skills, now: now).actions)
+        absorb(core.registerAgent(id, AgentProfile(teams: teams, skills: skills), now: now).actions)
         absorb(core.agentStatus(accepting ? .accepting : .notAccepting, maxConcurrent: limit, from: staff[id]!, now: now).actions)
     }
 

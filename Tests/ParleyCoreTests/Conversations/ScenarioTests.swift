@@ -128,6 +128,13 @@ struct ConversationScenarioRunner {
         case "answerInvitation":
             let (invitation, accept) = (step["invitation"]!.string!, step["accept"]!.bool!)
             return command { $0.answerInvitation(invitation, accept: accept, from: $1, now: $2) }
+        case "updateAgent":
+            let profile = Self.profile(step)
+            let agent = step["agent"]!.string!
+            return command { $0.updateAgent(agent, profile, from: $1, now: $2) }
+        case "signIn":
+            harness.absorb(harness.core.agentConnected(user, profile: Self.profile(step), now: now))
+            return nil
         case "disconnect": harness.absorb(harness.core.agentDisconnected(user, now: now)); return nil
         case "reconnect": harness.absorb(harness.core.agentConnected(user, now: now)); return nil
         case "availability":
@@ -140,6 +147,11 @@ struct ConversationScenarioRunner {
             Issue.record("unknown command \(other)")
             return nil
         }
+    }
+
+    /// The agent profile a step names: `teams`, `skills`, `maxConcurrent` (ROUTE-14).
+    static func profile(_ step: JSONValue) -> AgentProfile {
+        AgentProfile(teams: step["teams"]?.strings ?? [], skills: Set(step["skills"]?.strings ?? []), maxConcurrent: step["maxConcurrent"]?.int)
     }
 
     private func check(_ expect: JSONValue, result: Result<CommandResult, CommandError>?, actions: [LiveChatAction]) -> [String] {

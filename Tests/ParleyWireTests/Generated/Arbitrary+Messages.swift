@@ -27,7 +27,7 @@ extension Wire.ResumeResult {
 extension Wire.Identity {
     /// A random value: optionals absent half the time, lists of 0-3 elements.
     static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.Identity {
-        Wire.Identity(user: Arbitrary.string(&rng), role: Role.allCases.randomElement(using: &rng)!, displayName: Bool.random(using: &rng) ? Arbitrary.string(&rng) : nil, teams: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Arbitrary.string(&rng) }, site: Bool.random(using: &rng) ? Arbitrary.string(&rng) : nil)
+        Wire.Identity(user: Arbitrary.string(&rng), role: Role.allCases.randomElement(using: &rng)!, displayName: Bool.random(using: &rng) ? Arbitrary.string(&rng) : nil, teams: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Arbitrary.string(&rng) }, site: Bool.random(using: &rng) ? Arbitrary.string(&rng) : nil, skills: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Arbitrary.string(&rng) }, maxConcurrent: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil)
     }
 }
 
@@ -409,10 +409,17 @@ extension Wire.Blocks {
     }
 }
 
+extension Wire.UpdateAgent {
+    /// A random value: optionals absent half the time, lists of 0-3 elements.
+    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.UpdateAgent {
+        Wire.UpdateAgent(rid: Arbitrary.uint(&rng), agent: Arbitrary.string(&rng), teams: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Arbitrary.string(&rng) }, skills: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Arbitrary.string(&rng) }, maxConcurrent: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil)
+    }
+}
+
 extension Message {
     /// A random message of a random type.
     static func arbitrary(_ rng: inout SeededRandom) -> Message {
-        switch Int.random(in: 0..<44, using: &rng) {
+        switch Int.random(in: 0..<45, using: &rng) {
         case 0: .hello(.arbitrary(&rng))
         case 1: .welcome(.arbitrary(&rng))
         case 2: .ping(.arbitrary(&rng))
@@ -456,7 +463,8 @@ extension Message {
         case 40: .block(.arbitrary(&rng))
         case 41: .unblock(.arbitrary(&rng))
         case 42: .listBlocks(.arbitrary(&rng))
-        default: .blocks(.arbitrary(&rng))
+        case 43: .blocks(.arbitrary(&rng))
+        default: .updateAgent(.arbitrary(&rng))
         }
     }
 }
