@@ -709,3 +709,19 @@ w("update-agent", ["ROUTE-14","ROUTE-5","ROUTE-7"], "A supervisor's updateAgent 
    ev("k", {"conversation":"$c2","kind":"assigned","agent":"$skilled"}, skipOthers=True)],
   needs=["seed:skilledAgentToken","seed:supervisorToken"], cleanup=[send("v", {"type":"close","rid":90,"conversation":"$c1"}), send("w", {"type":"close","rid":90,"conversation":"$c2"}),
     send("k", {"type":"agentStatus","rid":91,"routing":"notAccepting"}), exp("k", {"type":"ok","rid":91}, skipOthers=True)])
+
+# ---------- the team queue feed (ROUTE-15) ----------
+# A tag no agent has keeps the conversation waiting whoever accepts; other checks' waiting
+# conversations may be listed too, so entries are matched with $contains.
+QTAG="conformance-queue-feed"
+w("team-queue-feed", ["ROUTE-15"], "An agent of the team subscribes to queue:<team> and at once gets a queue message; a visitor's new conversation (tagged so that nobody takes it) then appears in a queue message with its visitor, state, waitingSince, tags and the start of its first message; visitors get FORBIDDEN, queue: alone UNKNOWN_TOPIC, an unknown team TEAM_NOT_FOUND.",
+  agent("a", 1, "agent1") + [
+   send("a", {"type":"subscribe","rid":2,"topic":"queue:$team"}), exp("a", {"type":"ok","rid":2}, skipOthers=True),
+   exp("a", {"type":"queue","team":"$team","asOf":"$any","total":"$any"}, skipOthers=True),
+   send("a", {"type":"subscribe","rid":3,"topic":"queue:"}), err("a","UNKNOWN_TOPIC", rid=3, skipOthers=True),
+   send("a", {"type":"subscribe","rid":4,"topic":"queue:no-such-team-x"}), err("a","TEAM_NOT_FOUND", rid=4, skipOthers=True)]
+  + visitor("v", "visitorUser") + [
+   send("v", {"type":"subscribe","rid":2,"topic":"queue:$team"}), err("v","FORBIDDEN", rid=2, skipOthers=True),
+   send("v", {"type":"create","rid":3,"text":"I need help with my invoice","tags":[QTAG]}), exp("v", {"type":"ok","rid":3,"conversation":"$capture:conv"}, skipOthers=True),
+   exp("a", {"type":"queue","team":"$team","entries":["$contains", {"conversation":"$conv","visitor":"$visitorUser","state":"$any","waitingSince":"$any","tags":[QTAG],"preview":"I need help with my invoice"}]}, skipOthers=True, withinMs=5000)],
+  needs=["agents:1"], cleanup=[send("v", {"type":"close","rid":90,"conversation":"$conv"})])

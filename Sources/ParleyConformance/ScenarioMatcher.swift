@@ -1,7 +1,8 @@
 import ParleyWire
 
 /// Subset matching of received messages against expectations, with the scenario format's
-/// `$any`, `$absent`, `$capture:NAME`, `$NAME`, `$range:LOW..HIGH` and error codes by name.
+/// `$any`, `$absent`, `$capture:NAME`, `$NAME`, `$range:LOW..HIGH`, arrays starting with
+/// `"$contains"` (the other elements each match some actual element) and error codes by name.
 public struct ScenarioMatcher: Sendable {
     /// Values captured so far, by name.
     public private(set) var captures: [String: JSONValue] = [:]
@@ -88,6 +89,17 @@ public struct ScenarioMatcher: Sendable {
                 if let problem = compare(members[name]!, actualMembers[name], path: path + "." + name, key: name, found: &found) {
                     return problem
                 }
+            }
+            return nil
+        case .array(let values) where values.first == .string("$contains"):
+            // Each expected element matches some element of the actual array, in any order.
+            guard case .array(let actualValues) = actual else { return "\(path): expected an array, got \(actual)" }
+            for (index, value) in values.dropFirst().enumerated() {
+                var trial = found
+                guard let match = actualValues.first(where: { compare(value, $0, path: path, key: nil, found: &trial) == nil }) else {
+                    return "\(path): no element matches \(value) (\(actualValues.count) elements)"
+                }
+                _ = compare(value, match, path: "\(path)[\(index)]", key: nil, found: &found)
             }
             return nil
         case .array(let values):

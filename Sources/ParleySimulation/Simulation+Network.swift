@@ -69,7 +69,7 @@ extension Simulation {
             case .close(let id, let code):
                 if tracing { log("server closes \(id.rawValue) (\(code))") }
                 closing.append(id)
-            case .conversationClosed:
+            case .measured:
                 break
             }
         }

@@ -133,7 +133,9 @@ actor ChatView {
         case .event: break
         case .ephemeral(.typers(let t)):
             emit(t.typers.isEmpty ? "[\(t.conversation)] (nobody typing)" : "[\(t.conversation)] \(t.typers.map(\.user).joined(separator: ", ")) typing…")
-        case .ephemeral(.queuePosition(let q)): emit("[\(q.conversation)] you are number \(q.position) in the queue")
+        case .ephemeral(.queuePosition(let q)):
+            let wait = q.estimatedWaitMs.map { ", about \(max(1, ($0 + 30_000) / 60_000)) min" } ?? ""
+            emit("[\(q.conversation)] you are number \(q.position) in the queue\(wait)")
         case .ephemeral(.presence(let p)): emit("* \(p.user) is \(p.status.jsonName)\(p.page.map { " on \($0.url)" } ?? "")")
         case .ephemeral: break
         case .established(let session, let resumed): emit("* session \(session)\(resumed ? " resumed" : "")")

@@ -45,6 +45,8 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Highest priority a visitor may ask for (default 10). Env: PARLEY_MAX_PRIORITY") var maxPriority: UInt32?
     @Option(help: "Concurrency limit of agents who set none (default 3). Env: PARLEY_DEFAULT_MAX_CONCURRENT") var defaultMaxConcurrent: Int?
     @Option(help: "Highest concurrency limit an agent may set (default 20). Env: PARLEY_MAX_CONCURRENT_CAP") var maxConcurrentCap: Int?
+    @Option(help: "Most waiting conversations in one queue-feed message (default 50). Env: PARLEY_QUEUE_FEED_MAX") var queueFeedMax: Int?
+    @Option(help: "Longest first-message preview in the queue feed, bytes (default 200). Env: PARLEY_QUEUE_PREVIEW_MAX") var queuePreviewMax: Int?
     @Option(help: "Rate-limited inputs in a row before RATE_LIMIT_ABUSE (default 10). Env: PARLEY_RATE_ABUSE_THRESHOLD") var rateAbuseThreshold: Int?
     @Option(help: "Agents see visitors' drafts in new conversations: on or off (default off). Env: PARLEY_DRAFT_PREVIEWS") var draftPreviews: String?
     @Option(help: "Connections open at once per source address, 0 = unlimited (default 50). Env: PARLEY_ADDRESS_CONNECTIONS") var addressConnections: UInt64?
@@ -110,6 +112,8 @@ struct ServerOptions: ParsableArguments {
         chat.maxPriority = Self.pick(maxPriority, "PARLEY_MAX_PRIORITY", chat.maxPriority)
         chat.defaultMaxConcurrent = Self.pick(defaultMaxConcurrent, "PARLEY_DEFAULT_MAX_CONCURRENT", chat.defaultMaxConcurrent)
         chat.maxConcurrentCap = Self.pick(maxConcurrentCap, "PARLEY_MAX_CONCURRENT_CAP", chat.maxConcurrentCap)
+        chat.queueFeedMax = Self.pick(queueFeedMax, "PARLEY_QUEUE_FEED_MAX", chat.queueFeedMax)
+        chat.queuePreviewBytes = Self.pick(queuePreviewMax, "PARLEY_QUEUE_PREVIEW_MAX", chat.queuePreviewBytes)
         var presence = PresenceConfiguration()
         presence.gracePeriodMilliseconds = Self.pick(presenceGraceMs, "PARLEY_PRESENCE_GRACE_MS", presence.gracePeriodMilliseconds)
         presence.idleAfterMilliseconds = Self.pick(idleAwayMs, "PARLEY_IDLE_AWAY_MS", presence.idleAfterMilliseconds)

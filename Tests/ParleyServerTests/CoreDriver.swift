@@ -26,7 +26,7 @@ struct CoreDriver {
                 inbox[id, default: []] += items.map(\.message)
                 for case .event(_, let shared) in items { sharedWrites.append((id, shared)) }
             case .close(let id, let code): closed[id] = code
-            case .conversationClosed: break
+            case .measured: break
             }
         }
     }

@@ -82,7 +82,7 @@ struct SessionObserver {
                 try OracleFailure.require(connections[id]?.closed == false, "connection \(id.rawValue) closed twice or never opened")
                 try OracleFailure.require(known(code), "connection \(id.rawValue) closed with unknown code \(code.rawValue)")
                 closing.append(id)
-            case .conversationClosed:
+            case .measured:
                 break
             }
         }

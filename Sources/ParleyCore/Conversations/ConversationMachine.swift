@@ -104,6 +104,15 @@ public struct ConversationMachine: Sendable {
         return nil
     }
 
+    /// When it (last) started waiting, while queued or offline (ROUTE-15).
+    public var waitingSince: Instant? {
+        switch state {
+        case .queued(let queued): queued.since
+        case .offline(let offline): offline.since
+        default: nil
+        }
+    }
+
     /// The agent assigned when it closed, while closed.
     public var lastAgent: String? {
         if case .closed(let closed) = state { return closed.lastAgent }

@@ -11,14 +11,30 @@ public enum LiveChatAction: Hashable, Sendable {
     case backfill(ChatEvent, recipient: String)
     /// A user's read marker moved: tell these users (CONV-16).
     case readMarker(conversation: String, user: String, cseq: UInt64, recipients: [String])
-    /// A waiting visitor's queue position changed (ROUTE-8).
-    case queuePosition(conversation: String, visitor: String, position: Int)
+    /// A waiting visitor's queue position changed (ROUTE-8), with the estimated wait when the
+    /// team's recent pace gives one.
+    case queuePosition(conversation: String, visitor: String, position: Int, estimatedWaitMs: UInt64?)
+    /// The waiting conversations of this team changed: subscribers of its queue feed get
+    /// ``LiveChatCore/queue(of:)`` (ROUTE-15).
+    case queueChanged(team: String)
+    /// A service time was measured just now (CONV-26): record it in metrics as it happens.
+    case measured(ServiceMeasure)
     /// Deliver an invitation to a visitor on the site (CONV-20).
     case invitation(Invitation)
     /// Tell the inviting agent the visitor's answer (CONV-21).
     case invitationAnswered(invitation: String, agent: String, visitor: String, accepted: Bool, conversation: String?)
     /// Call ``LiveChatCore/timerFired(_:now:)`` with this timer at its deadline.
     case armTimer(LiveChatTimer)
+}
+
+/// A service time of one conversation, reported the moment it is known (CONV-26, METRICS-2).
+public enum ServiceMeasure: Hashable, Sendable {
+    /// Its first assignment ended its first wait in `team`'s queue.
+    case queueWait(ms: UInt64, team: String)
+    /// Its first staff message after the first assignment.
+    case firstResponse(ms: UInt64, team: String)
+    /// It closed (or was abandoned): from creation to now.
+    case duration(ms: UInt64, team: String)
 }
 
 /// A deadline the core asked for; stale timers are recognised and ignored when they fire.

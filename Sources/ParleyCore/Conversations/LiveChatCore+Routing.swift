@@ -231,7 +231,7 @@ extension LiveChatCore {
                 core.takeOffline(agent, now: now, into: &actions)
             case .queuePositions:
                 core.positionTimerArmed = false
-                core.pushPositions(into: &actions)
+                core.pushPositions(now: now, into: &actions)
             }
         }
     }

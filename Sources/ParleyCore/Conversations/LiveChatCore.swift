@@ -31,6 +31,11 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
     var disconnects: [String: UInt64] = [:]
     var inactivityArmed: Set<String> = []
     var positionTimerArmed = false
+    /// When conversations last left each team's queue for an agent, oldest first, at most
+    /// ``departuresKept`` within the last ``departureWindowMs`` (ROUTE-8's estimate).
+    var queueDepartures: [String: [Instant]] = [:]
+    static var departuresKept: Int { 20 }
+    static var departureWindowMs: UInt64 { 3_600_000 }
 
     /// Creates a core with no teams and no agents.
     public init(store: Store, configuration: LiveChatConfiguration = LiveChatConfiguration()) {
@@ -97,6 +102,7 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
                 machine.deliveredToFormerStaff[member] = nil
             }
         }
+        measure(from: machines[machine.id]?.metrics, to: machine.metrics, team: machine.team, into: &actions)
         machines[machine.id] = machine
         store.setState(machine.wireState, of: machine.id)
         if machine.isOpen {
@@ -111,6 +117,13 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
             store.append(event)
             actions.append(.append(event, recipients: recipients(of: event, visitor: machine.visitor, staff: staff)))
         }
+    }
+
+    /// Reports each service time that became known in this transition, as it happens (CONV-26).
+    func measure(from old: ChatMetrics?, to new: ChatMetrics, team: String, into actions: inout [LiveChatAction]) {
+        if old?.queueWaitMs == nil, let ms = new.queueWaitMs { actions.append(.measured(.queueWait(ms: ms, team: team))) }
+        if old?.firstResponseMs == nil, let ms = new.firstResponseMs { actions.append(.measured(.firstResponse(ms: ms, team: team))) }
+        if old?.durationMs == nil, let ms = new.durationMs { actions.append(.measured(.duration(ms: ms, team: team))) }
     }
 
     /// Sends `member`, who just became staff of the conversation, its events before cseq
@@ -129,10 +142,29 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
         for assignment in assignments {
             guard var machine = machines[assignment.conversation] else { continue }
             let before = machine.staff
+            let waited = machine.waitingSince != nil
             guard case .success(let events) = machine.assign(to: assignment.agent, now: now) else { continue }
             commit(machine, events: events, staffBefore: before, into: &actions)
             armAssignmentTimers(machine, now: now, into: &actions)
+            if waited { noteDeparture(from: machine.team, now: now) }
         }
+    }
+
+    /// Records that a conversation left `team`'s queue for an agent (ROUTE-8's estimate).
+    mutating func noteDeparture(from team: String, now: Instant) {
+        var times = queueDepartures[team] ?? []
+        times.append(now)
+        if times.count > Self.departuresKept { times.removeFirst(times.count - Self.departuresKept) }
+        queueDepartures[team] = times
+    }
+
+    /// The estimated wait of the conversation at `position` in `team`'s queue: `position` times
+    /// the team's recent time per departure, measured from its oldest recent departure to now;
+    /// `nil` with fewer than three departures in the last hour (ROUTE-8).
+    func estimatedWaitMs(team: String, position: Int, now: Instant) -> UInt64? {
+        let recent = (queueDepartures[team] ?? []).filter { now.milliseconds(since: $0) <= Self.departureWindowMs }
+        guard recent.count >= 3, let first = recent.first else { return nil }
+        return UInt64(position) * (now.milliseconds(since: first) / UInt64(recent.count))
     }
 
     /// Arms the answer timer of the current assignment and, once per conversation, the
@@ -167,7 +199,9 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
             apply([Assignment(conversation: machine.id, agent: agent)], now: now, into: &actions)
         case .waiting(let position):
             if machine.wireState == .queued {
-                actions.append(.queuePosition(conversation: machine.id, visitor: machine.visitor, position: position))
+                actions.append(.queuePosition(
+                    conversation: machine.id, visitor: machine.visitor, position: position,
+                    estimatedWaitMs: estimatedWaitMs(team: machine.team, position: position, now: now)))
             }
         }
         apply(others, now: now, into: &actions)
@@ -176,19 +210,24 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
     /// Pushes changed queue positions now, or arms the timer that will (ROUTE-8).
     mutating func schedulePositions(now: Instant, into actions: inout [LiveChatAction]) {
         guard router.hasPositionChanges else { return }
-        if configuration.queuePositionIntervalMs == 0 { return pushPositions(into: &actions) }
+        if configuration.queuePositionIntervalMs == 0 { return pushPositions(now: now, into: &actions) }
         guard !positionTimerArmed else { return }
         positionTimerArmed = true
         actions.append(.armTimer(LiveChatTimer(
             deadline: now.adding(milliseconds: configuration.queuePositionIntervalMs), kind: .queuePositions)))
     }
 
-    /// Emits the positions that changed, to visitors still waiting (offline visitors left).
-    mutating func pushPositions(into actions: inout [LiveChatAction]) {
-        for change in router.positionChanges() {
+    /// Emits the positions that changed, to visitors still waiting (offline visitors left), with
+    /// their estimated wait, and which teams' queue feeds changed (ROUTE-8, ROUTE-15).
+    mutating func pushPositions(now: Instant, into actions: inout [LiveChatAction]) {
+        let (positions, teams) = router.positionChanges()
+        for change in positions {
             guard let machine = machines[change.conversation], machine.wireState == .queued else { continue }
-            actions.append(.queuePosition(conversation: change.conversation, visitor: machine.visitor, position: change.position))
+            actions.append(.queuePosition(
+                conversation: change.conversation, visitor: machine.visitor, position: change.position,
+                estimatedWaitMs: estimatedWaitMs(team: machine.team, position: change.position, now: now)))
         }
+        for team in teams { actions.append(.queueChanged(team: team)) }
     }
 
     /// The summary of a conversation as `actor` may see it.

@@ -25,6 +25,7 @@ extension Router {
         let sameOrHigher = ahead + teams[team].waitingByPriority[conversation.priority]!
         let position = conversation.ticket < 0 ? ahead + 1 : sameOrHigher
         if position != total { dirtyTeams.insert(team) }
+        changedQueues.insert(team)
         conversations[slot]!.reportedPosition = position
         return .waiting(position: position)
     }
@@ -55,6 +56,7 @@ extension Router {
             teams[conversation.team].classes[classSlot].queue.remove(slot)
             teams[conversation.team].waitingByPriority[conversation.priority]! -= 1
             dirtyTeams.insert(conversation.team)
+            changedQueues.insert(conversation.team)
             return nil
         case .assigned(let agent):
             agents[agent].load -= 1

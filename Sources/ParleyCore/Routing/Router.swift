@@ -20,6 +20,8 @@ public struct Router: Sendable {
     var nextFrontTicket: Int64 = -1
     /// Teams whose queue order changed for someone already waiting since the last position flush.
     var dirtyTeams: Set<Int> = []
+    /// Teams whose queue gained or lost a conversation since the last position flush (ROUTE-15).
+    var changedQueues: Set<Int> = []
     private let fallbackLimit: Int
 
     /// Creates an empty router; `defaultMaxConcurrent` is the limit of an agent with no own
@@ -222,11 +224,11 @@ public struct Router: Sendable {
         return orderedWaiting(team: slot).map { conversations[$0]!.id }
     }
 
-    /// The 1-based position of every conversation in teams whose order changed since the last
-    /// call, when it differs from the position reported before (ROUTE-8).
+    /// The teams whose queue changed since the last call, and the 1-based position of every
+    /// conversation in them that differs from the position reported before (ROUTE-8, ROUTE-15).
     ///
     /// - Complexity: O(n log n) per changed team; called on a timer, not per assignment.
-    public mutating func positionChanges() -> [QueuePositionChange] {
+    public mutating func positionChanges() -> (positions: [QueuePositionChange], teams: [String]) {
         var changes: [QueuePositionChange] = []
         for team in dirtyTeams.sorted() {
             for (index, slot) in orderedWaiting(team: team).enumerated() where conversations[slot]!.reportedPosition != index + 1 {
@@ -234,12 +236,14 @@ public struct Router: Sendable {
                 changes.append(QueuePositionChange(conversation: conversations[slot]!.id, position: index + 1))
             }
         }
+        let changed = changedQueues.union(dirtyTeams).sorted().map { teams[$0].id }
         dirtyTeams.removeAll()
-        return changes
+        changedQueues.removeAll()
+        return (changes, changed)
     }
 
-    /// Whether some queue order changed since the last `positionChanges()`.
-    public var hasPositionChanges: Bool { !dirtyTeams.isEmpty }
+    /// Whether some queue changed since the last `positionChanges()`.
+    public var hasPositionChanges: Bool { !dirtyTeams.isEmpty || !changedQueues.isEmpty }
 
     // MARK: Internals shared with the matching code
 

@@ -36,6 +36,8 @@ public struct LiveChatAnnouncement: Sendable, Hashable {
         limits.maxPriority = UInt64(chat.maxPriority)
         limits.defaultMaxConcurrent = UInt64(chat.defaultMaxConcurrent)
         limits.maxConcurrentCap = UInt64(chat.maxConcurrentCap)
+        limits.queueFeedMax = UInt64(chat.queueFeedMax)
+        limits.queuePreviewMax = UInt64(chat.queuePreviewBytes)
         limits.presenceGraceMs = presence.gracePeriodMilliseconds
         limits.idleAwayMs = presence.idleAfterMilliseconds
         limits.maxStatusText = UInt64(presence.maxTextBytes)

@@ -163,18 +163,7 @@ public struct TypingTracker: Sendable {
             rejections.append(.reject(WireError(.previewNotEnabled, "previews are off in this conversation (TYPE-11)")))
             return nil
         }
-        return preview.utf8.count <= configuration.maxPreviewBytes ? preview : truncated(preview)
-    }
-
-    private func truncated(_ text: String) -> String {
-        var bytes = 0
-        var end = text.startIndex
-        for index in text.indices {
-            bytes += text[index].utf8.count
-            guard bytes <= configuration.maxPreviewBytes else { break }
-            end = text.index(after: index)
-        }
-        return String(text[..<end])
+        return preview.prefix(utf8Bytes: configuration.maxPreviewBytes)
     }
 
     /// Applies `change` to the conversation's record (created if needed), broadcasts what it

@@ -8,7 +8,7 @@ struct PendingOutput: Sendable {
     private var slots: [ConnectionID: Int] = [:]
     private var batches: [(ConnectionID, [Outbound])] = []
     private var closes: [(ConnectionID, ErrorCode)] = []
-    private var closedConversations: [String] = []
+    private var measures: [ServiceMeasure] = []
 
     mutating func send(_ message: Outbound, to id: ConnectionID) {
         if let slot = slots[id] {
@@ -23,19 +23,19 @@ struct PendingOutput: Sendable {
         closes.append((id, code))
     }
 
-    mutating func conversationClosed(_ conversation: String) {
-        closedConversations.append(conversation)
+    mutating func measured(_ measure: ServiceMeasure) {
+        measures.append(measure)
     }
 
     /// The outputs so far, emptying the collector.
     mutating func take() -> [ServerOutput] {
         var outputs = batches.map { ServerOutput.send($0.0, $0.1) }
         outputs += closes.map { ServerOutput.close($0.0, $0.1) }
-        outputs += closedConversations.map(ServerOutput.conversationClosed)
+        outputs += measures.map(ServerOutput.measured)
         slots.removeAll()
         batches.removeAll()
         closes.removeAll()
-        closedConversations.removeAll()
+        measures.removeAll()
         return outputs
     }
 }

@@ -92,7 +92,6 @@ extension ServerCore {
             case .append(let event, let recipients):
                 let shared = SharedEvent(.event(Wire.Event(seq: 0, event: event.wire)))
                 for user in recipients { publish(shared, toUser: user, now: now) }
-                if event.kind == .closed { pending.conversationClosed(event.conversation) }
                 if event.kind == .created, configuration.draftPreviews {
                     apply(typing.setPreviewsEnabled(true, conversation: event.conversation, now: now), now: now)
                 }
@@ -101,9 +100,14 @@ extension ServerCore {
             case .readMarker(let conversation, let user, let cseq, let recipients):
                 let shared = SharedEvent(.readMarker(Wire.ReadMarker(seq: 0, conversation: conversation, user: user, cseq: cseq)))
                 for recipient in recipients { publish(shared, toUser: recipient, now: now) }
-            case .queuePosition(let conversation, let visitor, let position):
-                let message = SharedEvent(.queuePosition(Wire.QueuePosition(conversation: conversation, position: UInt64(position))))
+            case .queuePosition(let conversation, let visitor, let position, let estimatedWaitMs):
+                let message = SharedEvent(.queuePosition(Wire.QueuePosition(
+                    conversation: conversation, position: UInt64(position), estimatedWaitMs: estimatedWaitMs)))
                 deliver(message, toUser: visitor, now: now)
+            case .queueChanged(let team):
+                publishQueue(of: team, now: now)
+            case .measured(let measure):
+                pending.measured(measure)
             case .invitation(let invitation):
                 let shared = SharedEvent(.invitation(Wire.Invitation(
                     seq: 0, invitation: invitation.id, agent: invitation.agent, text: invitation.text)))

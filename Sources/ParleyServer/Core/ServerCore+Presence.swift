@@ -30,8 +30,8 @@ extension ServerCore {
         case .subscribe(let s):
             return subscribe(s.topic, on: id, session: session, now: now)
         case .unsubscribe(let u):
-            if let channel = subscriptionsOfSession[session]?.removeValue(forKey: u.topic) {
-                channelSubscribers[channel]?.remove(session)
+            if let feed = subscriptionsOfSession[session]?.removeValue(forKey: u.topic) {
+                feedSubscribers[feed]?.remove(session)
             }
             return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: [])
         default:
@@ -39,37 +39,55 @@ extension ServerCore {
         }
     }
 
-    /// Subscribes `session` to a presence topic it may see (PRES-17…PRES-21) and sends it the
-    /// current state of the topic.
+    /// Subscribes `session` to a topic it may see — a presence topic (PRES-17…PRES-21) or a
+    /// team's queue (ROUTE-15) — and sends it the topic's current state.
     private mutating func subscribe(_ topic: String, on id: ConnectionID, session: String, now: Instant) -> LiveChatOutcome {
         guard let established = established[id] else { return refusal(WireError(.forbidden, "not established")) }
-        guard let parsed = PresenceTopic.parse(topic) else {
-            return refusal(WireError(.unknownTopic, "'\(topic)' is not a topic (PRES-17)"))
-        }
-        let actor = established.identity
-        let assigned = actor.isStaff ? [] : assignedAgents(of: actor)
-        let subscriber = PresenceSubscriber(user: actor.user, role: actor.role, site: established.site, assignedAgents: assigned)
-        let channel: PresenceChannel
-        switch parsed.flatMap({ $0.channel(for: subscriber) }) {
-        case .success(let found): channel = found
+        let feed: Feed
+        switch resolveFeed(topic, established) {
+        case .success(let found): feed = found
         case .failure(let error): return refusal(error)
         }
         var topics = subscriptionsOfSession[session] ?? [:]
         if topics[topic] == nil && topics.count >= Int(configuration.session.maxSubscriptions) {
             return refusal(WireError(.tooManySubscriptions, "at most \(configuration.session.maxSubscriptions) subscriptions (SESSION-31)"))
         }
-        topics[topic] = channel
+        topics[topic] = feed
         subscriptionsOfSession[session] = topics
-        channelSubscribers[channel, default: []].insert(session)
-        sendSnapshot(of: channel, to: session, now: now)
+        feedSubscribers[feed, default: []].insert(session)
+        sendSnapshot(of: feed, to: session, now: now)
         return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: [])
     }
 
-    /// Sends `session` the current state of every presence channel it subscribes to: its log
-    /// shed presence updates and has caught up (HUB-10), so the client learns the latest state.
+    /// The feed a topic names for this subscriber, or why they may not have it.
+    private func resolveFeed(_ topic: String, _ established: Established) -> Result<Feed, WireError> {
+        let actor = established.identity
+        if topic.hasPrefix(Self.queueTopicPrefix) {
+            let team = String(topic.dropFirst(Self.queueTopicPrefix.count))
+            guard !team.isEmpty else { return .failure(WireError(.unknownTopic, "'\(topic)' names no team (ROUTE-15)")) }
+            guard actor.isStaff else { return .failure(WireError(.forbidden, "only staff watch a team's queue (ROUTE-15)")) }
+            guard chat.router.hasTeam(team) else { return .failure(WireError(.teamNotFound, "no team \(team) (ROUTE-15)")) }
+            guard actor.role == .supervisor || actor.teams.contains(team) else {
+                return .failure(WireError(.forbidden, "not a member of team \(team) (ROUTE-15)"))
+            }
+            return .success(.queue(team: team))
+        }
+        guard let parsed = PresenceTopic.parse(topic) else {
+            return .failure(WireError(.unknownTopic, "'\(topic)' is not a topic (PRES-17)"))
+        }
+        let assigned = actor.isStaff ? [] : assignedAgents(of: actor)
+        let subscriber = PresenceSubscriber(user: actor.user, role: actor.role, site: established.site, assignedAgents: assigned)
+        return parsed.flatMap { $0.channel(for: subscriber) }.map(Feed.presence)
+    }
+
+    /// The prefix of a team queue's topic: `queue:<team>` (ROUTE-15).
+    static var queueTopicPrefix: String { "queue:" }
+
+    /// Sends `session` the current state of every feed it subscribes to: its log shed updates
+    /// and has caught up (HUB-10), so the client learns the latest state.
     mutating func resyncPresence(of session: String, now: Instant) {
-        let channels = (subscriptionsOfSession[session] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
-        for channel in channels { sendSnapshot(of: channel, to: session, now: now) }
+        let feeds = (subscriptionsOfSession[session] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+        for feed in feeds { sendSnapshot(of: feed, to: session, now: now) }
     }
 
     /// Sends `session` the current typing set of every conversation whose set it was not sent
@@ -83,9 +101,29 @@ extension ServerCore {
         }
     }
 
-    /// Sends `session` the current state of `channel` (on subscribing, and to resynchronize).
-    private mutating func sendSnapshot(of channel: PresenceChannel, to session: String, now: Instant) {
-        for update in snapshot(of: channel) { deliver(SharedEvent(.presence(wire(update))), toSession: session, now: now) }
+    /// Sends `session` the current state of `feed` (on subscribing, and to resynchronize).
+    private mutating func sendSnapshot(of feed: Feed, to session: String, now: Instant) {
+        switch feed {
+        case .presence(let channel):
+            for update in snapshot(of: channel) { deliver(SharedEvent(.presence(wire(update))), toSession: session, now: now) }
+        case .queue(let team):
+            if let message = queueMessage(of: team, now: now) { deliver(SharedEvent(message), toSession: session, now: now) }
+        }
+    }
+
+    /// Sends the team's queue to the subscribers of its feed (ROUTE-15).
+    mutating func publishQueue(of team: String, now: Instant) {
+        guard let sessions = feedSubscribers[.queue(team: team)], !sessions.isEmpty,
+              let message = queueMessage(of: team, now: now) else { return }
+        let shared = SharedEvent(message)
+        for session in sessions.sorted() { deliver(shared, toSession: session, now: now) }
+    }
+
+    /// The `queue` message of a team now.
+    private func queueMessage(of team: String, now: Instant) -> Message? {
+        chat.queue(of: team).map {
+            .queue(Wire.Queue(team: team, asOf: now.rawValue, total: UInt64($0.total), entries: $0.entries))
+        }
     }
 
     /// The current state of a channel, as subscribers of it see it.
@@ -197,7 +235,7 @@ extension ServerCore {
 
     private mutating func publish(_ message: Message, on channel: PresenceChannel, now: Instant) {
         let shared = SharedEvent(message)
-        for session in (channelSubscribers[channel] ?? []).sorted() { deliver(shared, toSession: session, now: now) }
+        for session in (feedSubscribers[.presence(channel)] ?? []).sorted() { deliver(shared, toSession: session, now: now) }
     }
 
     private func teamUpdate(_ availability: TeamAvailability) -> PresenceUpdate {

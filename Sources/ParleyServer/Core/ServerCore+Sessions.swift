@@ -75,8 +75,8 @@ extension ServerCore {
 
     /// A session's resume window passed: a visitor with no session left has left the site.
     mutating func sessionEnded(_ session: String, now: Instant) {
-        for channel in (subscriptionsOfSession.removeValue(forKey: session) ?? [:]).values {
-            channelSubscribers[channel]?.remove(session)
+        for feed in (subscriptionsOfSession.removeValue(forKey: session) ?? [:]).values {
+            feedSubscribers[feed]?.remove(session)
         }
         staleTypers[session] = nil
         guard let identity = userOfSession.removeValue(forKey: session) else { return }

@@ -41,9 +41,9 @@ public struct ServerCore: Sendable {
     public internal(set) var typing: TypingTracker
     var presenceDeadline: Instant?
     var typingDeadline: Instant?
-    /// Sessions subscribed to each presence channel, and each session's channels by topic.
-    var channelSubscribers: [PresenceChannel: Set<String>] = [:]
-    var subscriptionsOfSession: [String: [String: PresenceChannel]] = [:]
+    /// Sessions subscribed to each feed, and each session's feeds by topic.
+    var feedSubscribers: [Feed: Set<String>] = [:]
+    var subscriptionsOfSession: [String: [String: Feed]] = [:]
     /// Conversations whose typing set each session was not sent because its log shed it (HUB-19).
     var staleTypers: [String: Set<String>] = [:]
     var nextConnection: UInt64 = 0

@@ -8,7 +8,7 @@ public enum ServerOutput: Sendable, Hashable {
     /// Close the connection after what was written; the code is the fatal error or goodbye
     /// reason (WS-4 turns it into a WebSocket status).
     case close(ConnectionID, ErrorCode)
-    /// The conversation closed: its metrics are final (`LiveChatCore.conversation(_:)`), for
-    /// the host to record once.
-    case conversationClosed(String)
+    /// A service time was just measured (queue wait, first response, duration), for the host
+    /// to record once, as it happens (CONV-26, METRICS-2).
+    case measured(ServiceMeasure)
 }

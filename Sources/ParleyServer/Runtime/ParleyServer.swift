@@ -148,8 +148,8 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
             case .send(let id, let messages):
                 state.transports[id]?.write(messages)
                 sent += messages.count
-            case .conversationClosed(let conversation):
-                if let closed = state.core.chat.conversation(conversation) { metrics.closed(closed.metrics) }
+            case .measured(let measure):
+                metrics.record(measure)
             case .close(let id, let code):
                 state.transports.removeValue(forKey: id)?.close(reason: code)
                 metrics.disconnected(code)

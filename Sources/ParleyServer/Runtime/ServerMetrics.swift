@@ -3,29 +3,23 @@ import ParleyCore
 import ParleyWire
 
 /// The reference server's metrics, reported through any swift-metrics factory (the `parley`
-/// command exports them as Prometheus text on `/metrics`).
+/// command exports them as Prometheus text on `/metrics`). Names, types and labels are those
+/// of Spec/metrics.md.
 ///
-/// Connections, messages in and out, disconnects by reason, and per conversation the queue
-/// wait, the time to first agent response and the duration, recorded when it closes.
+/// Connections, messages in and out, disconnects by reason, and per team the queue wait, the
+/// time to first agent response and the duration of conversations, each recorded the moment it
+/// is known (METRICS-2).
 struct ServerMetrics: Sendable {
     private let factory: any MetricsFactory
     private let connections: Gauge
     private let messagesIn: Counter
     private let messagesOut: Counter
-    private let queueWait: Timer
-    private let firstResponse: Timer
-    private let duration: Timer
-    private let conversationsClosed: Counter
 
     init(factory: any MetricsFactory) {
         self.factory = factory
         connections = Gauge(label: "parley_connections", factory: factory)
         messagesIn = Counter(label: "parley_messages_in_total", factory: factory)
         messagesOut = Counter(label: "parley_messages_out_total", factory: factory)
-        queueWait = Timer(label: "parley_queue_wait_seconds", factory: factory)
-        firstResponse = Timer(label: "parley_first_response_seconds", factory: factory)
-        duration = Timer(label: "parley_conversation_duration_seconds", factory: factory)
-        conversationsClosed = Counter(label: "parley_conversations_closed_total", factory: factory)
     }
 
     func received() { messagesIn.increment() }
@@ -39,11 +33,16 @@ struct ServerMetrics: Sendable {
         Counter(label: "parley_disconnects_total", dimensions: [("reason", reason.name)], factory: factory).increment()
     }
 
-    /// A conversation closed: its service metrics (CONV-26).
-    func closed(_ metrics: ChatMetrics) {
-        conversationsClosed.increment()
-        if let ms = metrics.queueWaitMs { queueWait.recordMilliseconds(ms) }
-        if let ms = metrics.firstResponseMs { firstResponse.recordMilliseconds(ms) }
-        if let ms = metrics.durationMs { duration.recordMilliseconds(ms) }
+    /// A service time, as it is measured (CONV-26, METRICS-2).
+    func record(_ measure: ServiceMeasure) {
+        switch measure {
+        case .queueWait(let ms, let team):
+            Timer(label: "parley_queue_wait_seconds", dimensions: [("team", team)], factory: factory).recordMilliseconds(ms)
+        case .firstResponse(let ms, let team):
+            Timer(label: "parley_first_response_seconds", dimensions: [("team", team)], factory: factory).recordMilliseconds(ms)
+        case .duration(let ms, let team):
+            Timer(label: "parley_conversation_duration_seconds", dimensions: [("team", team)], factory: factory).recordMilliseconds(ms)
+            Counter(label: "parley_conversations_closed_total", dimensions: [("team", team)], factory: factory).increment()
+        }
     }
 }

@@ -95,6 +95,8 @@ public enum Message: Sendable, Hashable {
     case blocks(Wire.Blocks)
     /// A supervisor changes a registered agent's teams, skills and concurrency cap, at once and until the agent's next sign-in (ROUTE-14).
     case updateAgent(Wire.UpdateAgent)
+    /// The waiting conversations of a team, in queue order, to subscribers of queue:<team> (ROUTE-15); replaces the previous one.
+    case queue(Wire.Queue)
 
     /// The message type number used in the binary encoding.
     public var typeCode: UInt64 {
@@ -144,6 +146,7 @@ public enum Message: Sendable, Hashable {
         case .listBlocks: 66
         case .blocks: 67
         case .updateAgent: 68
+        case .queue: 69
         }
     }
 
@@ -198,6 +201,7 @@ public enum Message: Sendable, Hashable {
         case 66: "listBlocks"
         case 67: "blocks"
         case 68: "updateAgent"
+        case 69: "queue"
         default: nil
         }
     }
@@ -253,6 +257,7 @@ public enum Message: Sendable, Hashable {
         case 66: .command
         case 67: .result
         case 68: .command
+        case 69: .ephemeral
         default: nil
         }
     }
@@ -305,6 +310,7 @@ public enum Message: Sendable, Hashable {
         case .listBlocks: .client
         case .blocks: .server
         case .updateAgent: .client
+        case .queue: .server
         }
     }
 
@@ -390,6 +396,7 @@ public enum Message: Sendable, Hashable {
         case .listBlocks(let body): body.encodeBinary(into: &w)
         case .blocks(let body): body.encodeBinary(into: &w)
         case .updateAgent(let body): body.encodeBinary(into: &w)
+        case .queue(let body): body.encodeBinary(into: &w)
         }
     }
 
@@ -441,6 +448,7 @@ public enum Message: Sendable, Hashable {
         case 66: .listBlocks(try Wire.ListBlocks.decodeBinary(from: &r))
         case 67: .blocks(try Wire.Blocks.decodeBinary(from: &r))
         case 68: .updateAgent(try Wire.UpdateAgent.decodeBinary(from: &r))
+        case 69: .queue(try Wire.Queue.decodeBinary(from: &r))
         default: throw WireError(.unknownMessageType, "unknown message type \(code)")
         }
     }
@@ -493,6 +501,7 @@ public enum Message: Sendable, Hashable {
         case .listBlocks(let body): body.encodeJSON(into: &w)
         case .blocks(let body): body.encodeJSON(into: &w)
         case .updateAgent(let body): body.encodeJSON(into: &w)
+        case .queue(let body): body.encodeJSON(into: &w)
         }
     }
 
@@ -544,6 +553,7 @@ public enum Message: Sendable, Hashable {
         case "listBlocks": .listBlocks(try Wire.ListBlocks.decodeJSON(from: &r))
         case "blocks": .blocks(try Wire.Blocks.decodeJSON(from: &r))
         case "updateAgent": .updateAgent(try Wire.UpdateAgent.decodeJSON(from: &r))
+        case "queue": .queue(try Wire.Queue.decodeJSON(from: &r))
         default: throw WireError(.unknownMessageType, "unknown message type '\(name)'")
         }
     }

@@ -5660,4 +5660,143 @@ extension Wire {
         }
     }
 
+    /// The waiting conversations of a team, in queue order, to subscribers of queue:<team> (ROUTE-15); replaces the previous one.
+    ///
+    /// Message type 69 (`queue`), sent by the server; kind: ephemeral.
+    public struct Queue: Sendable, Hashable {
+        /// The team. (field 1)
+        public var team: String
+        /// The server's time of this state, ms since the epoch: a wait is asOf - waitingSince, plus the time since it arrived. (field 2)
+        public var asOf: UInt64
+        /// How many conversations wait in the team's queue. (field 3)
+        public var total: UInt64
+        /// The first limits.queueFeedMax of them, in queue order (ROUTE-3). (field 4)
+        public var entries: [Wire.QueueEntry]
+
+        /// Creates a value from its fields.
+        public init(team: String, asOf: UInt64, total: UInt64, entries: [Wire.QueueEntry] = []) {
+            self.team = team
+            self.asOf = asOf
+            self.total = total
+            self.entries = entries
+        }
+
+        /// Appends the fields in the binary encoding (ENC-4), in field-number order.
+        public func encodeBinary(into w: inout BinaryWriter) {
+            w.writeString(1, team)
+            w.writeUInt(2, asOf)
+            w.writeUInt(3, total)
+            for value in entries { w.writeNested(4) { value.encodeBinary(into: &$0) } }
+        }
+
+        /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
+        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> Queue {
+            var team: String? = nil
+            var asOf: UInt64? = nil
+            var total: UInt64? = nil
+            var entries: [Wire.QueueEntry] = []
+            var previous: UInt64 = 0
+            while !r.isAtEnd {
+                let (field, type) = try r.readKey()
+                switch field {
+                case 1:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Queue.team")
+                    team = try r.readString(type, "Queue.team")
+                case 2:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Queue.asOf")
+                    asOf = try r.readUInt(type, "Queue.asOf")
+                case 3:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Queue.total")
+                    total = try r.readUInt(type, "Queue.total")
+                case 4:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Queue.entries")
+                    entries.append(try r.readNested(type, "Queue.entries") { (inner) throws(WireError) in try Wire.QueueEntry.decodeBinary(from: &inner) })
+                default:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Queue.unknown")
+                    try r.skip(type)
+                }
+                previous = field
+            }
+            guard let team else { throw WireError(.missingField, "Queue.team is required") }
+            guard let asOf else { throw WireError(.missingField, "Queue.asOf is required") }
+            guard let total else { throw WireError(.missingField, "Queue.total is required") }
+            return Queue(team: team, asOf: asOf, total: total, entries: entries)
+        }
+
+        /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
+        public func encodeJSON(into w: inout JSONWriter) {
+            w.beginObject()
+            w.key("type")
+            w.string("queue")
+            w.key("team")
+            w.string(team)
+            w.key("asOf")
+            w.uint(asOf)
+            w.key("total")
+            w.uint(total)
+            if !entries.isEmpty {
+                w.key("entries")
+                w.beginArray()
+                for value in entries { value.encodeJSON(into: &w) }
+                w.endArray()
+            }
+            w.endObject()
+        }
+
+        /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
+        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Queue {
+            var team: String? = nil
+            var asOf: UInt64? = nil
+            var total: UInt64? = nil
+            var entries: [Wire.QueueEntry]? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
+            var sawType = false
+            try r.beginObject("Queue")
+            var first = true
+            while let member = try r.nextKey(first: &first) {
+                switch member {
+                case "type":
+                    guard !sawType else { throw WireError(.duplicateField, "member 'type' appears twice") }
+                    sawType = true
+                    try r.skipValue()
+                case "team":
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'team' appears twice in Queue") }
+                    seen |= 0x1
+                    if try r.takeNull() { continue }
+                    team = try r.readString("Queue.team")
+                case "asOf":
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'asOf' appears twice in Queue") }
+                    seen |= 0x2
+                    if try r.takeNull() { continue }
+                    asOf = try r.readUInt("Queue.asOf")
+                case "total":
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'total' appears twice in Queue") }
+                    seen |= 0x4
+                    if try r.takeNull() { continue }
+                    total = try r.readUInt("Queue.total")
+                case "entries":
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'entries' appears twice in Queue") }
+                    seen |= 0x8
+                    if try r.takeNull() { continue }
+                    var list: [Wire.QueueEntry] = []
+                    try r.beginArray("Queue.entries")
+                    var firstElement = true
+                    while try r.nextElement(first: &firstElement) { list.append(try Wire.QueueEntry.decodeJSON(from: &r)) }
+                    entries = list
+                default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Queue") }
+                    unknown.append(member)
+                    try r.skipValue()
+                }
+            }
+            guard let team else { throw WireError(.missingField, "Queue.team is required") }
+            guard let asOf else { throw WireError(.missingField, "Queue.asOf is required") }
+            guard let total else { throw WireError(.missingField, "Queue.total is required") }
+            return Queue(team: team, asOf: asOf, total: total, entries: entries ?? [])
+        }
+    }
+
 }

@@ -559,9 +559,13 @@ extension Wire {
         public var addressAnonymousPerHour: UInt64?
         /// Most conversations created from one source address in any hour (ABUSE-5); absent means unlimited. (field 43)
         public var addressConversationsPerHour: UInt64?
+        /// Most waiting conversations listed in one queue message (ROUTE-15); its total counts them all. (field 44)
+        public var queueFeedMax: UInt64?
+        /// Longest preview of a waiting visitor's first message in a queue message, in UTF-8 bytes (ROUTE-15). (field 45)
+        public var queuePreviewMax: UInt64?
 
         /// Creates a value from its fields.
-        public init(maxFrame: UInt64, maxMessage: UInt64, maxText: UInt64, messageRate: UInt64, messageBurst: UInt64, typingRate: UInt64, typingBurst: UInt64, presenceRate: UInt64, presenceBurst: UInt64, heartbeatMs: UInt64, heartbeatTimeoutMs: UInt64, resumeWindowMs: UInt64, maxSubscriptions: UInt64, idempotencyWindowMs: UInt64, handshakeTimeoutMs: UInt64, maxAttachments: UInt64, historyPageMax: UInt64, maxUnackedEvents: UInt64? = nil, maxUnackedBytes: UInt64? = nil, answerTimeoutMs: UInt64? = nil, disconnectGraceMs: UInt64? = nil, presenceGraceMs: UInt64? = nil, idleAwayMs: UInt64? = nil, typingExpiryMs: UInt64? = nil, typingThrottleMs: UInt64? = nil, typingRefreshMs: UInt64? = nil, queuePositionIntervalMs: UInt64? = nil, reopenWindowMs: UInt64? = nil, inactivityTimeoutMs: UInt64? = nil, maxOpenConversations: UInt64? = nil, maxPriority: UInt64? = nil, defaultMaxConcurrent: UInt64? = nil, maxConcurrentCap: UInt64? = nil, rateAbuseThreshold: UInt64? = nil, maxStatusText: UInt64? = nil, maxPageField: UInt64? = nil, maxPreview: UInt64? = nil, draftPreviews: Bool? = nil, addressConnections: UInt64? = nil, addressHandshakesPerMinute: UInt64? = nil, addressAnonymousPerHour: UInt64? = nil, addressConversationsPerHour: UInt64? = nil) {
+        public init(maxFrame: UInt64, maxMessage: UInt64, maxText: UInt64, messageRate: UInt64, messageBurst: UInt64, typingRate: UInt64, typingBurst: UInt64, presenceRate: UInt64, presenceBurst: UInt64, heartbeatMs: UInt64, heartbeatTimeoutMs: UInt64, resumeWindowMs: UInt64, maxSubscriptions: UInt64, idempotencyWindowMs: UInt64, handshakeTimeoutMs: UInt64, maxAttachments: UInt64, historyPageMax: UInt64, maxUnackedEvents: UInt64? = nil, maxUnackedBytes: UInt64? = nil, answerTimeoutMs: UInt64? = nil, disconnectGraceMs: UInt64? = nil, presenceGraceMs: UInt64? = nil, idleAwayMs: UInt64? = nil, typingExpiryMs: UInt64? = nil, typingThrottleMs: UInt64? = nil, typingRefreshMs: UInt64? = nil, queuePositionIntervalMs: UInt64? = nil, reopenWindowMs: UInt64? = nil, inactivityTimeoutMs: UInt64? = nil, maxOpenConversations: UInt64? = nil, maxPriority: UInt64? = nil, defaultMaxConcurrent: UInt64? = nil, maxConcurrentCap: UInt64? = nil, rateAbuseThreshold: UInt64? = nil, maxStatusText: UInt64? = nil, maxPageField: UInt64? = nil, maxPreview: UInt64? = nil, draftPreviews: Bool? = nil, addressConnections: UInt64? = nil, addressHandshakesPerMinute: UInt64? = nil, addressAnonymousPerHour: UInt64? = nil, addressConversationsPerHour: UInt64? = nil, queueFeedMax: UInt64? = nil, queuePreviewMax: UInt64? = nil) {
             self.maxFrame = maxFrame
             self.maxMessage = maxMessage
             self.maxText = maxText
@@ -604,6 +608,8 @@ extension Wire {
             self.addressHandshakesPerMinute = addressHandshakesPerMinute
             self.addressAnonymousPerHour = addressAnonymousPerHour
             self.addressConversationsPerHour = addressConversationsPerHour
+            self.queueFeedMax = queueFeedMax
+            self.queuePreviewMax = queuePreviewMax
         }
 
         /// Appends the fields in the binary encoding (ENC-4), in field-number order.
@@ -650,6 +656,8 @@ extension Wire {
             if let value = addressHandshakesPerMinute { w.writeUInt(41, value) }
             if let value = addressAnonymousPerHour { w.writeUInt(42, value) }
             if let value = addressConversationsPerHour { w.writeUInt(43, value) }
+            if let value = queueFeedMax { w.writeUInt(44, value) }
+            if let value = queuePreviewMax { w.writeUInt(45, value) }
         }
 
         /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
@@ -696,6 +704,8 @@ extension Wire {
             var addressHandshakesPerMinute: UInt64? = nil
             var addressAnonymousPerHour: UInt64? = nil
             var addressConversationsPerHour: UInt64? = nil
+            var queueFeedMax: UInt64? = nil
+            var queuePreviewMax: UInt64? = nil
             var previous: UInt64 = 0
             while !r.isAtEnd {
                 let (field, type) = try r.readKey()
@@ -826,6 +836,12 @@ extension Wire {
                 case 43:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.addressConversationsPerHour")
                     addressConversationsPerHour = try r.readUInt(type, "Limits.addressConversationsPerHour")
+                case 44:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.queueFeedMax")
+                    queueFeedMax = try r.readUInt(type, "Limits.queueFeedMax")
+                case 45:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.queuePreviewMax")
+                    queuePreviewMax = try r.readUInt(type, "Limits.queuePreviewMax")
                 default:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Limits.unknown")
                     try r.skip(type)
@@ -849,7 +865,7 @@ extension Wire {
             guard let handshakeTimeoutMs else { throw WireError(.missingField, "Limits.handshakeTimeoutMs is required") }
             guard let maxAttachments else { throw WireError(.missingField, "Limits.maxAttachments is required") }
             guard let historyPageMax else { throw WireError(.missingField, "Limits.historyPageMax is required") }
-            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, answerTimeoutMs: answerTimeoutMs, disconnectGraceMs: disconnectGraceMs, presenceGraceMs: presenceGraceMs, idleAwayMs: idleAwayMs, typingExpiryMs: typingExpiryMs, typingThrottleMs: typingThrottleMs, typingRefreshMs: typingRefreshMs, queuePositionIntervalMs: queuePositionIntervalMs, reopenWindowMs: reopenWindowMs, inactivityTimeoutMs: inactivityTimeoutMs, maxOpenConversations: maxOpenConversations, maxPriority: maxPriority, defaultMaxConcurrent: defaultMaxConcurrent, maxConcurrentCap: maxConcurrentCap, rateAbuseThreshold: rateAbuseThreshold, maxStatusText: maxStatusText, maxPageField: maxPageField, maxPreview: maxPreview, draftPreviews: draftPreviews, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour)
+            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, answerTimeoutMs: answerTimeoutMs, disconnectGraceMs: disconnectGraceMs, presenceGraceMs: presenceGraceMs, idleAwayMs: idleAwayMs, typingExpiryMs: typingExpiryMs, typingThrottleMs: typingThrottleMs, typingRefreshMs: typingRefreshMs, queuePositionIntervalMs: queuePositionIntervalMs, reopenWindowMs: reopenWindowMs, inactivityTimeoutMs: inactivityTimeoutMs, maxOpenConversations: maxOpenConversations, maxPriority: maxPriority, defaultMaxConcurrent: defaultMaxConcurrent, maxConcurrentCap: maxConcurrentCap, rateAbuseThreshold: rateAbuseThreshold, maxStatusText: maxStatusText, maxPageField: maxPageField, maxPreview: maxPreview, draftPreviews: draftPreviews, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour, queueFeedMax: queueFeedMax, queuePreviewMax: queuePreviewMax)
         }
 
         /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
@@ -989,6 +1005,14 @@ extension Wire {
                 w.key("addressConversationsPerHour")
                 w.uint(value)
             }
+            if let value = queueFeedMax {
+                w.key("queueFeedMax")
+                w.uint(value)
+            }
+            if let value = queuePreviewMax {
+                w.key("queuePreviewMax")
+                w.uint(value)
+            }
             w.endObject()
         }
 
@@ -1036,6 +1060,8 @@ extension Wire {
             var addressHandshakesPerMinute: UInt64? = nil
             var addressAnonymousPerHour: UInt64? = nil
             var addressConversationsPerHour: UInt64? = nil
+            var queueFeedMax: UInt64? = nil
+            var queuePreviewMax: UInt64? = nil
             var seen: UInt64 = 0
             var unknown: [String] = []
             try r.beginObject("Limits")
@@ -1252,6 +1278,16 @@ extension Wire {
                     seen |= 0x20000000000
                     if try r.takeNull() { continue }
                     addressConversationsPerHour = try r.readUInt("Limits.addressConversationsPerHour")
+                case "queueFeedMax":
+                    guard seen & 0x40000000000 == 0 else { throw WireError(.duplicateField, "member 'queueFeedMax' appears twice in Limits") }
+                    seen |= 0x40000000000
+                    if try r.takeNull() { continue }
+                    queueFeedMax = try r.readUInt("Limits.queueFeedMax")
+                case "queuePreviewMax":
+                    guard seen & 0x80000000000 == 0 else { throw WireError(.duplicateField, "member 'queuePreviewMax' appears twice in Limits") }
+                    seen |= 0x80000000000
+                    if try r.takeNull() { continue }
+                    queuePreviewMax = try r.readUInt("Limits.queuePreviewMax")
                 default:
                     // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
                     // compare byte for byte, and the list stays unallocated while there are none.
@@ -1277,7 +1313,7 @@ extension Wire {
             guard let handshakeTimeoutMs else { throw WireError(.missingField, "Limits.handshakeTimeoutMs is required") }
             guard let maxAttachments else { throw WireError(.missingField, "Limits.maxAttachments is required") }
             guard let historyPageMax else { throw WireError(.missingField, "Limits.historyPageMax is required") }
-            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, answerTimeoutMs: answerTimeoutMs, disconnectGraceMs: disconnectGraceMs, presenceGraceMs: presenceGraceMs, idleAwayMs: idleAwayMs, typingExpiryMs: typingExpiryMs, typingThrottleMs: typingThrottleMs, typingRefreshMs: typingRefreshMs, queuePositionIntervalMs: queuePositionIntervalMs, reopenWindowMs: reopenWindowMs, inactivityTimeoutMs: inactivityTimeoutMs, maxOpenConversations: maxOpenConversations, maxPriority: maxPriority, defaultMaxConcurrent: defaultMaxConcurrent, maxConcurrentCap: maxConcurrentCap, rateAbuseThreshold: rateAbuseThreshold, maxStatusText: maxStatusText, maxPageField: maxPageField, maxPreview: maxPreview, draftPreviews: draftPreviews, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour)
+            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, answerTimeoutMs: answerTimeoutMs, disconnectGraceMs: disconnectGraceMs, presenceGraceMs: presenceGraceMs, idleAwayMs: idleAwayMs, typingExpiryMs: typingExpiryMs, typingThrottleMs: typingThrottleMs, typingRefreshMs: typingRefreshMs, queuePositionIntervalMs: queuePositionIntervalMs, reopenWindowMs: reopenWindowMs, inactivityTimeoutMs: inactivityTimeoutMs, maxOpenConversations: maxOpenConversations, maxPriority: maxPriority, defaultMaxConcurrent: defaultMaxConcurrent, maxConcurrentCap: maxConcurrentCap, rateAbuseThreshold: rateAbuseThreshold, maxStatusText: maxStatusText, maxPageField: maxPageField, maxPreview: maxPreview, draftPreviews: draftPreviews, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour, queueFeedMax: queueFeedMax, queuePreviewMax: queuePreviewMax)
         }
     }
 
@@ -2534,6 +2570,190 @@ extension Wire {
             guard let priority else { throw WireError(.missingField, "ConversationSummary.priority is required") }
             guard let createdAt else { throw WireError(.missingField, "ConversationSummary.createdAt is required") }
             return ConversationSummary(id: id, state: state, visitor: visitor, team: team, agents: agents ?? [], lastCseq: lastCseq, queuePosition: queuePosition, priority: priority, createdAt: createdAt, tags: tags ?? [], properties: properties ?? [], score: score)
+        }
+    }
+
+    /// A conversation waiting in a team's queue, as the queue feed shows it (ROUTE-15).
+    public struct QueueEntry: Sendable, Hashable {
+        /// The conversation. (field 1)
+        public var conversation: String
+        /// queued, or offline (created while nobody accepted). (field 2)
+        public var state: ConversationState
+        /// The visitor's user id. (field 3)
+        public var visitor: String
+        /// When it (last) started waiting, ms since the epoch. (field 4)
+        public var waitingSince: UInt64
+        /// Its priority (ROUTE-3); absent: 0. (field 5)
+        public var priority: UInt64?
+        /// Its tags (ROUTE-13). (field 6)
+        public var tags: [String]
+        /// The start of the visitor's first message, at most limits.queuePreviewMax bytes. (field 7)
+        public var preview: String?
+
+        /// Creates a value from its fields.
+        public init(conversation: String, state: ConversationState, visitor: String, waitingSince: UInt64, priority: UInt64? = nil, tags: [String] = [], preview: String? = nil) {
+            self.conversation = conversation
+            self.state = state
+            self.visitor = visitor
+            self.waitingSince = waitingSince
+            self.priority = priority
+            self.tags = tags
+            self.preview = preview
+        }
+
+        /// Appends the fields in the binary encoding (ENC-4), in field-number order.
+        public func encodeBinary(into w: inout BinaryWriter) {
+            w.writeString(1, conversation)
+            w.writeUInt(2, state.rawValue)
+            w.writeString(3, visitor)
+            w.writeUInt(4, waitingSince)
+            if let value = priority { w.writeUInt(5, value) }
+            for value in tags { w.writeString(6, value) }
+            if let value = preview { w.writeString(7, value) }
+        }
+
+        /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
+        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> QueueEntry {
+            var conversation: String? = nil
+            var state: ConversationState? = nil
+            var visitor: String? = nil
+            var waitingSince: UInt64? = nil
+            var priority: UInt64? = nil
+            var tags: [String] = []
+            var preview: String? = nil
+            var previous: UInt64 = 0
+            while !r.isAtEnd {
+                let (field, type) = try r.readKey()
+                switch field {
+                case 1:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "QueueEntry.conversation")
+                    conversation = try r.readString(type, "QueueEntry.conversation")
+                case 2:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "QueueEntry.state")
+                    state = try ConversationState.wireValue(try r.readUInt(type, "QueueEntry.state"), "QueueEntry.state")
+                case 3:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "QueueEntry.visitor")
+                    visitor = try r.readString(type, "QueueEntry.visitor")
+                case 4:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "QueueEntry.waitingSince")
+                    waitingSince = try r.readUInt(type, "QueueEntry.waitingSince")
+                case 5:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "QueueEntry.priority")
+                    priority = try r.readUInt(type, "QueueEntry.priority")
+                case 6:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "QueueEntry.tags")
+                    tags.append(try r.readString(type, "QueueEntry.tags"))
+                case 7:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "QueueEntry.preview")
+                    preview = try r.readString(type, "QueueEntry.preview")
+                default:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "QueueEntry.unknown")
+                    try r.skip(type)
+                }
+                previous = field
+            }
+            guard let conversation else { throw WireError(.missingField, "QueueEntry.conversation is required") }
+            guard let state else { throw WireError(.missingField, "QueueEntry.state is required") }
+            guard let visitor else { throw WireError(.missingField, "QueueEntry.visitor is required") }
+            guard let waitingSince else { throw WireError(.missingField, "QueueEntry.waitingSince is required") }
+            return QueueEntry(conversation: conversation, state: state, visitor: visitor, waitingSince: waitingSince, priority: priority, tags: tags, preview: preview)
+        }
+
+        /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
+        public func encodeJSON(into w: inout JSONWriter) {
+            w.beginObject()
+            w.key("conversation")
+            w.string(conversation)
+            w.key("state")
+            w.string(state.jsonName)
+            w.key("visitor")
+            w.string(visitor)
+            w.key("waitingSince")
+            w.uint(waitingSince)
+            if let value = priority {
+                w.key("priority")
+                w.uint(value)
+            }
+            if !tags.isEmpty {
+                w.key("tags")
+                w.beginArray()
+                for value in tags { w.string(value) }
+                w.endArray()
+            }
+            if let value = preview {
+                w.key("preview")
+                w.string(value)
+            }
+            w.endObject()
+        }
+
+        /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
+        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> QueueEntry {
+            var conversation: String? = nil
+            var state: ConversationState? = nil
+            var visitor: String? = nil
+            var waitingSince: UInt64? = nil
+            var priority: UInt64? = nil
+            var tags: [String]? = nil
+            var preview: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
+            try r.beginObject("QueueEntry")
+            var first = true
+            while let member = try r.nextKey(first: &first) {
+                switch member {
+                case "conversation":
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in QueueEntry") }
+                    seen |= 0x1
+                    if try r.takeNull() { continue }
+                    conversation = try r.readString("QueueEntry.conversation")
+                case "state":
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'state' appears twice in QueueEntry") }
+                    seen |= 0x2
+                    if try r.takeNull() { continue }
+                    state = try ConversationState.jsonValue(try r.readString("QueueEntry.state"), "QueueEntry.state")
+                case "visitor":
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'visitor' appears twice in QueueEntry") }
+                    seen |= 0x4
+                    if try r.takeNull() { continue }
+                    visitor = try r.readString("QueueEntry.visitor")
+                case "waitingSince":
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'waitingSince' appears twice in QueueEntry") }
+                    seen |= 0x8
+                    if try r.takeNull() { continue }
+                    waitingSince = try r.readUInt("QueueEntry.waitingSince")
+                case "priority":
+                    guard seen & 0x10 == 0 else { throw WireError(.duplicateField, "member 'priority' appears twice in QueueEntry") }
+                    seen |= 0x10
+                    if try r.takeNull() { continue }
+                    priority = try r.readUInt("QueueEntry.priority")
+                case "tags":
+                    guard seen & 0x20 == 0 else { throw WireError(.duplicateField, "member 'tags' appears twice in QueueEntry") }
+                    seen |= 0x20
+                    if try r.takeNull() { continue }
+                    var list: [String] = []
+                    try r.beginArray("QueueEntry.tags")
+                    var firstElement = true
+                    while try r.nextElement(first: &firstElement) { list.append(try r.readString("QueueEntry.tags")) }
+                    tags = list
+                case "preview":
+                    guard seen & 0x40 == 0 else { throw WireError(.duplicateField, "member 'preview' appears twice in QueueEntry") }
+                    seen |= 0x40
+                    if try r.takeNull() { continue }
+                    preview = try r.readString("QueueEntry.preview")
+                default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in QueueEntry") }
+                    unknown.append(member)
+                    try r.skipValue()
+                }
+            }
+            guard let conversation else { throw WireError(.missingField, "QueueEntry.conversation is required") }
+            guard let state else { throw WireError(.missingField, "QueueEntry.state is required") }
+            guard let visitor else { throw WireError(.missingField, "QueueEntry.visitor is required") }
+            guard let waitingSince else { throw WireError(.missingField, "QueueEntry.waitingSince is required") }
+            return QueueEntry(conversation: conversation, state: state, visitor: visitor, waitingSince: waitingSince, priority: priority, tags: tags ?? [], preview: preview)
         }
     }
 

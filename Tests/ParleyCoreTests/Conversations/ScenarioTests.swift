@@ -175,7 +175,7 @@ struct ConversationScenarioRunner {
             require(actual == kinds.strings, "\(id) events \(actual), expected \(kinds.strings)")
         }
         var positions: [String: Int] = [:]
-        for action in actions { if case .queuePosition(let id, _, let position) = action { positions[id] = position } }
+        for action in actions { if case .queuePosition(let id, _, let position, _) = action { positions[id] = position } }
         for (id, position) in expect["positions"]?.object ?? [:] {
             require(positions[id] == position.int, "\(id) position pushed \(String(describing: positions[id])), expected \(position)")
         }

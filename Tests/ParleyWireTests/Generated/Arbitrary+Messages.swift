@@ -34,7 +34,7 @@ extension Wire.Identity {
 extension Wire.Limits {
     /// A random value: optionals absent half the time, lists of 0-3 elements.
     static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.Limits {
-        Wire.Limits(maxFrame: Arbitrary.uint(&rng), maxMessage: Arbitrary.uint(&rng), maxText: Arbitrary.uint(&rng), messageRate: Arbitrary.uint(&rng), messageBurst: Arbitrary.uint(&rng), typingRate: Arbitrary.uint(&rng), typingBurst: Arbitrary.uint(&rng), presenceRate: Arbitrary.uint(&rng), presenceBurst: Arbitrary.uint(&rng), heartbeatMs: Arbitrary.uint(&rng), heartbeatTimeoutMs: Arbitrary.uint(&rng), resumeWindowMs: Arbitrary.uint(&rng), maxSubscriptions: Arbitrary.uint(&rng), idempotencyWindowMs: Arbitrary.uint(&rng), handshakeTimeoutMs: Arbitrary.uint(&rng), maxAttachments: Arbitrary.uint(&rng), historyPageMax: Arbitrary.uint(&rng), maxUnackedEvents: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxUnackedBytes: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, answerTimeoutMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, disconnectGraceMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, presenceGraceMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, idleAwayMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, typingExpiryMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, typingThrottleMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, typingRefreshMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, queuePositionIntervalMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, reopenWindowMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, inactivityTimeoutMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxOpenConversations: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxPriority: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, defaultMaxConcurrent: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxConcurrentCap: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, rateAbuseThreshold: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxStatusText: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxPageField: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxPreview: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, draftPreviews: Bool.random(using: &rng) ? Bool.random(using: &rng) : nil, addressConnections: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressHandshakesPerMinute: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressAnonymousPerHour: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressConversationsPerHour: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil)
+        Wire.Limits(maxFrame: Arbitrary.uint(&rng), maxMessage: Arbitrary.uint(&rng), maxText: Arbitrary.uint(&rng), messageRate: Arbitrary.uint(&rng), messageBurst: Arbitrary.uint(&rng), typingRate: Arbitrary.uint(&rng), typingBurst: Arbitrary.uint(&rng), presenceRate: Arbitrary.uint(&rng), presenceBurst: Arbitrary.uint(&rng), heartbeatMs: Arbitrary.uint(&rng), heartbeatTimeoutMs: Arbitrary.uint(&rng), resumeWindowMs: Arbitrary.uint(&rng), maxSubscriptions: Arbitrary.uint(&rng), idempotencyWindowMs: Arbitrary.uint(&rng), handshakeTimeoutMs: Arbitrary.uint(&rng), maxAttachments: Arbitrary.uint(&rng), historyPageMax: Arbitrary.uint(&rng), maxUnackedEvents: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxUnackedBytes: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, answerTimeoutMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, disconnectGraceMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, presenceGraceMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, idleAwayMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, typingExpiryMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, typingThrottleMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, typingRefreshMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, queuePositionIntervalMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, reopenWindowMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, inactivityTimeoutMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxOpenConversations: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxPriority: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, defaultMaxConcurrent: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxConcurrentCap: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, rateAbuseThreshold: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxStatusText: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxPageField: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxPreview: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, draftPreviews: Bool.random(using: &rng) ? Bool.random(using: &rng) : nil, addressConnections: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressHandshakesPerMinute: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressAnonymousPerHour: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressConversationsPerHour: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, queueFeedMax: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, queuePreviewMax: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil)
     }
 }
 
@@ -91,6 +91,13 @@ extension Wire.ConversationSummary {
     /// A random value: optionals absent half the time, lists of 0-3 elements.
     static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.ConversationSummary {
         Wire.ConversationSummary(id: Arbitrary.string(&rng), state: ConversationState.allCases.randomElement(using: &rng)!, visitor: Arbitrary.string(&rng), team: Bool.random(using: &rng) ? Arbitrary.string(&rng) : nil, agents: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Arbitrary.string(&rng) }, lastCseq: Arbitrary.uint(&rng), queuePosition: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, priority: Arbitrary.uint(&rng), createdAt: Arbitrary.uint(&rng), tags: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Arbitrary.string(&rng) }, properties: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Wire.Property.arbitrary(&rng, depth: depth + 1) }, score: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil)
+    }
+}
+
+extension Wire.QueueEntry {
+    /// A random value: optionals absent half the time, lists of 0-3 elements.
+    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.QueueEntry {
+        Wire.QueueEntry(conversation: Arbitrary.string(&rng), state: ConversationState.allCases.randomElement(using: &rng)!, visitor: Arbitrary.string(&rng), waitingSince: Arbitrary.uint(&rng), priority: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, tags: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Arbitrary.string(&rng) }, preview: Bool.random(using: &rng) ? Arbitrary.string(&rng) : nil)
     }
 }
 
@@ -416,10 +423,17 @@ extension Wire.UpdateAgent {
     }
 }
 
+extension Wire.Queue {
+    /// A random value: optionals absent half the time, lists of 0-3 elements.
+    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.Queue {
+        Wire.Queue(team: Arbitrary.string(&rng), asOf: Arbitrary.uint(&rng), total: Arbitrary.uint(&rng), entries: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Wire.QueueEntry.arbitrary(&rng, depth: depth + 1) })
+    }
+}
+
 extension Message {
     /// A random message of a random type.
     static func arbitrary(_ rng: inout SeededRandom) -> Message {
-        switch Int.random(in: 0..<45, using: &rng) {
+        switch Int.random(in: 0..<46, using: &rng) {
         case 0: .hello(.arbitrary(&rng))
         case 1: .welcome(.arbitrary(&rng))
         case 2: .ping(.arbitrary(&rng))
@@ -464,7 +478,8 @@ extension Message {
         case 41: .unblock(.arbitrary(&rng))
         case 42: .listBlocks(.arbitrary(&rng))
         case 43: .blocks(.arbitrary(&rng))
-        default: .updateAgent(.arbitrary(&rng))
+        case 44: .updateAgent(.arbitrary(&rng))
+        default: .queue(.arbitrary(&rng))
         }
     }
 }
