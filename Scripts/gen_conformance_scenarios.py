@@ -116,8 +116,8 @@ w("json-invalid", ["JSON-1"], "Text that is not one JSON object is INVALID_JSON 
    conn("b"), text("b","[1]"), err("b","INVALID_JSON"), closed("b","INVALID_JSON")], needs=["binding:json"])
 w("json-bad-utf8", ["JSON-1","MSG-5"], "A text message that is not UTF-8 is INVALID_UTF8.",
   [conn("a"), texthex("a","7b2274797065223a2270696e67222c226e6f6e6365223a312c2278223a22c328227d"), err("a","INVALID_UTF8"), closed("a","INVALID_UTF8")], needs=["binding:json"])
-w("json-unknown-message-type", ["VER-4","JSON-2"], "An unknown message name is UNKNOWN_MESSAGE_TYPE, non-fatal and without rid; the connection goes on.",
-  visitor("v") + [text("v","{\"type\":\"teleport\",\"rid\":4}"), err("v","UNKNOWN_MESSAGE_TYPE"), text("v","{\"type\":\"ping\",\"nonce\":3}"), exp("v", {"type":"pong","nonce":3})], needs=["binding:json"])
+w("json-unknown-message-type", ["VER-4","JSON-2"], "An unknown message name is UNKNOWN_MESSAGE_TYPE, non-fatal, without rid and without messageType (the name has no number); the connection goes on.",
+  visitor("v") + [text("v","{\"type\":\"teleport\",\"rid\":4}"), err("v","UNKNOWN_MESSAGE_TYPE", messageType="$absent"), text("v","{\"type\":\"ping\",\"nonce\":3}"), exp("v", {"type":"pong","nonce":3})], needs=["binding:json"])
 w("json-type-member", ["JSON-2"], "A missing type is MISSING_FIELD; a type that is not a string is WRONG_JSON_TYPE; type may stand anywhere in the object.",
   [conn("a"), text("a","{\"nonce\":1}"), err("a","MISSING_FIELD"), closed("a","MISSING_FIELD"),
    conn("b"), text("b","{\"type\":3,\"nonce\":1}"), err("b","WRONG_JSON_TYPE"), closed("b","WRONG_JSON_TYPE"),
@@ -240,7 +240,8 @@ w("agent-handshake", ["SESSION-4","SESSION-6","SESSION-8"], "A signed agent toke
              "identity":{"user":"$any","role":"agent"},"limits":{"maxFrame":"$any","maxMessage":"$any","heartbeatMs":"$any"}})], needs=["agents:1"])
 
 # ---------- conversations and routing ----------
-ASSIGN_STEPS = agent("a", 1, "agent1") + accept("a", 2) + visitor("v", "visitorUser") + create("v", 2, "my parcel is late") + [
+ASSIGN_STEPS = agent("a", 1, "agent1") + accept("a", 2) + visitor("v", "visitorUser") + [
+   send("v", {"type":"create","rid":2,"text":"my parcel is late"}), exp("v", {"type":"ok","rid":2,"conversation":"$capture:conv","cseq":4}),
    exp("v", {"type":"event","event":{"conversation":"$conv","cseq":1,"kind":"created","sender":"$visitorUser"}}),
    exp("v", {"type":"event","event":{"cseq":2,"kind":"queued"}}),
    exp("v", {"type":"event","event":{"cseq":3,"kind":"message","text":"my parcel is late","senderRole":"visitor"}}),
@@ -251,7 +252,7 @@ ASSIGN_STEPS = agent("a", 1, "agent1") + accept("a", 2) + visitor("v", "visitorU
    exp("a", {"type":"event","event":{"conversation":"$conv","cseq":3,"kind":"message","text":"my parcel is late"}}),
    exp("a", {"type":"event","event":{"conversation":"$conv","cseq":4,"kind":"assigned","agent":"$agent1"}})]
 CLEAN = [send("v", {"type":"close","rid":90,"conversation":"$conv"}), send("a", {"type":"agentStatus","rid":91,"routing":"notAccepting"}), exp("a", {"type":"ok","rid":91})]
-w("routing-assigns-accepting-agent", ["CONV-1","CONV-5","CONV-10","CONV-13","ROUTE-7","ROUTE-1","CONV-31"], "A visitor creates a conversation; its first text follows created and queued; the accepting agent is assigned at once and both sides get the assigned event, cseq from 1 without gaps; the agent is first sent the events before the assignment, the visitor's question included.",
+w("routing-assigns-accepting-agent", ["CONV-1","CONV-5","CONV-10","CONV-13","ROUTE-7","ROUTE-1","CONV-31"], "A visitor creates a conversation; its first text follows created and queued; the accepting agent is assigned at once and both sides get the assigned event, cseq from 1 without gaps, and the create's ok carries cseq 4 (its assigned event); the agent is first sent the events before the assignment, the visitor's question included.",
   ASSIGN_STEPS, needs=["agents:1"], cleanup=CLEAN)
 w("staff-cannot-create", ["CONV-1"], "Only visitors create conversations: staff get FORBIDDEN; an unknown team is TEAM_NOT_FOUND.",
   agent("a", 1, "agent1") + [send("a", {"type":"create","rid":2,"text":"hi"}), err("a","FORBIDDEN", rid=2)] + visitor("v") +
@@ -405,8 +406,9 @@ w("conv-attachments", ["CONV-12"], "An attachment is metadata and comes back as 
    ev("v", {"kind":"message","attachments":[att]}),
    send("v", {"type":"send","rid":4,"conversation":"$conv","clientMessageId":"f2","text":"too many","attachments":[att]*201}), err("v","INVALID_ARGUMENT", rid=4), nothing("v", 300)],
   cleanup=close("v", 90))
-w("conv-read-marker", ["CONV-16"], "A read marker moved by the visitor reaches the agent; a cseq past the last event is INVALID_ARGUMENT; a lower one is accepted and emits nothing.",
+w("conv-read-marker", ["CONV-16"], "A read marker moved by the visitor reaches the agent and the visitor's own session; a cseq past the last event is INVALID_ARGUMENT; a lower one is accepted and emits nothing.",
   ASSIGN_STEPS + [send("v", {"type":"read","rid":3,"conversation":"$conv","cseq":4}), exp("v", {"type":"ok","rid":3}, skipOthers=True),
+   exp("v", {"type":"readMarker","conversation":"$conv","user":"$visitorUser","cseq":4}, skipOthers=True),
    exp("a", {"type":"readMarker","conversation":"$conv","user":"$visitorUser","cseq":4}),
    send("v", {"type":"read","rid":4,"conversation":"$conv","cseq":99}), err("v","INVALID_ARGUMENT", rid=4, skipOthers=True),
    send("v", {"type":"read","rid":5,"conversation":"$conv","cseq":2}), exp("v", {"type":"ok","rid":5}, skipOthers=True), nothing("a", 400)],

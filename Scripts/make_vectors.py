@@ -225,6 +225,7 @@ def invalid_binary():
         ("nested-past-end", "hello whose auth length runs past the payload",
          h(varint(1), key(1, 0), varint(1), key(3, 2), varint(40), key(1, 2), varint(1), b"t"), "MALFORMED_MESSAGE"),
         ("varint-past-end", "a field value varint cut off at the end", h(ping, key(1, 0), bytes([0xFF])), "MALFORMED_MESSAGE"),
+        ("key-past-end", "a field key varint cut off at the end", h(ping, bytes([0x88])), "MALFORMED_MESSAGE"),
         ("invalid-utf8", "a topic with bytes FF FE", h(sub, key(1, 0), varint(1), key(2, 2), varint(2), bytes([0xFF, 0xFE])), "INVALID_UTF8"),
         ("overlong-utf8", "an overlong encoding of NUL (C0 80)",
          h(sub, key(1, 0), varint(1), key(2, 2), varint(2), bytes([0xC0, 0x80])), "INVALID_UTF8"),
