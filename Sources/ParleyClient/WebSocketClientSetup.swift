@@ -38,7 +38,10 @@ public enum WebSocketClientSetup {
             })
         return channel.eventLoop.makeCompletedFuture {
             let loopBound = NIOLoopBound(request, eventLoop: channel.eventLoop)
+            // Frames the server sent right behind its 101 (an error refusing the connection, then
+            // its close) arrive in the same read: hand them to the WebSocket handler, not drop them.
             try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                leftOverBytesStrategy: .forwardBytes,
                 withClientUpgrade: (upgraders: [upgrader], completionHandler: { context in
                     context.pipeline.syncOperations.removeHandler(loopBound.value, promise: nil)
                 }))

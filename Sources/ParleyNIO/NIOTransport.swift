@@ -115,9 +115,10 @@ final class NIOTransport: ConnectionTransport {
         }
     }
 
-    /// Sends what is waiting (and, on WebSocket, the close frame), then stops sending and keeps
-    /// reading until the peer closes or ``closeLinger`` passes (ERR-3): closing a socket with
-    /// unread input resets it, and a reset can discard the final error before the peer reads it.
+    /// Sends what is waiting, then ends its output — end-of-stream on the byte stream, the close
+    /// frame on WebSocket — and keeps reading (and discarding) until the peer closes or
+    /// ``closeLinger`` passes (ERR-3): closing a socket with unread input resets it, and a reset
+    /// can discard the final error before the peer reads it.
     func close(reason: ErrorCode?) {
         let channel = self.channel
         let binding = self.binding
@@ -125,11 +126,13 @@ final class NIOTransport: ConnectionTransport {
         channel.eventLoop.execute {
             self.drain()
             channel.pipeline.fireUserInboundEventTriggered(TransportClosing())
+            // The byte stream ends with end-of-stream; WebSocket with the close frame, after which
+            // the client answers with its own and the server closes (RFC 6455 §7.1.1).
             let final: EventLoopFuture<Void> = switch binding {
-            case .stream, .inProcess: channel.eventLoop.makeSucceededVoidFuture()
+            case .stream, .inProcess: channel.close(mode: .output)
             case .webSocketJSON, .webSocketBinary: channel.writeAndFlush(WebSocketOutbound.close(reason))
             }
-            final.flatMap { channel.close(mode: .output) }.whenComplete { _ in
+            final.whenComplete { _ in
                 // Input is discarded from here on; read it even if backpressure had paused reading.
                 channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in channel.read() }
                 channel.eventLoop.scheduleTask(in: linger) { channel.close(promise: nil) }

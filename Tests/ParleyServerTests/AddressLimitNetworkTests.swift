@@ -9,7 +9,6 @@ import Testing
 @Suite struct AddressLimitNetworkTests {
     /// Connects to `endpoint` from local address `local`, says hello, and returns the first
     /// message received (the welcome, or the error that refused the connection or the hello).
-    /// A WebSocket refused at once may close before its upgrade completes: no connection, no answer.
     static func firstAnswer(_ endpoint: Endpoint, from local: String, forwardedFor: String? = nil) async throws -> (ClientConnection?, Message?) {
         var endpoint = endpoint
         endpoint.localAddress = local
@@ -53,6 +52,15 @@ import Testing
                 #expect(Self.isWelcome(answer), "\(local) is not limited by 127.0.0.2's connections")
                 held += [connection].compactMap { $0 }
             }
+        }
+        // Refused at the open over WebSocket, every time: the error arrives right behind the 101,
+        // then the close frame with 1008 (ERR-3, WS-4), so a browser learns why it was refused.
+        for attempt in 0..<10 {
+            let (refusedWS, answer) = try await Self.firstAnswer(live.webSocketJSON, from: "127.0.0.2")
+            #expect(Self.code(answer) == 2020, "WebSocket attempt \(attempt): \(String(describing: answer))")
+            guard let refusedWS else { continue }
+            #expect(await NetworkAbuseTests.drain(refusedWS).closed)
+            #expect(refusedWS.webSocketCloseStatus == 1008)
         }
         for connection in held { connection.close() }
         try await live.stop()
