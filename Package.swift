@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "ParleyClient", targets: ["ParleyClient"]),
         .library(name: "ParleyConformance", targets: ["ParleyConformance"]),
         .library(name: "ParleySimulation", targets: ["ParleySimulation"]),
+        .library(name: "ParleyWeb", targets: ["ParleyWeb"]),
         .executable(name: "parley", targets: ["parley"]),
     ],
     dependencies: [
@@ -66,10 +67,13 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The website side (Web/: JavaScript client, widget, console), built into the binary.
+        .target(name: "ParleyWeb"),
         .executableTarget(
             name: "parley",
             dependencies: [
                 "ParleyNIO",
+                "ParleyWeb",
                 "ParleyCompression",
                 "ParleyClient",
                 "ParleyConformance",
@@ -94,7 +98,7 @@ let package = Package(
         .testTarget(
             name: "ParleyServerTests",
             dependencies: [
-                "ParleyServer", "ParleyNIO", "ParleyClient", "ParleyCompression", "ParleyTestSupport",
+                "ParleyServer", "ParleyNIO", "ParleyClient", "ParleyCompression", "ParleyTestSupport", "ParleyWeb",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
         .testTarget(name: "ParleySimulationTests", dependencies: ["ParleySimulation"]),

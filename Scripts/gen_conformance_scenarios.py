@@ -610,10 +610,11 @@ w("compression-frames", ["COMP-1","COMP-2","COMP-6"], "Once the welcome announce
   needs=["binding:stream"])
 
 # ---------- WebSocket handshake and close ----------
-def upgrade(protocols, extensions=(), response=None, orSkip=False):
+def upgrade(protocols, extensions=(), response=None, orSkip=False, origin=None):
     req={}
     if protocols is not None: req["protocols"]=protocols
     if extensions: req["extensions"]=list(extensions)
+    if origin: req["origin"]=origin
     d={"upgrade":req,"response":response or {}}
     if orSkip: d["orSkip"]=True
     return d
@@ -640,6 +641,8 @@ w("websocket-deflate-declined-offers", ["COMP-14"], "Offers with an undefined pa
    upgrade(JS, [PMD+"; server_max_window_bits=09"], {"status":101,"extensions":"$absent"}),
    upgrade(JS, [PMD+"; server_max_window_bits=16"], {"status":101,"extensions":"$absent"}),
    upgrade(JS, [PMD+"; client_max_window_bits=7"], {"status":101,"extensions":"$absent"})], needs=["binding:websocket"])
+w("websocket-origin", ["WS-6"], "An upgrade whose Origin is a foreign site's page is refused with 403; the same upgrade without an Origin (not a browser) is accepted with 101.",
+  [upgrade(JS, origin="https://conformance-foreign-site.example", response={"status":403}), upgrade(JS, response={"status":101,"protocol":JS})], needs=["binding:websocket"])
 def wsclosed(c, code, status): return {"client":c,"expectClosed":{"code":code,"webSocketStatus":status}}
 w("websocket-message-too-large", ["WS-3","WS-4"], "A text message over limits.maxMessage (70000 bytes) is MESSAGE_TOO_LARGE: an error message, then a close with status 1008.",
   [conn("b"), hello("b"), exp("b", {"type":"welcome","rid":1,"limits":{"maxMessage":"$range:1..69999"}}),

@@ -72,12 +72,13 @@ public struct LiveEndpoint: ScenarioEndpoint {
         connections.removeAll()
     }
 
-    public mutating func upgrade(protocols: String?, extensions: [String]) async -> [UInt8]? {
+    public mutating func upgrade(protocols: String?, extensions: [String], origin: String?) async -> [UInt8]? {
         guard endpoint.binding == .webSocketJSON || endpoint.binding == .webSocketBinary else { return nil }
         var head = "GET \(endpoint.path) HTTP/1.1\r\nHost: \(endpoint.host):\(endpoint.port)\r\nUpgrade: websocket\r\n"
         head += "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         if let protocols { head += "Sec-WebSocket-Protocol: \(protocols)\r\n" }
         for field in extensions { head += "Sec-WebSocket-Extensions: \(field)\r\n" }
+        if let origin { head += "Origin: \(origin)\r\n" }
         head += "\r\n"
         return (try? await RawHTTPExchange.send(Array(head.utf8), host: endpoint.host, port: endpoint.port)) ?? []
     }

@@ -28,9 +28,10 @@ public struct Scenario: Sendable {
         case expectClosed(client: String, code: JSONValue?, webSocketStatus: UInt64? = nil)
         /// A WebSocket upgrade request of its own offering `protocols` (absent: no
         /// `Sec-WebSocket-Protocol`) and one `Sec-WebSocket-Extensions` field per element of
-        /// `extensions`; the answer, as ``UpgradeAnswer`` describes it, must match `response`.
+        /// `extensions`, and an `Origin` field when `origin` is given (WS-6); the answer, as
+        /// ``UpgradeAnswer`` describes it, must match `response`.
         /// With `orSkip`, a mismatch skips the scenario.
-        case upgrade(protocols: String?, extensions: [String], response: JSONValue, orSkip: Bool)
+        case upgrade(protocols: String?, extensions: [String], origin: String?, response: JSONValue, orSkip: Bool)
         case advance(milliseconds: UInt64)
     }
 
@@ -103,7 +104,9 @@ public struct Scenario: Sendable {
         if let request = members["upgrade"] {
             var protocols: String?
             if case .string(let text)? = request["protocols"] { protocols = text }
-            return .upgrade(protocols: protocols, extensions: strings(request["extensions"]),
+            var origin: String?
+            if case .string(let text)? = request["origin"] { origin = text }
+            return .upgrade(protocols: protocols, extensions: strings(request["extensions"]), origin: origin,
                             response: members["response"] ?? .object([:]), orSkip: members["orSkip"] == .bool(true))
         }
         guard case .string(let client)? = members["client"] else {

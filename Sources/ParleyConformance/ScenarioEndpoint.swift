@@ -26,7 +26,7 @@ public protocol ScenarioEndpoint {
     /// offering `protocols` as one `Sec-WebSocket-Protocol` field (none if `nil`) and one
     /// `Sec-WebSocket-Extensions` field per element of `extensions`; returns the response
     /// head, or `nil` if this endpoint has no WebSocket side.
-    mutating func upgrade(protocols: String?, extensions: [String]) async -> [UInt8]?
+    mutating func upgrade(protocols: String?, extensions: [String], origin: String?) async -> [UInt8]?
     /// The status code of the WebSocket close frame the server sent on `client`'s
     /// connection, `nil` if none arrived (or the binding is not WebSocket).
     func webSocketCloseStatus(for client: String) -> UInt16?
@@ -34,7 +34,7 @@ public protocol ScenarioEndpoint {
 
 extension ScenarioEndpoint {
     /// Endpoints without a WebSocket side: no upgrade (the scenario is skipped).
-    public mutating func upgrade(protocols: String?, extensions: [String]) async -> [UInt8]? { nil }
+    public mutating func upgrade(protocols: String?, extensions: [String], origin: String?) async -> [UInt8]? { nil }
     /// Endpoints without a WebSocket side see no close frames.
     public func webSocketCloseStatus(for client: String) -> UInt16? { nil }
 }

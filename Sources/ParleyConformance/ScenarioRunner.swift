@@ -170,9 +170,9 @@ public enum ScenarioRunner {
                 if let output = await nextRelevant(client, wanted: type, within: within, on: &endpoint) {
                     return .failed("expected nothing\(type.map { " (no \($0))" } ?? "") on \(client) within \(within) ms, got \(output.summary)")
                 }
-            case .upgrade(let protocols, let extensions, let response, let orSkip):
-                note("→ (upgrade) protocols \(protocols ?? "none"), extensions \(extensions)")
-                guard let head = await endpoint.upgrade(protocols: protocols, extensions: extensions) else {
+            case .upgrade(let protocols, let extensions, let origin, let response, let orSkip):
+                note("→ (upgrade) protocols \(protocols ?? "none"), extensions \(extensions), origin \(origin ?? "none")")
+                guard let head = await endpoint.upgrade(protocols: protocols, extensions: extensions, origin: origin) else {
                     return .unsupported("upgrade requests need a WebSocket endpoint")
                 }
                 let answer = UpgradeAnswer(head: head).json

@@ -42,14 +42,17 @@ public final class ParleyNIOServer: Sendable {
         /// for up to this long before it closes, so a peer still writing is not reset before it
         /// reads the final error or close frame (ERR-3, WS-4).
         public var closeLingerMs: Int
+        /// Which pages may open WebSocket sessions (WS-6).
+        public var origins: OriginPolicy
 
         /// Creates a configuration; every value has a local-development default.
         public init(
             host: String = "127.0.0.1", streamPort: Int = 7400, httpPort: Int = 7401,
             maxFramePayload: Int = 65_536, maxMessage: Int = 65_536, webSocketPath: String = "/parley",
             threads: Int = System.coreCount, webSocketDeflate: PerMessageDeflateNegotiation? = PerMessageDeflateNegotiation(),
-            trustedProxies: [AddressRange] = [], closeLingerMs: Int = 2_000
+            trustedProxies: [AddressRange] = [], closeLingerMs: Int = 2_000, origins: OriginPolicy = OriginPolicy()
         ) {
+            self.origins = origins
             self.closeLingerMs = closeLingerMs
             self.trustedProxies = trustedProxies
             self.webSocketDeflate = webSocketDeflate
@@ -119,7 +122,9 @@ public final class ParleyNIOServer: Sendable {
     private static func configureHTTP(
         _ channel: Channel, acceptor: any ConnectionAcceptor, endpoints: any HTTPEndpoints, configuration: Configuration
     ) -> EventLoopFuture<Void> {
-        let httpHandler = NIOLoopBound(HTTPRequestHandler(endpoints: endpoints), eventLoop: channel.eventLoop)
+        let httpHandler = NIOLoopBound(
+            HTTPRequestHandler(endpoints: endpoints, webSocketPath: configuration.webSocketPath, origins: configuration.origins),
+            eventLoop: channel.eventLoop)
         let upgrader = NIOWebSocketServerUpgrader(
             // NIO closes frames over this with 1009 before Parley sees them; leave room so that
             // an oversized message gets MESSAGE_TOO_LARGE and 1008 from the handler (WS-3, WS-4).
@@ -127,6 +132,7 @@ public final class ParleyNIOServer: Sendable {
             automaticErrorHandling: true,
             shouldUpgrade: { channel, head in
                 guard head.uri.split(separator: "?").first.map(String.init) == configuration.webSocketPath,
+                    configuration.origins.allows(head.headers),
                     let (name, _) = chooseSubprotocol(head.headers)
                 else { return channel.eventLoop.makeSucceededFuture(nil) }
                 var headers = HTTPHeaders()

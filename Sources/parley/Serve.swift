@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import ParleyCore
 import ParleyNIO
+import ParleyWeb
 import ParleyServer
 import Prometheus
 import ServiceLifecycle
@@ -77,4 +78,8 @@ struct ServerEndpoints: HTTPEndpoints {
     var isReady: Bool { server.isReady }
 
     func metricsText() -> String { registry.emitToString() }
+
+    func asset(at path: String) -> HTTPAsset? {
+        WebAssets.asset(at: path).map { HTTPAsset(contentType: $0.contentType, body: Array($0.text.utf8)) }
+    }
 }

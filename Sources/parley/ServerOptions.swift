@@ -57,6 +57,7 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Prefix length keying IPv6 source addresses (default 64). Env: PARLEY_ADDRESS_IPV6_PREFIX") var addressIpv6Prefix: Int?
     @Option(help: "A reverse proxy (CIDR) whose X-Forwarded-For/Forwarded headers name the client on WebSocket upgrades; repeatable. Env: PARLEY_TRUSTED_PROXY (comma-separated)") var trustedProxy: [String] = []
     @Option(help: "How long a closing connection keeps reading before it closes, ms (default 2000; ERR-3). Env: PARLEY_CLOSE_LINGER_MS") var closeLingerMs: Int?
+    @Option(help: "A web origin (https://shop.example) whose pages may open sessions, besides this server's own and loopback pages; repeatable (WS-6). Env: PARLEY_ALLOW_ORIGIN (comma-separated)") var allowOrigin: [String] = []
 
     /// The flag's value, else the environment variable's, else `fallback`.
     static func pick<T: LosslessStringConvertible>(_ flag: T?, _ variable: String, _ fallback: T) -> T {
@@ -134,12 +135,15 @@ struct ServerOptions: ParsableArguments {
             guard let range = AddressRange(text) else { throw ValidationError("--trusted-proxy \(text) is not an address or CIDR range") }
             return range
         }
+        let origins = allowOrigin.isEmpty
+            ? (ProcessInfo.processInfo.environment["PARLEY_ALLOW_ORIGIN"] ?? "").split(separator: ",").map(String.init) : allowOrigin
         return ParleyNIOServer.Configuration(
             host: Self.pick(host, "PARLEY_HOST", "127.0.0.1"), streamPort: Self.pick(port, "PARLEY_PORT", 7400),
             httpPort: Self.pick(httpPort, "PARLEY_HTTP_PORT", 7401), maxFramePayload: Int(server.session.maxFrame),
             maxMessage: Int(server.session.maxMessage),
             webSocketDeflate: Self.pick(wsDeflate, "PARLEY_WS_DEFLATE", "on") == "off" ? nil : PerMessageDeflateNegotiation(),
-            trustedProxies: trusted, closeLingerMs: Self.pick(closeLingerMs, "PARLEY_CLOSE_LINGER_MS", 2_000))
+            trustedProxies: trusted, closeLingerMs: Self.pick(closeLingerMs, "PARLEY_CLOSE_LINGER_MS", 2_000),
+            origins: OriginPolicy(allowed: Set(origins.map { $0.lowercased() })))
     }
 
     static func hex(_ text: String) throws -> [UInt8] {

@@ -82,7 +82,7 @@ import Testing
          {"client":"v","expectClosed":{"code":"INVALID_JSON","webSocketStatus":1008}},{"client":"v","expect":{"type":"welcome"},"orSkip":true}]}
         """#.utf8))
         #expect(scenario.steps == [
-            .upgrade(protocols: "parley.v1.json", extensions: ["permessage-deflate"], response: .object(["status": .uint(101)]), orSkip: true),
+            .upgrade(protocols: "parley.v1.json", extensions: ["permessage-deflate"], origin: nil, response: .object(["status": .uint(101)]), orSkip: true),
             .expectClosed(client: "v", code: .string("INVALID_JSON"), webSocketStatus: 1008),
             .expect(client: "v", message: .object(["type": .string("welcome")]), withinMs: nil, skipOthers: false, orSkip: true)])
     }

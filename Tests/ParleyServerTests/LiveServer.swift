@@ -4,6 +4,7 @@ import ParleyClient
 import ParleyCore
 import ParleyNIO
 import ParleyServer
+import ParleyWeb
 import ParleyWire
 
 /// Test code: a reference server on loopback with free ports, for end-to-end tests over real
@@ -20,7 +21,7 @@ struct LiveServer {
 
     static func start(
         session: SessionConfiguration = SessionConfiguration(), metrics: any MetricsFactory = NOOPMetricsHandler.instance,
-        trustedProxies: [AddressRange] = []
+        trustedProxies: [AddressRange] = [], origins: OriginPolicy = OriginPolicy()
     ) async throws -> LiveServer {
         let configuration = ServerConfiguration(key: key, teams: ["support"], session: session)
         let server = ParleyServer(configuration: configuration, metrics: metrics)
@@ -28,7 +29,7 @@ struct LiveServer {
             acceptor: server, endpoints: TestEndpoints(server: server),
             configuration: .init(
                 streamPort: 0, httpPort: 0, maxFramePayload: Int(session.maxFrame), maxMessage: Int(session.maxMessage), threads: 2,
-                trustedProxies: trustedProxies))
+                trustedProxies: trustedProxies, origins: origins))
         let (stream, http) = try await transport.start()
         return LiveServer(
             server: server, transport: transport,
@@ -65,6 +66,9 @@ struct TestEndpoints: HTTPEndpoints {
     let server: ParleyServer
     var isReady: Bool { server.isReady }
     func metricsText() -> String { "parley_connections \(server.connectionCount)\n" }
+    func asset(at path: String) -> HTTPAsset? {
+        WebAssets.asset(at: path).map { HTTPAsset(contentType: $0.contentType, body: Array($0.text.utf8)) }
+    }
 }
 
 /// Waits (boundedly) for the first notification matching `predicate`.
