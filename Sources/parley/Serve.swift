@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Logging
 import ParleyCore
@@ -27,13 +28,15 @@ struct Serve: AsyncParsableCommand {
         }
         let server = ParleyServer(configuration: configuration, metrics: factory)
         let transport = ParleyNIOServer(
-            acceptor: server, endpoints: ServerEndpoints(server: server, registry: registry),
+            acceptor: server, endpoints: ServerEndpoints(
+                server: server, registry: registry, webRoot: options.webRoot ?? ProcessInfo.processInfo.environment["PARLEY_WEB_ROOT"]),
             configuration: try options.transportConfiguration(configuration))
         let (stream, http) = try await transport.start()
         let token = server.mintToken(TokenClaims(
             user: "agent-1", role: .agent, teams: configuration.teams, expiresAt: WallClock.now().adding(milliseconds: 86_400_000)))!
         let tcp = "tcp://\(stream.ipAddress ?? "127.0.0.1"):\(stream.port ?? 0)"
         let ws = "ws://\(http.ipAddress ?? "127.0.0.1"):\(http.port ?? 0)/parley"
+        let site = "http://\(http.ipAddress ?? "127.0.0.1"):\(http.port ?? 0)"
         emit("""
             Parley reference server (in-memory), teams: \(configuration.teams.joined(separator: ", "))
               byte stream:  \(tcp)
@@ -43,7 +46,10 @@ struct Serve: AsyncParsableCommand {
             Development agent token (agent-1, valid 24 h):
               \(token)
 
-            Try it:
+            Try it in a browser:
+              \(site)/          a demo shop with the chat widget (be the visitor)
+              \(site)/console   the agent console (sign in with the token above)
+            or in terminals:
               swift run parley chat --as agent --endpoint \(tcp) --token \(token)
               swift run parley chat --as visitor --endpoint \(tcp)
             """)
@@ -79,7 +85,16 @@ struct ServerEndpoints: HTTPEndpoints {
 
     func metricsText() -> String { registry.emitToString() }
 
+    /// With `--web-root`, files are read from that folder on every request (editing the
+    /// widget needs no rebuild); otherwise the copies built into the binary.
+    let webRoot: String?
+
     func asset(at path: String) -> HTTPAsset? {
-        WebAssets.asset(at: path).map { HTTPAsset(contentType: $0.contentType, body: Array($0.text.utf8)) }
+        if let webRoot {
+            guard let name = WebAssets.file(atRoute: path), let type = WebAssets.contentType(ofFile: name),
+                  let data = FileManager.default.contents(atPath: webRoot + "/" + name) else { return nil }
+            return HTTPAsset(contentType: type, body: Array(data))
+        }
+        return WebAssets.asset(at: path).map { HTTPAsset(contentType: $0.contentType, body: Array($0.text.utf8)) }
     }
 }

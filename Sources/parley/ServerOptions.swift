@@ -57,6 +57,7 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Prefix length keying IPv6 source addresses (default 64). Env: PARLEY_ADDRESS_IPV6_PREFIX") var addressIpv6Prefix: Int?
     @Option(help: "A reverse proxy (CIDR) whose X-Forwarded-For/Forwarded headers name the client on WebSocket upgrades; repeatable. Env: PARLEY_TRUSTED_PROXY (comma-separated)") var trustedProxy: [String] = []
     @Option(help: "How long a closing connection keeps reading before it closes, ms (default 2000; ERR-3). Env: PARLEY_CLOSE_LINGER_MS") var closeLingerMs: Int?
+    @Option(help: "Serve the website side from this folder instead of the copy built in (development: edit Web/ without rebuilding). Env: PARLEY_WEB_ROOT") var webRoot: String?
     @Option(help: "A web origin (https://shop.example) whose pages may open sessions, besides this server's own and loopback pages; repeatable (WS-6). Env: PARLEY_ALLOW_ORIGIN (comma-separated)") var allowOrigin: [String] = []
 
     /// The flag's value, else the environment variable's, else `fallback`.

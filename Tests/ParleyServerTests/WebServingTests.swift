@@ -28,7 +28,13 @@ import Testing
         for asset in WebAssets.all {
             let file = try String(contentsOf: web.appendingPathComponent(asset.file), encoding: .utf8)
             #expect(file == asset.text, "\(asset.file) changed since Scripts/embed_web.py ran")
+            // The script and the Swift mapping (used by --web-root) agree.
+            #expect(WebAssets.route(ofFile: asset.file) == asset.path)
+            #expect(WebAssets.file(atRoute: asset.path) == asset.file)
+            #expect(WebAssets.contentType(ofFile: asset.file) == asset.contentType)
         }
+        #expect(WebAssets.file(atRoute: "/../etc/passwd") == nil)
+        #expect(WebAssets.file(atRoute: "/.hidden") == nil)
         let served = Set(WebAssets.all.map(\.file))
         for name in try FileManager.default.contentsOfDirectory(atPath: web.path)
         where [".html", ".js", ".css", ".svg"].contains(where: name.hasSuffix) || name.hasSuffix(".d.ts") {
