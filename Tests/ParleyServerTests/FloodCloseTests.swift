@@ -27,14 +27,8 @@ import Testing
         }
         let live = try await Self.floodingServer()
         defer { Task { try? await live.stop() } }
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", SpecFiles.root.appendingPathComponent("Tests/Interop/ws_flood.py").path,
-                            "ws://127.0.0.1:\(live.httpPort)/parley", "8", "100000"]
-        let output = Pipe()
-        python.standardOutput = output
-        python.standardError = output
-        try python.run()
+        let (python, output) = try PythonInteropTests.startScript(
+            "ws_flood.py", ["ws://127.0.0.1:\(live.httpPort)/parley", "8", "100000"])
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         python.waitUntilExit()
         let rounds = text.split(separator: "\n").filter { $0.hasPrefix("round ") }

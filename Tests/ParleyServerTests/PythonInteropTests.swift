@@ -19,6 +19,18 @@ import Testing
         return probe.terminationStatus == 0
     }
 
+    /// Starts `python3 Tests/Interop/<script> <arguments…>` with its output (and errors) in a pipe.
+    static func startScript(_ script: String, _ arguments: [String]) throws -> (Process, Pipe) {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", SpecFiles.root.appendingPathComponent("Tests/Interop/" + script).path] + arguments
+        let output = Pipe()
+        python.standardOutput = output
+        python.standardError = output
+        try python.run()
+        return (python, output)
+    }
+
     @Test("a Python websockets visitor chats with a Swift agent")
     func pythonVisitor() async throws {
         guard Self.websocketsInstalled else {
@@ -33,14 +45,7 @@ import Testing
         #expect(try await agent.request(.agentStatus(.init(rid: 0, routing: .accepting))).name == "ok")
         var notes = agent.notifications.makeAsyncIterator()
 
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", SpecFiles.root.appendingPathComponent("Tests/Interop/ws_visitor.py").path,
-                            "ws://127.0.0.1:\(live.httpPort)/parley"]
-        let output = Pipe()
-        python.standardOutput = output
-        python.standardError = output
-        try python.run()
+        let (python, output) = try Self.startScript("ws_visitor.py", ["ws://127.0.0.1:\(live.httpPort)/parley"])
 
         guard case .event(let assigned)? = await next(&notes, within: 10, where: {
             if case .event(let m) = $0 { m.conversationEvent?.kind == .assigned } else { false }
