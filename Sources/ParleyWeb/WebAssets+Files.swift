@@ -4,6 +4,12 @@ extension WebAssets {
     /// Every asset, in file-name order.
     public static let all: [WebAsset] = [
         WebAsset(
+            path: "/favicon.svg", file: "favicon.svg", contentType: "image/svg+xml",
+            text: #"""
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path fill="#2f54eb" d="M4 6a4 4 0 0 1 4-4h16a4 4 0 0 1 4 4v13a4 4 0 0 1-4 4H13l-7 6v-6H8a4 4 0 0 1-4-4z"/></svg>
+
+"""#),
+        WebAsset(
             path: "/", file: "index.html", contentType: "text/html; charset=utf-8",
             text: #"""
 <!doctype html>
@@ -12,6 +18,7 @@ extension WebAssets {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Parley demo shop</title>
+<link rel="icon" href="/favicon.svg">
 <style>
   body { font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1d2330; background: #f6f7fb; }
   header { background: #1d2330; color: #fff; padding: 16px 32px; display: flex; justify-content: space-between; align-items: center; }
