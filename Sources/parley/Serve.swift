@@ -27,13 +27,16 @@ struct Serve: AsyncParsableCommand {
             factory.durationHistogramBuckets[label] = serviceBuckets
         }
         let server = ParleyServer(configuration: configuration, metrics: factory)
-        let transport = ParleyNIOServer(
-            acceptor: server, endpoints: ServerEndpoints(
-                server: server, registry: registry, webRoot: options.webRoot ?? ProcessInfo.processInfo.environment["PARLEY_WEB_ROOT"]),
-            configuration: try options.transportConfiguration(configuration))
-        let (stream, http) = try await transport.start()
         let token = server.mintToken(TokenClaims(
             user: "agent-1", role: .agent, teams: configuration.teams, expiresAt: WallClock.now().adding(milliseconds: 86_400_000)))!
+        let transportConfiguration = try options.transportConfiguration(configuration)
+        let loopback = ["127.0.0.1", "localhost", "::1"].contains(transportConfiguration.host)
+        let transport = ParleyNIOServer(
+            acceptor: server, endpoints: ServerEndpoints(
+                server: server, registry: registry, webRoot: options.webRoot ?? ProcessInfo.processInfo.environment["PARLEY_WEB_ROOT"],
+                devToken: loopback ? token : nil),
+            configuration: transportConfiguration)
+        let (stream, http) = try await transport.start()
         let tcp = "tcp://\(stream.ipAddress ?? "127.0.0.1"):\(stream.port ?? 0)"
         let ws = "ws://\(http.ipAddress ?? "127.0.0.1"):\(http.port ?? 0)/parley"
         let site = "http://\(http.ipAddress ?? "127.0.0.1"):\(http.port ?? 0)"
@@ -89,7 +92,14 @@ struct ServerEndpoints: HTTPEndpoints {
     /// widget needs no rebuild); otherwise the copies built into the binary.
     let webRoot: String?
 
+    /// The development agent token printed at start-up, offered to the console at
+    /// `/console/dev-token` only while the server listens on loopback (every peer is local).
+    let devToken: String?
+
     func asset(at path: String) -> HTTPAsset? {
+        if path == "/console/dev-token" {
+            return devToken.map { HTTPAsset(contentType: "text/plain; charset=utf-8", body: Array($0.utf8)) }
+        }
         if let webRoot {
             guard let name = WebAssets.file(atRoute: path), let type = WebAssets.contentType(ofFile: name),
                   let data = FileManager.default.contents(atPath: webRoot + "/" + name) else { return nil }

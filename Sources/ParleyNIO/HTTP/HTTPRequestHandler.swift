@@ -61,6 +61,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 headers.add(name: "ETag", value: etag)
                 headers.add(name: "Cache-Control", value: "no-cache")
                 headers.add(name: "X-Content-Type-Options", value: "nosniff")
+                // The widget on a shop's page imports the client as a module from this server:
+                // module scripts are fetched with CORS. Scripts are public; pages are not shared.
+                if asset.contentType.hasPrefix("text/javascript") { headers.add(name: "Access-Control-Allow-Origin", value: "*") }
                 if asset.contentType.hasPrefix("text/html") {
                     headers.add(name: "Content-Security-Policy", value: Self.contentSecurityPolicy)
                     headers.add(name: "Referrer-Policy", value: "no-referrer")
