@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(name: "ParleyWire"),
@@ -49,7 +50,7 @@ let package = Package(
         ),
         .target(
             name: "ParleyNIO",
-            dependencies: ["ParleyServer", "ParleyCompression"] + nioWebSocket
+            dependencies: ["ParleyServer", "ParleyCompression", .product(name: "NIOSSL", package: "swift-nio-ssl")] + nioWebSocket
         ),
         .target(
             name: "ParleyClient",
@@ -83,6 +84,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(name: "ParleyConformance", dependencies: ["ParleyWire", "ParleyCore", "ParleyClient"]),
@@ -100,6 +102,7 @@ let package = Package(
             dependencies: [
                 "ParleyServer", "ParleyNIO", "ParleyClient", "ParleyCompression", "ParleyTestSupport", "ParleyWeb",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         .testTarget(name: "ParleySimulationTests", dependencies: ["ParleySimulation"]),
         .testTarget(name: "ParleyBenchTests", dependencies: ["ParleyBench", "ParleyServer", "ParleyNIO"]),

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 import ParleyCompression
 import ParleyCore
@@ -44,14 +45,19 @@ public final class ParleyNIOServer: Sendable {
         public var closeLingerMs: Int
         /// Which pages may open WebSocket sessions (WS-6).
         public var origins: OriginPolicy
+        /// TLS for both listeners (`https`/`wss` and TLS on the byte stream); `nil` serves
+        /// plain TCP. A widget on an `https://` shop can only open `wss://`.
+        public var tls: NIOSSLContext?
 
         /// Creates a configuration; every value has a local-development default.
         public init(
             host: String = "127.0.0.1", streamPort: Int = 7400, httpPort: Int = 7401,
             maxFramePayload: Int = 65_536, maxMessage: Int = 65_536, webSocketPath: String = "/parley",
             threads: Int = System.coreCount, webSocketDeflate: PerMessageDeflateNegotiation? = PerMessageDeflateNegotiation(),
-            trustedProxies: [AddressRange] = [], closeLingerMs: Int = 2_000, origins: OriginPolicy = OriginPolicy()
+            trustedProxies: [AddressRange] = [], closeLingerMs: Int = 2_000, origins: OriginPolicy = OriginPolicy(),
+            tls: NIOSSLContext? = nil
         ) {
+            self.tls = tls
             self.origins = origins
             self.closeLingerMs = closeLingerMs
             self.trustedProxies = trustedProxies
@@ -99,6 +105,7 @@ public final class ParleyNIOServer: Sendable {
             .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls = configuration.tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(
                         StreamChannelHandler(
                             acceptor: acceptor, maxPayload: configuration.maxFramePayload, maxMessage: configuration.maxMessage,
@@ -155,6 +162,7 @@ public final class ParleyNIOServer: Sendable {
             }
         )
         return channel.eventLoop.makeCompletedFuture {
+            if let tls = configuration.tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                 withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
                     context.pipeline.syncOperations.removeHandler(httpHandler.value, promise: nil)

@@ -38,13 +38,14 @@ struct Serve: AsyncParsableCommand {
             configuration: transportConfiguration)
         let (stream, http) = try await transport.start()
         let tcp = "tcp://\(stream.ipAddress ?? "127.0.0.1"):\(stream.port ?? 0)"
-        let ws = "ws://\(http.ipAddress ?? "127.0.0.1"):\(http.port ?? 0)/parley"
-        let site = "http://\(http.ipAddress ?? "127.0.0.1"):\(http.port ?? 0)"
+        let secure = transportConfiguration.tls != nil
+        let ws = "\(secure ? "wss" : "ws")://\(http.ipAddress ?? "127.0.0.1"):\(http.port ?? 0)/parley"
+        let site = "\(secure ? "https" : "http")://\(http.ipAddress ?? "127.0.0.1"):\(http.port ?? 0)"
         emit("""
             Parley reference server (in-memory), teams: \(configuration.teams.joined(separator: ", "))
-              byte stream:  \(tcp)
+              byte stream:  \(tcp)\(secure ? "   (TLS)" : "")
               WebSocket:    \(ws)   (subprotocols parley.v1.json, parley.v1.binary)
-              health:       http://\(http.ipAddress ?? "127.0.0.1"):\(http.port ?? 0)/healthz  /readyz  /metrics
+              health:       \(site)/healthz  /readyz  /metrics
 
             Development agent token (agent-1, valid 24 h):
               \(token)

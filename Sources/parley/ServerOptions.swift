@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOSSL
 import ParleyCompression
 import ParleyCore
 import ParleyWire
@@ -57,6 +58,8 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Prefix length keying IPv6 source addresses (default 64). Env: PARLEY_ADDRESS_IPV6_PREFIX") var addressIpv6Prefix: Int?
     @Option(help: "A reverse proxy (CIDR) whose X-Forwarded-For/Forwarded headers name the client on WebSocket upgrades; repeatable. Env: PARLEY_TRUSTED_PROXY (comma-separated)") var trustedProxy: [String] = []
     @Option(help: "How long a closing connection keeps reading before it closes, ms (default 2000; ERR-3). Env: PARLEY_CLOSE_LINGER_MS") var closeLingerMs: Int?
+    @Option(help: "PEM certificate (chain) file: serve HTTPS/WSS and TLS on the byte stream; needs --tls-key. Env: PARLEY_TLS_CERT") var tlsCert: String?
+    @Option(help: "PEM private key file for --tls-cert. Env: PARLEY_TLS_KEY") var tlsKey: String?
     @Option(help: "Serve the website side from this folder instead of the copy built in (development: edit Web/ without rebuilding). Env: PARLEY_WEB_ROOT") var webRoot: String?
     @Option(help: "A web origin (https://shop.example) whose pages may open sessions, besides this server's own and loopback pages; repeatable (WS-6). Env: PARLEY_ALLOW_ORIGIN (comma-separated)") var allowOrigin: [String] = []
 
@@ -144,7 +147,24 @@ struct ServerOptions: ParsableArguments {
             maxMessage: Int(server.session.maxMessage),
             webSocketDeflate: Self.pick(wsDeflate, "PARLEY_WS_DEFLATE", "on") == "off" ? nil : PerMessageDeflateNegotiation(),
             trustedProxies: trusted, closeLingerMs: Self.pick(closeLingerMs, "PARLEY_CLOSE_LINGER_MS", 2_000),
-            origins: OriginPolicy(allowed: Set(origins.map { $0.lowercased() })))
+            origins: OriginPolicy(allowed: Set(origins.map { $0.lowercased() })), tls: try tlsContext())
+    }
+
+    /// The TLS context of `--tls-cert` and `--tls-key`, or `nil` when neither is given.
+    func tlsContext() throws -> NIOSSLContext? {
+        let environment = ProcessInfo.processInfo.environment
+        let cert = tlsCert ?? environment["PARLEY_TLS_CERT"]
+        let key = tlsKey ?? environment["PARLEY_TLS_KEY"]
+        guard cert != nil || key != nil else { return nil }
+        guard let cert, let key else { throw ValidationError("--tls-cert and --tls-key go together") }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(cert).map { NIOSSLCertificateSource.certificate($0) }
+            let configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            return try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw ValidationError("cannot use --tls-cert \(cert) / --tls-key \(key): \(error)")
+        }
     }
 
     static func hex(_ text: String) throws -> [UInt8] {

@@ -1,5 +1,6 @@
 import CoreMetrics
 import NIOCore
+import NIOSSL
 import ParleyClient
 import ParleyCore
 import ParleyNIO
@@ -21,7 +22,7 @@ struct LiveServer {
 
     static func start(
         session: SessionConfiguration = SessionConfiguration(), metrics: any MetricsFactory = NOOPMetricsHandler.instance,
-        trustedProxies: [AddressRange] = [], origins: OriginPolicy = OriginPolicy()
+        trustedProxies: [AddressRange] = [], origins: OriginPolicy = OriginPolicy(), tls: NIOSSLContext? = nil
     ) async throws -> LiveServer {
         let configuration = ServerConfiguration(key: key, teams: ["support"], session: session)
         let server = ParleyServer(configuration: configuration, metrics: metrics)
@@ -29,7 +30,7 @@ struct LiveServer {
             acceptor: server, endpoints: TestEndpoints(server: server),
             configuration: .init(
                 streamPort: 0, httpPort: 0, maxFramePayload: Int(session.maxFrame), maxMessage: Int(session.maxMessage), threads: 2,
-                trustedProxies: trustedProxies, origins: origins))
+                trustedProxies: trustedProxies, origins: origins, tls: tls))
         let (stream, http) = try await transport.start()
         return LiveServer(
             server: server, transport: transport,
