@@ -198,11 +198,18 @@ public struct ConversationMachine: Sendable {
         to target: TransferTarget, by actor: ChatIdentity, note: String?, now: Instant
     ) -> Result<[ChatEvent], CommandError> {
         switch state {
-        case .active:
+        case .active(let active):
             transfers += 1
             switch target {
             case .agent(let agent):
+                // Staff who joined stay joined; the new agent, if they had joined, is assigned now.
+                var members = active.members
+                members[agent] = nil
                 enterActive(agent: agent, now: now)
+                if case .active(var transferred) = state {
+                    transferred.members = members
+                    state = .active(transferred)
+                }
                 emit(.transferred, now, sender: actor.user, senderRole: actor.role, agent: agent, team: team)
             case .team(let newTeam):
                 team = newTeam
