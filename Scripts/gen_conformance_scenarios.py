@@ -406,10 +406,11 @@ w("conv-attachments", ["CONV-12"], "An attachment is metadata and comes back as 
    ev("v", {"kind":"message","attachments":[att]}),
    send("v", {"type":"send","rid":4,"conversation":"$conv","clientMessageId":"f2","text":"too many","attachments":[att]*201}), err("v","INVALID_ARGUMENT", rid=4), nothing("v", 300)],
   cleanup=close("v", 90))
-w("conv-read-marker", ["CONV-16"], "A read marker moved by the visitor reaches the agent and the visitor's own session; a cseq past the last event is INVALID_ARGUMENT; a lower one is accepted and emits nothing.",
+w("conv-read-marker", ["CONV-16","CONV-33"], "A read marker moved by the visitor reaches the agent and the visitor's own session, and the visitor's list shows it as readCseq with the assignedAgent; a cseq past the last event is INVALID_ARGUMENT; a lower one is accepted and emits nothing.",
   ASSIGN_STEPS + [send("v", {"type":"read","rid":3,"conversation":"$conv","cseq":4}), exp("v", {"type":"ok","rid":3}, skipOthers=True),
    exp("v", {"type":"readMarker","conversation":"$conv","user":"$visitorUser","cseq":4}, skipOthers=True),
    exp("a", {"type":"readMarker","conversation":"$conv","user":"$visitorUser","cseq":4}),
+   send("v", {"type":"list","rid":6}), exp("v", {"type":"conversations","rid":6,"conversations":[{"id":"$conv","readCseq":4,"assignedAgent":"$agent1"}]}, skipOthers=True),
    send("v", {"type":"read","rid":4,"conversation":"$conv","cseq":99}), err("v","INVALID_ARGUMENT", rid=4, skipOthers=True),
    send("v", {"type":"read","rid":5,"conversation":"$conv","cseq":2}), exp("v", {"type":"ok","rid":5}, skipOthers=True), nothing("a", 400)],
   needs=["agents:1"], cleanup=CLEAN)

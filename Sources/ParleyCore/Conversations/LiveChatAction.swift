@@ -141,6 +141,10 @@ public struct ChatSummary: Hashable, Sendable {
     public var properties: [Wire.Property]
     /// The rating, once rated.
     public var score: UInt64?
+    /// The assigned agent while active, the last one once closed (CONV-33).
+    public var assignedAgent: String?
+    /// The requester's own read marker, if they read (CONV-33).
+    public var readCseq: UInt64?
 }
 
 /// A conversation's complete record for staff: summary, every event with notes marked by

@@ -239,6 +239,7 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
             id: machine.id, state: machine.wireState, visitor: machine.visitor, team: machine.team, agents: staff,
             lastCseq: machine.lastCseq, queuePosition: waiting ? router.reportedPosition(of: machine.id) : nil,
             priority: machine.priority, createdAt: machine.createdAt, tags: machine.tags.sorted(),
-            properties: machine.properties, score: machine.rating?.score)
+            properties: machine.properties, score: machine.rating?.score, assignedAgent: machine.agent ?? machine.lastAgent,
+            readCseq: machine.readMarkers[actor.user])
     }
 }

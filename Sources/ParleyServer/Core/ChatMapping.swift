@@ -7,7 +7,7 @@ enum ChatMapping {
         Wire.ConversationSummary(
             id: s.id, state: s.state, visitor: s.visitor, team: s.team, agents: s.agents, lastCseq: s.lastCseq,
             queuePosition: s.queuePosition.map(UInt64.init), priority: UInt64(s.priority), createdAt: s.createdAt.rawValue,
-            tags: s.tags, properties: s.properties, score: s.score)
+            tags: s.tags, properties: s.properties, score: s.score, assignedAgent: s.assignedAgent, readCseq: s.readCseq)
     }
 
     static func metrics(_ m: ChatMetrics) -> Wire.ConversationMetrics {

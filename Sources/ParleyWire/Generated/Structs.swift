@@ -2313,9 +2313,13 @@ extension Wire {
         public var properties: [Wire.Property]
         /// The rating, once rated. (field 12)
         public var score: UInt64?
+        /// The assigned agent while active; once closed, the last one (CONV-33). (field 13)
+        public var assignedAgent: String?
+        /// The requester's own read marker, once they read (CONV-33). (field 14)
+        public var readCseq: UInt64?
 
         /// Creates a value from its fields.
-        public init(id: String, state: ConversationState, visitor: String, team: String? = nil, agents: [String] = [], lastCseq: UInt64, queuePosition: UInt64? = nil, priority: UInt64, createdAt: UInt64, tags: [String] = [], properties: [Wire.Property] = [], score: UInt64? = nil) {
+        public init(id: String, state: ConversationState, visitor: String, team: String? = nil, agents: [String] = [], lastCseq: UInt64, queuePosition: UInt64? = nil, priority: UInt64, createdAt: UInt64, tags: [String] = [], properties: [Wire.Property] = [], score: UInt64? = nil, assignedAgent: String? = nil, readCseq: UInt64? = nil) {
             self.id = id
             self.state = state
             self.visitor = visitor
@@ -2328,6 +2332,8 @@ extension Wire {
             self.tags = tags
             self.properties = properties
             self.score = score
+            self.assignedAgent = assignedAgent
+            self.readCseq = readCseq
         }
 
         /// Appends the fields in the binary encoding (ENC-4), in field-number order.
@@ -2344,6 +2350,8 @@ extension Wire {
             for value in tags { w.writeString(10, value) }
             for value in properties { w.writeNested(11) { value.encodeBinary(into: &$0) } }
             if let value = score { w.writeUInt(12, value) }
+            if let value = assignedAgent { w.writeString(13, value) }
+            if let value = readCseq { w.writeUInt(14, value) }
         }
 
         /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
@@ -2360,6 +2368,8 @@ extension Wire {
             var tags: [String] = []
             var properties: [Wire.Property] = []
             var score: UInt64? = nil
+            var assignedAgent: String? = nil
+            var readCseq: UInt64? = nil
             var previous: UInt64 = 0
             while !r.isAtEnd {
                 let (field, type) = try r.readKey()
@@ -2400,6 +2410,12 @@ extension Wire {
                 case 12:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "ConversationSummary.score")
                     score = try r.readUInt(type, "ConversationSummary.score")
+                case 13:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "ConversationSummary.assignedAgent")
+                    assignedAgent = try r.readString(type, "ConversationSummary.assignedAgent")
+                case 14:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "ConversationSummary.readCseq")
+                    readCseq = try r.readUInt(type, "ConversationSummary.readCseq")
                 default:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "ConversationSummary.unknown")
                     try r.skip(type)
@@ -2412,7 +2428,7 @@ extension Wire {
             guard let lastCseq else { throw WireError(.missingField, "ConversationSummary.lastCseq is required") }
             guard let priority else { throw WireError(.missingField, "ConversationSummary.priority is required") }
             guard let createdAt else { throw WireError(.missingField, "ConversationSummary.createdAt is required") }
-            return ConversationSummary(id: id, state: state, visitor: visitor, team: team, agents: agents, lastCseq: lastCseq, queuePosition: queuePosition, priority: priority, createdAt: createdAt, tags: tags, properties: properties, score: score)
+            return ConversationSummary(id: id, state: state, visitor: visitor, team: team, agents: agents, lastCseq: lastCseq, queuePosition: queuePosition, priority: priority, createdAt: createdAt, tags: tags, properties: properties, score: score, assignedAgent: assignedAgent, readCseq: readCseq)
         }
 
         /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
@@ -2460,6 +2476,14 @@ extension Wire {
                 w.key("score")
                 w.uint(value)
             }
+            if let value = assignedAgent {
+                w.key("assignedAgent")
+                w.string(value)
+            }
+            if let value = readCseq {
+                w.key("readCseq")
+                w.uint(value)
+            }
             w.endObject()
         }
 
@@ -2477,6 +2501,8 @@ extension Wire {
             var tags: [String]? = nil
             var properties: [Wire.Property]? = nil
             var score: UInt64? = nil
+            var assignedAgent: String? = nil
+            var readCseq: UInt64? = nil
             var seen: UInt64 = 0
             var unknown: [String] = []
             try r.beginObject("ConversationSummary")
@@ -2555,6 +2581,16 @@ extension Wire {
                     seen |= 0x800
                     if try r.takeNull() { continue }
                     score = try r.readUInt("ConversationSummary.score")
+                case "assignedAgent":
+                    guard seen & 0x1000 == 0 else { throw WireError(.duplicateField, "member 'assignedAgent' appears twice in ConversationSummary") }
+                    seen |= 0x1000
+                    if try r.takeNull() { continue }
+                    assignedAgent = try r.readString("ConversationSummary.assignedAgent")
+                case "readCseq":
+                    guard seen & 0x2000 == 0 else { throw WireError(.duplicateField, "member 'readCseq' appears twice in ConversationSummary") }
+                    seen |= 0x2000
+                    if try r.takeNull() { continue }
+                    readCseq = try r.readUInt("ConversationSummary.readCseq")
                 default:
                     // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
                     // compare byte for byte, and the list stays unallocated while there are none.
@@ -2569,7 +2605,7 @@ extension Wire {
             guard let lastCseq else { throw WireError(.missingField, "ConversationSummary.lastCseq is required") }
             guard let priority else { throw WireError(.missingField, "ConversationSummary.priority is required") }
             guard let createdAt else { throw WireError(.missingField, "ConversationSummary.createdAt is required") }
-            return ConversationSummary(id: id, state: state, visitor: visitor, team: team, agents: agents ?? [], lastCseq: lastCseq, queuePosition: queuePosition, priority: priority, createdAt: createdAt, tags: tags ?? [], properties: properties ?? [], score: score)
+            return ConversationSummary(id: id, state: state, visitor: visitor, team: team, agents: agents ?? [], lastCseq: lastCseq, queuePosition: queuePosition, priority: priority, createdAt: createdAt, tags: tags ?? [], properties: properties ?? [], score: score, assignedAgent: assignedAgent, readCseq: readCseq)
         }
     }
 
