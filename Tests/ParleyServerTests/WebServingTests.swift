@@ -51,6 +51,7 @@ import Testing
         #expect(page.contains("content-type: text/html; charset=utf-8") || page.contains("Content-Type: text/html; charset=utf-8"))
         #expect(page.contains("Content-Security-Policy: default-src 'self'"))
         #expect(page.contains("X-Content-Type-Options: nosniff"))
+        #expect(page.contains("Connection: close"), "one request per connection: a later upgrade is always a connection's first request")
         let etag = try #require(page.split(separator: "\r\n").first { $0.hasPrefix("ETag: ") }).dropFirst("ETag: ".count)
         #expect(try await Self.head(live, "GET", "/", ["If-None-Match: \(etag)"]).hasPrefix("HTTP/1.1 304"))
         #expect(try await Self.head(live, "GET", "/no-such-file.js").hasPrefix("HTTP/1.1 404"))

@@ -81,9 +81,14 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         var buffer = context.channel.allocator.buffer(capacity: body.count)
         buffer.writeBytes(body)
         headers.add(name: "Content-Length", value: String(buffer.readableBytes))
+        // One request per connection: NIO accepts a WebSocket upgrade only as a connection's first
+        // request, and clients that reuse connections (Node's fetch and WebSocket) would get a
+        // plain answer to their upgrade on a kept-alive one.
+        headers.add(name: "Connection", value: "close")
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 
     /// A 64-bit FNV-1a hash: the asset's ETag (stable across runs, changes with the bytes).
