@@ -4,6 +4,878 @@ extension WebAssets {
     /// Every asset, in file-name order.
     public static let all: [WebAsset] = [
         WebAsset(
+            path: "/console.css", file: "console.css", contentType: "text/css; charset=utf-8",
+            text: #"""
+/* Parley agent console. Plain CSS, system fonts. */
+:root { --ink: #111827; --muted: #6b7280; --line: #e5e7eb; --bg: #f3f4f6; --accent: #4f46e5; --soft: #eef2ff;
+  --bad: #dc2626; --note: #fef9c3; --note-line: #eab308; --note-ink: #713f12; }
+* { box-sizing: border-box; }
+html, body { height: 100%; margin: 0; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
+[hidden] { display: none !important; }
+button, select, input, textarea { font: inherit; color: inherit; }
+button { cursor: pointer; border: 1px solid transparent; border-radius: 7px; padding: 6px 12px; background: none; }
+button:disabled { opacity: .5; cursor: default; }
+.primary { background: var(--accent); color: #fff; font-weight: 600; }
+.primary:hover:not(:disabled) { background: #4338ca; }
+.ghost { border-color: var(--line); background: #fff; }
+.ghost:hover:not(:disabled) { background: var(--soft); border-color: #c7d2fe; }
+.ghost.light { background: none; color: #d1d5db; border-color: #374151; }
+.danger { border-color: #fecaca; background: #fff; color: var(--bad); }
+.danger:hover { background: #fef2f2; }
+.spacer { flex: 1; }
+.hint { font-size: 12px; color: #9ca3af; margin: 0; }
+
+/* Brand, avatars, sign-in */
+.brand { display: flex; align-items: center; gap: 8px; font-weight: 700; font-size: 16px; }
+.brand small { font-weight: 400; color: var(--muted); margin-left: 4px; }
+.logo { display: inline-grid; place-items: center; width: 28px; height: 28px; border-radius: 8px; background: var(--accent); color: #fff; }
+.avatar { display: inline-grid; place-items: center; flex: none; width: 32px; height: 32px; border-radius: 50%; color: #fff; font-weight: 600; font-size: 13px; background: #64748b; }
+.signin { min-height: 100%; display: grid; place-items: center; background: linear-gradient(160deg, #1e1b4b, #111827 60%); }
+.card { width: 380px; background: #fff; border-radius: 14px; padding: 28px; box-shadow: 0 20px 50px rgba(0,0,0,.35); display: grid; gap: 10px; }
+.card .brand { font-size: 22px; margin-bottom: 14px; }
+.card label, dialog label { font-weight: 600; font-size: 13px; }
+.card input { padding: 9px 11px; border: 1px solid #d1d5db; border-radius: 8px; font: 13px ui-monospace, Menlo, monospace; }
+.card .primary { padding: 9px; }
+.status { min-height: 20px; margin: 0; color: var(--muted); font-size: 13px; }
+.status.error { color: var(--bad); }
+
+/* Layout and header */
+.app { height: 100%; display: grid; grid-template: 56px 1fr / 300px 1fr 260px; }
+.top { grid-column: 1 / -1; display: flex; align-items: center; gap: 14px; padding: 0 16px; background: var(--ink); color: #f9fafb; }
+.me { display: flex; align-items: center; gap: 8px; margin-left: 18px; padding-left: 18px; border-left: 1px solid #374151; }
+.me small { display: block; color: #9ca3af; font-size: 12px; }
+.top select { background: #1f2937; border: 1px solid #374151; border-radius: 7px; padding: 5px 8px; color: #f9fafb; }
+.switch { display: flex; align-items: center; gap: 8px; cursor: pointer; font-size: 13px; }
+.switch input { appearance: none; margin: 0; width: 38px; height: 22px; border-radius: 11px; background: #4b5563; position: relative; cursor: pointer; }
+.switch input::after { content: ""; position: absolute; top: 3px; left: 3px; width: 16px; height: 16px; border-radius: 50%; background: #fff; transition: left .15s; }
+.switch input:checked { background: #16a34a; }
+.switch input:checked::after { left: 19px; }
+.conn { font-size: 12px; padding: 3px 9px; border-radius: 10px; background: #374151; }
+.conn::before { content: "●"; margin-right: 5px; color: #fbbf24; }
+.conn[data-state=connected]::before { color: #4ade80; }
+
+/* Left column: lists */
+.side { overflow-y: auto; background: #fff; border-right: 1px solid var(--line); padding-bottom: 20px; }
+.side h2, .details h3 { display: flex; justify-content: space-between; margin: 0; padding: 14px 16px 6px; font-size: 11px; letter-spacing: .06em; text-transform: uppercase; color: var(--muted); }
+.count { color: var(--ink); background: var(--bg); border-radius: 9px; padding: 0 7px; }
+.count:empty { display: none; }
+.list { list-style: none; margin: 0; padding: 0 8px; }
+.list:empty::after { content: attr(data-empty); display: block; padding: 6px 8px 10px; color: #9ca3af; font-size: 13px; }
+.item { display: flex; gap: 10px; padding: 9px 8px; border-radius: 9px; cursor: pointer; align-items: flex-start; }
+.item:hover { background: #f9fafb; }
+.item.open { background: var(--soft); }
+.item.closed { opacity: .55; }
+.item.fresh { animation: flash 1.2s 2; }
+@keyframes flash { 50% { background: #dcfce7; } }
+.body { flex: 1; min-width: 0; }
+.row { display: flex; gap: 6px; align-items: baseline; }
+.name { font-weight: 600; flex: 1; }
+.name, .sub { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.sub { color: var(--muted); font-size: 13px; flex: 1; }
+.time { font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; white-space: nowrap; }
+.time.late { color: #d97706; font-weight: 600; }
+.unread { background: var(--bad); color: #fff; font-size: 11px; font-weight: 700; border-radius: 9px; padding: 0 6px; }
+.chip { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 5px; background: var(--bg); color: #374151; margin-right: 3px; }
+.chip.prio { background: #fee2e2; color: #991b1b; }
+.chip.blue { background: #e0e7ff; color: #3730a3; }
+.item .ghost { padding: 2px 9px; font-size: 12px; }
+
+/* Conversation */
+.conv { display: flex; flex-direction: column; min-width: 0; min-height: 0; background: #fafafa; }
+.empty { flex: 1; display: grid; place-items: center; text-align: center; color: var(--muted); }
+.conv-head { display: flex; align-items: center; gap: 10px; padding: 10px 16px; background: #fff; border-bottom: 1px solid var(--line); }
+.conv-head small { display: block; color: var(--muted); font-size: 12px; }
+.badge { font-size: 12px; padding: 2px 9px; border-radius: 10px; background: var(--bg); text-transform: capitalize; }
+.badge.active { background: #dcfce7; color: #166534; }
+.badge.queued, .badge.offline { background: #fef3c7; color: #92400e; }
+.messages { flex: 1; overflow-y: auto; list-style: none; margin: 0; padding: 16px 20px; display: flex; flex-direction: column; gap: 8px; }
+.msg { max-width: 72%; }
+.meta { font-size: 11px; color: var(--muted); margin: 0 4px 2px; }
+.bubble { padding: 8px 12px; border-radius: 14px; white-space: pre-wrap; overflow-wrap: anywhere; text-align: left; }
+.msg.visitor { align-self: flex-start; }
+.msg.visitor .bubble { background: #fff; border: 1px solid var(--line); border-bottom-left-radius: 4px; }
+.msg.staff { align-self: flex-end; text-align: right; }
+.msg.staff .bubble { background: var(--accent); color: #fff; border-bottom-right-radius: 4px; }
+.msg.other .bubble { background: #0f766e; }
+.msg.pending .bubble { opacity: .6; }
+.msg.failed .bubble { background: #fecaca; color: var(--bad); }
+.note { align-self: stretch; background: var(--note); border: 1px solid var(--note-line); border-left-width: 4px; border-radius: 8px; padding: 7px 12px; color: var(--note-ink); }
+.note .label { font-size: 11px; font-weight: 700; text-transform: uppercase; letter-spacing: .04em; }
+.note .text { white-space: pre-wrap; overflow-wrap: anywhere; color: var(--ink); }
+.note .meta { margin: 0; color: var(--note-ink); }
+.sys { align-self: center; font-size: 12px; color: var(--muted); }
+.typing { padding: 4px 22px 6px; font-size: 12px; color: var(--muted); font-style: italic; }
+.banner { padding: 12px 16px; background: #fff; border-top: 1px solid var(--line); color: var(--muted); text-align: center; }
+.composer { background: #fff; border-top: 1px solid var(--line); padding: 8px 16px 12px; }
+.composer.note-mode { background: var(--note); border-top-color: var(--note-line); }
+.modes { display: flex; gap: 4px; align-items: center; margin-bottom: 6px; }
+.modes .hint { margin-left: auto; }
+.mode { padding: 3px 10px; font-size: 13px; color: var(--muted); }
+.mode[aria-pressed=true] { background: var(--soft); color: var(--accent); font-weight: 600; }
+.note-mode .mode[aria-pressed=true] { background: #fde68a; color: var(--note-ink); }
+.compose-row { display: flex; gap: 8px; align-items: flex-end; }
+.compose-row textarea { flex: 1; resize: none; border: 1px solid #d1d5db; border-radius: 9px; padding: 8px 10px; }
+textarea:focus, input:focus { outline: 2px solid #c7d2fe; border-color: var(--accent); }
+.compose-row .primary { padding: 9px 18px; }
+
+/* Right column, dialogs, toasts */
+.details { overflow-y: auto; background: #fff; border-left: 1px solid var(--line); }
+.details h3 { padding: 16px 16px 10px; }
+.details dl { margin: 0; padding: 0 16px; display: grid; grid-template-columns: 76px 1fr; gap: 6px 10px; font-size: 13px; }
+.details dt { color: var(--muted); }
+.details dd { margin: 0; overflow-wrap: anywhere; }
+dialog { border: none; border-radius: 12px; padding: 22px; width: 400px; box-shadow: 0 20px 50px rgba(0,0,0,.3); }
+dialog::backdrop { background: rgba(17,24,39,.45); }
+dialog form { display: grid; gap: 8px; }
+dialog h3 { margin: 0 0 6px; }
+dialog select, dialog textarea { border: 1px solid #d1d5db; border-radius: 8px; padding: 7px 9px; }
+.actions { display: flex; justify-content: flex-end; gap: 8px; margin-top: 8px; }
+.toasts { position: fixed; left: 16px; bottom: 16px; display: grid; gap: 8px; z-index: 10; }
+.toast { background: var(--ink); color: #fff; padding: 9px 14px; border-radius: 9px; box-shadow: 0 8px 24px rgba(0,0,0,.25); max-width: 360px; }
+.toast.error { background: var(--bad); }
+
+"""#),
+        WebAsset(
+            path: "/console", file: "console.html", contentType: "text/html; charset=utf-8",
+            text: #"""
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Parley — Agent console</title>
+<link rel="icon" href="/favicon.svg">
+<link rel="stylesheet" href="/console.css">
+<script type="module" src="/console.js"></script>
+</head>
+<body>
+
+<!-- Sign-in: an access token (SESSION-6), or the development token on a loopback server. -->
+<section id="signin" class="signin" hidden>
+  <form class="card" id="signin-form" autocomplete="off">
+    <div class="brand"><span class="logo">P</span> Parley <small>Agent console</small></div>
+    <label for="token">Access token</label>
+    <input id="token" data-testid="token-input" type="password" spellcheck="false" placeholder="Paste your access token">
+    <button type="submit" class="primary" data-testid="signin-button">Sign in</button>
+    <button type="button" id="dev-token" class="ghost" data-testid="dev-token-button" hidden>Use the development token</button>
+    <p id="signin-status" class="status" data-testid="signin-error" role="alert"></p>
+    <p class="hint">Your administrator issues access tokens (<code>parley token</code>).</p>
+  </form>
+</section>
+
+<!-- The console, once signed in. -->
+<div id="app" class="app" hidden>
+  <header class="top">
+    <div class="brand"><span class="logo">P</span> Parley</div>
+    <div class="me" data-testid="identity"><span class="avatar" id="me-avatar"></span><span><b id="me-name"></b><small id="me-role"></small></span></div>
+    <span class="spacer"></span>
+    <label class="switch" title="Receive new conversations from the queue">
+      <input type="checkbox" id="routing" data-testid="routing-switch"><span id="routing-label">Not accepting</span>
+    </label>
+    <select id="presence" data-testid="presence-select" title="Your presence">
+      <option value="online">● Online</option><option value="away">◐ Away</option>
+    </select>
+    <span id="conn" class="conn" data-testid="connection" data-state="connecting">Connecting…</span>
+    <button id="signout" class="ghost light" data-testid="signout-button">Sign out</button>
+  </header>
+
+  <aside class="side">
+    <h2>My conversations <span class="count" id="mine-count"></span></h2>
+    <ul id="mine" class="list" data-empty="No conversations yet" data-testid="conversation-list"></ul>
+    <h2>Team queue <span class="count" id="queue-count"></span></h2>
+    <ul id="queue" class="list" data-empty="Nobody is waiting" data-testid="queue-list"></ul>
+    <div id="team-section" hidden>
+      <h2>Team conversations <span class="count" id="team-count"></span></h2>
+      <ul id="team" class="list" data-empty="No other active conversations" data-testid="team-list"></ul>
+    </div>
+    <h2>Visitors on the site <span class="count" id="visitors-count"></span></h2>
+    <ul id="visitors" class="list" data-empty="No visitors right now" data-testid="visitor-list"></ul>
+  </aside>
+
+  <main class="conv" id="conv">
+    <div class="empty" id="empty"><div><b>No conversation selected</b><p>Pick one on the left. New conversations arrive while you are <em>accepting</em>.</p></div></div>
+    <div class="conv-head" id="conv-head" hidden>
+      <span class="avatar" id="conv-avatar"></span>
+      <div><b id="conv-name"></b><small id="conv-sub"></small></div>
+      <span class="badge" id="conv-state" data-testid="conversation-state"></span>
+      <span class="spacer"></span>
+      <button id="join" class="ghost" data-testid="join-button" hidden>Join</button>
+      <button id="watch" class="ghost" data-testid="watch-button" hidden>Watch</button>
+      <button id="takeover" class="ghost" data-testid="takeover-button" hidden>Take over</button>
+      <button id="leave" class="ghost" data-testid="leave-button" hidden>Leave</button>
+      <button id="transfer" class="ghost" data-testid="transfer-button" hidden>Transfer</button>
+      <button id="close" class="danger" data-testid="close-button" hidden>Close</button>
+    </div>
+    <ol id="messages" class="messages" data-testid="message-list" hidden></ol>
+    <div id="typing" class="typing" data-testid="typing-indicator" hidden></div>
+    <div id="banner" class="banner" hidden></div>
+    <form id="composer" class="composer" hidden>
+      <div class="modes">
+        <button type="button" id="mode-reply" class="mode" aria-pressed="true" data-testid="reply-toggle">Message</button>
+        <button type="button" id="mode-note" class="mode" aria-pressed="false" data-testid="note-toggle">Internal note</button>
+        <span id="mode-hint" class="hint">Enter to send · Shift+Enter for a new line</span>
+      </div>
+      <div class="compose-row">
+        <textarea id="input" rows="2" data-testid="composer-input" placeholder="Write a reply…"></textarea>
+        <button type="submit" class="primary" id="send" data-testid="send-button">Send</button>
+      </div>
+    </form>
+  </main>
+
+  <aside class="details" id="details" data-testid="details"></aside>
+</div>
+
+<dialog id="transfer-dialog" data-testid="transfer-dialog">
+  <form method="dialog" id="transfer-form">
+    <h3>Transfer conversation</h3>
+    <label for="transfer-target">To</label>
+    <select id="transfer-target" data-testid="transfer-target"></select>
+    <label for="transfer-note">Note for the next agent <small>(optional, staff only)</small></label>
+    <textarea id="transfer-note" rows="3" data-testid="transfer-note"></textarea>
+    <div class="actions"><button value="cancel" class="ghost">Cancel</button><button value="ok" class="primary" data-testid="transfer-confirm">Transfer</button></div>
+  </form>
+</dialog>
+
+<dialog id="invite-dialog" data-testid="invite-dialog">
+  <form method="dialog" id="invite-form">
+    <h3>Invite <span id="invite-who"></span> to chat</h3>
+    <label for="invite-text">Greeting</label>
+    <textarea id="invite-text" rows="3" data-testid="invite-text">Hi! Can I help you with anything?</textarea>
+    <div class="actions"><button value="cancel" class="ghost">Cancel</button><button value="ok" class="primary" data-testid="invite-confirm">Send invitation</button></div>
+  </form>
+</dialog>
+
+<div id="toasts" class="toasts" aria-live="polite"></div>
+</body>
+</html>
+
+"""#),
+        WebAsset(
+            path: "/console.js", file: "console.js", contentType: "text/javascript; charset=utf-8",
+            text: #"""
+// console.js — the Parley agent console, on top of parley.js (its public API only). What an
+// agent sees: Spec/conversations.md and Spec/presence.md; field names: Spec/catalogue.md.
+// No dependencies; every node is built with el() (no innerHTML: visitor text stays text).
+import { ParleyClient } from './parley.js';
+
+const WS_URL = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/parley`;
+const TITLE = document.title, TOKEN_KEY = 'parley-console:token', ROUTING_KEY = 'parley-console:routing';
+const OPEN = new Set(['queued', 'offline', 'active']);
+// Event kinds after which the summaries (`list`) are fetched again.
+const STATE_KINDS = new Set(['assigned', 'transferred', 'joined', 'left', 'closed', 'reopened', 'abandoned', 'rerouted', 'queued', 'offline']);
+
+// ---------- state ----------
+let client = null, identity = null, me = '', role = '';
+let skew = 0;               // server clock minus local clock (welcome.serverTime)
+let subscribed = false;     // topics are subscribed once; parley.js renews them on new sessions
+let openId = null, noteMode = false, forcedNote = false, audio = null, devToken = null;
+const convs = new Map();    // conversation id → see conv()
+const queues = new Map();   // team → its last `queue` message, plus `at` (local time received)
+const visitors = new Map(); // visitor → `presence` (presence:visitors)
+const agents = new Map();   // staff → `presence` (presence:agents)
+const drafts = new Map();   // conversation → unsent composer text
+let reads = {};             // conversation → my read marker (localStorage, per user)
+let modes = {};             // conversation → how I joined it: participant | observer (sessionStorage)
+
+// ---------- helpers ----------
+const $ = (id) => document.getElementById(id);
+/** `el('li', {class, text, 'data-x': …, onclick}, …children)`; null/false props and children are skipped. */
+function el(tag, props = {}, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v == null || v === false) continue; // so `cond && value` leaves it out
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const k of kids.flat()) if (k != null && k !== false) e.append(k);
+  return e;
+}
+const chip = (text, cls = '') => el('span', { class: `chip ${cls}`, text });
+const toLocal = (serverMs) => serverMs - skew;
+const clock = (serverMs) => new Date(toLocal(serverMs)).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+function dur(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000)), m = Math.floor(s / 60), pad = (n) => String(n).padStart(2, '0');
+  return s < 60 ? `${s}s` : m < 60 ? `${m}m ${pad(s % 60)}s` : `${Math.floor(m / 60)}h ${pad(m % 60)}m`;
+}
+const describe = (e) => (e?.message && e.message !== e.name ? `${e.name}: ${e.message}` : e?.name ?? String(e));
+const who = (u, cap) => (u === me ? (cap ? 'You' : 'you') : u ?? 'someone');
+/** A visitor's name: the pre-chat `name` property, else a short form of their id. */
+const vname = (id, props) => props?.find((p) => p.key === 'name')?.value || `Visitor ${String(id ?? '').replace(/^v-/, '').slice(0, 6)}`;
+/** A round avatar with an initial, its colour from the id. */
+function avatar(id, label) {
+  let h = 0;
+  for (const ch of String(id)) h = (h * 31 + ch.charCodeAt(0)) % 360;
+  const a = el('span', { class: 'avatar', text: label.replace(/^Visitor /, '').slice(0, 1).toUpperCase() });
+  a.style.background = `hsl(${h} 45% 46%)`;
+  return a;
+}
+function toast(text, error = false) {
+  const t = el('div', { class: `toast${error ? ' error' : ''}`, role: error ? 'alert' : 'status', text });
+  $('toasts').append(t);
+  setTimeout(() => t.remove(), error ? 6000 : 3500);
+}
+/** Awaits a command; a failure becomes a toast and null (never an unhandled rejection). */
+const run = (promise, what) => promise.catch((e) => { if (e?.name !== 'CLOSED') toast(`${what} failed — ${describe(e)}`, true); return null; });
+
+// ---------- conversations ----------
+function conv(id) {
+  if (!convs.has(id)) {
+    convs.set(id, { id, state: '', visitor: '', team: '', agents: [], priority: 0, tags: [], properties: [], createdAt: 0,
+      events: new Map(), lastCseq: 0, assigned: null, member: false, sum: null, read: reads[id] ?? 0, visitorRead: 0,
+      typers: [], pending: new Map(), ver: 0, loading: null, fresh: 0 });
+  }
+  return convs.get(id);
+}
+const sorted = (c) => [...c.events.values()].sort((a, b) => a.cseq - b.cseq);
+const isMine = (c) => c.assigned === me || c.member;
+const observing = (c) => c.member && c.assigned !== me && modes[c.id] === 'observer';
+const vnameOf = (c) => vname(c.visitor, c.properties);
+
+/** One event's effect on state, assigned agent and my membership (CONV-5, CONV-18, CONV-19). */
+function step(s, e) {
+  switch (e.kind) {
+    case 'queued': case 'reopened': s.state = 'queued'; break;
+    case 'offline': s.state = 'offline'; break;
+    case 'rerouted': s.state = 'queued'; s.assigned = null; break;
+    case 'assigned': s.state = 'active'; s.assigned = e.agent; break;
+    case 'transferred': s.state = e.agent ? 'active' : 'queued'; s.assigned = e.agent ?? null; break;
+    case 'joined': case 'left': if (e.agent === me) s.member = e.kind === 'joined'; break;
+    case 'closed': s.state = 'closed'; s.member = false; break;
+    case 'abandoned': s.state = 'abandoned'; break;
+  }
+}
+
+/**
+ * Derives state, assigned agent and membership from the events held: from scratch when they
+ * run from cseq 1 without a hole, else from the latest summary (`list`) plus later events.
+ */
+function derive(c) {
+  const evs = sorted(c), last = evs.length ? evs[evs.length - 1].cseq : 0, sum = c.sum;
+  let s = { state: c.state, assigned: null, member: false }, from = 0;
+  if (!(evs.length && evs[0].cseq === 1 && last === evs.length) && sum) {
+    const joined = !!modes[c.id] && sum.agents.includes(me); // summaries do not tell assigned from joined
+    s = { state: sum.state, assigned: sum.agents.includes(me) && !joined ? me : sum.agents.find((x) => x !== me) ?? null, member: joined };
+    from = sum.from;
+  }
+  for (const e of evs) if (e.cseq > from) step(s, e);
+  if (sum && sum.from > last) { // the summary is newer than every event held
+    s.state = sum.state;
+    if (s.state === 'active' && !sum.agents.includes(me)) { if (s.assigned === me) s.assigned = sum.agents[0] ?? null; s.member = false; }
+  }
+  Object.assign(c, s);
+}
+
+function applySummary(s) {
+  const c = conv(s.id);
+  Object.assign(c, { visitor: s.visitor, team: s.team ?? '', priority: s.priority ?? 0, tags: s.tags ?? [], properties: s.properties ?? [],
+    createdAt: s.createdAt, agents: s.agents ?? [], lastCseq: Math.max(c.lastCseq, s.lastCseq), sum: { state: s.state, from: s.lastCseq, agents: s.agents ?? [] } });
+  derive(c);
+  c.ver++;
+  if (isMine(c) && OPEN.has(c.state) && c.events.size < c.lastCseq) loadHistory(c); // for unread counts
+}
+
+/** Adds an event (live, pushed on assignment (CONV-31), or from history), once per cseq. */
+function apply(ev, live) {
+  const c = conv(ev.conversation);
+  if (c.events.has(ev.cseq)) return;
+  const wasMine = isMine(c);
+  c.events.set(ev.cseq, ev);
+  c.lastCseq = Math.max(c.lastCseq, ev.cseq);
+  if (ev.clientMessageId) c.pending.delete(ev.clientMessageId);
+  if (ev.kind === 'created') c.visitor ||= ev.sender ?? '';
+  derive(c);
+  c.ver++;
+  if (live) {
+    if (!c.sum || STATE_KINDS.has(ev.kind)) refreshList();
+    const recent = Date.now() + skew - ev.time < 120000; // not an old one replayed after a reconnection
+    if (!wasMine && c.assigned === me && (ev.kind === 'assigned' || ev.kind === 'transferred') && recent) announce(c);
+  }
+  schedule();
+}
+
+/** Reads the whole history (forward pages), merged with what is held. */
+function loadHistory(c) {
+  if (!client) return;
+  c.loading ??= (async () => {
+    for (let anchor = 0; ;) {
+      const page = await client.history(c.id, { anchor, direction: 'forward', limit: client.limits.historyPageMax });
+      for (const ev of page.events ?? []) { apply(ev, false); anchor = Math.max(anchor, ev.cseq); }
+      if (!page.hasMore || !page.events?.length) return;
+    }
+  })().catch((e) => { if (e?.name !== 'CLOSED') toast(`History of ${c.id} failed — ${describe(e)}`, true); })
+    .finally(() => { c.loading = null; schedule(); });
+}
+
+let listTimer = null;
+/** Fetches the summaries again, debounced. */
+function refreshList() {
+  clearTimeout(listTimer);
+  listTimer = setTimeout(async () => {
+    const r = client && await run(client.list(), 'Listing conversations');
+    for (const s of r?.conversations ?? []) applySummary(s);
+    schedule();
+  }, 100);
+}
+
+const unread = (c) => (isMine(c) ? [...c.events.values()].filter((e) => (e.kind === 'message' || e.kind === 'note') && e.sender !== me && e.cseq > c.read).length : 0);
+
+/** Moves my read marker to the last event of the open conversation while the page is seen (CONV-16). */
+function markRead(c) {
+  if (!isMine(c) || document.visibilityState !== 'visible') return;
+  const last = Math.max(0, ...c.events.keys());
+  if (last > c.read) {
+    c.read = reads[c.id] = last;
+    save();
+    client.read(c.id, last).catch(() => {});
+  }
+}
+
+function save() {
+  try {
+    localStorage.setItem(`parley-console:${me}:reads`, JSON.stringify(reads));
+    sessionStorage.setItem(`parley-console:${me}:modes`, JSON.stringify(modes));
+  } catch { /* storage full or disabled */ }
+}
+function restore() {
+  try { reads = JSON.parse(localStorage.getItem(`parley-console:${me}:reads`)) ?? {}; } catch { reads = {}; }
+  try { modes = JSON.parse(sessionStorage.getItem(`parley-console:${me}:modes`)) ?? {}; } catch { modes = {}; }
+}
+
+// ---------- alerts: sound, notification ----------
+/** On a user gesture: allow sound (WebAudio) and ask once for desktop notifications. */
+function unlockAlerts() {
+  try { audio ??= new AudioContext(); if (audio.state === 'suspended') audio.resume().catch(() => {}); } catch { /* no audio */ }
+  if (window.Notification?.permission === 'default') Notification.requestPermission().catch(() => {});
+}
+/** Two short rising tones, generated: no audio file. */
+function chime() {
+  const t = audio?.currentTime;
+  if (t == null) return;
+  for (const [freq, at] of [[660, 0], [990, 0.14]]) {
+    const o = audio.createOscillator(), g = audio.createGain();
+    o.frequency.value = freq;
+    g.gain.setValueAtTime(0.0001, t + at);
+    g.gain.exponentialRampToValueAtTime(0.18, t + at + 0.02);
+    g.gain.exponentialRampToValueAtTime(0.0001, t + at + 0.28);
+    o.connect(g).connect(audio.destination);
+    o.start(t + at); o.stop(t + at + 0.3);
+  }
+}
+/** A new assignment: sound, highlight, toast and a desktop notification when permitted. */
+function announce(c) {
+  c.fresh = Date.now();
+  setTimeout(schedule, 3000);
+  chime();
+  toast(`New conversation: ${vnameOf(c)}`);
+  if (window.Notification?.permission !== 'granted') return;
+  try {
+    const first = sorted(c).find((e) => e.kind === 'message')?.text ?? '';
+    const n = new Notification(`New conversation — ${vnameOf(c)}`, { body: first.slice(0, 140), tag: c.id, icon: '/favicon.svg' });
+    n.onclick = () => { window.focus(); open(c.id); n.close(); };
+  } catch { /* not available here (some mobile browsers) */ }
+}
+
+// ---------- rendering ----------
+let renderTimer = null;
+/** Renders once, soon (a timer, not rAF: a hidden tab keeps its title current). */
+function schedule() { renderTimer ??= setTimeout(() => { renderTimer = null; render(); }, 15); }
+
+/** Replaces a list's children only when its data changed, so the DOM stays still between events. */
+function fill(id, rows, build) {
+  const ul = $(id), sig = JSON.stringify(rows);
+  $(`${id}-count`).textContent = rows.length || '';
+  if (ul._sig !== sig) { ul._sig = sig; ul.replaceChildren(...rows.map(build)); }
+}
+/** A time that the ticker keeps current; orange after `late` seconds. */
+const since = (localMs, late) => el('span', { class: 'time', 'data-since': localMs, 'data-late': late, text: dur(Date.now() - localMs) });
+/** A list item that opens a conversation. */
+const convItem = (testid, r, cls, ...kids) => el('li', { class: `item${r.id === openId ? ' open' : ''}${cls}`, 'data-testid': testid,
+  'data-conversation': r.id, 'data-state': r.state, onclick: () => open(r.id) }, avatar(r.visitor, r.name), el('div', { class: 'body' }, ...kids));
+const row = (...kids) => el('div', { class: 'row' }, ...kids);
+const lastTime = (c) => c.events.get(c.lastCseq)?.time ?? c.createdAt;
+
+function render() {
+  if (!client) return;
+  const all = [...convs.values()];
+  let unreadTotal = 0;
+  // My conversations: open ones first, then by latest activity; closed ones stay, dimmed.
+  fill('mine', all.filter(isMine).sort((a, b) => OPEN.has(b.state) - OPEN.has(a.state) || lastTime(b) - lastTime(a)).slice(0, 40).map((c) => {
+    const n = unread(c), last = sorted(c).filter((e) => e.kind === 'message').pop();
+    unreadTotal += n;
+    return { id: c.id, visitor: c.visitor, name: vnameOf(c), state: c.state, n, fresh: Date.now() - c.fresh < 3000, open: c.id === openId,
+      text: last ? `${last.senderRole === 'visitor' ? '' : `${who(last.sender, true)}: `}${last.text ?? ''}` : '',
+      // Waiting for an answer since the visitor's last message.
+      waiting: c.state === 'active' && last?.senderRole === 'visitor' ? toLocal(last.time) : 0, watch: observing(c) };
+  }), (r) => convItem('conversation-item', r, `${OPEN.has(r.state) ? '' : ' closed'}${r.fresh ? ' fresh' : ''}`,
+    row(el('span', { class: 'name', text: r.name }), r.waiting ? since(r.waiting, 60) : el('span', { class: 'time', text: !OPEN.has(r.state) ? r.state : r.watch ? 'watching' : '' })),
+    row(el('span', { class: 'sub', text: r.text || '…' }), r.n > 0 && el('span', { class: 'unread', 'data-testid': 'unread', text: r.n }))));
+
+  // Team queues (ROUTE-15), in queue order; the wait runs from asOf − waitingSince.
+  const qrows = [];
+  for (const q of queues.values()) {
+    for (const e of q.entries ?? []) {
+      qrows.push({ id: e.conversation, visitor: e.visitor, name: vname(e.visitor), team: queues.size > 1 ? q.team : '', offline: e.state === 'offline',
+        prio: e.priority ?? 0, tags: e.tags ?? [], preview: e.preview ?? '', since: q.at - (q.asOf - e.waitingSince), open: e.conversation === openId });
+    }
+  }
+  fill('queue', qrows, (r) => convItem('queue-entry', r, '',
+    row(el('span', { class: 'name', text: r.name }), since(r.since, 60)),
+    el('div', { class: 'sub', text: r.preview || '(no message yet)' }),
+    el('div', {}, r.team && chip(r.team), r.prio > 0 && chip(`priority ${r.prio}`, 'prio'), r.offline && chip('offline message', 'blue'), r.tags.map((t) => chip(`#${t}`)))));
+  const total = [...queues.values()].reduce((n, q) => n + (q.total ?? 0), 0);
+  $('queue-count').textContent = total || ''; // may exceed the entries listed (queueFeedMax)
+
+  // Supervisors: the team's other active conversations, to watch or take over (CONV-18).
+  $('team-section').hidden = role !== 'supervisor';
+  if (role === 'supervisor') {
+    fill('team', all.filter((c) => c.state === 'active' && !isMine(c)).map((c) => ({ id: c.id, visitor: c.visitor, name: vnameOf(c), agent: c.assigned ?? '', open: c.id === openId })),
+      (r) => convItem('team-item', r, '', el('div', { class: 'name', text: r.name }), el('div', { class: 'sub', text: r.agent && `with ${r.agent}` })));
+  }
+
+  // Visitors on the site (presence:visitors) and Invite (CONV-20).
+  const chatting = new Set(all.filter((c) => OPEN.has(c.state)).map((c) => c.visitor));
+  fill('visitors', [...visitors.values()].map((p) => ({ id: p.user, away: p.status === 'away', page: p.page?.title || shortUrl(p.page?.url),
+    since: p.onSiteSince ? toLocal(p.onSiteSince) : 0, chat: chatting.has(p.user) })), (r) => el('li', { class: 'item', 'data-testid': 'visitor-entry', 'data-visitor': r.id },
+    avatar(r.id, vname(r.id)),
+    el('div', { class: 'body' }, row(el('span', { class: 'name', text: vname(r.id) }), r.since > 0 && since(r.since)),
+      el('div', { class: 'sub', text: r.page ? `on ${r.page}` : 'browsing' }),
+      el('div', {}, r.away && chip('away'), r.chat && chip('in a chat', 'blue'))),
+    el('button', { class: 'ghost', 'data-testid': 'invite-button', disabled: r.chat, onclick: () => invite(r.id) }, 'Invite')));
+
+  document.title = unreadTotal ? `(${unreadTotal}) ${TITLE}` : TITLE;
+  renderConversation();
+}
+function shortUrl(u) { try { const x = new URL(u); return x.pathname + x.search; } catch { return u ?? ''; } }
+
+const REASON = { inactivity: 'Closed for inactivity', byVisitor: 'The visitor closed the conversation', blocked: 'Closed: the visitor was blocked', bySystem: 'Closed by the system' };
+/** The one-line text of a system event (CONV-13). */
+function systemText(c, e) {
+  switch (e.kind) {
+    case 'created': return `${vnameOf(c)} started the conversation`;
+    case 'queued': return `Waiting in the ${e.team ?? c.team} queue`;
+    case 'offline': return 'Nobody was accepting: left as an offline message';
+    case 'assigned': return `Assigned to ${who(e.agent)}`;
+    case 'transferred': return `${who(e.sender, true)} transferred it to ${e.agent ? who(e.agent) : `the ${e.team} team`}`;
+    case 'joined': case 'left': return `${who(e.agent, true)} ${e.kind}`;
+    case 'closed': return REASON[e.closeReason] ?? `Closed by ${who(e.sender)}`;
+    case 'rated': return `Rated ${'★'.repeat(e.score)}${'☆'.repeat(5 - e.score)}`;
+    case 'properties': return `Details: ${(e.properties ?? []).map((p) => `${p.key} = ${p.value}`).join(', ')}`;
+    case 'abandoned': return 'The visitor left the queue';
+    case 'rerouted': return `Re-routed: ${who(e.agent)} did not answer in time`;
+    default: return e.kind[0].toUpperCase() + e.kind.slice(1); // reopened
+  }
+}
+
+/** One history item: a message bubble, a yellow internal note, or a small system line. */
+function renderEvent(c, e, seen) {
+  const a = { 'data-testid': 'message', 'data-kind': e.kind, 'data-cseq': e.cseq, 'data-role': e.senderRole ?? 'system' };
+  const meta = (name) => el('div', { class: 'meta', text: `${name} · ${clock(e.time)}` });
+  if (e.kind === 'message') {
+    const staff = e.senderRole !== 'visitor';
+    return el('li', { ...a, class: `msg ${staff ? 'staff' : 'visitor'}${staff && e.sender !== me ? ' other' : ''}` },
+      meta(staff ? who(e.sender, true) : vnameOf(c)),
+      el('div', { class: 'bubble', text: e.text ?? '' }, (e.attachments ?? []).map((f) => el('div', {},
+        /^https?:/i.test(f.url) ? el('a', { href: f.url, target: '_blank', rel: 'noopener noreferrer', text: `📎 ${f.name}` }) : `📎 ${f.name}`))),
+      seen && el('div', { class: 'meta', text: 'Seen' }));
+  }
+  if (e.kind === 'note') {
+    return el('li', { ...a, class: 'note' }, el('div', { class: 'label', text: 'Internal note — not visible to the visitor' }),
+      el('div', { class: 'text', text: e.text ?? '' }), meta(who(e.sender, true)));
+  }
+  return el('li', { ...a, 'data-role': 'system', class: 'sys', text: `${systemText(c, e)} · ${clock(e.time)}` });
+}
+
+/** A message or note of mine not confirmed by its event yet (parley.js outbox): sending, or failed with Retry. */
+function renderPending(b) {
+  const failed = b.state === 'failed', note = b.kind === 'note';
+  return el('li', { class: note ? 'note' : `msg staff ${failed ? 'failed' : 'pending'}`, 'data-testid': 'pending-message' },
+    el('div', { class: note ? 'text' : 'bubble', text: b.text }),
+    el('div', { class: 'meta', text: failed ? `Not sent — ${describe(b.error)} ` : 'Sending…' },
+      failed && el('button', { class: 'ghost', onclick: () => run(client.retry(b.clientMessageId), 'Retry') }, 'Retry')));
+}
+
+function renderConversation() {
+  const c = openId && convs.get(openId);
+  $('conv-head').hidden = $('messages').hidden = !c;
+  $('empty').hidden = !!c;
+  renderDetails(c);
+  if (!c) { $('composer').hidden = $('banner').hidden = $('typing').hidden = true; return; }
+  const sup = role === 'supervisor', assigned = c.assigned === me, active = c.state === 'active', watching = observing(c);
+  $('conv-avatar').replaceWith(Object.assign(avatar(c.visitor, vnameOf(c)), { id: 'conv-avatar' }));
+  $('conv-name').textContent = vnameOf(c);
+  $('conv-sub').textContent = [c.team, c.id, c.assigned && `with ${who(c.assigned)}`].filter(Boolean).join(' · ');
+  $('conv-state').className = `badge ${c.state}`;
+  $('conv-state').textContent = watching ? 'Watching' : c.state === 'offline' ? 'Offline message' : c.state;
+  $('join').hidden = !active || isMine(c);
+  $('watch').hidden = !sup || !active || isMine(c);
+  $('takeover').hidden = !sup || !active || assigned;
+  $('leave').hidden = !active || !c.member || assigned;
+  $('transfer').hidden = !active || !(assigned || sup);
+  $('close').hidden = !OPEN.has(c.state) || !(assigned || c.member || sup);
+
+  // The history, rebuilt when it changed; kept at the bottom if it was there.
+  const list = $('messages'), key = `${c.id}:${c.ver}:${c.visitorRead}`;
+  if (list._key !== key) {
+    const atBottom = list._id !== c.id || list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    const evs = sorted(c), lastMine = evs.filter((e) => e.kind === 'message' && e.sender === me).pop()?.cseq;
+    list.replaceChildren(...evs.map((e) => renderEvent(c, e, e.cseq === lastMine && c.visitorRead >= e.cseq)), ...[...c.pending.values()].map(renderPending));
+    if (atBottom) list.scrollTop = list.scrollHeight;
+    list._key = key; list._id = c.id;
+  }
+  renderTyping(c);
+
+  // Composer: messages while active as the assigned agent or a participant (CONV-11); notes for staff.
+  const canMessage = active && (assigned || (c.member && !watching)), canNote = OPEN.has(c.state) && (isMine(c) || sup);
+  if (!canMessage && !noteMode && canNote) { setMode(true); forcedNote = true; } // e.g. watching
+  else if (canMessage && forcedNote) setMode(false); // e.g. after a take-over
+  $('composer').hidden = !(canMessage || canNote);
+  $('banner').hidden = !$('composer').hidden;
+  $('mode-reply').disabled = !canMessage;
+  $('banner').textContent = !OPEN.has(c.state) ? `This conversation is ${c.state || 'loading'}.` : !active ? 'Waiting in the queue for the next available agent.'
+    : `${c.assigned ?? 'Another agent'} is handling this conversation. Join, watch or take over to take part.`;
+  markRead(c);
+}
+
+/** Who types, the visitor's draft when the server sends one (TYPE-11), staff writing notes. */
+function renderTyping(c) {
+  const t = c.typers;
+  $('typing').hidden = !t.length;
+  $('typing').replaceChildren(...t.map((x, i) => el('span', {}, i ? ' · ' : '',
+    x.role === 'visitor' ? `${vnameOf(c)} is typing… ` : `${x.user} is ${x.internal ? 'writing an internal note' : 'typing'}…`,
+    x.preview && el('q', { text: x.preview }))));
+}
+
+/** The right column: the open conversation's details, else my session. */
+function renderDetails(c) {
+  const rows = [];
+  const add = (k, v) => { if (v != null && v !== '') rows.push(el('dt', { text: k }), el('dd', { text: String(v) })); };
+  if (c) {
+    const p = visitors.get(c.visitor);
+    add('Visitor', vnameOf(c)); add('Visitor ID', c.visitor);
+    add('Page', p ? p.page && `${p.page.title ? `${p.page.title} — ` : ''}${p.page.url}` : 'left the site');
+    add('Arrived', p?.onSiteSince && clock(p.onSiteSince));
+    add('Chat ID', c.id); add('Team', c.team); add('Priority', c.priority || ''); add('Tags', c.tags.join(', '));
+    add('Started', c.createdAt && clock(c.createdAt)); add('Agents', c.agents.join(', '));
+    for (const pr of c.properties) add(pr.key, pr.value);
+  } else {
+    add('User', identity.displayName ?? me); add('Role', role); add('Teams', identity.teams?.join(', '));
+    add('Skills', identity.skills?.join(', ') || 'none');
+    add('Chats at once', identity.maxConcurrent ?? `${client.limits.defaultMaxConcurrent} (default)`);
+    add('Answer in', client.limits.answerTimeoutMs && dur(client.limits.answerTimeoutMs));
+  }
+  const box = $('details'), sig = rows.map((r) => r.textContent).join('\n');
+  if (box._sig !== sig) { box._sig = sig; box.replaceChildren(el('h3', { text: c ? 'Details' : 'Your session' }), el('dl', {}, rows)); }
+}
+
+// ---------- actions ----------
+function open(id) {
+  if (openId !== id) {
+    if (openId) { client.typing(openId, false); drafts.set(openId, $('input').value); }
+    $('input').value = drafts.get(id) ?? '';
+    openId = id;
+    setMode(false);
+  }
+  loadHistory(conv(id)); // the whole history, merged with what was pushed (deduplicated by cseq)
+  if (!conv(id).sum) refreshList();
+  schedule();
+  setTimeout(() => $('input').focus(), 0);
+}
+
+function setMode(note) {
+  noteMode = note; forcedNote = false;
+  $('mode-reply').setAttribute('aria-pressed', !note);
+  $('mode-note').setAttribute('aria-pressed', note);
+  $('composer').classList.toggle('note-mode', note);
+  $('input').placeholder = note ? 'Write an internal note (staff only)…' : 'Write a reply…';
+  $('send').textContent = note ? 'Add note' : 'Send';
+  typed();
+}
+
+/** Typing signals while the agent writes (parley.js throttles them); `internal` for a note (TYPE-9). */
+function typed() {
+  const c = openId && convs.get(openId);
+  if (client && c?.state === 'active' && isMine(c)) client.typing(c.id, $('input').value.trim() !== '', { internal: noteMode });
+}
+
+function submit() {
+  const c = openId && convs.get(openId), text = $('input').value.trim();
+  if (!client || !c || !text) return;
+  (noteMode ? client.note(c.id, text) : client.send(c.id, text)).catch(() => {}); // a failure shows in the outbox
+  $('input').value = '';
+  drafts.delete(c.id);
+}
+
+/** Join as participant or observer, or take over (supervisors, CONV-18). */
+function join(mode) {
+  const id = openId;
+  modes[id] = mode === 'takeover' ? undefined : mode;
+  save();
+  run(client.join(id, mode), mode === 'takeover' ? 'Take over' : 'Join').then((ok) => { if (ok) { loadHistory(conv(id)); refreshList(); } });
+}
+
+/** A modal dialog; `then` runs when it is confirmed. */
+function dialog(id, then) {
+  const d = $(id);
+  d.returnValue = '';
+  d.onclose = () => { if (d.returnValue === 'ok') then(); };
+  d.showModal();
+}
+
+/** Transfer to an agent online or to a team, with an optional note (CONV-19). */
+function transfer() {
+  const c = convs.get(openId), sel = $('transfer-target');
+  const people = [...agents.values()].filter((a) => a.user !== me && a.user !== c.assigned)
+    .map((a) => el('option', { value: `agent:${a.user}`, text: `${a.user} — ${a.routing === 'accepting' ? 'accepting' : 'not accepting'}${a.status === 'away' ? ', away' : ''}` }));
+  const teams = [...new Set([...(identity.teams ?? []), c.team])].filter(Boolean).map((t) => el('option', { value: `team:${t}`, text: `${t} team (its queue)` }));
+  sel.replaceChildren(el('optgroup', { label: 'Agents' }, people.length ? people : el('option', { disabled: true, text: 'No other agent online' })),
+    el('optgroup', { label: 'Teams' }, teams));
+  $('transfer-note').value = '';
+  dialog('transfer-dialog', () => {
+    const [kind, target] = sel.value.split(/:(.*)/);
+    run(client.transfer(c.id, { [kind]: target, note: $('transfer-note').value.trim() || undefined }), 'Transfer')
+      .then((ok) => { if (ok) { toast(`Transferred to ${target}`); refreshList(); } });
+  });
+}
+
+function invite(visitor) {
+  $('invite-who').textContent = vname(visitor);
+  dialog('invite-dialog', () => run(client.invite(visitor, $('invite-text').value.trim() || undefined), 'Invitation')
+    .then((ok) => ok && toast(`Invitation sent to ${vname(visitor)}`)));
+}
+
+// ---------- session ----------
+function setConn(state, text) { $('conn').dataset.state = state; $('conn').textContent = text; }
+function status(text, error = false) { $('signin-status').textContent = text; $('signin-status').classList.toggle('error', error); }
+function show(app) { $('app').hidden = !app; $('signin').hidden = app; }
+
+async function signIn(token) {
+  token = token.trim();
+  if (!token) return status('Paste an access token first.', true);
+  if (client) signOut(false);
+  status('Connecting…');
+  sessionStorage.setItem(TOKEN_KEY, token);
+  const c = client = new ParleyClient({ url: WS_URL, auth: { scheme: 'token', credential: token }, storage: sessionStorage });
+  c.on('connected', onConnected);
+  c.on('disconnected', (d) => {
+    if (client !== c) return;
+    if (d.willReconnect && !identity) return status('Cannot reach the server; retrying…'); // parley.js keeps trying
+    if (d.willReconnect) return setConn('reconnecting', 'Reconnecting…');
+    signOut(d.name === 'AUTH_FAILED' || d.name === 'TOKEN_EXPIRED');
+    status(`Signed out: ${d.reason || d.name}`, true);
+  });
+  c.on('event', (ev, info) => apply(ev, !info?.history));
+  c.on('gap', (g) => { for (const id of g.conversations) c.catchUp(id).catch(() => {}); refreshList(); }); // resync (SESSION-21)
+  c.on('typers', (t) => { const x = conv(t.conversation); x.typers = t.typers.filter((y) => y.user !== me); if (x.id === openId) renderTyping(x); });
+  c.on('queue', (q) => { queues.set(q.team, { ...q, at: Date.now() }); schedule(); });
+  c.on('presence', (p) => {
+    if (p.user.startsWith('team:')) return;
+    const map = p.role === 'visitor' ? visitors : agents;
+    if (p.status === 'offline') map.delete(p.user); else map.set(p.user, p);
+    schedule();
+  });
+  c.on('readMarker', (m) => {
+    const x = conv(m.conversation);
+    if (m.user === me) { x.read = reads[x.id] = Math.max(x.read, m.cseq); save(); } // from my other tabs too
+    else if (m.user === x.visitor) x.visitorRead = Math.max(x.visitorRead, m.cseq);
+    x.ver++; schedule();
+  });
+  c.on('invitationAnswered', (a) => toast(`${vname(a.visitor)} ${a.accepted ? 'accepted' : 'declined'} your invitation`));
+  c.on('outbox', (b) => {
+    if (b.kind !== 'send' && b.kind !== 'note') return;
+    const x = conv(b.conversation);
+    if ([...x.events.values()].some((e) => e.clientMessageId === b.clientMessageId)) x.pending.delete(b.clientMessageId);
+    else x.pending.set(b.clientMessageId, b);
+    if (b.state === 'failed') toast(`Not sent — ${describe(b.error)}`, true);
+    x.ver++; schedule();
+  });
+  c.on('error', (e) => console.debug('parley:', describe(e))); // signal errors, e.g. typing just after a close
+  try { await c.connect(); } catch (e) {
+    if (e?.name !== 'CLOSED' && (client === c || !client)) { signOut(true); status(`Sign-in failed — ${describe(e)}`, true); }
+  }
+}
+
+function onConnected({ identity: id, welcome, resumed }) {
+  identity = id; role = id.role; skew = welcome.serverTime - Date.now();
+  if (me !== id.user) { me = id.user; restore(); }
+  show(true); status('');
+  setConn('connected', 'Connected');
+  $('me-name').textContent = id.displayName ?? id.user;
+  $('me-role').textContent = [id.role, ...(id.teams ?? [])].join(' · ');
+  $('me-avatar').replaceWith(Object.assign(avatar(id.user, id.user), { id: 'me-avatar' }));
+  if (!subscribed) {
+    subscribed = true;
+    for (const t of [...(id.teams ?? []).map((x) => `queue:${x}`), 'presence:visitors', 'presence:agents']) run(client.subscribe(t), `Subscribing to ${t}`);
+  } else if (!resumed) { visitors.clear(); agents.clear(); } // the renewed subscriptions send the state again
+  // The routing choice belongs to this tab; staff signing in start notAccepting (PRES-23).
+  $('routing').checked = sessionStorage.getItem(ROUTING_KEY) === 'accepting';
+  routingLabel();
+  if ($('routing').checked) run(client.agentStatus('accepting'), 'Accepting');
+  refreshList();
+  schedule();
+}
+
+function signOut(forget) {
+  const c = client;
+  client = identity = openId = null; subscribed = false; me = '';
+  for (const m of [convs, queues, visitors, agents]) m.clear();
+  for (const id of ['mine', 'queue', 'team', 'visitors', 'messages', 'details']) { $(id)._sig = $(id)._key = undefined; $(id).replaceChildren(); }
+  c?.close();
+  setConn('connecting', 'Connecting…');
+  if (forget) { sessionStorage.removeItem(TOKEN_KEY); sessionStorage.removeItem(ROUTING_KEY); }
+  document.title = TITLE;
+  show(false);
+}
+
+function routingLabel() { $('routing-label').textContent = $('routing').checked ? 'Accepting chats' : 'Not accepting'; }
+
+// ---------- wiring ----------
+$('signin-form').addEventListener('submit', (e) => { e.preventDefault(); unlockAlerts(); signIn($('token').value); });
+$('dev-token').addEventListener('click', () => { unlockAlerts(); $('token').value = devToken; signIn(devToken); });
+$('signout').addEventListener('click', () => { signOut(true); status('Signed out.'); });
+$('routing').addEventListener('change', async (e) => { // ROUTE-6
+  unlockAlerts();
+  const on = e.target.checked;
+  routingLabel();
+  if (await run(client.agentStatus(on ? 'accepting' : 'notAccepting'), 'Changing routing')) sessionStorage.setItem(ROUTING_KEY, on ? 'accepting' : 'notAccepting');
+  else { e.target.checked = !on; routingLabel(); }
+});
+$('presence').addEventListener('change', (e) => run(client.setPresence(e.target.value), 'Changing presence'));
+$('composer').addEventListener('submit', (e) => { e.preventDefault(); submit(); });
+$('input').addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } });
+$('input').addEventListener('input', typed);
+$('mode-reply').addEventListener('click', () => setMode(false));
+$('mode-note').addEventListener('click', () => setMode(true));
+$('join').addEventListener('click', () => join('participant'));
+$('watch').addEventListener('click', () => join('observer'));
+$('takeover').addEventListener('click', () => join('takeover'));
+$('leave').addEventListener('click', () => { const id = openId; run(client.leave(id), 'Leave').then((ok) => { if (ok) { delete modes[id]; save(); refreshList(); } }); });
+$('transfer').addEventListener('click', transfer);
+$('close').addEventListener('click', () => run(client.close(openId), 'Close').then((ok) => ok && refreshList()));
+document.addEventListener('visibilitychange', schedule); // marks read when the page is seen again
+document.addEventListener('pointerdown', unlockAlerts, { once: true }); // after a reload: the first click
+
+// Every second: the "since" times (queue waits, visitors waiting for an answer, time on site).
+setInterval(() => {
+  for (const s of document.querySelectorAll('[data-since]')) {
+    const ms = Date.now() - s.dataset.since;
+    s.textContent = dur(ms);
+    if (s.dataset.late) s.classList.toggle('late', ms > s.dataset.late * 1000);
+  }
+}, 1000);
+
+// Start. The development token is offered only by a server listening on loopback.
+show(false);
+fetch('/console/dev-token', { cache: 'no-store' }).then(async (r) => {
+  if (r.ok) { devToken = (await r.text()).trim(); $('dev-token').hidden = !devToken; }
+}).catch(() => {});
+const remembered = sessionStorage.getItem(TOKEN_KEY);
+if (remembered) { $('token').value = remembered; signIn(remembered); }
+
+"""#),
+        WebAsset(
             path: "/favicon.svg", file: "favicon.svg", contentType: "image/svg+xml",
             text: #"""
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path fill="#2f54eb" d="M4 6a4 4 0 0 1 4-4h16a4 4 0 0 1 4 4v13a4 4 0 0 1-4 4H13l-7 6v-6H8a4 4 0 0 1-4-4z"/></svg>
@@ -49,6 +921,1399 @@ extension WebAssets {
 <script src="/widget.js" data-team="support" async></script>
 </body>
 </html>
+
+"""#),
+        WebAsset(
+            path: "/parley.d.ts", file: "parley.d.ts", contentType: "text/plain; charset=utf-8",
+            text: #"""
+// Type declarations for parley.js — the JavaScript client of the Parley live-chat protocol v1.
+// Field names are the JSON names of Spec/catalogue.md.
+
+/** Credentials offered in `hello` (Spec/catalogue.md, Auth). */
+export type Auth =
+  | { scheme: 'anonymous' }
+  | { scheme: 'token'; credential: string }
+  | { scheme: 'session'; credential: string };
+
+/** A Web-Storage-like store; `sessionStorage` in browsers. */
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export type Role = 'visitor' | 'agent' | 'supervisor' | 'bot';
+export type ConversationState = 'queued' | 'active' | 'closed' | 'abandoned' | 'offline';
+export type EventKind = 'message' | 'note' | 'created' | 'queued' | 'assigned' | 'transferred' | 'joined'
+  | 'left' | 'closed' | 'reopened' | 'rated' | 'properties' | 'abandoned' | 'offline' | 'rerouted';
+export type PresenceStatus = 'online' | 'away' | 'offline';
+export type RoutingStatus = 'accepting' | 'notAccepting' | 'offline';
+export type JoinMode = 'participant' | 'observer' | 'takeover';
+export type ResumeStatus = 'resumed' | 'expired' | 'unknown';
+
+export interface Property { key: string; value: string }
+export interface Attachment { name: string; mimeType: string; size: number; url: string }
+export interface Page { url: string; title?: string }
+
+/** Options of {@link ParleyClient}. */
+export interface ParleyOptions {
+  /** WebSocket URL, e.g. `ws://127.0.0.1:7401/parley`. */
+  url: string;
+  /** Credentials (default anonymous), or a function giving them (or a promise) for each connection, e.g. to refresh a token. */
+  auth?: Auth | (() => Auth | Promise<Auth>);
+  /** Where the session token, resume token, last seq and request-id counter live (default `sessionStorage`, else memory). Share it to continue a session (page reload). */
+  storage?: StorageLike;
+  /** The key in `storage` (default `"parley:" + url`). */
+  storageKey?: string;
+  /** The WebSocket constructor (default `globalThis.WebSocket`). */
+  WebSocket?: new (url: string, protocols?: string | string[]) => any;
+  /** First reconnection delay, doubled per failed attempt, with jitter (default 500). */
+  minReconnectMs?: number;
+  /** Largest reconnection delay (default 30 000). */
+  maxReconnectMs?: number;
+  /** An attempt without a welcome after this is abandoned and retried (default 15 000). */
+  connectTimeoutMs?: number;
+  /** After `wake()` (focus, online, tab shown) a ping must be answered within this, or the client reconnects (default 5 000). */
+  wakeProbeMs?: number;
+  /** Acknowledge after this many events (default 8) … */
+  ackEvery?: number;
+  /** … or this long after the first unacknowledged one (default 200), SESSION-11. */
+  ackDelayMs?: number;
+  /** Retries of a command answered `RATE_LIMITED` or `OVERLOADED`, after `retryAfterMs` (default 5). */
+  maxRetries?: number;
+  /** Listen to `online`/`offline`/`focus`/`visibilitychange` when running in a browser (default true). */
+  browserEvents?: boolean;
+}
+
+/** What the welcome says about the user. */
+export interface Identity {
+  user: string; role: Role; displayName?: string; teams?: string[]; site?: string;
+  skills?: string[]; maxConcurrent?: number;
+}
+
+/** The limits in force (Spec/catalogue.md, Limits); the client uses them, never constants of its own. */
+export interface Limits {
+  maxFrame: number; maxMessage: number; maxText: number; messageRate: number; messageBurst: number;
+  typingRate: number; typingBurst: number; presenceRate: number; presenceBurst: number;
+  heartbeatMs: number; heartbeatTimeoutMs: number; resumeWindowMs: number; maxSubscriptions: number;
+  idempotencyWindowMs: number; handshakeTimeoutMs: number; maxAttachments: number; historyPageMax: number;
+  typingExpiryMs?: number; typingThrottleMs?: number; typingRefreshMs?: number; answerTimeoutMs?: number;
+  draftPreviews?: boolean; [more: string]: number | boolean | undefined;
+}
+
+/** The server's `welcome`. */
+export interface Welcome {
+  type: 'welcome'; rid: number; version: number; session: string; resumeToken: string;
+  identity: Identity; limits: Limits; serverTime: number; sessionToken?: string;
+  resume?: { status: ResumeStatus; replayFrom?: number; lastSeq?: number };
+}
+
+/** One entry of a conversation's history. */
+export interface ConversationEvent {
+  conversation: string; cseq: number; kind: EventKind; time: number; sender?: string; senderRole?: Role;
+  text?: string; attachments?: Attachment[]; clientMessageId?: string; agent?: string; team?: string;
+  score?: number; closeReason?: 'byAgent' | 'byVisitor' | 'inactivity' | 'bySystem' | 'blocked'; properties?: Property[];
+}
+
+export interface ConversationSummary {
+  id: string; state: ConversationState; visitor: string; team?: string; agents?: string[]; lastCseq: number;
+  queuePosition?: number; priority: number; createdAt: number; tags?: string[]; properties?: Property[]; score?: number;
+  /** The assigned agent while active, the last one once closed (CONV-33). */
+  assignedAgent?: string;
+  /** The requester's own read marker, once they read (CONV-33). */
+  readCseq?: number;
+}
+
+export interface Typer { user: string; role: Role; internal?: boolean; preview?: string }
+
+/** Results. */
+export interface Ok { type: 'ok'; rid: number; conversation?: string; cseq?: number; duplicate?: boolean; invitation?: string }
+export interface HistoryPage { type: 'historyPage'; rid: number; conversation: string; events?: ConversationEvent[]; hasMore: boolean }
+export interface Conversations { type: 'conversations'; rid: number; conversations?: ConversationSummary[] }
+export interface TranscriptResult {
+  type: 'transcriptResult'; rid: number; summary: ConversationSummary; events?: ConversationEvent[];
+  metrics: { queueWaitMs?: number; firstResponseMs?: number; transfers: number; durationMs?: number }; comment?: string;
+}
+
+/** Server messages handed to the app as they are. */
+export interface Presence {
+  type: 'presence'; user: string; role: Role; status: PresenceStatus; text?: string; page?: Page;
+  routing?: RoutingStatus; lastSeen?: number; onSiteSince?: number;
+}
+export interface QueuePosition { type: 'queuePosition'; conversation: string; position: number; estimatedWaitMs?: number }
+export interface Queue {
+  type: 'queue'; team: string; asOf: number; total: number;
+  entries?: { conversation: string; state: ConversationState; visitor: string; waitingSince: number; priority?: number; tags?: string[]; preview?: string }[];
+}
+export interface Invitation { type: 'invitation'; seq: number; invitation: string; agent: string; text?: string; agentName?: string }
+export interface InvitationAnswered { type: 'invitationAnswered'; seq: number; invitation: string; visitor: string; accepted: boolean; conversation?: string }
+export interface ReadMarker { type: 'readMarker'; seq: number; conversation: string; user: string; cseq: number }
+
+/** A send, note or create in the outbox. */
+export interface OutboxEntry {
+  clientMessageId: string; kind: 'send' | 'note' | 'create'; conversation?: string; text?: string;
+  /** `sending` until answered (kept across reconnections), then `sent` or `failed`. */
+  state: 'sending' | 'sent' | 'failed';
+  error?: ParleyError; cseq?: number; duplicate?: boolean;
+}
+
+/** `disconnected` payload. */
+export interface Disconnect {
+  /** The Parley error or goodbye code when the server gave one (2018 after `close()`), else 0. */
+  code: number;
+  /** The spec name (`HEARTBEAT_TIMEOUT`, `AUTH_FAILED` …), or `CONNECTION_LOST`, `CONNECT_TIMEOUT`, `CONNECT_FAILED`, `SEQ_GAP`, `CLOSED`. */
+  name: string;
+  reason: string;
+  /** The WebSocket close code, when a close event was seen. */
+  wsCode?: number;
+  /** False when the client stopped for good (refused credentials, unsupported version, blocked, `close()`). */
+  willReconnect: boolean;
+  delayMs?: number;
+  error?: ParleyError;
+}
+
+/** Events of {@link ParleyClient} and their arguments. */
+export interface ParleyEvents {
+  /** A connection attempt starts. */
+  connecting: [{ attempt: number }];
+  /** The handshake completed; `resumed` when the previous session (and its seq) continues. */
+  connected: [{ welcome: Welcome; identity: Identity; session: string; resumed: boolean }];
+  /** The connection ended; the client reconnects unless `willReconnect` is false. */
+  disconnected: [Disconnect];
+  /** Events may have been missed (resume `expired`/`unknown`, SESSION-21): re-sync, e.g. `catchUp()` each conversation. */
+  gap: [{ status: ResumeStatus; conversations: string[]; resyncNeeded: true }];
+  /** A conversation event, each (conversation, cseq) once: live (`seq`) or from `catchUp` (`history`). */
+  event: [ConversationEvent, { seq?: number; history?: boolean }];
+  /** The full set of typers of a conversation (empty: nobody); `expired` when the client dropped a stale set (TYPE-7). */
+  typers: [{ conversation: string; typers: Typer[]; expired?: boolean }];
+  presence: [Presence];
+  queuePosition: [QueuePosition];
+  queue: [Queue];
+  invitation: [Invitation];
+  invitationAnswered: [InvitationAnswered];
+  readMarker: [ReadMarker];
+  /** An outbox entry changed state. */
+  outbox: [OutboxEntry];
+  /** A session-level error (no rid): a failed signal, a fatal error before the close. */
+  error: [ParleyError];
+}
+
+/** Every v1 error code with its spec name and whether it is fatal (Spec/errors.md). */
+export const ERRORS: Readonly<Record<number, Readonly<{ name: string; fatal: boolean }>>>;
+/** The spec name of a code (`3001` → `"CONVERSATION_NOT_FOUND"`), `"ERROR_<code>"` if unknown. */
+export function errorName(code: number): string;
+/** Whether a code is fatal; an unknown one is when below 2000 or from 5000 (ERR-2). */
+export function isFatal(code: number): boolean;
+
+/**
+ * A rejected command or a session-level error. Client-side errors have code 0: `CLOSED` (the
+ * client was closed), `OUTCOME_UNKNOWN` (sent on a lost session or too long ago to re-send:
+ * it may or may not have been applied, SESSION-19/21), `NOT_FAILED` (`retry` of no failed entry),
+ * `NO_CONVERSATION` (`close(undefined)`).
+ */
+export class ParleyError extends Error {
+  constructor(e: { code?: number; name?: string; message?: string; retryAfterMs?: number; requirement?: string; messageType?: number; rid?: number });
+  /** The spec name, e.g. `CONVERSATION_NOT_FOUND`. */
+  name: string;
+  /** The error code, e.g. 3001; 0 for client-side errors. */
+  code: number;
+  /** When to retry (`RATE_LIMITED`, `OVERLOADED`, address limits). */
+  retryAfterMs?: number;
+  /** The requirement id the server cited, e.g. `CONV-30`. */
+  requirement?: string;
+  /** The type number of the message that caused a session-level error. */
+  messageType?: number;
+  rid?: number;
+}
+
+/** An in-memory {@link StorageLike}, the default outside browsers. */
+export class MemoryStorage implements StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/**
+ * A Parley session that survives reconnections. `connect()` starts it; it reconnects with
+ * exponential backoff and jitter and resumes (`hello.resume`, token and last seq kept in
+ * storage); events are acknowledged in batches; heartbeats per `limits`; commands re-sent after a
+ * resume; sends idempotent (`clientMessageId`) with an outbox; `close()` ends everything.
+ */
+export class ParleyClient {
+  constructor(options: ParleyOptions);
+  readonly url: string;
+  /** `disconnected`, `connecting`, `connected` or `closed` (after `close()` or a permanent refusal). */
+  readonly state: 'disconnected' | 'connecting' | 'connected' | 'closed';
+  /** The latest welcome, identity and limits (empty before the first welcome). */
+  readonly welcome: Welcome | null;
+  readonly identity: Identity | null;
+  readonly limits: Partial<Limits>;
+  /** The seq of the last event handed to the application (kept in storage). */
+  readonly lastSeq: number;
+  /** Outbox entries not sent yet (`sending` or `failed`). */
+  readonly outbox: OutboxEntry[];
+
+  /** Adds a listener; returns a function removing it. A listener that throws is reported asynchronously. */
+  on<K extends keyof ParleyEvents>(name: K, fn: (...args: ParleyEvents[K]) => void): () => void;
+  /** Removes a listener. */
+  off<K extends keyof ParleyEvents>(name: K, fn: (...args: ParleyEvents[K]) => void): void;
+
+  /** Connects (and keeps reconnecting until `close()`); resolves with the next welcome, rejects if refused for good. */
+  connect(): Promise<Welcome>;
+  /** Checks the connection now: pings (reconnects if unanswered within `wakeProbeMs`), or reconnects at once if down. Called on online/offline/focus/visible. */
+  wake(): void;
+  /** `close()` or `close({goodbye})` ends the client: `goodbye` (GOING_AWAY) first unless `goodbye: false` (then the session stays resumable from storage, as across a reload); stops every timer; rejects pending commands with `CLOSED`. */
+  close(options?: { goodbye?: boolean }): Promise<void>;
+  /** Closes a conversation (the `close` command). An explicit `undefined` or `null` rejects with `NO_CONVERSATION` instead of ending the client. */
+  close(conversation: string): Promise<Ok>;
+
+  /** Any command, with a fresh rid; resolves with its result message or rejects with a ParleyError. */
+  command(type: string, fields?: Record<string, unknown>): Promise<any>;
+
+  /** A visitor starts a conversation (idempotent: carries a clientMessageId). `properties` may be an object. */
+  create(o?: { text?: string; team?: string; properties?: Record<string, string> | Property[]; tags?: string[]; priority?: number; clientMessageId?: string }): Promise<Ok>;
+  /** Sends a message; in the outbox until answered, re-sent after reconnections with the same clientMessageId. */
+  send(conversation: string, text: string, o?: { attachments?: Attachment[]; clientMessageId?: string }): Promise<Ok>;
+  /** Adds an internal note (staff only). */
+  note(conversation: string, text: string, o?: { clientMessageId?: string }): Promise<Ok>;
+  /** Re-sends a failed outbox entry with its clientMessageId. */
+  retry(clientMessageId: string): Promise<Ok>;
+  /** Forgets a failed outbox entry. */
+  discard(clientMessageId: string): void;
+  /** Typing indicator; call on each keystroke: starts are throttled to `limits.typingThrottleMs` (a changed preview goes at the end of the window); `false` stops. */
+  typing(conversation: string, isTyping: boolean, o?: { internal?: boolean; preview?: string }): void;
+  /** Reports user activity for idle detection (PRES-8). */
+  activity(): void;
+  /** Moves the read marker to `cseq`. */
+  read(conversation: string, cseq: number): Promise<Ok>;
+  /** One page of history, as the server sent it (ascending cseq; `anchor` exclusive; default backward). */
+  history(conversation: string, o?: { anchor?: number; direction?: 'forward' | 'backward'; limit?: number }): Promise<HistoryPage>;
+  /** Pages forward through history (from `o.anchor`, else the last cseq seen before a gap, else the start) and emits, as `event`s in cseq order, those not emitted yet; live events of the conversation wait meanwhile. Call it synchronously from a `gap` listener. Resolves with the number emitted. */
+  catchUp(conversation: string, o?: { anchor?: number }): Promise<number>;
+  /** Lists the conversations visible to the user, optionally in one state. */
+  list(o?: { state?: ConversationState }): Promise<Conversations>;
+  reopen(conversation: string): Promise<Ok>;
+  leave(conversation: string): Promise<Ok>;
+  /** The visitor rates a closed conversation, 1 to 5. */
+  rate(conversation: string, score: number, comment?: string): Promise<Ok>;
+  /** Transfers to exactly one of an agent or a team, with an optional note. */
+  transfer(conversation: string, o: { agent?: string; team?: string; note?: string }): Promise<Ok>;
+  /** Staff join a conversation (default `participant`). */
+  join(conversation: string, mode?: JoinMode): Promise<Ok>;
+  setProperties(conversation: string, properties: Record<string, string> | Property[]): Promise<Ok>;
+  /** Staff: the full transcript. */
+  transcript(conversation: string): Promise<TranscriptResult>;
+  /** Staff routing choice and optional concurrency limit. */
+  agentStatus(routing: 'accepting' | 'notAccepting', maxConcurrent?: number): Promise<Ok>;
+  /** This connection's presence (text: staff; page: visitors); applied again on every new connection. */
+  setPresence(status: 'online' | 'away', o?: { text?: string; page?: Page }): Promise<Ok>;
+  /** In a browser, reports `location.href` and `document.title` as the visitor's page; resolves null elsewhere. */
+  reportPage(): Promise<Ok | null>;
+  /** Subscribes to `presence:visitors`, `presence:agents`, `presence:team:<team>`, `presence:user:<id>` or `queue:<team>`; renewed when a new session starts. */
+  subscribe(topic: string): Promise<Ok>;
+  unsubscribe(topic: string): Promise<Ok>;
+  /** Staff invite a visitor who is on the site; the `ok` carries `invitation`. */
+  invite(visitor: string, text?: string): Promise<Ok>;
+  /** The visitor accepts or declines an invitation. */
+  answerInvitation(invitation: string, accept: boolean): Promise<Ok>;
+}
+
+"""#),
+        WebAsset(
+            path: "/parley.js", file: "parley.js", contentType: "text/javascript; charset=utf-8",
+            text: #"""
+// parley.js — client of the Parley live-chat protocol v1 (JSON over WebSocket, subprotocol
+// `parley.v1.json`). ES2022 module, no dependencies, browsers and Node 20+. Written from Spec/.
+// Types and full documentation: parley.d.ts.
+
+// Spec/schema/errors.json as "code NAME", "!" marking fatal errors.
+const TABLE = `1001 FRAME_TOO_LARGE! 1002 BAD_VARINT! 1003 BAD_FRAME_FLAGS! 1004 TRUNCATED_FRAME!
+1005 MALFORMED_MESSAGE! 1006 INVALID_UTF8! 1007 DUPLICATE_FIELD! 1008 MISSING_FIELD! 1009 FIELD_ORDER!
+1010 VALUE_OUT_OF_RANGE! 1011 INVALID_JSON! 1012 WRONG_JSON_TYPE! 1013 MESSAGE_TOO_LARGE!
+1014 DECOMPRESSION_FAILED! 1015 COMPRESSION_NOT_NEGOTIATED! 1016 UNKNOWN_MESSAGE_TYPE 1017 WRONG_DIRECTION
+1018 EMPTY_FRAME! 1019 ENCODING_NOT_NEGOTIATED! 2001 UNSUPPORTED_VERSION! 2002 AUTH_FAILED! 2003 TOKEN_EXPIRED!
+2004 HANDSHAKE_TIMEOUT! 2005 NOT_AUTHENTICATED! 2006 ALREADY_AUTHENTICATED! 2007 HEARTBEAT_TIMEOUT!
+2008 ACK_OUT_OF_RANGE! 2009 RATE_LIMITED 2010 RATE_LIMIT_ABUSE! 2011 TOO_MANY_SUBSCRIPTIONS 2012 SLOW_CONSUMER!
+2013 SERVER_SHUTDOWN! 2014 SESSION_REPLACED! 2015 DUPLICATE_REQUEST_ID 2016 IDEMPOTENCY_CONFLICT
+2017 INVALID_ARGUMENT 2018 GOING_AWAY! 2019 RESULT_TOO_LARGE 2020 ADDRESS_CONNECTION_LIMIT!
+2021 ADDRESS_HANDSHAKE_RATE! 2022 ADDRESS_ANONYMOUS_LIMIT! 2023 BLOCKED! 3001 CONVERSATION_NOT_FOUND
+3002 FORBIDDEN 3003 ILLEGAL_TRANSITION 3004 NOT_PARTICIPANT 3005 AGENT_NOT_FOUND 3006 TEAM_NOT_FOUND
+3007 AGENT_AT_CAPACITY 3008 INVALID_RATING 3009 ALREADY_RATED 3010 INVITATION_NOT_FOUND
+3011 REOPEN_WINDOW_EXPIRED 3012 VISITOR_NOT_ON_SITE 3013 TOO_MANY_CONVERSATIONS 3014 ADDRESS_CONVERSATION_LIMIT
+3015 BLOCK_NOT_FOUND 3016 VISITOR_NOT_FOUND 4001 PRESENCE_FORBIDDEN 4002 UNKNOWN_TOPIC 4003 PREVIEW_NOT_ENABLED
+5001 INTERNAL_ERROR! 5002 OVERLOADED 5003 NOT_IMPLEMENTED`.split(/\s+/);
+
+/** Every Parley v1 error code: `ERRORS[code] = {name, fatal}` (Spec/errors.md). */
+export const ERRORS = Object.freeze(Object.fromEntries(TABLE.filter((_, i) => i % 2 === 0)
+  .map((c, i) => [Number(c), Object.freeze({ name: TABLE[2 * i + 1].replace('!', ''), fatal: TABLE[2 * i + 1].endsWith('!') })])));
+
+/** The spec name of an error code (`3001` → `"CONVERSATION_NOT_FOUND"`), `"ERROR_<code>"` if unknown. */
+export const errorName = (code) => ERRORS[code]?.name ?? `ERROR_${code}`;
+
+/** Whether a code is fatal; an unknown one is when below 2000 or from 5000 (ERR-2). */
+export const isFatal = (code) => ERRORS[code]?.fatal ?? (code < 2000 || code >= 5000);
+
+/**
+ * A failed command or a session-level error: `code` (number), `name` (spec name), `message`,
+ * `retryAfterMs`, `requirement`, `messageType`, `rid` as the server sent them. Errors of the
+ * client itself have code 0: `CLOSED`, `OUTCOME_UNKNOWN`, `NOT_FAILED`, `NO_CONVERSATION`.
+ */
+export class ParleyError extends Error {
+  constructor(e) {
+    super(e.message ?? errorName(e.code));
+    this.name = e.name ?? errorName(e.code);
+    this.code = e.code ?? 0;
+    for (const k of ['retryAfterMs', 'requirement', 'messageType', 'rid']) if (e[k] != null) this[k] = e[k];
+  }
+}
+
+const closedError = () => new ParleyError({ name: 'CLOSED', message: 'client closed' });
+
+/** An in-memory Web Storage (`getItem`/`setItem`/`removeItem`): the default outside browsers. */
+export class MemoryStorage {
+  #m = new Map();
+  getItem(k) { return this.#m.get(k) ?? null; }
+  setItem(k, v) { this.#m.set(k, String(v)); }
+  removeItem(k) { this.#m.delete(k); }
+}
+
+const SEQ_TYPES = new Set(['event', 'readMarker', 'invitation', 'invitationAnswered']);
+const EPHEMERAL = new Set(['presence', 'queuePosition', 'queue']);
+const PACED = new Set(['send', 'note', 'create']); // the `messages` token bucket (SESSION-28)
+// Harmless to run twice: re-sent even when the session was lost (SESSION-21).
+const SAFE = new Set(['history', 'list', 'transcript', 'subscribe', 'unsubscribe', 'read',
+  'setPresence', 'agentStatus', 'setProperties', 'listBlocks']);
+const RETRY = new Set([2009, 5002]); // RATE_LIMITED, OVERLOADED: no effect; retry after retryAfterMs
+
+function randomId() {
+  const b = new Uint8Array(16);
+  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(b);
+  else for (let i = 0; i < 16; i++) b[i] = Math.random() * 256;
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+const props = (p) => (!p || Array.isArray(p) ? p : Object.entries(p).map(([key, value]) => ({ key, value: String(value) })));
+
+/**
+ * A Parley session over WebSocket that survives reconnections: handshake, acks, heartbeats,
+ * reconnection with backoff and resumption, idempotent sends with an outbox, typing throttle,
+ * promise-returning commands. Options and events: see parley.d.ts.
+ */
+export class ParleyClient {
+  constructor(o) {
+    this.url = o.url;
+    this.auth = o.auth ?? { scheme: 'anonymous' };
+    let ss; try { ss = globalThis.sessionStorage; } catch { /* storage blocked (sandboxed frame) */ }
+    this.storage = o.storage ?? ss ?? new MemoryStorage();
+    this.WebSocket = o.WebSocket ?? globalThis.WebSocket;
+    this.opts = { minReconnectMs: 500, maxReconnectMs: 30000, connectTimeoutMs: 15000, wakeProbeMs: 5000,
+      ackEvery: 8, ackDelayMs: 200, maxRetries: 5, browserEvents: true, ...o };
+    this.key = o.storageKey ?? `parley:${o.url}`;
+    /** `disconnected` | `connecting` | `connected` | `closed` */
+    this.state = 'disconnected';
+    /** The latest welcome, and its identity and limits. */
+    this.welcome = null; this.identity = null; this.limits = {};
+    this._l = new Map(); this._timers = new Set(); this._pending = new Map(); this._txq = [];
+    this._seen = new Map(); this._from = new Map(); this._buf = new Map(); this._typing = new Map();
+    this._typers = new Map(); this._box = new Map(); this._subs = new Set(); this._ws = null;
+    try { this._st = JSON.parse(this.storage.getItem(this.key)) ?? {}; } catch { this._st = {}; }
+    this._seq = this._acked = this._st.lastSeq ?? 0; this._attempt = this._nonce = 0;
+  }
+
+  /** The seq of the last event handed to the application. */
+  get lastSeq() { return this._seq; }
+
+  /** Adds a listener; returns a function that removes it. */
+  on(name, fn) { (this._l.get(name) ?? this._l.set(name, new Set()).get(name)).add(fn); return () => this.off(name, fn); }
+  /** Removes a listener. */
+  off(name, fn) { this._l.get(name)?.delete(fn); }
+  _emit(name, ...a) {
+    for (const fn of [...(this._l.get(name) ?? [])]) {
+      try { fn(...a); } catch (e) { queueMicrotask(() => { throw e; }); } // report, never break the session
+    }
+  }
+
+  // Timers all go through here so that close() stops every one.
+  _after(ms, fn) { const t = setTimeout(() => { this._timers.delete(t); fn(); }, Math.max(0, ms)); this._timers.add(t); return t; }
+  _clear(t) { if (t) { clearTimeout(t); this._timers.delete(t); } }
+  _save(p) { Object.assign(this._st, p); try { this.storage.setItem(this.key, JSON.stringify(this._st)); } catch { /* full */ } }
+  _rid() { const r = (this._st.rid ?? 0) + 1; this._save({ rid: r }); return r; } // never reused, even across reloads
+
+  /** Connects, and reconnects until `close()`; resolves with the next welcome. */
+  connect() {
+    if (this.state === 'closed') return Promise.reject(closedError());
+    if (this.state === 'connected') return Promise.resolve(this.welcome);
+    const p = new Promise((res, rej) => {
+      const a = this.on('connected', (c) => { a(); b(); res(c.welcome); });
+      const b = this.on('disconnected', (d) => { if (!d.willReconnect) { a(); b(); rej(d.error ?? closedError()); } });
+    });
+    p.catch(() => {});
+    if (!this._want) { this._want = true; this._listen(true); this._open(); }
+    return p;
+  }
+
+  async _open() {
+    this._clear(this._retryT);
+    if (this._ws || this.state === 'closed') return;
+    this.state = 'connecting';
+    this._emit('connecting', { attempt: this._attempt });
+    let auth;
+    try { auth = typeof this.auth === 'function' ? await this.auth() : this.auth; } catch (e) { return this._lost({ name: 'AUTH_PROVIDER', reason: String(e) }); }
+    if (this.state !== 'connecting' || this._ws) return;
+    this._anon = auth.scheme === 'anonymous';
+    if (this._anon && this._st.sessionToken) auth = { scheme: 'session', credential: this._st.sessionToken }; // same visitor (SESSION-7)
+    let ws;
+    try { ws = new this.WebSocket(this.url, 'parley.v1.json'); } catch (e) { return this._lost({ name: 'CONNECT_FAILED', reason: String(e) }); }
+    this._ws = ws; this._fatal = this._bye = null;
+    this._connT = this._after(this.opts.connectTimeoutMs, () => this._drop('CONNECT_TIMEOUT'));
+    ws.onopen = () => {
+      this._helloRid = this._rid(); this._askedResume = !!this._st.resumeToken;
+      this._raw({ type: 'hello', rid: this._helloRid, versions: [1], auth, client: 'parley.js/1',
+        resume: this._askedResume ? { token: this._st.resumeToken, lastSeq: this._seq } : undefined });
+    };
+    ws.onmessage = (e) => this._onMessage(e.data);
+    ws.onclose = (e) => { this._ws = null; this._lost({ wsCode: e.code, reason: e.reason }); };
+    ws.onerror = () => { if (ws.readyState !== 1) this._drop('CONNECT_FAILED'); }; // Node 20 may fire no close
+  }
+
+  _drop(name) { // close now, without waiting for a close handshake, and reconnect
+    const ws = this._ws;
+    if (!ws) return;
+    this._ws = null; ws.onclose = ws.onmessage = ws.onopen = ws.onerror = null;
+    try { ws.close(); } catch { /* closed */ }
+    this._lost({ name, reason: name, now: true });
+  }
+
+  _lost(info) {
+    const was = this.state === 'connected';
+    for (const t of [this._connT, this._tickT, this._ackT, this._flushT, ...[...this._typing.values()].map((t) => t.timer)]) this._clear(t);
+    this._ackT = this._flushT = null; this._probe = 0; this._typing.clear();
+    if (this.state === 'closed') return;
+    const f = this._fatal, bye = this._bye, st = this._st;
+    const err = f ?? (bye ? new ParleyError(bye) : undefined);
+    let stop = false, delay = bye?.reconnectAfterMs ?? f?.retryAfterMs;
+    if (f?.code === 2002 || f?.code === 2003) { // AUTH_FAILED, TOKEN_EXPIRED
+      if (this._anon && st.sessionToken) { this._save({ sessionToken: undefined, resumeToken: undefined }); this._forceGap = true; delay = 0; }
+      else stop = true;
+    } else if (f?.code === 2001 || f?.code === 2023) stop = true; // UNSUPPORTED_VERSION, BLOCKED
+    else if (f?.code === 2014 || f?.code === 2008) { this._save({ resumeToken: undefined }); this._forceGap = true; } // SESSION_REPLACED, ACK_OUT_OF_RANGE: start anew
+    if (delay == null) {
+      const d = Math.min(this.opts.maxReconnectMs, this.opts.minReconnectMs * 2 ** Math.min(this._attempt, 20));
+      delay = info.now && !this._attempt ? 0 : d / 2 + Math.random() * d / 2; // exponential, jittered
+    }
+    this._attempt++;
+    this.state = stop ? 'closed' : 'disconnected';
+    if (was || stop || this._attempt === 1) {
+      this._emit('disconnected', { code: err?.code ?? 0, name: err?.name ?? info.name ?? 'CONNECTION_LOST',
+        reason: err?.message ?? info.reason ?? '', wsCode: info.wsCode, willReconnect: !stop, delayMs: stop ? undefined : delay, error: err });
+    }
+    if (stop) this._shutdown(err);
+    else this._retryT = this._after(delay, () => this._open());
+  }
+
+  _raw(m, ws = this._ws) {
+    if (ws?.readyState !== 1) return false;
+    try { ws.send(JSON.stringify(m)); this._sent = Date.now(); return true; } catch { return false; }
+  }
+
+  _onMessage(data) {
+    let m;
+    try { m = JSON.parse(data); } catch { return; }
+    this._recv = Date.now(); this._probe = 0;
+    const t = m.type;
+    if (t === 'welcome') this._onWelcome(m);
+    else if (t === 'ping') this._raw({ type: 'pong', nonce: m.nonce });
+    else if (t === 'goodbye') this._bye = m;
+    else if (SEQ_TYPES.has(t)) this._onSeq(m);
+    else if (t === 'typers') this._onTypers(m);
+    else if (EPHEMERAL.has(t)) this._emit(t, m);
+    else if (t === 'error') {
+      const e = new ParleyError(m);
+      if (m.rid != null && m.rid === this._helloRid) this._fatal = e;
+      else if (this._pending.has(m.rid)) this._result(m, e);
+      else {
+        if (isFatal(m.code)) this._fatal = e;
+        this._emit('error', e);
+      }
+    } else if (this._pending.has(m.rid)) this._result(m);
+  }
+
+  _onWelcome(m) {
+    if (m.rid !== this._helloRid) return;
+    this._clear(this._connT);
+    const resumed = m.resume?.status === 'resumed', gap = (this._askedResume && !resumed) || this._forceGap;
+    this._forceGap = false;
+    if (!resumed) this._seq = 0; // a new session counts from 1
+    this._acked = this._seq;
+    this._save({ session: m.session, resumeToken: m.resumeToken, lastSeq: this._seq, ...(m.sessionToken && { sessionToken: m.sessionToken }) });
+    this.welcome = m; this.identity = m.identity; this.limits = m.limits ?? {};
+    this._attempt = 0; this._recv = this._sent = this._refill = Date.now();
+    this._tokens = this.limits.messageBurst ?? Infinity;
+    this.state = 'connected';
+    this._tick();
+    // Re-send what has no result (SESSION-19), unless too old or unsafe on a new session (SESSION-21).
+    const half = (this.limits.idempotencyWindowMs ?? 600000) / 2, now = Date.now(), q = [];
+    for (const p of [...this._pending.values()].sort((a, b) => a.msg.rid - b.msg.rid)) {
+      if (p.wait) continue;
+      if (p.sent && (now - p.first >= half || (!resumed && !p.safe))) {
+        this._finish(p, new ParleyError({ name: 'OUTCOME_UNKNOWN', message: `${p.msg.type} may or may not have been applied` }));
+      } else q.push(p);
+    }
+    this._txq = q;
+    if (!resumed) for (const topic of this._subs) this._cmd({ type: 'subscribe', topic }, true);
+    if (this._presence) this._cmd({ type: 'setPresence', ...this._presence }, true); // per connection
+    this._flush();
+    if (gap) for (const [c, s] of this._seen) this._from.set(c, Math.max(0, ...s));
+    this._emit('connected', { welcome: m, identity: m.identity, session: m.session, resumed });
+    if (gap && this.state === 'connected') {
+      this._emit('gap', { status: m.resume?.status ?? 'unknown', conversations: [...this._seen.keys()], resyncNeeded: true });
+    }
+  }
+
+  _tick() {
+    this._clear(this._tickT);
+    if (this.state !== 'connected') return;
+    const hb = this.limits.heartbeatMs ?? 25000, to = this.limits.heartbeatTimeoutMs ?? 60000, now = Date.now();
+    if (now - this._recv >= to || (this._probe && now >= this._probe)) return this._drop('HEARTBEAT_TIMEOUT');
+    if (now - this._sent >= hb) this._raw({ type: 'ping', nonce: ++this._nonce });
+    this._tickT = this._after(Math.max(20, Math.min(1000, hb / 4, to / 4)), () => this._tick());
+  }
+
+  /** Checks the connection now (after sleep, a network change, the tab shown): pings, or reconnects at once. */
+  wake() {
+    if (!this._want || this.state === 'closed') return;
+    if (this.state === 'connected') {
+      if (this._probe) return;
+      this._raw({ type: 'ping', nonce: ++this._nonce });
+      this._probe = Date.now() + Math.min(this.opts.wakeProbeMs, this.limits.heartbeatTimeoutMs ?? 60000);
+      this._clear(this._tickT); this._tickT = this._after(this._probe - Date.now() + 1, () => this._tick());
+    } else if (this.state === 'disconnected') { this._attempt = 0; this._open(); }
+  }
+
+  _listen(on) {
+    const g = globalThis, d = g.document;
+    if (!this.opts.browserEvents || typeof g.addEventListener !== 'function') return;
+    this._wakeFn ??= () => { if (d?.visibilityState !== 'hidden') this.wake(); };
+    const f = on ? 'addEventListener' : 'removeEventListener';
+    for (const n of ['online', 'offline', 'focus']) g[f](n, this._wakeFn);
+    d?.[f]?.('visibilitychange', this._wakeFn);
+  }
+
+  _onSeq(m) {
+    if (m.seq <= this._seq) return; // seen (SESSION-20)
+    if (m.seq !== this._seq + 1) return this._drop('SEQ_GAP'); // a skipped seq: resume from the last one
+    this._seq = m.seq; this._save({ lastSeq: m.seq });
+    if (m.type === 'event') this._onEvent(m.event, { seq: m.seq });
+    else this._emit(m.type, m);
+    if (this._seq - this._acked >= this.opts.ackEvery) this._ack();
+    else this._ackT ??= this._after(this.opts.ackDelayMs, () => this._ack());
+  }
+
+  _ack() {
+    this._clear(this._ackT); this._ackT = null;
+    if (this.state === 'connected' && this._seq > this._acked && this._raw({ type: 'ack', seq: this._seq })) this._acked = this._seq;
+  }
+
+  _onEvent(ev, info) {
+    const c = ev.conversation, seen = this._seen.get(c);
+    if (seen?.has(ev.cseq)) return; // shown once per (conversation, cseq)
+    const buf = this._buf.get(c);
+    if (buf && !info.history) return void buf.push([ev, info]);
+    (seen ?? this._seen.set(c, new Set()).get(c)).add(ev.cseq);
+    this._emit('event', ev, info);
+  }
+
+  /**
+   * Pages through a conversation's history forward from `o.anchor`, else from the last cseq seen
+   * before a gap, else from the start, and emits as `event`s, in cseq order, those not emitted yet;
+   * its live events wait meanwhile. Call it from a `gap` listener (synchronously, to keep the
+   * order) or to load a conversation. Resolves with the number of events emitted.
+   */
+  async catchUp(conversation, o = {}) {
+    const c = conversation, held = [], outer = this._buf.get(c);
+    this._buf.set(c, held);
+    let anchor = o.anchor ?? this._from.get(c) ?? 0, n = 0;
+    this._from.delete(c);
+    try {
+      for (;;) {
+        const page = await this.history(c, { anchor, direction: 'forward', limit: this.limits.historyPageMax });
+        for (const ev of page.events ?? []) {
+          if (!this._seen.get(c)?.has(ev.cseq)) n++;
+          this._onEvent(ev, { history: true });
+          anchor = Math.max(anchor, ev.cseq);
+        }
+        if (!page.hasMore || !page.events?.length) return n;
+      }
+    } finally {
+      if (outer) { this._buf.set(c, outer); outer.push(...held); } else {
+        this._buf.delete(c);
+        for (const [ev, info] of held.sort((a, b) => a[0].cseq - b[0].cseq)) this._onEvent(ev, info);
+      }
+    }
+  }
+
+  _onTypers(m) {
+    const c = m.conversation, typers = m.typers ?? [];
+    this._clear(this._typers.get(c));
+    this._typers.delete(c);
+    if (typers.length) { // stop showing typers not named again within the expiry (TYPE-7)
+      this._typers.set(c, this._after(this.limits.typingExpiryMs ?? 6000, () => {
+        this._typers.delete(c); this._emit('typers', { conversation: c, typers: [], expired: true });
+      }));
+    }
+    this._emit('typers', { conversation: c, typers });
+  }
+
+  /**
+   * Sends any command with a fresh `rid`; resolves with its result (`ok`, `historyPage`,
+   * `conversations`, `transcriptResult`, `blocks` …), rejects with a ParleyError.
+   */
+  command(type, fields = {}) { return this._cmd({ type, ...fields }); }
+
+  _cmd(body, internal = false, box) {
+    if (this.state === 'closed') return Promise.reject(closedError());
+    const p = { msg: { type: body.type, rid: this._rid(), ...body }, sent: false, first: 0, tries: 0, box,
+      safe: SAFE.has(body.type) || body.clientMessageId != null };
+    const pr = new Promise((res, rej) => { p.res = res; p.rej = rej; });
+    pr.catch(() => {}); // a caller may ignore the promise (the outbox reports sends)
+    this._pending.set(p.msg.rid, p);
+    this._txq.push(p); this._flush();
+    return internal ? pr.catch((e) => this._emit('error', e)) : pr;
+  }
+
+  _flush() { // in order; send/note/create paced by the announced bucket so none is RATE_LIMITED
+    this._clear(this._flushT); this._flushT = null;
+    if (this.state !== 'connected') return;
+    const rate = (this.limits.messageRate ?? 60) / 60000, now = Date.now();
+    this._tokens = Math.min(this.limits.messageBurst ?? Infinity, this._tokens + (now - this._refill) * rate);
+    this._refill = now;
+    while (this._txq.length) {
+      const p = this._txq[0];
+      if (this._pending.get(p.msg.rid) !== p) { this._txq.shift(); continue; }
+      if (PACED.has(p.msg.type)) {
+        if (this._tokens < 1) return void (this._flushT = this._after((1 - this._tokens) / rate + 5, () => this._flush()));
+        this._tokens--;
+      }
+      if (!this._raw(p.msg)) return;
+      this._txq.shift();
+      p.sent = true; p.first ||= now;
+    }
+  }
+
+  _result(m, err) {
+    const p = this._pending.get(m.rid);
+    if (err && RETRY.has(err.code) && p.tries++ < this.opts.maxRetries) { // again, under a new rid
+      this._pending.delete(m.rid);
+      p.msg = { ...p.msg, rid: this._rid() }; p.sent = false; p.wait = true;
+      this._pending.set(p.msg.rid, p);
+      this._after(err.retryAfterMs ?? 1000, () => { p.wait = false; if (this._pending.get(p.msg.rid) === p) { this._txq.push(p); this._flush(); } });
+    } else this._finish(p, err, m);
+  }
+
+  _finish(p, err, m) {
+    this._pending.delete(p.msg.rid);
+    const b = p.box;
+    if (b) {
+      Object.assign(b, err ? { state: 'failed', error: err } : { state: 'sent', cseq: m.cseq, conversation: b.conversation ?? m.conversation, duplicate: !!m.duplicate });
+      if (!err) this._box.delete(b.clientMessageId);
+      this._emit('outbox', { ...b });
+    }
+    if (err) p.rej(err); else p.res(m);
+  }
+
+  _outbox(body) {
+    const b = { clientMessageId: body.clientMessageId, kind: body.type, conversation: body.conversation, text: body.text, state: 'sending' };
+    Object.defineProperty(b, 'body', { value: body }); // kept for retry(), not copied into events
+    this._box.set(b.clientMessageId, b);
+    this._emit('outbox', { ...b });
+    return this._cmd(body, false, b);
+  }
+
+  /** Outbox entries not sent yet (`sending` or `failed`). */
+  get outbox() { return [...this._box.values()].map((b) => ({ ...b })); }
+
+  /** Sends a failed outbox entry again, same clientMessageId. */
+  retry(clientMessageId) {
+    const b = this._box.get(clientMessageId);
+    if (b?.state !== 'failed') return Promise.reject(new ParleyError({ name: 'NOT_FAILED', message: 'no failed entry' }));
+    Object.assign(b, { state: 'sending', error: undefined });
+    this._emit('outbox', { ...b });
+    return this._cmd(b.body, false, b);
+  }
+
+  /** Forgets a failed outbox entry. */
+  discard(clientMessageId) { this._box.delete(clientMessageId); }
+
+  /** A visitor starts a conversation. */
+  create(o = {}) {
+    return this._outbox({ type: 'create', team: o.team, properties: props(o.properties), priority: o.priority, tags: o.tags,
+      text: o.text, clientMessageId: o.clientMessageId ?? randomId() });
+  }
+
+  /** Sends a message, re-sent after reconnections until answered. */
+  send(conversation, text, o = {}) {
+    this._typing.delete(conversation); // sending ends typing (TYPE-4)
+    return this._outbox({ type: 'send', conversation, clientMessageId: o.clientMessageId ?? randomId(), text, attachments: o.attachments });
+  }
+
+  /** Adds an internal note (staff). */
+  note(conversation, text, o = {}) {
+    this._typing.delete(conversation);
+    return this._outbox({ type: 'note', conversation, clientMessageId: o.clientMessageId ?? randomId(), text });
+  }
+
+  /**
+   * Typing; call on every keystroke: a start is sent at most once per `limits.typingThrottleMs`
+   * (a changed preview at the end of the window), `false` sends a stop.
+   */
+  typing(conversation, isTyping, o = {}) {
+    const c = conversation, t = this._typing.get(c), now = Date.now(), internal = !!o.internal;
+    const thr = this.limits.typingThrottleMs ?? 2000;
+    const sig = { type: 'typing', conversation: c, typing: true, internal: internal || undefined, preview: o.preview };
+    if (!isTyping) {
+      if (t) { this._clear(t.timer); this._typing.delete(c); this._raw({ type: 'typing', conversation: c, typing: false }); }
+    } else if (!t || now - t.at >= thr || t.internal !== internal) {
+      this._clear(t?.timer);
+      if (this._raw(sig)) this._typing.set(c, { at: now, internal, preview: o.preview });
+    } else if (t.timer || t.preview !== o.preview) { // the latest preview goes at the end of the window
+      t.next = sig;
+      t.timer ??= this._after(t.at + thr - now, () => {
+        t.timer = null;
+        if (this._typing.get(c) === t && this._raw(t.next)) { t.at = Date.now(); t.preview = t.next.preview; }
+      });
+    }
+  }
+
+  /** Reports user activity (idle detection, PRES-8). */
+  activity() { this._raw({ type: 'activity' }); }
+  /** Moves the read marker. */
+  read(conversation, cseq) { return this._cmd({ type: 'read', conversation, cseq }); }
+  /** One page of history, as sent (`historyPage`). */
+  history(conversation, o = {}) { return this._cmd({ type: 'history', conversation, anchor: o.anchor, direction: o.direction, limit: o.limit }); }
+  /** Lists visible conversations (`conversations`). */
+  list(o = {}) { return this._cmd({ type: 'list', state: o.state }); }
+
+  /**
+   * `close(conversation)` closes a conversation (a command). `close()` / `close({goodbye})` ends
+   * the client: `goodbye` (GOING_AWAY) unless `goodbye: false` (the session then stays resumable
+   * from storage, as across a page reload), every timer stopped, pending commands rejected `CLOSED`.
+   */
+  close(...args) {
+    const arg = args[0];
+    if (typeof arg === 'string') return this._cmd({ type: 'close', conversation: arg });
+    if (args.length && (arg === null || typeof arg !== 'object')) { // close(undefined): a missing conversation, not the client
+      return Promise.reject(new ParleyError({ name: 'NO_CONVERSATION', message: 'close(conversation) needs a conversation id' }));
+    }
+    if (this.state === 'closed') return Promise.resolve();
+    const goodbye = arg?.goodbye !== false, ws = this._ws;
+    if (ws) {
+      if (goodbye && this.state === 'connected') this._raw({ type: 'goodbye', code: 2018 }, ws);
+      ws.onclose = ws.onmessage = ws.onopen = ws.onerror = null;
+      try { ws.close(1000); } catch { /* closed */ }
+      this._ws = null;
+    }
+    this.state = 'closed';
+    if (goodbye) this._save({ resumeToken: undefined, lastSeq: 0 }); // that session is over (SESSION-34)
+    this._shutdown(closedError());
+    this._emit('disconnected', { code: goodbye ? 2018 : 0, name: 'CLOSED', reason: 'client closed', willReconnect: false });
+    return Promise.resolve();
+  }
+
+  _shutdown(err = closedError()) {
+    this._want = false; this._listen(false);
+    for (const t of this._timers) clearTimeout(t);
+    this._timers.clear(); this._txq = [];
+    for (const p of [...this._pending.values()]) this._finish(p, err);
+  }
+
+  /** Reopens a closed conversation. */
+  reopen(conversation) { return this._cmd({ type: 'reopen', conversation }); }
+  /** Leaves a conversation. */
+  leave(conversation) { return this._cmd({ type: 'leave', conversation }); }
+  /** The visitor rates a closed conversation. */
+  rate(conversation, score, comment) { return this._cmd({ type: 'rate', conversation, score, comment }); }
+  /** Transfers to an agent or a team. */
+  transfer(conversation, o = {}) { return this._cmd({ type: 'transfer', conversation, agent: o.agent, team: o.team, note: o.note }); }
+  /** Joins as `participant` (default), `observer` or `takeover`. */
+  join(conversation, mode) { return this._cmd({ type: 'join', conversation, mode }); }
+  /** Sets properties (object or `{key, value}` list). */
+  setProperties(conversation, properties) { return this._cmd({ type: 'setProperties', conversation, properties: props(properties) }); }
+  /** Staff: the full transcript (`transcriptResult`). */
+  transcript(conversation) { return this._cmd({ type: 'transcript', conversation }); }
+  /** Staff routing choice and concurrency limit. */
+  agentStatus(routing, maxConcurrent) { return this._cmd({ type: 'agentStatus', routing, maxConcurrent }); }
+
+  /** This connection's presence, applied again on every new connection. */
+  setPresence(status, o = {}) {
+    this._presence = { status, text: o.text, page: o.page ?? this._presence?.page };
+    return this._cmd({ type: 'setPresence', ...this._presence });
+  }
+
+  /** In a browser, reports the page (`location.href`, `document.title`) with setPresence; else resolves null. */
+  reportPage() {
+    const url = globalThis.location?.href, p = this._presence;
+    if (!url) return Promise.resolve(null);
+    return this.setPresence(p?.status ?? 'online', { text: p?.text, page: { url, title: globalThis.document?.title || undefined } });
+  }
+
+  /** Subscribes to `presence:…` or `queue:<team>`; renewed on a new session. */
+  subscribe(topic) {
+    this._subs.add(topic);
+    const p = this._cmd({ type: 'subscribe', topic });
+    p.catch(() => this._subs.delete(topic));
+    return p;
+  }
+
+  /** Ends a subscription. */
+  unsubscribe(topic) { this._subs.delete(topic); return this._cmd({ type: 'unsubscribe', topic }); }
+  /** Staff invite a visitor on the site; the `ok` carries `invitation`. */
+  invite(visitor, text) { return this._cmd({ type: 'invite', visitor, text }); }
+  /** The visitor accepts or declines an invitation. */
+  answerInvitation(invitation, accept) { return this._cmd({ type: 'answerInvitation', invitation, accept: !!accept }); }
+}
+
+"""#),
+        WebAsset(
+            path: "/widget.js", file: "widget.js", contentType: "text/javascript; charset=utf-8",
+            text: #"""
+// widget.js — the Parley visitor chat widget. A classic script, no dependencies:
+//   <script src="https://chat.example/widget.js" data-team="support" async></script>
+// data-* options: team; url (WebSocket, default ws(s)://<this script's host>/parley); title;
+// prechat ("name,email": a form before the first question, its fields become properties).
+// It imports parley.js from next to itself, renders inside a Shadow DOM root (the page's CSS
+// stays out) and keeps its state in sessionStorage, so it survives reloads and navigation.
+// window.ParleyWidget = { open(), close(), client } for hosts and tests.
+(() => {
+  'use strict';
+  if (window.ParleyWidget) return; // loaded twice
+  const script = document.currentScript || document.querySelector('script[src*="widget.js"]');
+  const src = new URL(script?.src || 'widget.js', location.href), opt = script?.dataset ?? {};
+  const cap = (s) => (s ? s[0].toUpperCase() + s.slice(1) : '');
+  const TEAM = opt.team || undefined, TITLE = opt.title || cap(TEAM || 'Support');
+  const URL_WS = opt.url || `${src.protocol === 'https:' ? 'wss:' : 'ws:'}//${src.host}/parley`;
+  const PRECHAT = (opt.prechat || '').split(',').map((s) => s.trim()).filter(Boolean);
+  const OPEN = new Set(['queued', 'offline', 'active']), KEY = `parley-widget:${URL_WS}`;
+  const LABEL = { name: 'Name', email: 'E-mail', phone: 'Phone' };
+  const NOBODY = 'Nobody is available right now — leave your message and e-mail and we will answer.';
+
+  // Kept across pages: {open: panel open, conv, read: our read marker, seen: the agent's, invite}.
+  let st;
+  try { st = JSON.parse(sessionStorage.getItem(KEY)) || {}; } catch { st = {}; }
+  const save = () => { try { sessionStorage.setItem(KEY, JSON.stringify(st)); } catch { /* private mode */ } };
+
+  let client = null, me = null, conv = null, connected = false, everConnected = false, dead = false;
+  let teamUp = null, creating = false, queue = null, typers = [], noPreview = null, score = 0, ratedNow = null;
+  let view = {}; // the current conversation: state, agent, rated, props (from its events)
+  const events = new Map(); // conversation → Map(cseq → event): history, replays and live, once each
+  const shown = new Map(); // cseq → <li> of the current conversation
+  const pending = new Map(); // clientMessageId → <li> of an own message not confirmed yet
+  const waiting = []; // messages typed while the conversation is being created
+  const quiet = (p) => (p?.catch?.(() => {}), p);
+  const nameOf = (user) => cap(user || 'Agent');
+  const clock = (t) => new Date(t || Date.now()).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const visible = (e) => e?.getClientRects().length > 0;
+
+  /** An element: attributes (`text` is textContent, `on…` a listener) and children. */
+  function h(tag, attrs = {}, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v == null || v === false) continue;
+      if (k === 'text') e.textContent = v;
+      else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v === true ? '' : v);
+    }
+    e.append(...kids);
+    return e;
+  }
+
+  // ---- Shadow DOM, styles and static markup ------------------------------------------------
+  const host = h('div', { id: 'parley-widget' });
+  host.style.cssText = 'all:initial'; // CSSOM: allowed even where inline style attributes are not
+  const root = host.attachShadow({ mode: 'open' });
+  const CSS = `:host{all:initial}*{box-sizing:border-box}[hidden]{display:none!important}
+.w{--pc:#2752e7;--mu:#566074;--ln:1px solid #e6e8ef;font:14.5px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2330}
+button,input,textarea{font:inherit;color:inherit}button{cursor:pointer;border:0;background:none}
+:focus-visible{outline:3px solid #0b1f66;outline-offset:2px}header :focus-visible{outline-color:#fff}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.fix{position:fixed;right:20px;bottom:92px;z-index:2147483000;background:#fff;box-shadow:0 10px 40px #141e4644;animation:pop .2s}
+@keyframes pop{from{opacity:0;transform:translateY(12px)}}
+.launcher{bottom:20px;width:60px;height:60px;border-radius:50%;background:var(--pc);color:#fff;display:grid;place-items:center}
+.launcher[aria-expanded=true] .i-chat,.launcher[aria-expanded=false] .i-down{display:none}svg{width:20px;display:block}.launcher svg{width:28px}
+.badge{position:absolute;top:-3px;right:-3px;min-width:22px;padding:0 6px;border-radius:11px;background:#d92d3a;font:700 12px/22px system-ui}
+.panel{width:370px;height:min(560px,calc(100vh - 112px));border-radius:16px;display:flex;flex-direction:column;overflow:hidden}
+header{background:var(--pc);color:#fff;padding:14px 12px 14px 16px;display:flex;align-items:center;gap:10px}
+.av{flex:none;width:38px;height:38px;border-radius:50%;background:#fff3;display:grid;place-items:center;font-weight:700}
+.titles{flex:1}h2{margin:0;font-size:16px}.status{margin:0;font-size:12.5px;display:flex;align-items:center;gap:6px}
+.status:before{content:"";width:8px;height:8px;border-radius:50%;background:#4ade80}
+.status[data-state=away]:before{background:#c8cdd8}.status[data-state=down]:before{background:#fbbf24}
+.hb{color:#fff;border-radius:8px;padding:6px 8px;font-size:13px}.hb:hover{background:#fff2}
+.log{flex:1;overflow-y:auto;margin:0;padding:16px 14px 8px;list-style:none;display:flex;flex-direction:column;gap:8px}.log:focus-visible{outline-offset:-3px}
+.msg{max-width:82%;display:flex;flex-direction:column;align-items:flex-start;align-self:flex-start}
+.bubble{padding:9px 13px;border-radius:16px 16px 16px 4px;background:#eff2f7;white-space:pre-wrap;overflow-wrap:anywhere}
+.visitor{align-self:flex-end;align-items:flex-end}.visitor .bubble{background:var(--pc);color:#fff;border-radius:16px 16px 4px}
+.name,.meta,.sys,.typing,.hint{font-size:12px;color:var(--mu);margin:0 6px}.meta{margin-top:3px}
+.meta button{color:#b4232f;font-weight:600;text-decoration:underline}.sending .bubble,.failed .bubble{opacity:.65}
+.sys{align-self:center;text-align:center}.typing{margin:0 16px 6px}
+.typing i{display:inline-block;width:5px;height:5px;margin-right:3px;border-radius:50%;background:var(--mu);animation:b 1s infinite}
+.typing i+i{animation-delay:.15s}.typing i+i+i{animation-delay:.3s;margin-right:6px}@keyframes b{50%{opacity:.3}}
+.box{margin:0 12px 10px;padding:9px 12px;border-radius:10px;font-size:13px;background:#eef2ff;color:#1c2a6b}
+.notice{margin-top:10px;background:#fff6e0;color:#5c3b00}.offline{background:#fff1e6;color:#5a2e00}.box p{margin:0}.box form{display:flex;gap:6px;margin-top:8px}
+.start{max-height:72%;overflow-y:auto;padding:0 16px 16px;border-top:var(--ln)}
+.lead{font-weight:600;margin:12px 0 4px}label{display:block;font-size:13px;font-weight:600;margin:10px 0 4px}
+input,textarea{width:100%;border:1px solid #8a93a6;border-radius:10px;padding:8px 11px;background:#fff}
+.btn{border-radius:10px;padding:9px 15px;background:var(--pc);color:#fff;font-weight:600}.btn:disabled{opacity:.5}
+.ghost{background:#eef1f7;color:#1d2330;font-size:13px;padding:7px 12px}.start .btn{width:100%;margin-top:14px}
+.compose{display:flex;align-items:flex-end;gap:8px;padding:10px 12px;border-top:var(--ln)}.compose textarea{resize:none;max-height:120px}
+.send{flex:none;width:40px;height:40px;border-radius:10px;background:var(--pc);color:#fff;display:grid;place-items:center}
+.after{padding:12px 16px 14px;border-top:var(--ln);text-align:center}.after p{margin:2px 0 8px}.after textarea{margin:4px 0 8px}
+.stars,.row{display:flex;justify-content:center;gap:8px}.row{margin-top:10px}
+.stars button{width:40px;height:40px;border-radius:50%;border:1px solid #8a93a6;font-weight:700}
+.stars [aria-pressed=true]{background:var(--pc);border-color:var(--pc);color:#fff}
+.invite{width:300px;border-radius:14px;padding:14px 16px}.invite p{margin:0 0 6px}.who{font-size:13px;font-weight:600;color:var(--mu)}.invite .row{justify-content:start}
+@media (max-width:480px){.panel{inset:0;width:auto;height:auto;border-radius:0}.launcher[aria-expanded=true]{display:none}}
+@media (prefers-reduced-motion:reduce){*{animation:none!important}}`;
+  if (root.adoptedStyleSheets && CSSStyleSheet.prototype.replaceSync) {
+    const sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); root.adoptedStyleSheets = [sheet];
+  } else root.append(h('style', { text: CSS }));
+
+  const icon = (d, c = '') => `<svg class="${c}" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="${d}"/></svg>`;
+  const DOWN = 'M6 9l6 6 6-6';
+  // Static markup only: whatever comes from the network goes in through textContent.
+  const w = h('div', { class: 'w' });
+  w.innerHTML = `
+<div class="fix invite" data-testid="invitation-card" role="region" aria-live="polite" aria-label="Chat invitation" hidden>
+ <p class="who"></p><p class="itext"></p>
+ <div class="row"><button class="btn" data-testid="invitation-reply">Reply</button><button class="btn ghost" data-testid="invitation-dismiss">Dismiss</button></div></div>
+<section class="fix panel" id="panel" data-testid="panel" role="dialog" aria-labelledby="ptitle" hidden>
+ <header><span class="av" aria-hidden="true"></span>
+  <div class="titles"><h2 id="ptitle"></h2><p class="status" data-testid="connection" role="status"></p></div>
+  <button class="hb" data-testid="end-chat" hidden>End chat</button>
+  <button class="hb" data-testid="minimize" aria-label="Minimize chat">${icon(DOWN)}</button></header>
+ <p class="box notice" data-testid="draft-notice" hidden>Agents can see what you type before you send it.</p>
+ <ol class="log" data-testid="messages" role="log" aria-live="polite" aria-label="Messages" tabindex="0"></ol>
+ <p class="typing" data-testid="typing" hidden></p>
+ <p class="box" data-testid="queue-line" role="status" hidden></p>
+ <div class="box offline" data-testid="offline-state" hidden></div>
+ <form class="start" novalidate hidden></form>
+ <div class="after" data-testid="closed-state" hidden>
+  <div data-testid="rating"><p><strong>How was your chat?</strong></p>
+   <div class="stars" role="group" aria-label="Rate this chat from 1 (poor) to 5 (excellent)">${[1, 2, 3, 4, 5].map((n) =>
+    `<button data-testid="rate-${n}" aria-pressed="false" aria-label="${n} out of 5">${n}</button>`).join('')}</div>
+   <p class="hint">1 = poor · 5 = excellent</p>
+   <textarea data-testid="rating-comment" rows="2" aria-label="Comment (optional)" placeholder="Tell us more (optional)"></textarea>
+   <button class="btn" data-testid="rating-submit" disabled>Send feedback</button></div>
+  <p data-testid="rating-thanks" role="status" hidden>Thank you for your feedback!</p>
+  <div class="row"><button class="btn ghost" data-testid="transcript">Download transcript</button><button class="btn ghost" data-testid="new-chat">Start a new chat</button></div></div>
+ <form class="compose" data-testid="composer"><textarea data-testid="input" rows="1" aria-label="Message" placeholder="Write a message…"></textarea>
+  <button class="send" data-testid="send" aria-label="Send message">${icon('M4 12l16-8-6 16-3-7-7-1z')}</button></form>
+</section>
+<button class="fix launcher" data-testid="launcher" aria-expanded="false" aria-controls="panel">${
+  icon('M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12z', 'i-chat')}${icon(DOWN, 'i-down')}<span class="badge" aria-hidden="true" hidden></span></button>`;
+  root.append(w);
+  const $ = (id) => w.querySelector(`[data-testid="${id}"]`);
+  const panel = $('panel'), launcher = $('launcher'), log = $('messages'), input = $('input'), composer = $('composer');
+  const invite = $('invitation-card'), startForm = w.querySelector('.start'), offlineBox = $('offline-state');
+  const endBtn = $('end-chat'), badge = w.querySelector('.badge'), typingEl = $('typing'), stars = w.querySelectorAll('.stars button');
+
+  // ---- The message list ------------------------------------------------------------------
+
+  /** Puts `li` in cseq order; own messages not confirmed yet (Infinity) go last. */
+  function place(li, cseq) {
+    const next = cseq === Infinity ? null
+      : [...log.children].find((x) => x !== li && (x.dataset.cseq ? +x.dataset.cseq > cseq : x.dataset.role !== 'greeting'));
+    log.insertBefore(li, next);
+    if (log.scrollHeight - log.scrollTop - log.clientHeight < 160 || li.dataset.role === 'visitor') log.scrollTop = log.scrollHeight;
+  }
+
+  /** What an event shows: 'visitor' / 'agent' (a message), a system line, or null (notes never). */
+  function describe(ev) {
+    const who = nameOf(ev.agent || ev.sender);
+    switch (ev.kind) {
+      case 'message': return ev.senderRole === 'visitor' ? 'visitor' : 'agent';
+      case 'assigned': case 'joined': return `${who} joined the chat`;
+      case 'transferred': return ev.agent ? `You are now chatting with ${who}` : 'Transferred — waiting for an agent';
+      case 'left': return `${who} left the chat`;
+      case 'closed': return ev.sender && ev.sender === me ? 'You ended the chat' : ev.closeReason === 'inactivity'
+        ? 'The chat was closed after a period of inactivity' : `The chat was closed${ev.sender ? ` by ${who}` : ''}`;
+      case 'reopened': return 'The chat was reopened';
+      case 'rerouted': return 'We are finding another agent for you…';
+      case 'rated': return `You rated this chat ${ev.score}/5`;
+      case 'abandoned': return 'You left the queue';
+      default: return null; // created, queued, offline, properties: shown by the state
+    }
+  }
+
+  function setMeta(li, state, time) {
+    li.classList.toggle('sending', state === 'sending');
+    li.classList.toggle('failed', state === 'failed');
+    li.querySelector('.meta').replaceChildren(state === 'sending' ? 'Sending…' : state === 'failed' ? 'Not sent · ' : clock(time),
+      ...(state === 'failed' ? [h('button', { 'data-testid': 'retry', text: 'Retry', onclick: () => quiet(client.retry(li.dataset.cmid)) })] : []));
+  }
+
+  /** The bubble of an own message before the server confirms it. */
+  function ownBubble(cmid, text) {
+    const li = h('li', { class: 'msg visitor', 'data-role': 'visitor', 'data-testid': 'message', 'data-cmid': cmid },
+      h('span', { class: 'sr', text: 'You: ' }), h('div', { class: 'bubble', text }), h('span', { class: 'meta' }));
+    pending.set(cmid, li); setMeta(li, 'sending'); place(li, Infinity);
+    return li;
+  }
+
+  function show(ev) {
+    const what = describe(ev);
+    if (!what) return;
+    let li;
+    if (what !== 'visitor' && what !== 'agent') {
+      li = h('li', { class: 'sys', 'data-role': 'system', 'data-testid': 'message', 'data-cseq': ev.cseq, text: what });
+    } else {
+      // One <li> per message, whether it comes from the pending bubble, a confirmed send or history.
+      li = (ev.clientMessageId && pending.get(ev.clientMessageId)) || shown.get(ev.cseq) || h('li');
+      pending.delete(li.dataset.cmid);
+      li.className = `msg ${what}`;
+      Object.assign(li.dataset, { role: what, cseq: ev.cseq, testid: 'message' });
+      li.replaceChildren(h('span', what === 'agent' ? { class: 'name', text: nameOf(ev.sender) } : { class: 'sr', text: 'You: ' }),
+        h('div', { class: 'bubble', text: ev.text || '' }), h('span', { class: 'meta' }));
+      setMeta(li, 'sent', ev.time);
+    }
+    shown.set(ev.cseq, li);
+    place(li, ev.cseq);
+  }
+
+  /** The conversation's state, agent, rating and properties, replayed from its events in order. */
+  function derive() {
+    const v = { props: {}, summary: view.summary };
+    for (const ev of [...(events.get(conv)?.values() ?? [])].sort((a, b) => a.cseq - b.cseq)) {
+      const k = ev.kind;
+      if (/^(queued|rerouted|reopened)$/.test(k)) Object.assign(v, { state: 'queued', agent: null });
+      else if (k === 'assigned' || k === 'transferred') Object.assign(v, { state: ev.agent ? 'active' : 'queued', agent: ev.agent });
+      else if (/^(offline|closed|abandoned)$/.test(k)) v.state = k;
+      else if (k === 'rated') v.rated = ev.score;
+      for (const p of ev.properties ?? []) v.props[p.key] = p.value; // created, properties
+    }
+    v.state ??= v.summary?.id === conv ? v.summary.state : null; // before its history arrives
+    if (v.state !== 'queued') queue = null;
+    view = v;
+  }
+
+  // ---- Everything else on screen, from the state ------------------------------------------
+
+  function render() {
+    const s = view.state, done = s === 'closed' || s === 'abandoned', rated = view.rated ?? ratedNow;
+    const mode = conv || creating ? null : teamUp === false ? 'offline' : PRECHAT.length ? 'prechat' : null;
+    const title = view.agent ? nameOf(view.agent) : TITLE, status = $('connection');
+    w.querySelector('#ptitle').textContent = title;
+    w.querySelector('.av').textContent = title[0];
+    const away = teamUp === false || s === 'offline';
+    status.dataset.state = !connected ? 'down' : done || (away && !view.agent) ? 'away' : 'up';
+    status.textContent = dead ? 'Chat unavailable' : !connected ? (everConnected ? 'Reconnecting…' : 'Connecting…')
+      : done ? 'Chat ended' : view.agent ? `${TITLE} team` : away ? 'Away right now' : 'Online';
+    endBtn.hidden = !OPEN.has(s);
+    $('draft-notice').hidden = !client?.limits.draftPreviews || done || (!!conv && noPreview === conv);
+    const q = $('queue-line'), pos = queue?.position, ms = queue?.estimatedWaitMs, min = Math.round(ms / 60000) || 1;
+    q.hidden = s !== 'queued';
+    q.textContent = !pos ? 'Waiting for the next available agent…' : `You are number ${pos} in the queue${ms == null ? ''
+      : ms < 45000 ? ' — less than a minute' : ` — about ${min} minute${min > 1 ? 's' : ''}`}`; // an estimate (ROUTE-8)
+    renderOffline(s === 'offline');
+    renderStart(mode);
+    composer.hidden = !!mode || done;
+    const after = w.querySelector('.after');
+    if (after.hidden && done) requestAnimationFrame(() => { log.scrollTop = log.scrollHeight; }); // the log got shorter
+    after.hidden = !done;
+    $('rating').hidden = s !== 'closed' || rated != null;
+    $('rating-thanks').hidden = rated == null;
+    renderTyping(); renderInvite(); updateSeen(); updateBadge();
+  }
+
+  function renderTyping() {
+    const names = typers.map((t) => nameOf(t.user));
+    typingEl.hidden = !names.length || !OPEN.has(view.state);
+    if (names.length) {
+      typingEl.replaceChildren(h('span', { 'aria-hidden': 'true' }, h('i'), h('i'), h('i')),
+        names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are typing…` : `${names[0]} is typing…`);
+    }
+  }
+
+  /** CONV-7: nobody is there; the message waits, and we promise an answer by e-mail. */
+  function renderOffline(on) {
+    const email = view.props?.email, key = on ? `on:${email}` : 'off';
+    offlineBox.hidden = !on;
+    if (offlineBox.dataset.key === key) return;
+    offlineBox.dataset.key = key;
+    const field = h('input', { type: 'email', required: true, autocomplete: 'email', 'aria-label': 'Your e-mail', placeholder: 'you@example.com' });
+    offlineBox.replaceChildren(...(!on ? [] : email
+      ? [h('p', { text: `Nobody is available right now. We have your message and will answer at ${email} — or here, if you are still around.` })]
+      : [h('p', { text: NOBODY }), h('form', { onsubmit: (e) => {
+        e.preventDefault();
+        if (field.reportValidity()) quiet(client.setProperties(conv, { email: field.value.trim() }));
+      } }, field, h('button', { class: 'btn', text: 'Save' }))]));
+  }
+
+  /** The pre-chat form (data-prechat), or the offline "leave a message" form (CONV-7). */
+  function renderStart(mode) {
+    startForm.hidden = !mode;
+    if (!mode || startForm.dataset.testid === `${mode}-form`) return;
+    startForm.dataset.testid = `${mode}-form`;
+    const off = mode === 'offline', keys = off ? [...new Set([...PRECHAT, 'email'])] : PRECHAT;
+    startForm.replaceChildren(h('p', { class: 'lead', text: off ? NOBODY : 'Before we start, tell us a little about you.' }),
+      ...[...keys, 'message'].flatMap((k) => [
+        h('label', { for: `f-${k}`, text: k === 'message' ? (off ? 'Your message' : 'Your question') : LABEL[k] || cap(k) }),
+        h(k === 'message' ? 'textarea' : 'input', { id: `f-${k}`, name: k, required: true, rows: 3, 'data-testid': `field-${k}`,
+          type: k === 'email' ? 'email' : k === 'phone' ? 'tel' : 'text', autocomplete: { name: 'name', email: 'email', phone: 'tel' }[k] })]),
+      h('button', { class: 'btn', 'data-testid': 'start-submit', text: off ? 'Send message' : 'Start chat' }));
+  }
+
+  function renderInvite() {
+    const i = st.invite;
+    invite.hidden = !i || !panel.hidden;
+    if (!i) return;
+    invite.querySelector('.who').textContent = `${i.name || nameOf(i.agent)} · ${TITLE}`;
+    invite.querySelector('.itext').textContent = i.text || 'Hi! Can we help you with anything?';
+  }
+
+  /** "Seen" under the latest own message that the agent's read marker passed. */
+  function updateSeen() {
+    $('seen')?.remove();
+    const mine = [...log.querySelectorAll('[data-role=visitor][data-cseq]')].filter((li) => +li.dataset.cseq <= (st.seen || 0));
+    mine.at(-1)?.querySelector('.meta').append(h('span', { 'data-testid': 'seen', text: ' · Seen' }));
+  }
+
+  /** Unread agent messages on the launcher while the panel is closed. */
+  function updateBadge() {
+    const n = agentMessages().filter((c) => c > (st.read || 0)).length;
+    badge.textContent = n;
+    badge.hidden = !n || !panel.hidden;
+    launcher.setAttribute('aria-label', !panel.hidden ? 'Minimize chat' : n ? `Open chat, ${n} unread` : 'Open chat');
+  }
+
+  const agentMessages = () => [...(events.get(conv)?.values() ?? [])]
+    .filter((ev) => ev.kind === 'message' && ev.senderRole !== 'visitor').map((ev) => ev.cseq);
+
+  /** Sends `read` for what the visitor sees: the panel open, the tab visible (CONV-16). */
+  function maybeRead() {
+    if (client && conv && !panel.hidden && document.visibilityState === 'visible' && Math.max(0, ...agentMessages()) > (st.read || 0)) {
+      st.read = Math.max(...events.get(conv).keys()); save();
+      quiet(client.read(conv, st.read));
+    }
+    updateBadge();
+  }
+
+  const greeting = () => h('li', { class: 'msg', 'data-role': 'greeting' }, h('span', { class: 'name', text: TITLE }),
+    h('div', { class: 'bubble', text: 'Hi there! How can we help you today?' }));
+
+  /** Makes `id` the conversation on screen (null: none yet), rendered from the events we hold. */
+  function adopt(id, summary) {
+    if (summary) view.summary = summary;
+    if (conv === id) return;
+    conv = id; creating = false; typers = []; ratedNow = null;
+    queue = summary?.queuePosition ? { position: summary.queuePosition } : null;
+    if (st.conv !== conv) { Object.assign(st, { conv, read: 0, seen: 0 }); save(); }
+    shown.clear();
+    log.replaceChildren(...(conv ? [] : [greeting()]), ...pending.values());
+    for (const ev of events.get(conv)?.values() ?? []) show(ev);
+    for (const m of waiting.splice(0)) quiet(client.send(conv, m.text, { clientMessageId: m.id }));
+    derive(); render(); maybeRead();
+  }
+
+  function onEvent(ev) {
+    const c = ev.conversation, m = events.get(c) ?? events.set(c, new Map()).get(c);
+    if (m.has(ev.cseq)) return; // once per (conversation, cseq)
+    m.set(ev.cseq, ev);
+    if (c === conv) { show(ev); derive(); render(); maybeRead(); }
+    // A conversation that starts for this visitor elsewhere (an accepted invitation, another tab).
+    else if (/^(created|assigned|reopened)$/.test(ev.kind) && !creating && !OPEN.has(view.state)) adopt(c);
+  }
+
+  // ---- Loading a conversation --------------------------------------------------------------
+
+  /** Every event of a conversation, page after page forward from the start. */
+  async function fetchAll(c, each) {
+    for (let anchor = 0, i = 0; i < 100; i++) {
+      const page = await client.history(c, { anchor, direction: 'forward', limit: client.limits.historyPageMax });
+      for (const ev of page.events ?? []) { anchor = Math.max(anchor, ev.cseq); each(ev); }
+      if (!page.hasMore || !page.events?.length) return;
+    }
+  }
+
+  /** Finds the visitor's conversation (`list`) and renders its history; runs one at a time. */
+  let syncing = Promise.resolve();
+  const sync = () => (syncing = syncing.then(async () => {
+    try {
+      const list = (await client.list()).conversations ?? [];
+      const stored = list.find((x) => x.id === (conv || st.conv)), open = list.filter((x) => OPEN.has(x.state)).at(-1);
+      const pick = stored && (OPEN.has(stored.state) || !open) ? stored : open;
+      if (!pick) return;
+      adopt(pick.id, pick);
+      if (pick.readCseq > (st.read || 0)) { st.read = pick.readCseq; save(); } // CONV-33
+      await fetchAll(pick.id, onEvent);
+    } catch { /* disconnected meanwhile: the next welcome syncs again */ }
+  }));
+
+  // ---- Actions -----------------------------------------------------------------------------
+
+  function startChat(text, properties) {
+    creating = true;
+    quiet(client.create({ team: TEAM, text, properties })); // its outbox entry shows the bubble
+    render();
+  }
+
+  function sendText(text) {
+    text = text.trim();
+    if (!text || !client) return false;
+    if (conv) quiet(client.send(conv, text));
+    else if (creating) {
+      const id = `w${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
+      waiting.push({ id, text }); ownBubble(id, text);
+    } else startChat(text);
+    return true;
+  }
+
+  /** Focus into the panel: the form's first field, the message box, or the first live button. */
+  function focusFirst() {
+    const f = startForm.querySelector('input,textarea');
+    (visible(f) ? f : visible(input) ? input : [...w.querySelectorAll('.after button')].find((b) => visible(b) && !b.disabled))?.focus();
+  }
+
+  function toggle(open, focus = true) {
+    panel.hidden = !open;
+    launcher.setAttribute('aria-expanded', String(open));
+    st.open = open; save();
+    render();
+    if (open) { log.scrollTop = log.scrollHeight; if (focus) focusFirst(); maybeRead(); } else if (focus) launcher.focus();
+  }
+
+  /** The visitor's messages and the agent's replies as a .txt (`transcript` is staff-only). */
+  async function downloadTranscript() {
+    const c = conv, lines = [`Chat with ${TITLE} — ${location.host}`, ''];
+    await fetchAll(c, (ev) => ev.kind === 'message' && lines.push(
+      `[${new Date(ev.time).toLocaleString()}] ${ev.senderRole === 'visitor' ? 'You' : nameOf(ev.sender)}: ${ev.text ?? ''}`));
+    const url = URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'text/plain;charset=utf-8' }));
+    const a = h('a', { href: url, download: `chat-${c}.txt`, hidden: true });
+    w.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 30000);
+  }
+
+  const on = (id, fn) => $(id).addEventListener('click', fn);
+  on('launcher', () => toggle(panel.hidden));
+  on('minimize', () => toggle(false));
+  panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); toggle(false); } });
+  composer.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (sendText(input.value)) { input.value = ''; input.style.height = ''; }
+    input.focus();
+  });
+  input.addEventListener('keydown', (e) => { // Enter sends, Shift+Enter is a new line
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); composer.requestSubmit(); }
+  });
+  input.addEventListener('input', () => {
+    input.style.height = 'auto'; input.style.height = `${input.scrollHeight + 2}px`;
+    if (!client || !conv || view.state !== 'active') return;
+    const text = input.value, preview = client.limits.draftPreviews && noPreview !== conv; // TYPE-11
+    if (!text.trim()) client.typing(conv, false);
+    else client.typing(conv, true, preview ? { preview: text } : {}); // the client throttles (TYPE-5)
+  });
+  startForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!client || !startForm.reportValidity()) return;
+    const { message, ...props } = Object.fromEntries([...new FormData(startForm)].map(([k, v]) => [k, v.trim()]));
+    startChat(message, props);
+    startForm.reset(); input.focus();
+  });
+  on('end-chat', () => {
+    if (endBtn.dataset.sure) return quiet(client.close(conv));
+    endBtn.dataset.sure = endBtn.textContent = 'Confirm end';
+    setTimeout(() => { delete endBtn.dataset.sure; endBtn.textContent = 'End chat'; }, 4000);
+  });
+  stars.forEach((b, i) => b.addEventListener('click', () => {
+    score = i + 1;
+    stars.forEach((x) => x.setAttribute('aria-pressed', String(x === b)));
+    $('rating-submit').disabled = false;
+  }));
+  on('rating-submit', () => { // CONV-24: once, after the close; the comment goes to the transcript
+    $('rating-submit').disabled = true;
+    client.rate(conv, score, $('rating-comment').value.trim() || undefined).then(() => { ratedNow = score; render(); $('transcript').focus(); },
+      (e) => { if (e.name === 'ALREADY_RATED') ratedNow = score; else $('rating-submit').disabled = false; render(); });
+  });
+  on('transcript', () => quiet(downloadTranscript()));
+  on('new-chat', () => {
+    score = 0; $('rating-comment').value = '';
+    stars.forEach((x) => x.setAttribute('aria-pressed', 'false'));
+    adopt(null); focusFirst();
+  });
+  const answer = (accept) => { // CONV-21
+    const i = st.invite;
+    if (!i || !client) return;
+    st.invite = null; save();
+    if (accept) toggle(true); else { renderInvite(); launcher.focus(); }
+    client?.answerInvitation(i.id, accept).then((ok) => ok.conversation && adopt(ok.conversation), () => accept &&
+      log.append(h('li', { class: 'sys', 'data-role': 'system', text: 'That invitation is no longer available.' })));
+  };
+  on('invitation-reply', () => answer(true));
+  on('invitation-dismiss', () => answer(false));
+  document.addEventListener('visibilitychange', maybeRead);
+
+  // ---- The client --------------------------------------------------------------------------
+
+  async function start() {
+    const { ParleyClient } = await import(new URL('parley.js', src).href);
+    client = new ParleyClient({ url: URL_WS, auth: { scheme: 'anonymous' }, storage: sessionStorage });
+    let first = true;
+    client.on('connected', ({ resumed, identity }) => {
+      me = identity?.user ?? me; connected = everConnected = true; dead = false;
+      if (first) {
+        first = false;
+        quiet(client.reportPage()); // the client applies it again on every connection
+        if (TEAM) quiet(client.subscribe(`presence:team:${TEAM}`)); // is anybody there? (PRES-21)
+        sync();
+      } else if (!resumed) sync();
+      render();
+    });
+    client.on('disconnected', (d) => { connected = false; dead = !d.willReconnect; render(); });
+    client.on('gap', sync); // events may have been missed: history has them
+    client.on('event', onEvent);
+    client.on('presence', (p) => {
+      if (p.user === `team:${TEAM}`) { teamUp = p.status === 'online' && p.routing !== 'notAccepting'; render(); }
+    });
+    client.on('queuePosition', (m) => { if (m.conversation === conv) { queue = m; render(); } });
+    client.on('typers', (m) => {
+      if (m.conversation !== conv) return;
+      typers = (m.typers ?? []).filter((t) => t.role !== 'visitor' && t.user !== me && !t.internal);
+      renderTyping();
+    });
+    client.on('readMarker', (m) => {
+      if (m.conversation !== conv) return;
+      if (m.user === me) st.read = Math.max(st.read || 0, m.cseq); // read in another tab
+      else st.seen = Math.max(st.seen || 0, m.cseq);
+      save(); updateSeen(); updateBadge();
+    });
+    client.on('invitation', (m) => {
+      st.invite = { id: m.invitation, agent: m.agent, name: m.agentName, text: m.text }; save(); renderInvite();
+    });
+    client.on('error', (e) => { if (e.code === 4003) { noPreview = conv; render(); } }); // PREVIEW_NOT_ENABLED
+    client.on('outbox', (b) => {
+      if (b.kind === 'create' && b.state === 'sent') adopt(b.conversation);
+      if (b.kind !== 'create' && b.kind !== 'send') return;
+      let li = pending.get(b.clientMessageId);
+      if (!li && (b.state === 'sent' || !b.text || (b.kind === 'send' && b.conversation !== conv))) return;
+      li ??= ownBubble(b.clientMessageId, b.text);
+      // A create's ok names the last event it appended, not the message: its event confirms it.
+      if (b.state !== 'sent' || b.kind === 'create') return setMeta(li, b.state === 'sent' ? 'sending' : b.state);
+      pending.delete(b.clientMessageId);
+      if (shown.get(b.cseq)) return li.remove(); // the event came first
+      li.dataset.cseq = b.cseq; shown.set(b.cseq, li);
+      setMeta(li, 'sent'); place(li, b.cseq); updateSeen();
+    });
+    quiet(client.connect());
+    render();
+  }
+
+  window.ParleyWidget = { open: () => toggle(true), close: () => toggle(false, false), get client() { return client; } };
+  const mount = () => {
+    document.body.append(host);
+    log.append(greeting());
+    render();
+    if (st.open) toggle(true, false); // as on the previous page, without taking the focus
+    start().catch((e) => { dead = true; render(); console.warn('Parley widget:', e); });
+  };
+  if (document.body) mount(); else addEventListener('DOMContentLoaded', mount);
+})();
 
 """#),
     ]

@@ -8,6 +8,7 @@ import json
 import os
 import pathlib
 import socket
+import ssl
 import subprocess
 import time
 import urllib.request
@@ -42,11 +43,13 @@ class Server:
              "--web-root", str(ROOT / "Web"), "--address-connections", "0", "--address-handshakes-per-minute", "0",
              "--address-anonymous-per-hour", "0", "--address-conversations-per-hour", "0", *flags],
             stdout=self.log, stderr=subprocess.STDOUT)
-        self.url = f"http://127.0.0.1:{self.http}"
+        secure = "--tls-cert" in flags
+        self.url = f"{'https' if secure else 'http'}://127.0.0.1:{self.http}"
+        context = ssl._create_unverified_context() if secure else None
         deadline = time.time() + 20
         while time.time() < deadline:
             try:
-                if urllib.request.urlopen(self.url + "/readyz", timeout=1).status == 200:
+                if urllib.request.urlopen(self.url + "/readyz", timeout=1, context=context).status == 200:
                     return
             except OSError:
                 time.sleep(0.1)
@@ -65,10 +68,11 @@ class Server:
         self.log.close()
 
 
-def browser():
-    """A fresh headless Chromium: each one is an independent user (own storage, own cookies)."""
+def browser(*extra):
+    """A fresh headless Chromium: each one is an independent user (own storage, own cookies).
+    `extra` command-line switches, e.g. "--ignore-certificate-errors" for a test certificate."""
     options = Options()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,860"]:
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,860", *extra]:
         options.add_argument(argument)
     options.binary_location = "/usr/bin/chromium"
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})

@@ -28,7 +28,7 @@ import Testing
         let live = try await Self.floodingServer()
         defer { Task { try? await live.stop() } }
         let (python, output) = try PythonInteropTests.startScript(
-            "ws_flood.py", ["ws://127.0.0.1:\(live.httpPort)/parley", "8", "100000"])
+            "ws_flood.py", ["ws://127.0.0.1:\(live.httpPort)/parley", "8", "20000"])
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         python.waitUntilExit()
         let rounds = text.split(separator: "\n").filter { $0.hasPrefix("round ") }
