@@ -731,3 +731,18 @@ w("team-queue-feed", ["ROUTE-15"], "An agent of the team subscribes to queue:<te
    send("v", {"type":"create","rid":3,"text":"I need help with my invoice","tags":[QTAG]}), exp("v", {"type":"ok","rid":3,"conversation":"$capture:conv"}, skipOthers=True),
    exp("a", {"type":"queue","team":"$team","entries":["$contains", {"conversation":"$conv","visitor":"$visitorUser","state":"$any","waitingSince":"$any","tags":[QTAG],"preview":"I need help with my invoice"}]}, skipOthers=True, withinMs=5000)],
   needs=["agents:1"], cleanup=[send("v", {"type":"close","rid":90,"conversation":"$conv"})])
+
+# ---------- what happens next, and privacy (issue 21) ----------
+w("typing-internal-staff-only", ["TYPE-9"], "An agent typing an internal note is shown to another staff member in the conversation (internal: true) and never to the visitor, neither the start nor the stop.",
+  ASSIGN_STEPS + agent("b", 2, "agent2") + [send("b", {"type":"join","rid":2,"conversation":"$conv","mode":"participant"}), exp("b", {"type":"ok","rid":2}, skipOthers=True),
+   ev("v", {"kind":"joined","agent":"$agent2"}, skipOthers=True),
+   typing("a", True, internal=True), exp("b", {"type":"typers","conversation":"$conv","typers":[{"user":"$agent1","internal":True}]}, skipOthers=True),
+   nothing("v", 500, type="typers"),
+   typing("a", False, internal=True), exp("b", {"type":"typers","conversation":"$conv","typers":"$absent"}, skipOthers=True),
+   nothing("v", 500, type="typers")],
+  needs=["agents:2"], cleanup=CLEAN)
+w("transfer-frees-capacity", ["CONV-19","ROUTE-5","ROUTE-7"], "An agent at their limit of 1 transfers their conversation to another agent: their capacity is free at once, so the next visitor's conversation is assigned to them.",
+  BUSY + agent("b", 2, "agent2") + [
+   send("a", {"type":"transfer","rid":3,"conversation":"$conv","agent":"$agent2"}), exp("a", {"type":"ok","rid":3}, skipOthers=True)]
+  + visitor("w") + create("w", 2, "second", "conv2") + [ev("a", {"conversation":"$conv2","kind":"assigned","agent":"$agent1"}, skipOthers=True)],
+  needs=["agents:2"], cleanup=[send("v", {"type":"close","rid":90,"conversation":"$conv"}), send("w", {"type":"close","rid":90,"conversation":"$conv2"})] + BUSY_CLEAN)
