@@ -72,6 +72,14 @@ public final class ParleyNIOServer: Sendable {
         }
     }
 
+    /// The TLS context for a PEM certificate (chain) file and its PEM private key file.
+    public static func tlsContext(certificateFile: String, keyFile: String) throws -> NIOSSLContext {
+        let configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem)))
+        return try NIOSSLContext(configuration: configuration)
+    }
+
     /// Outbound buffer marks per connection: above `high` the server stops reading from the
     /// peer until the buffer drains below `low` (backpressure).
     static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 64 * 1024, high: 256 * 1024)

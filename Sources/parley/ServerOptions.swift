@@ -147,7 +147,7 @@ struct ServerOptions: ParsableArguments {
             maxMessage: Int(server.session.maxMessage),
             webSocketDeflate: Self.pick(wsDeflate, "PARLEY_WS_DEFLATE", "on") == "off" ? nil : PerMessageDeflateNegotiation(),
             trustedProxies: trusted, closeLingerMs: Self.pick(closeLingerMs, "PARLEY_CLOSE_LINGER_MS", 2_000),
-            origins: OriginPolicy(allowed: Set(origins.map { $0.lowercased() })), tls: try tlsContext())
+            origins: OriginPolicy(allowed: Set(origins)), tls: try tlsContext())
     }
 
     /// The TLS context of `--tls-cert` and `--tls-key`, or `nil` when neither is given.
@@ -158,10 +158,7 @@ struct ServerOptions: ParsableArguments {
         guard cert != nil || key != nil else { return nil }
         guard let cert, let key else { throw ValidationError("--tls-cert and --tls-key go together") }
         do {
-            let chain = try NIOSSLCertificate.fromPEMFile(cert).map { NIOSSLCertificateSource.certificate($0) }
-            let configuration = TLSConfiguration.makeServerConfiguration(
-                certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-            return try NIOSSLContext(configuration: configuration)
+            return try ParleyNIOServer.tlsContext(certificateFile: cert, keyFile: key)
         } catch {
             throw ValidationError("cannot use --tls-cert \(cert) / --tls-key \(key): \(error)")
         }

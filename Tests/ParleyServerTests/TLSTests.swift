@@ -1,5 +1,5 @@
 import Foundation
-import NIOSSL
+import ParleyNIO
 import ParleyTestSupport
 import Testing
 
@@ -31,10 +31,7 @@ import Testing
             return
         }
         let (cert, key) = try Self.makeCertificate()
-        let configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-        let live = try await LiveServer.start(tls: try NIOSSLContext(configuration: configuration))
+        let live = try await LiveServer.start(tls: try ParleyNIOServer.tlsContext(certificateFile: cert, keyFile: key))
         defer { Task { try? await live.stop() } }
         let (python, output) = try PythonInteropTests.startScript("tls_client.py", [cert, "\(live.httpPort)", "\(live.tcp.port)"])
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

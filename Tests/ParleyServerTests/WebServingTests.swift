@@ -61,7 +61,7 @@ import Testing
 
     @Test("WS-6: an upgrade from another site's page is 403; none, the server's own, loopback and allowed origins upgrade")
     func originChecked() async throws {
-        let live = try await LiveServer.start(origins: OriginPolicy(allowed: ["https://shop.example"]))
+        let live = try await LiveServer.start(origins: OriginPolicy(allowed: ["https://Shop.Example"]))  // compared case-insensitively
         defer { Task { try? await live.stop() } }
         for origin in ["https://evil.example", "http://shop.example", "https://shop.example.evil.example", "null"] {
             let answer = try await Self.head(live, "GET", "/parley", Self.upgrade(origin: origin))

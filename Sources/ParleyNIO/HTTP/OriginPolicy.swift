@@ -13,7 +13,8 @@ public struct OriginPolicy: Sendable, Hashable {
 
     /// Creates a policy; by default only the server's own pages and loopback ones.
     public init(allowed: Set<String> = [], allowsLoopback: Bool = true) {
-        self.allowed = allowed
+        // Browsers send scheme and host in lower case.
+        self.allowed = Set(allowed.map { $0.lowercased() })
         self.allowsLoopback = allowsLoopback
     }
 
