@@ -1418,7 +1418,9 @@ export class ParleyClient {
   _onMessage(data) {
     let m;
     try { m = JSON.parse(data); } catch { return; }
-    this._recv = Date.now(); this._probe = 0;
+    this._recv = Date.now();
+    // Only the answer to wake()'s ping proves the connection alive: data sent before it froze may still arrive.
+    if (m.type === 'pong' && m.nonce === this._probeNonce) this._probe = 0;
     const t = m.type;
     if (t === 'welcome') this._onWelcome(m);
     else if (t === 'ping') this._raw({ type: 'pong', nonce: m.nonce });
@@ -1484,6 +1486,7 @@ export class ParleyClient {
     if (this.state === 'connected') {
       if (this._probe) return;
       this._raw({ type: 'ping', nonce: ++this._nonce });
+      this._probeNonce = this._nonce;
       this._probe = Date.now() + Math.min(this.opts.wakeProbeMs, this.limits.heartbeatTimeoutMs ?? 60000);
       this._clear(this._tickT); this._tickT = this._after(this._probe - Date.now() + 1, () => this._tick());
     } else if (this.state === 'disconnected') { this._attempt = 0; this._open(); }
