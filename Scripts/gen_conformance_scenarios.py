@@ -40,13 +40,20 @@ def raw(c, h): return {"client":c,"sendRaw":h}
 def payload(c, h): return {"client":c,"sendPayload":h}
 def text(c, t): return {"client":c,"sendText":t}
 def texthex(c, h): return {"client":c,"sendTextHex":h}
-def adv(ms): return {"advance":ms}
-def visitor(c, cap=None):
-    st=[conn(c), hello(c), exp(c, {"type":"welcome","rid":1} | ({"identity":{"user":f"$capture:{cap}"}} if cap else {}))]
+def adv(ms):
+    """A wait: milliseconds, or a sum over announced values ("$answerTimeoutMs-600")."""
+    return {"advance":ms}
+def assume(expr, because): return {"assume":expr,"because":because}
+def repeat(count, steps): return {"repeat":count,"steps":steps}
+def caps(*names):
+    """Captures of announced limits, each under its own name, for a welcome expectation."""
+    return {"limits":{n:f"$capture:{n}" for n in names}}
+def visitor(c, cap=None, limits=()):
+    st=[conn(c), hello(c), exp(c, {"type":"welcome","rid":1} | ({"identity":{"user":f"$capture:{cap}"}} if cap else {}) | (caps(*limits) if limits else {}))]
     return st
-def agent(c, n, cap):
+def agent(c, n, cap, limits=()):
     return [conn(c), hello(c, auth={"scheme":"token","credential":f"$agentToken{n}"}),
-            exp(c, {"type":"welcome","rid":1,"identity":{"user":f"$capture:{cap}","role":"agent"}})]
+            exp(c, {"type":"welcome","rid":1,"identity":{"user":f"$capture:{cap}","role":"agent"}} | (caps(*limits) if limits else {}))]
 def err(c, code, rid=None, skipOthers=False, **kw):
     m={"type":"error","code":code,"message":"$any"}
     if rid is not None: m["rid"]=rid
@@ -240,17 +247,26 @@ w("agent-handshake", ["SESSION-4","SESSION-6","SESSION-8"], "A signed agent toke
              "identity":{"user":"$any","role":"agent"},"limits":{"maxFrame":"$any","maxMessage":"$any","heartbeatMs":"$any"}})], needs=["agents:1"])
 
 # ---------- conversations and routing ----------
-ASSIGN_STEPS = agent("a", 1, "agent1") + accept("a", 2) + visitor("v", "visitorUser") + [
-   send("v", {"type":"create","rid":2,"text":"my parcel is late"}), exp("v", {"type":"ok","rid":2,"conversation":"$capture:conv","cseq":4}),
-   exp("v", {"type":"event","event":{"conversation":"$conv","cseq":1,"kind":"created","sender":"$visitorUser"}}),
-   exp("v", {"type":"event","event":{"cseq":2,"kind":"queued"}}),
-   exp("v", {"type":"event","event":{"cseq":3,"kind":"message","text":"my parcel is late","senderRole":"visitor"}}),
-   exp("v", {"type":"event","event":{"cseq":4,"kind":"assigned","agent":"$agent1"}}),
-   # CONV-31: the newly assigned agent is first sent what the visitor wrote.
-   exp("a", {"type":"event","event":{"conversation":"$conv","cseq":1,"kind":"created"}}),
-   exp("a", {"type":"event","event":{"conversation":"$conv","cseq":2,"kind":"queued"}}),
-   exp("a", {"type":"event","event":{"conversation":"$conv","cseq":3,"kind":"message","text":"my parcel is late"}}),
-   exp("a", {"type":"event","event":{"conversation":"$conv","cseq":4,"kind":"assigned","agent":"$agent1"}})]
+def assign_steps(limits=()):
+    """An accepting agent a, a visitor v whose conversation $conv is assigned to a; `limits`
+    names announced limits captured from a's welcome."""
+    return agent("a", 1, "agent1", limits) + accept("a", 2) + visitor("v", "visitorUser") + [
+       send("v", {"type":"create","rid":2,"text":"my parcel is late"}), exp("v", {"type":"ok","rid":2,"conversation":"$capture:conv","cseq":4}),
+       exp("v", {"type":"event","event":{"conversation":"$conv","cseq":1,"kind":"created","sender":"$visitorUser"}}),
+       exp("v", {"type":"event","event":{"cseq":2,"kind":"queued"}}),
+       exp("v", {"type":"event","event":{"cseq":3,"kind":"message","text":"my parcel is late","senderRole":"visitor"}}),
+       exp("v", {"type":"event","event":{"cseq":4,"kind":"assigned","agent":"$agent1"}}),
+       # CONV-31: the newly assigned agent is first sent what the visitor wrote.
+       exp("a", {"type":"event","event":{"conversation":"$conv","cseq":1,"kind":"created"}}),
+       exp("a", {"type":"event","event":{"conversation":"$conv","cseq":2,"kind":"queued"}}),
+       exp("a", {"type":"event","event":{"conversation":"$conv","cseq":3,"kind":"message","text":"my parcel is late"}}),
+       exp("a", {"type":"event","event":{"conversation":"$conv","cseq":4,"kind":"assigned","agent":"$agent1"}})]
+ASSIGN_STEPS = assign_steps()
+def answer(rid=3, text="Hello, how can I help?"):
+    """The assigned agent a writes in $conv (so the answer timeout, ROUTE-9, no longer applies);
+    both sides have seen the message afterwards."""
+    return [send("a", {"type":"send","rid":rid,"conversation":"$conv","clientMessageId":"a-answer","text":text}), exp("a", {"type":"ok","rid":rid}, skipOthers=True),
+            exp("a", {"type":"event","event":{"kind":"message","text":text}}, skipOthers=True), exp("v", {"type":"event","event":{"kind":"message","text":text}}, skipOthers=True)]
 CLEAN = [send("v", {"type":"close","rid":90,"conversation":"$conv"}), send("a", {"type":"agentStatus","rid":91,"routing":"notAccepting"}), exp("a", {"type":"ok","rid":91})]
 w("routing-assigns-accepting-agent", ["CONV-1","CONV-5","CONV-10","CONV-13","ROUTE-7","ROUTE-1","CONV-31"], "A visitor creates a conversation; its first text follows created and queued; the accepting agent is assigned at once and both sides get the assigned event, cseq from 1 without gaps, and the create's ok carries cseq 4 (its assigned event); the agent is first sent the events before the assignment, the visitor's question included.",
   ASSIGN_STEPS, needs=["agents:1"], cleanup=CLEAN)
@@ -332,10 +348,11 @@ w("typing-unseen-conversation", ["CONV-30","TYPE-1"], "Typing into another visit
    {"client":"w","send":{"type":"typing","conversation":"$conv","typing":True}}, err("w","CONVERSATION_NOT_FOUND", messageType=28),
    {"client":"w","send":{"type":"typing","conversation":"no-such-conversation-x","typing":True}}, err("w","CONVERSATION_NOT_FOUND", messageType=28),
    nothing("v", 300, type="typers")], cleanup=close("v", 90))
-w("typing-expires", ["TYPE-3"], "A typer who stops sending is removed once the typing expiry passes (default 6 s; checked with 4 s of tolerance): the receivers get the empty set.",
-  ASSIGN_STEPS + [{"client":"v","send":{"type":"typing","conversation":"$conv","typing":True}},
+w("typing-expires", ["TYPE-3"], "A typer who stops sending is removed when the announced typingExpiryMs passes: still shown 500 ms before it, the empty set within 1.5 s after it.",
+  assign_steps(["typingExpiryMs"]) + answer() + [{"client":"v","send":{"type":"typing","conversation":"$conv","typing":True}},
    exp("a", {"type":"typers","conversation":"$conv","typers":[{"user":"$visitorUser","role":"visitor"}]}),
-   exp("a", {"type":"typers","conversation":"$conv","typers":"$absent"}, withinMs=10000, skipOthers=True)],
+   adv("$typingExpiryMs-500"), nothing("a", 50, type="typers"),
+   exp("a", {"type":"typers","conversation":"$conv","typers":"$absent"}, withinMs=1500)],
   needs=["agents:1"], cleanup=CLEAN)
 w("typing-internal-forbidden", ["TYPE-9"], "A visitor typing with internal true is answered FORBIDDEN (no rid, messageType 28).",
   visitor("v") + create("v", 2, "hi") + [exp("v", {"type":"event","seq":3}, skipOthers=True), {"client":"v","send":{"type":"typing","conversation":"$conv","typing":True,"internal":True}},
@@ -450,11 +467,10 @@ w("conv-invite", ["CONV-20","CONV-21"], "An agent invites a connected visitor, w
    send("v", {"type":"answerInvitation","rid":4,"invitation":"$inv2","accept":False}), exp("v", {"type":"ok","rid":4}, skipOthers=True),
    exp("a", {"type":"invitationAnswered","invitation":"$inv2","accepted":False}, skipOthers=True)],
   needs=["agents:1"], cleanup=CLEAN)
-w("conv-invite-withdrawn", ["CONV-21","CONV-20"], "A visitor who leaves the site (disconnected past the presence grace, 10 s by default plus the coalescing window) withdraws the pending invitation: the agent is told it was declined, and the visitor, back with the same identity, gets INVITATION_NOT_FOUND when accepting it.",
-  agent("a", 1, "agent1") + accept("a", 2) + [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"identity":{"user":"$capture:visitorUser"},"sessionToken":"$capture:vtoken"}),
+w("conv-invite-withdrawn", ["CONV-21","CONV-20"], "A visitor who leaves the site (disconnected past the announced presenceGraceMs, plus 1.5 s for coalescing) withdraws the pending invitation: the agent is told it was declined, and the visitor, back with the same identity, gets INVITATION_NOT_FOUND when accepting it.",
+  agent("a", 1, "agent1", ["presenceGraceMs"]) + accept("a", 2) + [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"identity":{"user":"$capture:visitorUser"},"sessionToken":"$capture:vtoken"}),
    send("a", {"type":"invite","rid":3,"visitor":"$visitorUser","text":"Need help?"}), exp("a", {"type":"ok","rid":3,"invitation":"$capture:inv"}),
-   exp("v", {"type":"invitation","invitation":"$inv"}, skipOthers=True), {"client":"v","disconnect":{}}, adv(12000),
-   send("a", {"type":"ping","nonce":1}),
+   exp("v", {"type":"invitation","invitation":"$inv"}, skipOthers=True), {"client":"v","disconnect":{}}, adv("$presenceGraceMs+1500"),
    exp("a", {"type":"invitationAnswered","invitation":"$inv","visitor":"$visitorUser","accepted":False}, skipOthers=True),
    conn("w"), hello("w", auth={"scheme":"session","credential":"$vtoken"}), exp("w", {"type":"welcome","rid":1,"identity":{"user":"$visitorUser"}}),
    send("w", {"type":"answerInvitation","rid":2,"invitation":"$inv","accept":True}), err("w","INVITATION_NOT_FOUND", rid=2, skipOthers=True)],
@@ -485,18 +501,27 @@ w("route-tags", ["ROUTE-13"], "The suite's agents have no skills: a conversation
    ev("v", {"cseq":2,"kind":"queued"}, skipOthers=True), nothing("a", 500)] + visitor("w") + create("w", 2, "plain", "conv2") + [
    ev("a", {"conversation":"$conv2","kind":"assigned","agent":"$agent1"}, skipOthers=True)],
   needs=["agents:1"], cleanup=[send("w", {"type":"close","rid":90,"conversation":"$conv2"})] + CLEAN)
-def keepalive(n, clients="vab"):
-    """Pings from each client so that long waits stay within the heartbeat timeout."""
-    return [send(c, {"type":"ping","nonce":n}) for c in clients]
-w("route-answer-timeout", ["ROUTE-9"], "An assigned agent who does not write within the answer timeout (default 60 s; checked with 10 s of tolerance; every client pings every 25 s) loses the conversation: rerouted naming them, then assigned to another accepting agent.",
-  ASSIGN_STEPS + agent("b", 2, "agent2") + accept("b", 2) + [adv(25000)] + keepalive(1) + [adv(25000)] + keepalive(2) + [adv(10000),
-   ev("v", {"kind":"rerouted","agent":"$agent1"}, skipOthers=True, withinMs=10000), ev("v", {"kind":"assigned","agent":"$agent2"}, skipOthers=True)],
+w("route-answer-timeout", ["ROUTE-9"], "An assigned agent who does not write within the announced answerTimeoutMs loses the conversation: nothing 600 ms before the timeout; rerouted naming them within 1.6 s of it, then assigned to the other accepting agent (never back to them). Clients ping while they wait.",
+  assign_steps(["answerTimeoutMs"]) + [assume("$answerTimeoutMs-1", "needs an answer timeout (0 means never)")] + agent("b", 2, "agent2") + accept("b", 2) + [
+   adv("$answerTimeoutMs-600"), nothing("v", 50),
+   ev("v", {"kind":"rerouted","agent":"$agent1"}, skipOthers=True, withinMs=1600), ev("v", {"kind":"assigned","agent":"$agent2"}, skipOthers=True)],
   needs=["agents:2"], cleanup=[send("b", {"type":"agentStatus","rid":91,"routing":"notAccepting"})] + CLEAN)
-w("route-disconnect-grace", ["ROUTE-10","ROUTE-6"], "An assigned agent who disconnects gets no new conversation; when the disconnect grace period ends (default 30 s; checked with 10 s of tolerance) their conversation is re-routed to another accepting agent.",
-  ASSIGN_STEPS + [{"client":"a","disconnect":{}}] + agent("b", 2, "agent2") + accept("b", 2) + visitor("w") + create("w", 2, "second", "conv2") + [
-   ev("b", {"conversation":"$conv2","kind":"assigned","agent":"$agent2"}, skipOthers=True), adv(20000)] + keepalive(1, "vbw") + [adv(10000),
-   ev("v", {"kind":"rerouted","agent":"$agent1"}, skipOthers=True, withinMs=10000), ev("v", {"kind":"assigned","agent":"$agent2"}, skipOthers=True)],
+w("route-answered-stays", ["ROUTE-9"], "An assigned agent who writes before the announced answerTimeoutMs keeps the conversation: no rerouted event a second after the timeout would have fired.",
+  assign_steps(["answerTimeoutMs"]) + [assume("$answerTimeoutMs-1", "needs an answer timeout (0 means never)"),
+   msg("a", 3, "Hello, let me look", "a1"), exp("a", {"type":"ok","rid":3}, skipOthers=True), adv("$answerTimeoutMs+1000"),
+   ev("v", {"kind":"message","text":"Hello, let me look"}, skipOthers=True), nothing("v", 300)],
+  needs=["agents:1"], cleanup=CLEAN)
+w("route-disconnect-grace", ["ROUTE-10","ROUTE-6"], "An assigned agent who disconnects gets no new conversation; their conversation stays theirs until the announced disconnectGraceMs ends (nothing 700 ms before) and is then re-routed (within 1.7 s) to another accepting agent.",
+  assign_steps(["disconnectGraceMs"]) + answer() + [{"client":"a","disconnect":{}}] + agent("b", 2, "agent2") + accept("b", 2) + visitor("w") + create("w", 2, "second", "conv2") + [
+   ev("b", {"conversation":"$conv2","kind":"assigned","agent":"$agent2"}, skipOthers=True), adv("$disconnectGraceMs-700"), nothing("v", 50),
+   ev("v", {"kind":"rerouted","agent":"$agent1"}, skipOthers=True, withinMs=1700), ev("v", {"kind":"assigned","agent":"$agent2"}, skipOthers=True)],
   needs=["agents:2"], cleanup=[send("w", {"type":"close","rid":90,"conversation":"$conv2"}), send("v", {"type":"close","rid":90,"conversation":"$conv"}), send("b", {"type":"agentStatus","rid":91,"routing":"notAccepting"}), exp("b", {"type":"ok","rid":91}, skipOthers=True)])
+w("route-reconnect-in-grace", ["ROUTE-10"], "An assigned agent who drops and reconnects before the announced disconnectGraceMs ends keeps their conversation: no rerouted event a second after the grace would have ended, and their message still reaches the visitor.",
+  assign_steps(["disconnectGraceMs"]) + answer() + [{"client":"a","disconnect":{}}, adv("$disconnectGraceMs-800")] + [
+   conn("a"), hello("a", auth={"scheme":"token","credential":"$agentToken1"}), exp("a", {"type":"welcome","rid":1}),
+   adv(1800), nothing("v", 300), msg("a", 4, "Still here", "a1"), exp("a", {"type":"ok","rid":4}, skipOthers=True),
+   ev("v", {"kind":"message","text":"Still here"}, skipOthers=True)],
+  needs=["agents:1"], cleanup=CLEAN)
 
 # ---------- more typing ----------
 w("typing-throttle", ["TYPE-5","TYPE-10"], "A repeated start within the throttle (default 2 s) is absorbed: nothing is sent. A second identity typing joins the set after the first, each once (seen by a third, a participant agent).",
@@ -505,9 +530,12 @@ w("typing-throttle", ["TYPE-5","TYPE-10"], "A repeated start within the throttle
    typing("v"), nothing("a", 500, type="typers"), typing("a"),
    exp("b", {"type":"typers","conversation":"$conv","typers":[{"user":"$visitorUser","role":"visitor"},{"user":"$agent1","role":"agent"}]}, skipOthers=True)],
   needs=["agents:2"], cleanup=CLEAN)
-w("typing-refresh", ["TYPE-6"], "A repeated start past the throttle (2 s) is accepted; the unchanged set is sent again only once the last typers message is older than the typing refresh (3 s): not at 2.5 s, but at 4.5 s.",
-  ASSIGN_STEPS + [typing("v"), exp("a", {"type":"typers","conversation":"$conv","typers":[{"user":"$visitorUser"}]}), adv(2500),
-   typing("v"), nothing("a", 300, type="typers"), adv(1700), typing("v"),
+w("typing-refresh", ["TYPE-6"], "A repeated start past the announced typingThrottleMs (300 ms past it, before typingRefreshMs) is accepted but the unchanged set is not re-sent; a further start a throttle later, once the last typers message is older than typingRefreshMs, re-sends it.",
+  assign_steps(["typingThrottleMs","typingRefreshMs"]) + answer() + [
+   assume("$typingRefreshMs-$typingThrottleMs-400", "needs typingRefreshMs at least 400 ms above typingThrottleMs"),
+   assume("$typingThrottleMs+$typingThrottleMs+500-$typingRefreshMs", "needs typingRefreshMs below twice typingThrottleMs + 500"),
+   typing("v"), exp("a", {"type":"typers","conversation":"$conv","typers":[{"user":"$visitorUser"}]}), adv("$typingThrottleMs+300"),
+   typing("v"), nothing("a", 300, type="typers"), adv("$typingThrottleMs"), typing("v"),
    exp("a", {"type":"typers","conversation":"$conv","typers":[{"user":"$visitorUser"}]}, withinMs=1000)],
   needs=["agents:1"], cleanup=CLEAN)
 w("typing-preview-off", ["TYPE-11"], "Previews are off by default: a visitor's preview is PREVIEW_NOT_ENABLED (no rid, messageType 28) and discarded, while the typing itself reaches the agent without preview.",
@@ -538,19 +566,20 @@ w("presence-manual-away", ["PRES-9"], "A visitor who set away stays away whateve
    send("v", {"type":"activity"}), nothing("a", 1000, type="presence"),
    send("v", {"type":"setPresence","rid":3,"status":"online"}), exp("v", {"type":"ok","rid":3}), exp("a", {"type":"presence","user":"$visitorUser","status":"online"}, withinMs=3000)],
   needs=["agents:1"])
-w("presence-reconnect-in-grace", ["PRES-6","PRES-14"], "A visitor who drops and reconnects within the grace period (default 10 s; reconnecting after 1 s) does not flap: subscribers get nothing, and onSiteSince is kept.",
-  [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"sessionToken":"$capture:visitor","identity":{"user":"$capture:visitorUser"}})] + agent("a", 1, "agent1") +
+w("presence-reconnect-in-grace", ["PRES-6","PRES-14"], "A visitor who drops and reconnects 800 ms before the announced presenceGraceMs ends does not flap: subscribers get nothing, and onSiteSince is kept.",
+  [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"sessionToken":"$capture:visitor","identity":{"user":"$capture:visitorUser"}} | caps("presenceGraceMs"))] + agent("a", 1, "agent1") +
   subscribed("a", 2, "presence:user:$visitorUser", {"type":"presence","user":"$visitorUser","status":"online","onSiteSince":"$capture:since"}) + [
-   {"client":"v","disconnect":{}}, adv(1000), conn("v"), hello("v", auth={"scheme":"session","credential":"$visitor"}), exp("v", {"type":"welcome","rid":1,"identity":{"user":"$visitorUser"}}),
+   {"client":"v","disconnect":{}}, adv("$presenceGraceMs-800"), conn("v"), hello("v", auth={"scheme":"session","credential":"$visitor"}), exp("v", {"type":"welcome","rid":1,"identity":{"user":"$visitorUser"}}),
    nothing("a", 1500, type="presence")] + agent("b", 2, "agent2") +
   subscribed("b", 2, "presence:user:$visitorUser", {"type":"presence","user":"$visitorUser","status":"online","onSiteSince":"$since"}),
   needs=["agents:2"])
-w("presence-offline-after-grace", ["PRES-7","PRES-11"], "A visitor gone longer than the grace period (default 10 s; checked with 5 s of tolerance) becomes offline with lastSeen; connecting again starts afresh: online, without the page reported before.",
-  [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"sessionToken":"$capture:visitor","identity":{"user":"$capture:visitorUser"}})] + agent("a", 1, "agent1") +
+w("presence-offline-after-grace", ["PRES-7","PRES-11"], "A visitor gone longer than the announced presenceGraceMs becomes offline with lastSeen (nothing 400 ms before the grace ends; offline within 2 s of it, coalescing included); connecting again starts afresh: online, without the page reported before.",
+  [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"sessionToken":"$capture:visitor","identity":{"user":"$capture:visitorUser"}} | caps("presenceGraceMs"))] + agent("a", 1, "agent1") +
   subscribed("a", 2, "presence:user:$visitorUser", {"type":"presence","user":"$visitorUser","status":"online"}) + [
    send("v", {"type":"setPresence","rid":2,"status":"online","page":{"url":"https://shop.example/a"}}), exp("v", {"type":"ok","rid":2}),
    exp("a", {"type":"presence","user":"$visitorUser","page":{"url":"https://shop.example/a"}}, withinMs=3000),
-   {"client":"v","disconnect":{}}, adv(10000), exp("a", {"type":"presence","user":"$visitorUser","status":"offline","lastSeen":"$any"}, withinMs=5000),
+   {"client":"v","disconnect":{}}, adv("$presenceGraceMs-400"), nothing("a", 50, type="presence"),
+   exp("a", {"type":"presence","user":"$visitorUser","status":"offline","lastSeen":"$any"}, withinMs=2000),
    conn("v"), hello("v", auth={"scheme":"session","credential":"$visitor"}), exp("v", {"type":"welcome","rid":1}),
    exp("a", {"type":"presence","user":"$visitorUser","status":"online","page":"$absent","onSiteSince":"$any"}, withinMs=3000)],
   needs=["agents:1"])
@@ -746,3 +775,17 @@ w("transfer-frees-capacity", ["CONV-19","ROUTE-5","ROUTE-7"], "An agent at their
    send("a", {"type":"transfer","rid":3,"conversation":"$conv","agent":"$agent2"}), exp("a", {"type":"ok","rid":3}, skipOthers=True)]
   + visitor("w") + create("w", 2, "second", "conv2") + [ev("a", {"conversation":"$conv2","kind":"assigned","agent":"$agent1"}, skipOthers=True)],
   needs=["agents:2"], cleanup=[send("v", {"type":"close","rid":90,"conversation":"$conv"}), send("w", {"type":"close","rid":90,"conversation":"$conv2"})] + BUSY_CLEAN)
+
+# ---------- bounds that follow what the server announces ----------
+w("slow-consumer-closed", ["SESSION-33","HUB-11","HUB-13"], "A visitor who never acknowledges is kept while its unacknowledged events reach the announced maxUnackedEvents exactly, and closed with SLOW_CONSUMER by the next event; the event over the bound stays retained: resuming with the last seq it saw replays it. (Runs against a server whose messageBurst covers the bound, e.g. the suite's short-timer server.)",
+  [conn("v"), hello("v", rid=1001), exp("v", {"type":"welcome","rid":1001,"session":"$capture:session","resumeToken":"$capture:token","sessionToken":"$capture:visitor"} | caps("maxUnackedEvents","messageBurst"), orSkip=True),
+   assume("$messageBurst+1-$maxUnackedEvents", "needs messageBurst of at least maxUnackedEvents - 1 (a server started with a small maxUnackedEvents)"),
+   send("v", {"type":"create","rid":1002,"text":"event 3"}), exp("v", {"type":"ok","rid":1002,"conversation":"$capture:conv"}), exp("v", {"type":"event","seq":3}, skipOthers=True),
+   repeat("$maxUnackedEvents-3", [send("v", {"type":"send","rid":"$i","conversation":"$conv","clientMessageId":"m$i","text":"message $i"}),
+     exp("v", {"type":"ok","rid":"$i"}), exp("v", {"type":"event","event":{"text":"message $i"}})]),
+   nothing("v", 300), send("v", {"type":"send","rid":1003,"conversation":"$conv","clientMessageId":"over","text":"over the bound"}),
+   {"client":"v","expectClosed":{"code":"SLOW_CONSUMER"}},
+   conn("v"), send("v", {"type":"hello","rid":1004,"auth":{"scheme":"session","credential":"$visitor"},"resume":{"token":"$token","lastSeq":"$maxUnackedEvents"}}),
+   exp("v", {"type":"welcome","rid":1004,"session":"$session","resume":{"status":"resumed"}}),
+   exp("v", {"type":"event","event":{"conversation":"$conv","text":"over the bound"}}, skipOthers=True)],
+  cleanup=close("v", 1005))

@@ -42,10 +42,15 @@ public struct ConformanceSuite: Sendable {
         })
     }
 
+    /// The checks that follow the server's announced timers and limits (``Scenario/isScaled``).
+    public var scaled: ConformanceSuite {
+        ConformanceSuite(checks: checks.filter(\.isScaled))
+    }
+
     /// Runs every check against `endpoint`, one at a time, handing each result to `progress`
-    /// as it completes.
+    /// as it completes; with `stopAtFailure`, stops after the first failing check.
     public func run(
-        against endpoint: Endpoint, credentials: Credentials, maxWaitMs: UInt64?,
+        against endpoint: Endpoint, credentials: Credentials, maxWaitMs: UInt64?, stopAtFailure: Bool = false,
         progress: (ScenarioResult) -> Void = { _ in }
     ) async -> [ScenarioResult] {
         let run = String(UInt32.random(in: 0...UInt32.max), radix: 36)
@@ -59,6 +64,7 @@ public struct ConformanceSuite: Sendable {
             result.durationMs = UInt64(elapsed.components.seconds) * 1000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000_000)
             progress(result)
             results.append(result)
+            if stopAtFailure && result.status == .failed { break }
         }
         return results
     }

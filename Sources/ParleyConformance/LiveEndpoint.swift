@@ -23,9 +23,9 @@ public struct LiveEndpoint: ScenarioEndpoint {
         }
     }
 
-    public mutating func connect(_ client: String) async throws {
+    public mutating func connect(_ client: String, answeringPings: Bool) async throws {
         connections.removeValue(forKey: client)?.connection.close()
-        connections[client] = LiveConnection(try await ClientConnection.connect(to: endpoint))
+        connections[client] = LiveConnection(try await ClientConnection.connect(to: endpoint), answeringPings: answeringPings)
     }
 
     public mutating func disconnect(_ client: String) async {
@@ -62,6 +62,13 @@ public struct LiveEndpoint: ScenarioEndpoint {
             try? await Task.sleep(for: .milliseconds(2))
         }
     }
+
+    public var clockMs: UInt64 {
+        let elapsed = ContinuousClock.now - Self.origin
+        return UInt64(elapsed.components.seconds) * 1000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    private static let origin = ContinuousClock.now
 
     public mutating func advance(milliseconds: UInt64) async {
         try? await Task.sleep(for: .milliseconds(milliseconds))
@@ -105,11 +112,12 @@ final class LiveConnection: Sendable {
     let connection: ClientConnection
     private let inbox = Inbox()
 
-    init(_ connection: ClientConnection) {
+    init(_ connection: ClientConnection, answeringPings: Bool) {
         self.connection = connection
         let inbox = self.inbox
         Task {
             for await event in connection.events {
+                if answeringPings, case .message(.ping(let ping)) = event { connection.send(.pong(Wire.Pong(nonce: ping.nonce))) }
                 let output: EndpointOutput = switch event {
                 case .message(let message): .message(message)
                 case .undecodable(let error): .undecodable("\(error)")

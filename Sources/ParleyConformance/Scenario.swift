@@ -4,8 +4,10 @@ import Foundation
 /// replies expected, citing the requirements it checks.
 public struct Scenario: Sendable {
     /// One step of the script.
-    public enum Step: Sendable, Hashable {
-        case connect(client: String)
+    public indirect enum Step: Sendable, Hashable {
+        /// A new connection for `client`; unless `silent`, it answers every ping with a pong at
+        /// once, as a live client does (SESSION-26), so long waits outlast the heartbeat timeout.
+        case connect(client: String, silent: Bool = false)
         case disconnect(client: String)
         /// A message in the JSON encoding, `$NAME` references not yet substituted.
         case send(client: String, message: JSONValue)
@@ -20,19 +22,26 @@ public struct Scenario: Sendable {
         /// with `skipOthers`, messages that do not match are passed over until one does; with
         /// `orSkip`, a mismatch skips the scenario instead of failing it (the server lacks an
         /// optional feature the rest of the scenario needs).
-        case expect(client: String, message: JSONValue, withinMs: UInt64?, skipOthers: Bool, orSkip: Bool = false)
+        case expect(client: String, message: JSONValue, withinMs: ScenarioAmount?, skipOthers: Bool, orSkip: Bool = false)
         /// No relevant message (or none of `type`, even a background one) within `withinMs`.
-        case expectNothing(client: String, withinMs: UInt64, type: String?)
-        /// The code, by name or number, if given; `webSocketStatus`, the status of the
-        /// WebSocket close frame, if given.
-        case expectClosed(client: String, code: JSONValue?, webSocketStatus: UInt64? = nil)
+        case expectNothing(client: String, withinMs: ScenarioAmount, type: String?)
+        /// The connection closes (within `withinMs`, else the runner's default wait); the code,
+        /// by name or number, if given; `webSocketStatus`, the status of the WebSocket close
+        /// frame, if given.
+        case expectClosed(client: String, code: JSONValue?, webSocketStatus: UInt64? = nil, withinMs: ScenarioAmount? = nil)
         /// A WebSocket upgrade request of its own offering `protocols` (absent: no
         /// `Sec-WebSocket-Protocol`) and one `Sec-WebSocket-Extensions` field per element of
         /// `extensions`, and an `Origin` field when `origin` is given (WS-6); the answer, as
         /// ``UpgradeAnswer`` describes it, must match `response`.
         /// With `orSkip`, a mismatch skips the scenario.
         case upgrade(protocols: String?, extensions: [String], origin: String?, response: JSONValue, orSkip: Bool)
-        case advance(milliseconds: UInt64)
+        /// Time passes.
+        case advance(ScenarioAmount)
+        /// `steps`, `count` times, with `$i` standing for 1, 2, … in them.
+        case repeating(count: ScenarioAmount, steps: [Step])
+        /// The rest of the scenario needs `amount` ≥ 0 (a relation between announced limits);
+        /// otherwise the scenario is skipped, saying `because`.
+        case assume(ScenarioAmount, because: String)
     }
 
     /// The scenario's id.
@@ -65,10 +74,16 @@ public struct Scenario: Sendable {
         needs.compactMap { $0.hasPrefix("agents:") ? Int($0.dropFirst("agents:".count)) : nil }.max() ?? 0
     }
 
-    /// The real time the script waits on purpose (its `advance` steps), in milliseconds.
+    /// The real time the script waits on purpose (its constant `advance` steps), in
+    /// milliseconds; waits that follow announced values are counted as they run.
     public var waitMs: UInt64 {
-        steps.reduce(0) { total, step in if case .advance(let ms) = step { total + ms } else { total } }
+        steps.reduce(0) { total, step in if case .advance(let amount) = step { total + (amount.constant ?? 0) } else { total } }
     }
+
+    /// Whether the script follows values the server announces (waits from its timers,
+    /// counts from its limits): such checks run in full against a server started with short
+    /// timers and small limits (Spec/conformance.md).
+    public var isScaled: Bool { steps.contains(where: \.isScaled) }
 
     /// Why a scenario file could not be read.
     public struct FormatError: Error, CustomStringConvertible {
@@ -100,7 +115,17 @@ public struct Scenario: Sendable {
 
     private static func step(_ raw: JSONValue, index: Int, scenario: String) throws -> Step {
         guard case .object(let members) = raw else { throw FormatError(description: "\(scenario) step \(index): not an object") }
-        if case .uint(let ms)? = members["advance"] { return .advance(milliseconds: ms) }
+        if let value = members["advance"] { return .advance(try amount(value, scenario, index)) }
+        if let value = members["repeat"] {
+            guard case .array(let inner)? = members["steps"] else { throw FormatError(description: "\(scenario) step \(index): a repeat needs 'steps'") }
+            let steps = try inner.enumerated().map { offset, raw in try step(raw, index: offset, scenario: "\(scenario) step \(index)") }
+            return .repeating(count: try amount(value, scenario, index), steps: steps)
+        }
+        if let value = members["assume"] {
+            var because = ""
+            if case .string(let text)? = members["because"] { because = text }
+            return .assume(try amount(value, scenario, index), because: because)
+        }
         if let request = members["upgrade"] {
             var protocols: String?
             if case .string(let text)? = request["protocols"] { protocols = text }
@@ -112,7 +137,7 @@ public struct Scenario: Sendable {
         guard case .string(let client)? = members["client"] else {
             throw FormatError(description: "\(scenario) step \(index): no 'client'")
         }
-        if members["connect"] != nil { return .connect(client: client) }
+        if let options = members["connect"] { return .connect(client: client, silent: options["silent"] == .bool(true)) }
         if members["disconnect"] != nil { return .disconnect(client: client) }
         if let message = members["send"] { return .send(client: client, message: message) }
         if case .string(let hex)? = members["sendRaw"] { return .sendRaw(client: client, hex: hex) }
@@ -123,15 +148,13 @@ public struct Scenario: Sendable {
             return .sendText(client: client, bytes: bytes)
         }
         if let message = members["expect"] {
-            var within: UInt64?
-            if case .uint(let ms)? = members["withinMs"] { within = ms }
+            let within = try members["withinMs"].map { try amount($0, scenario, index) }
             return .expect(
                 client: client, message: message, withinMs: within, skipOthers: members["skipOthers"] == .bool(true),
                 orSkip: members["orSkip"] == .bool(true))
         }
         if let nothing = members["expectNothing"] {
-            var within: UInt64 = 200
-            if case .uint(let ms)? = nothing["withinMs"] { within = ms }
+            let within = try nothing["withinMs"].map { try amount($0, scenario, index) } ?? ScenarioAmount(200)
             var type: String?
             if case .string(let name)? = nothing["type"] { type = name }
             return .expectNothing(client: client, withinMs: within, type: type)
@@ -139,9 +162,17 @@ public struct Scenario: Sendable {
         if let closed = members["expectClosed"] {
             var status: UInt64?
             if case .uint(let value)? = closed["webSocketStatus"] { status = value }
-            return .expectClosed(client: client, code: closed["code"], webSocketStatus: status)
+            let within = try closed["withinMs"].map { try amount($0, scenario, index) }
+            return .expectClosed(client: client, code: closed["code"], webSocketStatus: status, withinMs: within)
         }
         throw FormatError(description: "\(scenario) step \(index): unknown step \(raw)")
+    }
+
+    private static func amount(_ value: JSONValue, _ scenario: String, _ index: Int) throws -> ScenarioAmount {
+        guard let amount = ScenarioAmount(value) else {
+            throw FormatError(description: "\(scenario) step \(index): \(value) is not a number nor a sum like \"$heartbeatMs+500\"")
+        }
+        return amount
     }
 
     /// Hex digits (two per byte) as bytes; `nil` if malformed.
@@ -155,5 +186,17 @@ public struct Scenario: Sendable {
             out.append(byte)
         }
         return out
+    }
+}
+
+extension Scenario.Step {
+    /// Whether the step (or one inside it) has an amount that follows announced values.
+    var isScaled: Bool {
+        switch self {
+        case .advance(let amount), .assume(let amount, _), .expectNothing(_, let amount, _): amount.isScaled
+        case .expect(_, _, let within, _, _), .expectClosed(_, _, _, let within): within?.isScaled ?? false
+        case .repeating(let count, let steps): count.isScaled || steps.contains(where: \.isScaled)
+        case .connect, .disconnect, .send, .sendRaw, .sendPayload, .sendText, .upgrade: false
+        }
     }
 }

@@ -6,8 +6,9 @@ public protocol ScenarioEndpoint {
     /// What this endpoint can provide of the scenario `needs` (besides `agents:N`, which the
     /// runner's credentials answer): `testHost`, `binding:stream`, `binding:json`, `binding:binary`.
     var capabilities: Set<String> { get }
-    /// Opens a connection for `client`.
-    mutating func connect(_ client: String) async throws
+    /// Opens a connection for `client`; with `answeringPings`, every `ping` the server sends
+    /// on it is answered with a `pong` at once (the ping is still reported).
+    mutating func connect(_ client: String, answeringPings: Bool) async throws
     /// Drops `client`'s connection without a goodbye.
     mutating func disconnect(_ client: String) async
     /// Sends a message on `client`'s connection, in the endpoint's encoding.
@@ -18,6 +19,9 @@ public protocol ScenarioEndpoint {
     /// The next thing that happened on `client`'s connection within `withinMs`: a message,
     /// the close, or `nil` for nothing.
     mutating func next(for client: String, withinMs: UInt64) async -> EndpointOutput?
+    /// The endpoint's clock in milliseconds (any origin): the wall clock of a live server,
+    /// simulated time in a test host. Waits of a scenario are measured on it.
+    var clockMs: UInt64 { get }
     /// Lets `milliseconds` of time pass.
     mutating func advance(milliseconds: UInt64) async
     /// Closes every connection (the end of a scenario).

@@ -12,6 +12,11 @@ public struct ScenarioMatcher: Sendable {
         self.captures = captures
     }
 
+    /// Stores `value` under `name`, as a capture would (a `repeat`'s counter).
+    public mutating func store(_ name: String, _ value: JSONValue) {
+        captures[name] = value
+    }
+
     /// `template` with every `"$NAME"` string replaced by its captured value and, if `codes`,
     /// every `code` given by name replaced by its number (for messages to send).
     public func substitute(_ template: JSONValue, codes: Bool = true) -> JSONValue {
@@ -34,16 +39,18 @@ public struct ScenarioMatcher: Sendable {
     }
 
     /// `text` with every `$NAME` inside it (letters and digits after the `$`) that names a
-    /// stored string replaced by that string: `"presence:user:$agent1"`. Other text stays.
+    /// stored string or number replaced by it: `"presence:user:$agent1"`, `"m$i"`. Other text
+    /// stays.
     func interpolate(_ text: String) -> String {
         var out = ""
         var rest = Substring(text)
         while let dollar = rest.firstIndex(of: "$") {
             out += rest[..<dollar]
             let name = rest[rest.index(after: dollar)...].prefix { $0.isASCII && ($0.isLetter || $0.isNumber) }
-            if case .string(let value)? = captures[String(name)] {
-                out += value
-            } else {
+            switch captures[String(name)] {
+            case .string(let value)?: out += value
+            case .uint(let value)?: out += String(value)
+            default:
                 out += "$" + name
             }
             rest = rest[name.endIndex...]
@@ -112,6 +119,9 @@ public struct ScenarioMatcher: Sendable {
                 }
             }
             return nil
+        case .string(let text) where text.contains("$") && key != "code":
+            let wanted = JSONValue.string(interpolate(text))
+            return wanted == actual ? nil : "\(path): expected \(wanted) (\(text)), got \(actual)"
         case .null, .bool, .uint, .number, .string:
             let wanted = key == "code" ? Self.codeValue(expected) : expected
             return wanted == actual ? nil : "\(path): expected \(expected), got \(actual)"

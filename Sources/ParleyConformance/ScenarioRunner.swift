@@ -6,6 +6,8 @@ public enum ScenarioRunner {
     static let background: Set<String> = ["ping", "pong", "presence", "typers", "queuePosition"]
     /// How long an `expect` waits for its message unless the step says otherwise.
     public static let expectWithinMs: UInt64 = 2_000
+    /// The most times a `repeat` runs; a count above skips the scenario.
+    public static let maxRepeat: Int64 = 2_000
 
     /// Settings of one run.
     public struct Options: Sendable {
@@ -54,7 +56,7 @@ public enum ScenarioRunner {
             result.detail = reason
             return result
         }
-        var execution = Execution(matcher: ScenarioMatcher(captures: options.seeds))
+        var execution = Execution(matcher: ScenarioMatcher(captures: options.seeds), maxWaitMs: options.maxWaitMs)
         for (index, step) in scenario.steps.enumerated() {
             switch await execution.perform(step, on: &endpoint) {
             case .done: continue
@@ -76,13 +78,22 @@ public enum ScenarioRunner {
 
     /// The state of one run: captures, fatal codes seen, the log.
     struct Execution {
-        enum Outcome { case done, failed(String), unsupported(String) }
+        enum Outcome: Error { case done, failed(String), unsupported(String) }
 
         var matcher: ScenarioMatcher
+        /// Scenarios whose waits add up to more are skipped.
+        var maxWaitMs: UInt64?
         var lastFatal: [String: UInt64] = [:]
         var log: [String] = []
         /// Cleanup: nothing is logged and nothing waits long.
         var quiet = false
+        /// The time waited on purpose so far.
+        var waitedMs: UInt64 = 0
+
+        init(matcher: ScenarioMatcher, maxWaitMs: UInt64?) {
+            self.matcher = matcher
+            self.maxWaitMs = maxWaitMs
+        }
 
         private mutating func note(_ line: String) { if !quiet { log.append(line) } }
 
@@ -90,7 +101,8 @@ public enum ScenarioRunner {
         mutating func nextRelevant<E: ScenarioEndpoint>(
             _ client: String, wanted: String?, within: UInt64, on endpoint: inout E
         ) async -> EndpointOutput? {
-            while let output = await endpoint.next(for: client, withinMs: within) {
+            let deadline = endpoint.clockMs + within
+            while let output = await endpoint.next(for: client, withinMs: deadline - min(deadline, endpoint.clockMs)) {
                 switch output {
                 case .closed:
                     note("← \(client): (closed)")
@@ -113,20 +125,53 @@ public enum ScenarioRunner {
 
         mutating func perform<E: ScenarioEndpoint>(_ step: Scenario.Step, on endpoint: inout E) async -> Outcome {
             switch step {
-            case .connect(let client):
+            case .connect(let client, let silent):
                 lastFatal[client] = nil
                 do {
-                    try await endpoint.connect(client)
-                    note("→ \(client): (connect)")
+                    try await endpoint.connect(client, answeringPings: !silent)
+                    note("→ \(client): (connect\(silent ? ", answering no ping" : ""))")
                 } catch {
                     return .failed("could not connect \(client): \(error)")
                 }
             case .disconnect(let client):
                 note("→ \(client): (drop the connection)")
                 await endpoint.disconnect(client)
-            case .advance(let ms):
-                note("… \(ms) ms")
+            case .advance(let amount):
+                let ms: UInt64
+                switch milliseconds(amount) {
+                case .success(let value): ms = value
+                case .failure(let outcome): return outcome
+                }
+                if let maxWaitMs, waitedMs + ms > maxWaitMs {
+                    let how = amount.isScaled ? ", \(amount) with the announced values: run it against a server with short timers" : ""
+                    return .unsupported("waits \(waitedMs + ms) ms (over --max-wait-ms \(maxWaitMs)\(how))")
+                }
+                waitedMs += ms
+                note("… \(ms) ms\(amount.isScaled ? " (\(amount))" : "")")
                 await endpoint.advance(milliseconds: ms)
+            case .repeating(let count, let steps):
+                let times: Int64
+                switch count.evaluate(matcher.captures) {
+                case .success(let value): times = value
+                case .failure(let unresolved): return .unsupported("\(count): \(unresolved)")
+                }
+                if times > maxRepeat { return .unsupported("repeats \(times) times (\(count)), over the runner's \(maxRepeat)") }
+                if times > 0 {
+                    for i in 1...times {
+                        matcher.store("i", .uint(UInt64(i)))
+                        for step in steps {
+                            let outcome = await perform(step, on: &endpoint)
+                            if case .done = outcome { continue }
+                            return outcome
+                        }
+                    }
+                }
+            case .assume(let amount, let because):
+                switch amount.evaluate(matcher.captures) {
+                case .success(let value) where value >= 0: break
+                case .success(let value): return .unsupported("\(because) (\(amount) is \(value))")
+                case .failure(let unresolved): return .unsupported("\(because) (\(unresolved))")
+                }
             case .send(let client, let template):
                 let text = matcher.substitute(template).text
                 do {
@@ -147,12 +192,17 @@ public enum ScenarioRunner {
                 let expected = matcher.substitute(template, codes: false)
                 var wanted: String?
                 if case .string(let name)? = expected["type"] { wanted = name }
-                let deadline = ContinuousClock.now.advanced(by: .milliseconds(quiet ? 500 : within ?? expectWithinMs))
+                var limit = expectWithinMs
+                if let within {
+                    switch milliseconds(within) {
+                    case .success(let value): limit = value
+                    case .failure(let outcome): return outcome
+                    }
+                }
+                let deadline = endpoint.clockMs + (quiet ? 500 : limit)
                 var skipped = 0
                 while true {
-                    let left = deadline - ContinuousClock.now
-                    let wait = max(0, UInt64(left.components.seconds) * 1000 + UInt64(max(0, left.components.attoseconds) / 1_000_000_000_000_000))
-                    let output = await nextRelevant(client, wanted: wanted, within: wait, on: &endpoint)
+                    let output = await nextRelevant(client, wanted: wanted, within: deadline - min(deadline, endpoint.clockMs), on: &endpoint)
                     let others = skipped > 0 ? " (after \(skipped) other messages)" : ""
                     guard let output else { return .failed("expected \(expected) on \(client), got nothing\(others)") }
                     switch output {
@@ -166,7 +216,12 @@ public enum ScenarioRunner {
                         skipped += 1
                     }
                 }
-            case .expectNothing(let client, let within, let type):
+            case .expectNothing(let client, let amount, let type):
+                let within: UInt64
+                switch milliseconds(amount) {
+                case .success(let value): within = value
+                case .failure(let outcome): return outcome
+                }
                 if let output = await nextRelevant(client, wanted: type, within: within, on: &endpoint) {
                     return .failed("expected nothing\(type.map { " (no \($0))" } ?? "") on \(client) within \(within) ms, got \(output.summary)")
                 }
@@ -181,9 +236,17 @@ public enum ScenarioRunner {
                     return orSkip ? .unsupported("the server does not offer what this check needs: \(problem)")
                         : .failed("expected the upgrade answer \(response.text): \(problem)")
                 }
-            case .expectClosed(let client, let code, let webSocketStatus):
+            case .expectClosed(let client, let code, let webSocketStatus, let within):
+                var limit = expectWithinMs
+                if let within {
+                    switch milliseconds(within) {
+                    case .success(let value): limit = value
+                    case .failure(let outcome): return outcome
+                    }
+                }
+                let deadline = endpoint.clockMs + limit
                 while true {
-                    guard let output = await nextRelevant(client, wanted: nil, within: expectWithinMs, on: &endpoint) else {
+                    guard let output = await nextRelevant(client, wanted: nil, within: deadline - min(deadline, endpoint.clockMs), on: &endpoint) else {
                         return .failed("expected \(client)'s connection to close\(code.map { " with \($0)" } ?? "")")
                     }
                     if case .closed = output { break }
@@ -202,6 +265,16 @@ public enum ScenarioRunner {
                 }
             }
             return .done
+        }
+
+        /// `amount` in milliseconds, or the outcome of a step that cannot work it out (a value
+        /// the server did not announce skips the scenario; a negative sum fails it).
+        private func milliseconds(_ amount: ScenarioAmount) -> Result<UInt64, Outcome> {
+            switch amount.evaluate(matcher.captures) {
+            case .success(let value) where value >= 0: .success(UInt64(value))
+            case .success(let value): .failure(.failed("\(amount) is \(value) ms with the announced values: the server's timers contradict each other"))
+            case .failure(let unresolved): .failure(.unsupported("\(amount): \(unresolved)"))
+            }
         }
 
         private enum RawKind { case stream, payload }

@@ -16,6 +16,8 @@ struct Conformance: AsyncParsableCommand {
     @Option(help: "The server's token key in hex (e.g. `parley serve --key`): mints agents and a supervisor per check") var key: String?
     @Option(help: "The team agents belong to") var team = "support"
     @Option(help: "Run only checks whose id or requirement ids contain this") var filter: String?
+    @Flag(help: "Run only the checks whose waits and counts follow the server's announced timers and limits (run them against a server started with short ones)") var scaled = false
+    @Flag(help: "Stop at the first failing check") var failFast = false
     @Flag(help: "List the checks and the requirements they cover, then exit") var list = false
     @Option(help: "Write a JSON report to this file") var jsonReport: String?
     @Option(help: "Write JUnit XML to this file") var junit: String?
@@ -26,7 +28,8 @@ struct Conformance: AsyncParsableCommand {
         guard let specDirectory = ConformanceSuite.specDirectory(explicit: spec) else {
             throw ValidationError("cannot find Spec/scenarios; pass --spec DIR")
         }
-        let suite = try ConformanceSuite.load(specDirectory: specDirectory).selecting(filter)
+        var suite = try ConformanceSuite.load(specDirectory: specDirectory).selecting(filter)
+        if scaled { suite = suite.scaled }
         if list {
             for check in suite.checks {
                 emit("\(check.requirements.joined(separator: ",").padding(toLength: 34, withPad: " ", startingAt: 0)) \(check.id)")
@@ -40,7 +43,7 @@ struct Conformance: AsyncParsableCommand {
         let credentials = Credentials(
             agentTokens: agentToken, supervisorToken: supervisorToken, key: try key.map(Self.hex), team: team)
         emit("Parley conformance: \(suite.checks.count) checks against \(target)")
-        let results = await suite.run(against: target, credentials: credentials, maxWaitMs: maxWaitMs) { result in
+        let results = await suite.run(against: target, credentials: credentials, maxWaitMs: maxWaitMs, stopAtFailure: failFast) { result in
             emit(ConformanceReport.line(result))
         }
         let report = ConformanceReport(

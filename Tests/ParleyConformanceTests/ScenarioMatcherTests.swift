@@ -40,7 +40,7 @@ import Testing
         {"id":"x","requirements":["SESSION-1"],"steps":[{"client":"v","connect":{}},{"advance":5},
          {"client":"v","expectNothing":{}},{"client":"v","expectClosed":{"code":"AUTH_FAILED"}},{"client":"v","disconnect":{}}]}
         """#.utf8))
-        #expect(scenario.steps == [.connect(client: "v"), .advance(milliseconds: 5), .expectNothing(client: "v", withinMs: 200, type: nil),
+        #expect(scenario.steps == [.connect(client: "v"), .advance(5), .expectNothing(client: "v", withinMs: 200, type: nil),
                                    .expectClosed(client: "v", code: .string("AUTH_FAILED")), .disconnect(client: "v")])
         #expect(throws: Scenario.FormatError.self) { try Scenario.parse(Array(#"{"id":"x","steps":[{"client":"v","fly":{}}]}"#.utf8)) }
     }
@@ -54,7 +54,7 @@ import Testing
         #expect(scenario.steps == [.sendRaw(client: "v", hex: "0100"), .sendPayload(client: "v", hex: "030805"),
                                    .sendText(client: "v", bytes: Array("{}".utf8)), .sendText(client: "v", bytes: [0xc3, 0x28]),
                                    .expect(client: "v", message: .object(["type": .string("pong")]), withinMs: 9, skipOthers: true),
-                                   .expectNothing(client: "v", withinMs: 50, type: "typers"), .advance(milliseconds: 7)])
+                                   .expectNothing(client: "v", withinMs: 50, type: "typers"), .advance(7)])
         #expect(scenario.cleanup == [.disconnect(client: "v")])
         #expect(scenario.agentsNeeded == 2)
         #expect(scenario.waitMs == 7)

@@ -67,6 +67,8 @@ final class SabotagedTransport: ConnectionTransport {
             state.withLock { $0.identity = welcome.identity; $0.resumed = welcome.resume?.status == .resumed }
             if welcome.identity.role == .visitor { acceptor.visitors.withLock { $0[ObjectIdentifier(self)] = self } }
             if acceptor.fault == .silentUnknownResume, welcome.resume?.status == .unknown { welcome.resume = nil }
+            // Announces a typing expiry of 3 s; the server keeps typers for 60 s.
+            if acceptor.fault == .typingNeverExpires { welcome.limits.typingExpiryMs = 3_000 }
             return [.welcome(welcome)]
         case (.wrongRid, .ok(var ok)):
             ok.rid += 1_000
