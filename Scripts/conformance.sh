@@ -38,7 +38,7 @@ unlimited=(--address-connections 0 --address-handshakes-per-minute 0 --address-a
 # wait for these instead of the defaults (10 s handshake, 60 s heartbeat, 60 s answer timeout…).
 short=(--handshake-timeout-ms 1500 --heartbeat-ms 1000 --heartbeat-timeout-ms 3000 --resume-window-ms 2500
        --answer-timeout-ms 2000 --disconnect-grace-ms 2500 --presence-grace-ms 1500 --typing-expiry-ms 3000
-       --max-retained 64 --message-burst 100)
+       --reopen-window-ms 2000 --inactivity-timeout-ms 8000 --idle-away-ms 4000 --max-retained 64 --message-burst 100)
 
 pids=()
 serve() {  # serve NAME STREAM_PORT HTTP_PORT ARGS...
@@ -76,7 +76,7 @@ for i in 0 1 2; do
     set -- ${bindings[$i]}
     (
         conformance "$1" "$(endpoint $i 0)" "$2"; a=$?
-        conformance "$1-short" "$(endpoint $i 6)" "$2" --scaled; b=$?
+        conformance "$1-short" "$(endpoint $i 6)" "$2" --scaled --max-wait-ms 10000; b=$?
         conformance "$1-limited" "$(endpoint $i 12)" "$2" --filter abuse-conversation-flood; c=$?
         exit $((a | b | c))
     ) &

@@ -408,7 +408,7 @@ w("conv-abandon-queued", ["CONV-8","CONV-9"], "A visitor leaving a queued conver
    send("w", {"type":"reopen","rid":4,"conversation":"$conv2"}), err("w","ILLEGAL_TRANSITION", rid=4),
    send("w", {"type":"list","rid":5,"state":"abandoned"}), exp("w", {"type":"conversations","rid":5,"conversations":[{"id":"$conv2","state":"abandoned"}]})],
   needs=["agents:1"], cleanup=close("v", 90) + BUSY_CLEAN)
-w("conv-reopen", ["CONV-9"], "A closed conversation reopens on its visitor's next message (reopened, then assigned back to the accepting agent, then the message) and on reopen (reopened, assigned). The reopen window's expiry (15 min by default) is not checked.",
+w("conv-reopen", ["CONV-9"], "A closed conversation reopens on its visitor's next message (reopened, then assigned back to the accepting agent, then the message) and on reopen (reopened, assigned). The reopen window itself is conv-reopen-window's.",
   ASSIGN_STEPS + close("a", 3) + [ev("v", {"kind":"closed"}, skipOthers=True),
    msg("v", 3, "one more thing", "r1"), exp("v", {"type":"ok","rid":3}, skipOthers=True),
    ev("v", {"cseq":6,"kind":"reopened"}, skipOthers=True), ev("v", {"cseq":7,"kind":"assigned","agent":"$agent1"}), ev("v", {"cseq":8,"kind":"message","text":"one more thing"}),
@@ -789,3 +789,59 @@ w("slow-consumer-closed", ["SESSION-33","HUB-11","HUB-13"], "A visitor who never
    exp("v", {"type":"welcome","rid":1004,"session":"$session","resume":{"status":"resumed"}}),
    exp("v", {"type":"event","event":{"conversation":"$conv","text":"over the bound"}}, skipOthers=True)],
   cleanup=close("v", 1005))
+
+# ---------- permessage-deflate on a session connection ----------
+import zlib
+def raw_deflate(data, final=False):
+    """Raw DEFLATE of `data`: ended with a sync flush minus its last four bytes (COMP-15), or,
+    with `final`, ended with a final block."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    out = c.compress(data)
+    if final: return (out + c.flush(zlib.Z_FINISH)).hex()
+    out += c.flush(zlib.Z_SYNC_FLUSH)
+    assert out.endswith(b"\x00\x00\xff\xff")
+    return out[:-4].hex()
+DEFLATE_HELLO = [conn("v") | {"connect":{"deflate":True}}, {"client":"v","sendCompressed":{"type":"hello","rid":1,"auth":{"scheme":"anonymous"}}},
+                 exp("v", {"type":"welcome","rid":1,"limits":{"maxMessage":"$range:1..4194303"}})]
+w("websocket-deflate-session", ["COMP-15","COMP-16","COMP-17"], "On a connection that negotiated permessage-deflate (no context takeover), compressed messages are inflated: a compressed hello is welcomed (the server's compressed answers inflate too) and each compressed ping is answered.",
+  DEFLATE_HELLO + [{"client":"v","sendCompressed":{"type":"ping","nonce":11}}, exp("v", {"type":"pong","nonce":11}),
+   {"client":"v","sendCompressed":{"type":"ping","nonce":12}}, exp("v", {"type":"pong","nonce":12})],
+  needs=["binding:websocket"])
+for enc, ping in (("json", b'{"type":"ping","nonce":21}'), ("binary", bytes.fromhex("030815"))):
+    w(f"websocket-deflate-final-block-{enc}", ["COMP-17"], "A compressed message that ends with a final (BFINAL) DEFLATE block is inflated (a ping answered), and the next compressed message starts a new DEFLATE stream (answered too).",
+      DEFLATE_HELLO + [{"client":"v","sendDeflatedHex":raw_deflate(ping, final=True)}, exp("v", {"type":"pong","nonce":21}),
+       {"client":"v","sendCompressed":{"type":"ping","nonce":22}}, exp("v", {"type":"pong","nonce":22})],
+      needs=["binding:websocket", f"binding:{enc}"])
+BOMB = raw_deflate(b" " * (4 << 20))
+w("websocket-deflate-bomb", ["COMP-18","COMP-6","WS-3","WS-4"], "A compressed message inflating to 4 MiB (about 4 KB on the wire) is MESSAGE_TOO_LARGE once past the announced maxMessage: an error, then a close with status 1008.",
+  DEFLATE_HELLO + [{"client":"v","sendDeflatedHex":BOMB}, err("v","MESSAGE_TOO_LARGE"),
+   {"client":"v","expectClosed":{"code":"MESSAGE_TOO_LARGE","webSocketStatus":1008}}],
+  needs=["binding:websocket"])
+w("websocket-deflate-corrupt", ["COMP-17","WS-4"], "Invalid DEFLATE data in a compressed message, and bytes after a final block inside one, are DECOMPRESSION_FAILED: an error, then a close with status 1008.",
+  DEFLATE_HELLO + [{"client":"v","sendDeflatedHex":"ff00aa55"}, err("v","DECOMPRESSION_FAILED"),
+   {"client":"v","expectClosed":{"code":"DECOMPRESSION_FAILED","webSocketStatus":1008}},
+   conn("w") | {"connect":{"deflate":True}}, {"client":"w","sendCompressed":{"type":"hello","rid":1,"auth":{"scheme":"anonymous"}}}, exp("w", {"type":"welcome","rid":1}),
+   {"client":"w","sendDeflatedHex":raw_deflate(b'{"type":"ping","nonce":1}', final=True) + "00"}, err("w","DECOMPRESSION_FAILED"),
+   {"client":"w","expectClosed":{"code":"DECOMPRESSION_FAILED","webSocketStatus":1008}}],
+  needs=["binding:websocket"])
+
+# ---------- more timers, on both sides of the announced value ----------
+w("conv-reopen-window", ["CONV-9"], "A closed conversation reopens 700 ms before the announced reopenWindowMs ends, and not 1 s after it: REOPEN_WINDOW_EXPIRED (the conversation stays closed).",
+  assign_steps(["reopenWindowMs"]) + answer() + close("a", 4) + [ev("v", {"kind":"closed"}, skipOthers=True), adv("$reopenWindowMs-700"),
+   send("v", {"type":"reopen","rid":4,"conversation":"$conv"}), exp("v", {"type":"ok","rid":4}, skipOthers=True),
+   ev("v", {"kind":"reopened"}, skipOthers=True)] + close("a", 5) + [ev("v", {"kind":"closed"}, skipOthers=True), adv("$reopenWindowMs+1000"),
+   send("v", {"type":"reopen","rid":5,"conversation":"$conv"}), err("v","REOPEN_WINDOW_EXPIRED", rid=5, skipOthers=True), nothing("v", 300)],
+  needs=["agents:1"], cleanup=CLEAN)
+w("conv-inactivity-close", ["CONV-22"], "An active conversation in which nobody writes for the announced inactivityTimeoutMs closes with reason inactivity and no sender: nothing 700 ms before, the closed event within 1.7 s after.",
+  assign_steps(["inactivityTimeoutMs"]) + [assume("$inactivityTimeoutMs-1", "needs an inactivity timeout (0 means never)")] + answer() + [
+   adv("$inactivityTimeoutMs-700"), nothing("v", 50),
+   ev("v", {"conversation":"$conv","kind":"closed","closeReason":"inactivity","sender":"$absent"}, skipOthers=True, withinMs=1700),
+   ev("a", {"conversation":"$conv","kind":"closed","closeReason":"inactivity"}, skipOthers=True)],
+  needs=["agents:1"], cleanup=CLEAN)
+w("presence-idle-away", ["PRES-8"], "A visitor connection with no activity for the announced idleAwayMs counts as away (nothing 500 ms before; away within 2 s, coalescing included); an activity signal makes it online again.",
+  visitor("v", "visitorUser", ["idleAwayMs"]) + agent("a", 1, "agent1") +
+  subscribed("a", 2, "presence:user:$visitorUser", {"type":"presence","user":"$visitorUser","status":"online"}) + [
+   adv("$idleAwayMs-500"), nothing("a", 50, type="presence"),
+   exp("a", {"type":"presence","user":"$visitorUser","status":"away"}, withinMs=2000),
+   send("v", {"type":"activity"}), exp("a", {"type":"presence","user":"$visitorUser","status":"online"}, withinMs=2000)],
+  needs=["agents:1"])

@@ -70,7 +70,7 @@ final class BenchDialer: Sendable {
                         try channel.pipeline.syncOperations.addHandler(StreamBenchHandler(peer: peer))
                     }
                 case .webSocketBinary, .webSocketJSON:
-                    return WebSocketClientSetup.configure(channel, endpoint: endpoint, upgraded: upgraded) {
+                    return WebSocketClientSetup.configure(channel, endpoint: endpoint, upgraded: upgraded) { _ in
                         WebSocketBenchHandler(peer: peer)
                     }
                 }

@@ -25,11 +25,14 @@ public final class ClientConnection: Sendable {
     public let events: AsyncStream<Event>
     private let backend: Backend
     private let binding: Binding
-    private let closeStatus: CloseStatusBox
+    private let webSocket: WebSocketFacts
 
     /// The status code of the WebSocket close frame the server sent, once one arrived (WS-4);
     /// `nil` on the byte stream or before the close.
-    public var webSocketCloseStatus: UInt16? { closeStatus.value.withTSanVisibleLock { $0 } }
+    public var webSocketCloseStatus: UInt16? { webSocket.closeStatus.withTSanVisibleLock { $0 } }
+
+    /// Whether the server accepted the permessage-deflate offer (``Endpoint/offersPerMessageDeflate``).
+    public var perMessageDeflate: Bool { webSocket.deflate.withTSanVisibleLock { $0 } }
 
     /// What carries the connection.
     private enum Backend: Sendable {
@@ -37,16 +40,16 @@ public final class ClientConnection: Sendable {
         case inProcess(InProcessConnection)
     }
 
-    private init(channel: Channel, binding: Binding, events: AsyncStream<Event>, closeStatus: CloseStatusBox? = nil) {
+    private init(channel: Channel, binding: Binding, events: AsyncStream<Event>, webSocket: WebSocketFacts? = nil) {
         self.backend = .channel(channel)
-        self.closeStatus = closeStatus ?? CloseStatusBox()
+        self.webSocket = webSocket ?? WebSocketFacts()
         self.binding = binding
         self.events = events
     }
 
     private init(inProcess: InProcessConnection, events: AsyncStream<Event>) {
         self.backend = .inProcess(inProcess)
-        self.closeStatus = CloseStatusBox()
+        self.webSocket = WebSocketFacts()
         self.binding = .inProcess
         self.events = events
     }
@@ -84,14 +87,14 @@ public final class ClientConnection: Sendable {
             return ClientConnection(channel: channel, binding: .stream, events: events)
         case .webSocketJSON, .webSocketBinary:
             let upgraded = group.next().makePromise(of: Void.self)
-            let closeStatus = CloseStatusBox()
+            let webSocket = WebSocketFacts()
             let channel: Channel
             do {
                 channel = try await ClientBootstrap(group: group)
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
                     .channelInitializer { channel in
                         WebSocketClientSetup.configure(
-                            channel, endpoint: endpoint, continuation: continuation, upgraded: upgraded, closeStatus: closeStatus)
+                            channel, endpoint: endpoint, continuation: continuation, upgraded: upgraded, webSocket: webSocket)
                     }
                     .bind(toLocal: endpoint.localAddress)
                     .connect(host: endpoint.host, port: endpoint.port).get()
@@ -100,7 +103,7 @@ public final class ClientConnection: Sendable {
                 throw error
             }
             try await upgraded.futureResult.get()
-            return ClientConnection(channel: channel, binding: endpoint.binding, events: events, closeStatus: closeStatus)
+            return ClientConnection(channel: channel, binding: endpoint.binding, events: events, webSocket: webSocket)
         }
     }
 
@@ -134,6 +137,25 @@ public final class ClientConnection: Sendable {
         channel.writeAndFlush(ClientOutbound.raw(text: text, bytes), promise: nil)
     }
 
+    /// Sends `message` compressed (COMP-15: RSV1 set), on a connection whose server accepted
+    /// permessage-deflate; `false` (nothing sent) otherwise.
+    @discardableResult
+    public func sendCompressed(_ message: Message) -> Bool {
+        guard perMessageDeflate, case .channel(let channel) = backend else { return false }
+        channel.writeAndFlush(ClientOutbound.compressed(message), promise: nil)
+        return true
+    }
+
+    /// Sends `deflated` exactly as given as one message with RSV1 set, of the connection's
+    /// kind (text for JSON): raw DEFLATE data the server must inflate (a conformance check's
+    /// corrupt data or decompression bomb). `false` (nothing sent) without permessage-deflate.
+    @discardableResult
+    public func sendDeflated(_ deflated: [UInt8]) -> Bool {
+        guard perMessageDeflate, case .channel(let channel) = backend else { return false }
+        channel.writeAndFlush(ClientOutbound.deflated(text: binding == .webSocketJSON, deflated), promise: nil)
+        return true
+    }
+
     /// Closes the connection without a goodbye (as a dropped network would).
     public func close() {
         switch backend {
@@ -147,11 +169,17 @@ public final class ClientConnection: Sendable {
 enum ClientOutbound: Sendable {
     case message(Message)
     case raw(text: Bool, [UInt8])
+    /// A message to compress with the negotiated permessage-deflate.
+    case compressed(Message)
+    /// Bytes sent as a compressed message (RSV1) exactly as given.
+    case deflated(text: Bool, [UInt8])
 }
 
-/// Where the WebSocket handler leaves the close frame's status code for the connection.
-final class CloseStatusBox: Sendable {
-    let value = Mutex<UInt16?>(nil)
+/// What the WebSocket side learns for the connection: the close frame's status code, and
+/// whether the upgrade accepted permessage-deflate.
+final class WebSocketFacts: Sendable {
+    let closeStatus = Mutex<UInt16?>(nil)
+    let deflate = Mutex(false)
 }
 
 extension ClientBootstrap {

@@ -16,6 +16,10 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public var localAddress: String?
     /// Extra headers of the WebSocket upgrade request (e.g. `X-Forwarded-For` from a proxy, ABUSE-13).
     public var upgradeHeaders: [String: String] = [:]
+    /// Whether the WebSocket upgrade offers permessage-deflate, both directions without
+    /// context takeover (RFC 7692); if the server accepts, the messages it compresses are
+    /// inflated (COMP-17) and ``ClientConnection/sendCompressed(_:)`` may be used.
+    public var offersPerMessageDeflate = false
 
     /// Creates an endpoint from its parts.
     public init(binding: Binding, host: String, port: Int, path: String = "/parley") {

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOWebSocket
+import ParleyCompression
 import ParleyServer
 import ParleyWire
 
@@ -10,29 +11,42 @@ import ParleyWire
 public enum WebSocketClientSetup {
     static func configure(
         _ channel: Channel, endpoint: Endpoint, continuation: AsyncStream<ClientConnection.Event>.Continuation,
-        upgraded: EventLoopPromise<Void>, closeStatus: CloseStatusBox
+        upgraded: EventLoopPromise<Void>, webSocket: WebSocketFacts
     ) -> EventLoopFuture<Void> {
         let binding = endpoint.binding
-        return configure(channel, endpoint: endpoint, upgraded: upgraded) {
-            ClientWebSocketHandler(continuation: continuation, binding: binding, closeStatus: closeStatus)
+        return configure(channel, endpoint: endpoint, upgraded: upgraded) { response in
+            let accepted = response.headers[canonicalForm: "Sec-WebSocket-Extensions"].contains { (field: Substring) in
+                field.drop { $0 == " " }.hasPrefix(PerMessageDeflateNegotiation.extensionName)
+            }
+            webSocket.deflate.withTSanVisibleLock { $0 = accepted && endpoint.offersPerMessageDeflate }
+            return ClientWebSocketHandler(
+                continuation: continuation, binding: binding, webSocket: webSocket,
+                deflate: accepted && endpoint.offersPerMessageDeflate ? ClientDeflate(maxMessage: 1 << 24) : nil)
         }
     }
 
+    /// The offer ``Endpoint/offersPerMessageDeflate`` makes: no context takeover either way,
+    /// so each message is compressed and inflated on its own.
+    static let deflateOffer = "permessage-deflate; server_no_context_takeover; client_no_context_takeover"
+
     /// Adds the upgrade handlers to `channel`; once the server accepts the upgrade, adds the
-    /// handler `makeHandler` returns (it reads `WebSocketFrame`s) and succeeds `upgraded`.
+    /// handler `makeHandler` returns for the server's response (it reads `WebSocketFrame`s)
+    /// and succeeds `upgraded`.
     public static func configure(
         _ channel: Channel, endpoint: Endpoint, upgraded: EventLoopPromise<Void>,
-        makeHandler: @escaping @Sendable () -> any ChannelHandler
+        makeHandler: @escaping @Sendable (HTTPResponseHead) -> any ChannelHandler
     ) -> EventLoopFuture<Void> {
         let subprotocol = endpoint.binding == .webSocketJSON ? "parley.v1.json" : "parley.v1.binary"
+        var headers = endpoint.upgradeHeaders
+        if endpoint.offersPerMessageDeflate { headers["Sec-WebSocket-Extensions"] = deflateOffer }
         let request = UpgradeRequestHandler(
-            host: "\(endpoint.host):\(endpoint.port)", path: endpoint.path, subprotocol: subprotocol, extraHeaders: endpoint.upgradeHeaders,
+            host: "\(endpoint.host):\(endpoint.port)", path: endpoint.path, subprotocol: subprotocol, extraHeaders: headers,
             upgraded: upgraded)
         let upgrader = NIOWebSocketClientUpgrader(
             maxFrameSize: 1 << 24, automaticErrorHandling: true,
-            upgradePipelineHandler: { channel, _ in
+            upgradePipelineHandler: { channel, response in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(makeHandler())
+                    try channel.pipeline.syncOperations.addHandler(makeHandler(response))
                     upgraded.succeed(())
                 }
             })

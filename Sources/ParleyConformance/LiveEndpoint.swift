@@ -23,9 +23,13 @@ public struct LiveEndpoint: ScenarioEndpoint {
         }
     }
 
-    public mutating func connect(_ client: String, answeringPings: Bool) async throws {
+    public mutating func connect(_ client: String, answeringPings: Bool, offeringDeflate: Bool) async throws -> Bool {
         connections.removeValue(forKey: client)?.connection.close()
-        connections[client] = LiveConnection(try await ClientConnection.connect(to: endpoint), answeringPings: answeringPings)
+        var target = endpoint
+        target.offersPerMessageDeflate = offeringDeflate
+        let connection = try await ClientConnection.connect(to: target)
+        connections[client] = LiveConnection(connection, answeringPings: answeringPings)
+        return !offeringDeflate || connection.perMessageDeflate
     }
 
     public mutating func disconnect(_ client: String) async {
@@ -34,6 +38,10 @@ public struct LiveEndpoint: ScenarioEndpoint {
 
     public mutating func send(_ message: Message, from client: String) async {
         connections[client]?.connection.send(message)
+    }
+
+    public mutating func sendCompressed(_ message: Message, from client: String) async -> Bool {
+        connections[client]?.connection.sendCompressed(message) ?? false
     }
 
     public mutating func send(_ input: RawInput, from client: String) async -> Bool {
@@ -47,7 +55,9 @@ public struct LiveEndpoint: ScenarioEndpoint {
             connection?.sendWebSocket(text: false, payload)
         case (.text(let bytes), .webSocketJSON):
             connection?.sendWebSocket(text: true, bytes)
-        case (.stream, _), (.payload, _), (.text, _):
+        case (.deflated(let bytes), .webSocketJSON), (.deflated(let bytes), .webSocketBinary):
+            return connection?.sendDeflated(bytes) ?? false
+        case (.stream, _), (.payload, _), (.text, _), (.deflated, _):
             return false
         }
         return true

@@ -7,7 +7,9 @@ public struct Scenario: Sendable {
     public indirect enum Step: Sendable, Hashable {
         /// A new connection for `client`; unless `silent`, it answers every ping with a pong at
         /// once, as a live client does (SESSION-26), so long waits outlast the heartbeat timeout.
-        case connect(client: String, silent: Bool = false)
+        /// With `deflate`, a WebSocket connection offers permessage-deflate (the scenario is
+        /// skipped if the server declines it or the binding is not WebSocket).
+        case connect(client: String, silent: Bool = false, deflate: Bool = false)
         case disconnect(client: String)
         /// A message in the JSON encoding, `$NAME` references not yet substituted.
         case send(client: String, message: JSONValue)
@@ -18,6 +20,12 @@ public struct Scenario: Sendable {
         case sendPayload(client: String, hex: String)
         /// A WebSocket text message holding these bytes (JSON subprotocol only).
         case sendText(client: String, bytes: [UInt8])
+        /// A message in the JSON encoding (as `send`), compressed with the connection's
+        /// permessage-deflate (COMP-15).
+        case sendCompressed(client: String, message: JSONValue)
+        /// Raw DEFLATE bytes sent as one compressed WebSocket message (RSV1 set) of the
+        /// connection's kind, exactly as given: corrupt data, a decompression bomb.
+        case sendDeflated(client: String, hex: String)
         /// The next relevant message must match; `withinMs` overrides the runner's default wait;
         /// with `skipOthers`, messages that do not match are passed over until one does; with
         /// `orSkip`, a mismatch skips the scenario instead of failing it (the server lacks an
@@ -137,7 +145,11 @@ public struct Scenario: Sendable {
         guard case .string(let client)? = members["client"] else {
             throw FormatError(description: "\(scenario) step \(index): no 'client'")
         }
-        if let options = members["connect"] { return .connect(client: client, silent: options["silent"] == .bool(true)) }
+        if let options = members["connect"] {
+            return .connect(client: client, silent: options["silent"] == .bool(true), deflate: options["deflate"] == .bool(true))
+        }
+        if let message = members["sendCompressed"] { return .sendCompressed(client: client, message: message) }
+        if case .string(let hex)? = members["sendDeflatedHex"] { return .sendDeflated(client: client, hex: hex) }
         if members["disconnect"] != nil { return .disconnect(client: client) }
         if let message = members["send"] { return .send(client: client, message: message) }
         if case .string(let hex)? = members["sendRaw"] { return .sendRaw(client: client, hex: hex) }
@@ -196,7 +208,7 @@ extension Scenario.Step {
         case .advance(let amount), .assume(let amount, _), .expectNothing(_, let amount, _): amount.isScaled
         case .expect(_, _, let within, _, _), .expectClosed(_, _, _, let within): within?.isScaled ?? false
         case .repeating(let count, let steps): count.isScaled || steps.contains(where: \.isScaled)
-        case .connect, .disconnect, .send, .sendRaw, .sendPayload, .sendText, .upgrade: false
+        case .connect, .disconnect, .send, .sendRaw, .sendPayload, .sendText, .sendCompressed, .sendDeflated, .upgrade: false
         }
     }
 }

@@ -7,12 +7,17 @@ public protocol ScenarioEndpoint {
     /// runner's credentials answer): `testHost`, `binding:stream`, `binding:json`, `binding:binary`.
     var capabilities: Set<String> { get }
     /// Opens a connection for `client`; with `answeringPings`, every `ping` the server sends
-    /// on it is answered with a `pong` at once (the ping is still reported).
-    mutating func connect(_ client: String, answeringPings: Bool) async throws
+    /// on it is answered with a `pong` at once (the ping is still reported). With
+    /// `offeringDeflate`, a WebSocket connection offers permessage-deflate; returns `false` if
+    /// it was asked for and not negotiated (the scenario is then skipped).
+    mutating func connect(_ client: String, answeringPings: Bool, offeringDeflate: Bool) async throws -> Bool
     /// Drops `client`'s connection without a goodbye.
     mutating func disconnect(_ client: String) async
     /// Sends a message on `client`'s connection, in the endpoint's encoding.
     mutating func send(_ message: Message, from client: String) async
+    /// Sends `message` compressed with the connection's permessage-deflate; `false` if it
+    /// has none.
+    mutating func sendCompressed(_ message: Message, from client: String) async -> Bool
     /// Sends input that is not a well-formed message; `false` if this endpoint's binding has
     /// no way to (the scenario is then skipped).
     mutating func send(_ input: RawInput, from client: String) async -> Bool
@@ -41,6 +46,8 @@ extension ScenarioEndpoint {
     public mutating func upgrade(protocols: String?, extensions: [String], origin: String?) async -> [UInt8]? { nil }
     /// Endpoints without a WebSocket side see no close frames.
     public func webSocketCloseStatus(for client: String) -> UInt16? { nil }
+    /// Endpoints without a WebSocket side compress nothing.
+    public mutating func sendCompressed(_ message: Message, from client: String) async -> Bool { false }
 }
 
 /// Input a scenario sends below the message level.
@@ -51,6 +58,9 @@ public enum RawInput: Sendable, Hashable {
     case payload([UInt8])
     /// One WebSocket text message with these bytes (JSON subprotocol).
     case text([UInt8])
+    /// One compressed WebSocket message (RSV1) with these raw DEFLATE bytes, on a connection
+    /// that negotiated permessage-deflate.
+    case deflated([UInt8])
 }
 
 /// Something a connection produced.

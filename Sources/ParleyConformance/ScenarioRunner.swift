@@ -125,11 +125,12 @@ public enum ScenarioRunner {
 
         mutating func perform<E: ScenarioEndpoint>(_ step: Scenario.Step, on endpoint: inout E) async -> Outcome {
             switch step {
-            case .connect(let client, let silent):
+            case .connect(let client, let silent, let deflate):
                 lastFatal[client] = nil
                 do {
-                    try await endpoint.connect(client, answeringPings: !silent)
-                    note("→ \(client): (connect\(silent ? ", answering no ping" : ""))")
+                    let negotiated = try await endpoint.connect(client, answeringPings: !silent, offeringDeflate: deflate)
+                    note("→ \(client): (connect\(silent ? ", answering no ping" : "")\(deflate ? ", offering permessage-deflate" : ""))")
+                    if !negotiated { return .unsupported("the server did not accept permessage-deflate (or the binding has none)") }
                 } catch {
                     return .failed("could not connect \(client): \(error)")
                 }
@@ -185,6 +186,17 @@ public enum ScenarioRunner {
                 return await raw(.stream, hex, client, &endpoint)
             case .sendPayload(let client, let hex):
                 return await raw(.payload, hex, client, &endpoint)
+            case .sendCompressed(let client, let template):
+                let text = matcher.substitute(template).text
+                guard let message = try? Message.decodeJSON(Array(text.utf8)) else {
+                    return .failed("the scenario's message does not decode: \(text)")
+                }
+                note("→ \(client): compressed \(text)")
+                if !(await endpoint.sendCompressed(message, from: client)) { return .unsupported("compressed messages need permessage-deflate") }
+            case .sendDeflated(let client, let hex):
+                guard let bytes = Scenario.bytes(hex) else { return .failed("bad hex in the scenario") }
+                note("→ \(client): deflated \(hex.prefix(80))\(hex.count > 80 ? "…" : "") (\(bytes.count) bytes)")
+                if !(await endpoint.send(.deflated(bytes), from: client)) { return .unsupported("compressed messages need permessage-deflate") }
             case .sendText(let client, let bytes):
                 note("→ \(client): text \(String(decoding: bytes, as: UTF8.self).debugDescription)")
                 if !(await endpoint.send(.text(bytes), from: client)) { return .unsupported("WebSocket text messages need the JSON encoding") }

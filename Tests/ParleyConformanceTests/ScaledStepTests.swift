@@ -97,11 +97,13 @@ private struct ScriptedEndpoint: ScenarioEndpoint {
     var clockMs: UInt64 = 0
     var capabilities: Set<String> { [] }
 
-    mutating func connect(_ client: String, answeringPings: Bool) throws {
+    mutating func connect(_ client: String, answeringPings: Bool, offeringDeflate: Bool) throws -> Bool {
         var limits = Wire.Limits(
             maxFrame: 1, maxMessage: 1, maxText: 1, messageRate: 1, messageBurst: 1, typingRate: 1, typingBurst: 1,
             presenceRate: 1, presenceBurst: 1, heartbeatMs: 1, heartbeatTimeoutMs: 1, resumeWindowMs: 1, maxSubscriptions: 1,
             idempotencyWindowMs: 1, handshakeTimeoutMs: 1, maxAttachments: 1, historyPageMax: 1)
+        defer { pending.append(.welcome(Wire.Welcome(
+            rid: 1, version: 1, session: "s", resumeToken: "r", identity: Wire.Identity(user: "u", role: .visitor), limits: limits, serverTime: 0))) }
         for (name, value) in welcomeLimits {
             guard case .uint(let number) = value else { continue }
             switch name {
@@ -112,8 +114,7 @@ private struct ScriptedEndpoint: ScenarioEndpoint {
             default: Issue.record("ScriptedEndpoint cannot announce \(name)")
             }
         }
-        pending.append(.welcome(Wire.Welcome(
-            rid: 1, version: 1, session: "s", resumeToken: "r", identity: Wire.Identity(user: "u", role: .visitor), limits: limits, serverTime: 0)))
+        return !offeringDeflate
     }
 
     mutating func disconnect(_ client: String) {}

@@ -16,10 +16,12 @@ struct InMemoryEndpoint: ScenarioEndpoint {
 
     var clockMs: UInt64 { now.rawValue }
 
-    mutating func connect(_ client: String, answeringPings: Bool) {
+    /// There is no WebSocket side: an offer of permessage-deflate is not negotiated.
+    mutating func connect(_ client: String, answeringPings: Bool, offeringDeflate: Bool) -> Bool {
         connections[client] = server.open(now: now)
         pending[client] = []
         if answeringPings { answering.insert(client) } else { answering.remove(client) }
+        return !offeringDeflate
     }
 
     mutating func disconnect(_ client: String) {
