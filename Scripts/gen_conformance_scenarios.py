@@ -417,12 +417,25 @@ w("conv-reopen", ["CONV-9"], "A closed conversation reopens on its visitor's nex
    ev("v", {"kind":"reopened"}, skipOthers=True), ev("v", {"kind":"assigned","agent":"$agent1"})],
   needs=["agents:1"], cleanup=CLEAN)
 att={"name":"a.txt","mimeType":"text/plain","size":1,"url":"https://files.example/a"}
-w("conv-attachments", ["CONV-12"], "An attachment is metadata and comes back as sent; more attachments than the server's maximum (201, with an announced maxAttachments of at most 200) is INVALID_ARGUMENT.",
-  [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"limits":{"maxAttachments":"$range:1..200"}})] + create("v", 2, "hi") + [exp("v", {"type":"event","seq":3}, skipOthers=True),
+w("conv-attachments", ["CONV-12","SESSION-30"], "An attachment is metadata and comes back as sent; exactly the announced maxAttachments is accepted, one more is INVALID_ARGUMENT (and adds nothing).",
+  [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1} | caps("maxAttachments"))] + [assume("200-$maxAttachments", "needs maxAttachments of at most 200, so that one more attachment (about 80 bytes each) fits in a message")] + create("v", 2, "hi") + [exp("v", {"type":"event","seq":3}, skipOthers=True),
    send("v", {"type":"send","rid":3,"conversation":"$conv","clientMessageId":"f1","text":"see file","attachments":[att]}), exp("v", {"type":"ok","rid":3}),
    ev("v", {"kind":"message","attachments":[att]}),
-   send("v", {"type":"send","rid":4,"conversation":"$conv","clientMessageId":"f2","text":"too many","attachments":[att]*201}), err("v","INVALID_ARGUMENT", rid=4), nothing("v", 300)],
+   send("v", {"type":"send","rid":4,"conversation":"$conv","clientMessageId":"f2","text":"as many as allowed","attachments":{"$array":"$maxAttachments","of":att}}), exp("v", {"type":"ok","rid":4}),
+   ev("v", {"kind":"message","text":"as many as allowed"}),
+   send("v", {"type":"send","rid":5,"conversation":"$conv","clientMessageId":"f3","text":"too many","attachments":{"$array":"$maxAttachments+1","of":att}}), err("v","INVALID_ARGUMENT", rid=5), nothing("v", 300)],
   cleanup=close("v", 90))
+w("limit-max-text", ["SESSION-30"], "A text of exactly the announced maxText bytes is accepted in create, send and note; one byte more is INVALID_ARGUMENT in each and adds nothing.",
+  agent("a", 1, "agent1") + accept("a", 2) + [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1} | caps("maxText","maxMessage"))] + [
+   assume("$maxMessage-$maxText-200", "needs a message of maxText + 200 bytes to fit in maxMessage"),
+   send("v", {"type":"create","rid":2,"text":{"$string":"$maxText+1"}}), err("v","INVALID_ARGUMENT", rid=2), nothing("v", 300),
+   send("v", {"type":"create","rid":3,"text":{"$string":"$maxText"}}), exp("v", {"type":"ok","rid":3,"conversation":"$capture:conv"}),
+   ev("a", {"conversation":"$conv","kind":"assigned"}, skipOthers=True),
+   send("v", {"type":"send","rid":4,"conversation":"$conv","clientMessageId":"t1","text":{"$string":"$maxText+1"}}), err("v","INVALID_ARGUMENT", rid=4, skipOthers=True),
+   send("v", {"type":"send","rid":5,"conversation":"$conv","clientMessageId":"t2","text":{"$string":"$maxText"}}), exp("v", {"type":"ok","rid":5}, skipOthers=True),
+   send("a", {"type":"note","rid":3,"conversation":"$conv","clientMessageId":"n1","text":{"$string":"$maxText+1"}}), err("a","INVALID_ARGUMENT", rid=3, skipOthers=True),
+   send("a", {"type":"note","rid":4,"conversation":"$conv","clientMessageId":"n2","text":{"$string":"$maxText"}}), exp("a", {"type":"ok","rid":4}, skipOthers=True)],
+  needs=["agents:1"], cleanup=CLEAN)
 w("conv-read-marker", ["CONV-16","CONV-33"], "A read marker moved by the visitor reaches the agent and the visitor's own session, and the visitor's list shows it as readCseq with the assignedAgent; a cseq past the last event is INVALID_ARGUMENT; a lower one is accepted and emits nothing.",
   ASSIGN_STEPS + [send("v", {"type":"read","rid":3,"conversation":"$conv","cseq":4}), exp("v", {"type":"ok","rid":3}, skipOthers=True),
    exp("v", {"type":"readMarker","conversation":"$conv","user":"$visitorUser","cseq":4}, skipOthers=True),
@@ -609,10 +622,11 @@ w("session-failed-retry", ["SESSION-25"], "A command that failed had no effect a
    send("b", {"type":"join","rid":3,"conversation":"$conv","mode":"participant"}), exp("b", {"type":"ok","rid":3}, skipOthers=True),
    msg("b", 4, "jumping in", "b1"), exp("b", {"type":"ok","rid":4,"duplicate":"$absent"}, skipOthers=True), ev("v", {"kind":"message","text":"jumping in"}, skipOthers=True)],
   needs=["agents:2"], cleanup=CLEAN)
-subs=[send("a", {"type":"subscribe","rid":10+i,"topic":f"presence:user:conformance-nobody-{i}"}) for i in range(41)]
-w("session-subscription-limit", ["SESSION-31"], "Subscribing to more topics than maxSubscriptions (announced at most 40; 41 distinct topics sent) is TOO_MANY_SUBSCRIPTIONS; re-subscribing a held topic is not counted again and succeeds.",
-  [conn("a"), hello("a", auth={"scheme":"token","credential":"$agentToken1"}), exp("a", {"type":"welcome","rid":1,"limits":{"maxSubscriptions":"$range:1..40"}})] + subs + [
-   err("a","TOO_MANY_SUBSCRIPTIONS", rid="$any", skipOthers=True), send("a", {"type":"subscribe","rid":9,"topic":"presence:user:conformance-nobody-0"}), exp("a", {"type":"ok","rid":9}, skipOthers=True)],
+w("session-subscription-limit", ["SESSION-31"], "Exactly the announced maxSubscriptions distinct topics can be held; one more is TOO_MANY_SUBSCRIPTIONS; re-subscribing a held topic is not counted again and succeeds.",
+  [conn("a"), hello("a", auth={"scheme":"token","credential":"$agentToken1"}), exp("a", {"type":"welcome","rid":1} | caps("maxSubscriptions"))] + [
+   repeat("$maxSubscriptions", [send("a", {"type":"subscribe","rid":"$i","topic":"presence:user:conformance-nobody-$i"}), exp("a", {"type":"ok","rid":"$i"}, skipOthers=True)]),
+   send("a", {"type":"subscribe","rid":5000,"topic":"presence:user:conformance-nobody-0"}), err("a","TOO_MANY_SUBSCRIPTIONS", rid=5000, skipOthers=True),
+   send("a", {"type":"subscribe","rid":5001,"topic":"presence:user:conformance-nobody-1"}), exp("a", {"type":"ok","rid":5001}, skipOthers=True)],
   needs=["agents:1"])
 
 # ---------- compression on the byte stream ----------

@@ -17,8 +17,10 @@ public struct ScenarioMatcher: Sendable {
         captures[name] = value
     }
 
-    /// `template` with every `"$NAME"` string replaced by its captured value and, if `codes`,
-    /// every `code` given by name replaced by its number (for messages to send).
+    /// `template` with every `"$NAME"` string replaced by its captured value, every generator
+    /// replaced by what it makes (`{"$string": "$maxText+1"}`: that many `x`; `{"$array":
+    /// AMOUNT, "of": VALUE}`: that many copies) and, if `codes`, every `code` given by name
+    /// replaced by its number (for messages to send).
     public func substitute(_ template: JSONValue, codes: Bool = true) -> JSONValue {
         switch template {
         case .string(let text) where text.hasPrefix("$") && !text.hasPrefix("$capture:"):
@@ -27,6 +29,12 @@ public struct ScenarioMatcher: Sendable {
             return .string(interpolate(text))
         case .array(let values):
             return .array(values.map { substitute($0, codes: codes) })
+        case .object(let members) where members.count == 1 && members["$string"] != nil:
+            guard let count = generatedCount(members["$string"]!) else { return template }
+            return .string(String(repeating: "x", count: count))
+        case .object(let members) where members.count == 2 && members["$array"] != nil && members["of"] != nil:
+            guard let count = generatedCount(members["$array"]!) else { return template }
+            return .array(Array(repeating: substitute(members["of"]!, codes: codes), count: count))
         case .object(let members):
             var out: [String: JSONValue] = [:]
             for (key, value) in members {
@@ -36,6 +44,15 @@ public struct ScenarioMatcher: Sendable {
         case .null, .bool, .uint, .number, .string:
             return template
         }
+    }
+
+    /// The length a `{"$string": AMOUNT}` or `{"$array": AMOUNT, "of": …}` generator asks for,
+    /// if the amount works out to 0…16 Mi with the captures so far.
+    private func generatedCount(_ value: JSONValue) -> Int? {
+        guard let amount = ScenarioAmount(value), case .success(let count) = amount.evaluate(captures), (0...(1 << 24)).contains(count) else {
+            return nil
+        }
+        return Int(count)
     }
 
     /// `text` with every `$NAME` inside it (letters and digits after the `$`) that names a
