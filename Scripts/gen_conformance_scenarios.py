@@ -219,11 +219,11 @@ typing_flood=[{"client":"v","send":{"type":"typing","conversation":"$conv","typi
 w("rate-limit-signal", ["SESSION-28","ERR-5","ERR-6","MSG-3"], "A typing signal beyond the typing burst is answered RATE_LIMITED without rid, naming the signal (messageType 28), with retryAfterMs.",
   visitor("v") + create("v", 2, "hi") + [exp("v", {"type":"event","seq":3}, skipOthers=True)] + typing_flood + [{"client":"v","send":{"type":"typing","conversation":"$conv","typing":True}},
    err("v","RATE_LIMITED", messageType=28, retryAfterMs="$range:1..60000")], cleanup=close("v", 90))
-abuse=[]
-for i in range(16):
-    abuse.append(send("v", {"type":"setPresence","rid":2+i,"status":"online"}))
-w("rate-limit-abuse", ["SESSION-29"], "A client that goes on sending rate-limited inputs (five accepted, then eleven refused in a row; nothing sent after, so the close cannot race further input) is closed with RATE_LIMIT_ABUSE.",
-  visitor("v") + abuse + [closed("v","RATE_LIMIT_ABUSE")])
+w("rate-limit-abuse", ["SESSION-29","SESSION-28"], "A client that goes on sending rate-limited inputs is closed with RATE_LIMIT_ABUSE only once more than the announced rateAbuseThreshold are refused in a row: the announced presenceBurst accepted, then exactly rateAbuseThreshold refused with the connection still open, then one more closes it.",
+  visitor("v", None, ["presenceBurst","rateAbuseThreshold"]) + [
+   repeat("$presenceBurst", [send("v", {"type":"setPresence","rid":"$i","status":"online"}), exp("v", {"type":"ok","rid":"$i"}, skipOthers=True)]),
+   repeat("$rateAbuseThreshold", [send("v", {"type":"setPresence","rid":"$i","status":"online"}), err("v","RATE_LIMITED", rid="$i", skipOthers=True, retryAfterMs="$any")]),
+   nothing("v", 300), send("v", {"type":"setPresence","rid":5000,"status":"online"}), closed("v","RATE_LIMIT_ABUSE")])
 w("invalid-arguments", ["SESSION-30","CONV-11","ERR-3"], "A send with empty text and no attachments is INVALID_ARGUMENT and has no effect (no event); the session goes on.",
   visitor("v") + create("v", 2, "hi") + [exp("v", {"type":"event","seq":3}, skipOthers=True),
    send("v", {"type":"send","rid":3,"conversation":"$conv","clientMessageId":"e1","text":""}), err("v","INVALID_ARGUMENT", rid=3), nothing("v", 300),
@@ -610,12 +610,14 @@ w("session-check-order", ["SESSION-13"], "Arguments are checked before the rate:
    send("v", {"type":"send","rid":30,"conversation":"$conv","clientMessageId":"e1","text":""}), err("v","INVALID_ARGUMENT", rid=30, skipOthers=True),
    msg("v", 31, "one more", "e2"), err("v","RATE_LIMITED", rid=31, retryAfterMs="$any", skipOthers=True)],
   cleanup=close("v", 90))
-w("session-resend-after-resume", ["SESSION-19"], "A command re-sent after resuming, with the same rid and content, whose result went to the dropped connection, gets that result again and is not executed twice.",
+w("session-resend-after-resume", ["SESSION-19"], "Commands re-sent after resuming, with the same rid and content, whose results went to the dropped connection, get those results again (the original ok, not a duplicate answer) and are not executed twice: a send, and a create without clientMessageId (one conversation, not two).",
   [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"resumeToken":"$capture:token","sessionToken":"$capture:visitor"})] + create("v", 2, "first") + [
    exp("v", {"type":"event","seq":3}, skipOthers=True), msg("v", 3, "again?", "s1"), exp("v", {"type":"ok","rid":3,"cseq":"$capture:cseq"}), exp("v", {"type":"event","seq":4}),
    {"client":"v","disconnect":{}}, adv(200), conn("v"), hello("v", rid=4, auth={"scheme":"session","credential":"$visitor"}, resume={"token":"$token","lastSeq":4}),
-   exp("v", {"type":"welcome","rid":4,"resume":{"status":"resumed"}}), msg("v", 3, "again?", "s1"), exp("v", {"type":"ok","rid":3,"cseq":"$cseq"}), nothing("v", 300),
-   send("v", {"type":"history","rid":5,"conversation":"$conv","direction":"forward"}), exp("v", {"type":"historyPage","rid":5,"events":[{"cseq":1},{"cseq":2},{"cseq":3},{"cseq":4}]})],
+   exp("v", {"type":"welcome","rid":4,"resume":{"status":"resumed"}}), msg("v", 3, "again?", "s1"), exp("v", {"type":"ok","rid":3,"cseq":"$cseq","duplicate":"$absent"}),
+   send("v", {"type":"create","rid":2,"text":"first"}), exp("v", {"type":"ok","rid":2,"conversation":"$conv"}), nothing("v", 300),
+   send("v", {"type":"history","rid":5,"conversation":"$conv","direction":"forward"}), exp("v", {"type":"historyPage","rid":5,"events":[{"cseq":1},{"cseq":2},{"cseq":3},{"cseq":4}]}),
+   send("v", {"type":"list","rid":6}), exp("v", {"type":"conversations","rid":6,"conversations":[{"id":"$conv"}]})],
   cleanup=close("v", 90))
 w("session-failed-retry", ["SESSION-25"], "A command that failed had no effect and is forgotten: the same clientMessageId and content, refused once (NOT_PARTICIPANT), executes anew (no duplicate flag) once allowed. (An original still in progress is not observable on a server that answers at once.)",
   ASSIGN_STEPS + agent("b", 2, "agent2") + [msg("b", 2, "jumping in", "b1"), err("b","NOT_PARTICIPANT", rid=2),
