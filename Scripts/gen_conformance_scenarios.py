@@ -861,3 +861,9 @@ w("presence-idle-away", ["PRES-8"], "A visitor connection with no activity for t
    exp("a", {"type":"presence","user":"$visitorUser","status":"away"}, withinMs=2000),
    send("v", {"type":"activity"}), exp("a", {"type":"presence","user":"$visitorUser","status":"online"}, withinMs=2000)],
   needs=["agents:1"])
+w("resume-other-user", ["SESSION-14","SESSION-16"], "Another user presenting a visitor's resume token is answered unknown (not expired: the token is not theirs) with a session of their own; the visitor still resumes their own session with it afterwards.",
+  [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"session":"$capture:session","resumeToken":"$capture:token","sessionToken":"$capture:visitor"}),
+   {"client":"v","disconnect":{}}, conn("w"), hello("w", resume={"token":"$token","lastSeq":0}),
+   exp("w", {"type":"welcome","rid":1,"resume":{"status":"unknown"}}), nothing("w", 200),
+   conn("v"), hello("v", rid=2, auth={"scheme":"session","credential":"$visitor"}, resume={"token":"$token","lastSeq":0}),
+   exp("v", {"type":"welcome","rid":2,"session":"$session","resume":{"status":"resumed"}})])
