@@ -147,8 +147,14 @@ w("json-enums", ["JSON-6"], "An enum name the version does not define is VALUE_O
 nest="[" * 30 + "]" * 30
 w("json-nesting", ["JSON-7","VER-3"], "An unknown member nested 32 deep is accepted and skipped.",
   visitor("a") + [text("a","{\"type\":\"ping\",\"nonce\":4,\"future\":{\"x\":"+nest+"}}"), exp("a", {"type":"pong","nonce":4})], needs=["binding:json"])
-w("websocket-wrong-message-kind", ["WS-2"], "Under parley.v1.json a binary WebSocket message is ENCODING_NOT_NEGOTIATED (fatal).",
-  [conn("a"), payload("a","030805"), err("a","ENCODING_NOT_NEGOTIATED"), closed("a","ENCODING_NOT_NEGOTIATED")], needs=["binding:json"])
+w("websocket-wrong-message-kind", ["WS-2","WS-4"], "Under parley.v1.json a binary WebSocket message is ENCODING_NOT_NEGOTIATED (fatal, close status 1008), before and after the welcome.",
+  [conn("a"), payload("a","030805"), err("a","ENCODING_NOT_NEGOTIATED"), {"client":"a","expectClosed":{"code":"ENCODING_NOT_NEGOTIATED","webSocketStatus":1008}},
+   conn("b"), hello("b"), exp("b", {"type":"welcome","rid":1}), payload("b","030805"), err("b","ENCODING_NOT_NEGOTIATED"), closed("b","ENCODING_NOT_NEGOTIATED")],
+  needs=["binding:json","binding:websocket"])
+w("websocket-wrong-message-kind-binary", ["WS-2","WS-4"], "Under parley.v1.binary a text WebSocket message is ENCODING_NOT_NEGOTIATED (fatal, close status 1008), before and after the welcome.",
+  [conn("a"), text("a", '{"type":"ping","nonce":5}'), err("a","ENCODING_NOT_NEGOTIATED"), {"client":"a","expectClosed":{"code":"ENCODING_NOT_NEGOTIATED","webSocketStatus":1008}},
+   conn("b"), hello("b"), exp("b", {"type":"welcome","rid":1}), text("b", '{"type":"ping","nonce":5}'), err("b","ENCODING_NOT_NEGOTIATED"), closed("b","ENCODING_NOT_NEGOTIATED")],
+  needs=["binding:binary","binding:websocket"])
 
 # ---------- messages and errors ----------
 w("wrong-direction", ["MSG-2","MSG-1"], "A server-only message from a client is WRONG_DIRECTION, non-fatal; the session goes on.",

@@ -51,9 +51,9 @@ public struct LiveEndpoint: ScenarioEndpoint {
             connection?.sendRaw(bytes)
         case (.payload(let payload), .stream), (.payload(let payload), .inProcess):
             connection?.sendRaw(Self.frame(payload))
-        case (.payload(let payload), .webSocketBinary):
+        case (.payload(let payload), .webSocketBinary), (.payload(let payload), .webSocketJSON):
             connection?.sendWebSocket(text: false, payload)
-        case (.text(let bytes), .webSocketJSON):
+        case (.text(let bytes), .webSocketJSON), (.text(let bytes), .webSocketBinary):
             connection?.sendWebSocket(text: true, bytes)
         case (.deflated(let bytes), .webSocketJSON), (.deflated(let bytes), .webSocketBinary):
             return connection?.sendDeflated(bytes) ?? false

@@ -16,9 +16,10 @@ public struct Scenario: Sendable {
         /// Bytes for the byte-stream binding, sent exactly as given.
         case sendRaw(client: String, hex: String)
         /// A binary message payload (no frame header): framed on a byte stream, one binary
-        /// message on WebSocket binary.
+        /// WebSocket message on WebSocket (under `parley.v1.json`, the wrong kind: WS-2).
         case sendPayload(client: String, hex: String)
-        /// A WebSocket text message holding these bytes (JSON subprotocol only).
+        /// A WebSocket text message holding these bytes (under `parley.v1.binary`, the wrong
+        /// kind: WS-2).
         case sendText(client: String, bytes: [UInt8])
         /// A message in the JSON encoding (as `send`), compressed with the connection's
         /// permessage-deflate (COMP-15).

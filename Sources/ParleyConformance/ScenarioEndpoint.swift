@@ -54,9 +54,10 @@ extension ScenarioEndpoint {
 public enum RawInput: Sendable, Hashable {
     /// Bytes on the byte stream, exactly as given (frames and all).
     case stream([UInt8])
-    /// One binary message payload: framed on a byte stream, a binary WebSocket message.
+    /// One binary message payload: framed on a byte stream, a binary WebSocket message (of
+    /// the wrong kind under `parley.v1.json`).
     case payload([UInt8])
-    /// One WebSocket text message with these bytes (JSON subprotocol).
+    /// One WebSocket text message with these bytes (of the wrong kind under `parley.v1.binary`).
     case text([UInt8])
     /// One compressed WebSocket message (RSV1) with these raw DEFLATE bytes, on a connection
     /// that negotiated permessage-deflate.
