@@ -36,7 +36,7 @@ key=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 unlimited=(--address-connections 0 --address-handshakes-per-minute 0 --address-anonymous-per-hour 0 --address-conversations-per-hour 0)
 # Short timers and a small bound, announced in the welcome like any other: the scaled checks
 # wait for these instead of the defaults (10 s handshake, 60 s heartbeat, 60 s answer timeout…).
-short=(--handshake-timeout-ms 1500 --heartbeat-ms 1000 --heartbeat-timeout-ms 3000 --resume-window-ms 2500
+short=(--handshake-timeout-ms 1500 --heartbeat-ms 1000 --heartbeat-timeout-ms 3000 --resume-window-ms 4000
        --answer-timeout-ms 2000 --disconnect-grace-ms 2500 --presence-grace-ms 1500 --typing-expiry-ms 3000
        --reopen-window-ms 2000 --inactivity-timeout-ms 8000 --idle-away-ms 4000 --max-retained 64 --message-burst 100)
 
