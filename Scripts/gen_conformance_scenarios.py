@@ -874,3 +874,11 @@ w("resume-other-user", ["SESSION-14","SESSION-16"], "Another user presenting a v
    exp("w", {"type":"welcome","rid":1,"resume":{"status":"unknown"}}), nothing("w", 200),
    conn("v"), hello("v", rid=2, auth={"scheme":"session","credential":"$visitor"}, resume={"token":"$token","lastSeq":0}),
    exp("v", {"type":"welcome","rid":2,"session":"$session","resume":{"status":"resumed"}})])
+w("transfer-note-staff-only", ["CONV-14","CONV-19"], "A transfer's note reaches the staff (the new agent gets it as a note event) and never the visitor: the visitor's next event is the transfer, nothing follows it, and their history has no note.",
+  ASSIGN_STEPS + answer() + agent("b", 2, "agent2") + [
+   send("a", {"type":"transfer","rid":6,"conversation":"$conv","agent":"$agent2","note":"VIP customer, second time today"}), exp("a", {"type":"ok","rid":6}, skipOthers=True),
+   exp("v", {"type":"event","event":{"kind":"transferred","agent":"$agent2"}}), nothing("v", 400),
+   ev("b", {"conversation":"$conv","kind":"note","text":"VIP customer, second time today"}, skipOthers=True),
+   send("v", {"type":"history","rid":7,"conversation":"$conv","direction":"forward"}),
+   exp("v", {"type":"historyPage","rid":7,"events":[{"kind":"created"},{"kind":"queued"},{"kind":"message"},{"kind":"assigned"},{"kind":"message"},{"kind":"transferred"}]})],
+  needs=["agents:2"], cleanup=CLEAN)
