@@ -521,21 +521,25 @@ w("route-tags", ["ROUTE-13"], "The suite's agents have no skills: a conversation
    ev("v", {"cseq":2,"kind":"queued"}, skipOthers=True), nothing("a", 500)] + visitor("w") + create("w", 2, "plain", "conv2") + [
    ev("a", {"conversation":"$conv2","kind":"assigned","agent":"$agent1"}, skipOthers=True)],
   needs=["agents:1"], cleanup=[send("w", {"type":"close","rid":90,"conversation":"$conv2"})] + CLEAN)
-w("route-answer-timeout", ["ROUTE-9"], "An assigned agent who does not write within the announced answerTimeoutMs loses the conversation: nothing 600 ms before the timeout; rerouted naming them within 1.6 s of it, then assigned to the other accepting agent (never back to them). Clients ping while they wait.",
+w("route-answer-timeout", ["ROUTE-9"], "An assigned agent who does not write within the announced answerTimeoutMs loses the conversation: nothing 600 ms before the timeout; rerouted naming them within 400 ms after it, then assigned to the other accepting agent (never back to them). Clients ping while they wait.",
   assign_steps(["answerTimeoutMs"]) + [assume("$answerTimeoutMs-1", "needs an answer timeout (0 means never)")] + agent("b", 2, "agent2") + accept("b", 2) + [
    adv("$answerTimeoutMs-600"), nothing("v", 50),
-   ev("v", {"kind":"rerouted","agent":"$agent1"}, skipOthers=True, withinMs=1600), ev("v", {"kind":"assigned","agent":"$agent2"}, skipOthers=True)],
+   ev("v", {"kind":"rerouted","agent":"$agent1"}, skipOthers=True, withinMs=1000), ev("v", {"kind":"assigned","agent":"$agent2"}, skipOthers=True)],
   needs=["agents:2"], cleanup=[send("b", {"type":"agentStatus","rid":91,"routing":"notAccepting"})] + CLEAN)
 w("route-answered-stays", ["ROUTE-9"], "An assigned agent who writes before the announced answerTimeoutMs keeps the conversation: no rerouted event a second after the timeout would have fired.",
   assign_steps(["answerTimeoutMs"]) + [assume("$answerTimeoutMs-1", "needs an answer timeout (0 means never)"),
    msg("a", 3, "Hello, let me look", "a1"), exp("a", {"type":"ok","rid":3}, skipOthers=True), adv("$answerTimeoutMs+1000"),
    ev("v", {"kind":"message","text":"Hello, let me look"}, skipOthers=True), nothing("v", 300)],
   needs=["agents:1"], cleanup=CLEAN)
-w("route-disconnect-grace", ["ROUTE-10","ROUTE-6"], "An assigned agent who disconnects gets no new conversation; their conversation stays theirs until the announced disconnectGraceMs ends (nothing 700 ms before) and is then re-routed (within 1.7 s) to another accepting agent.",
-  assign_steps(["disconnectGraceMs"]) + answer() + [{"client":"a","disconnect":{}}] + agent("b", 2, "agent2") + accept("b", 2) + visitor("w") + create("w", 2, "second", "conv2") + [
+w("route-disconnect-grace", ["ROUTE-10","ROUTE-6","ROUTE-4"], "An assigned agent who disconnects gets no new conversation, though they are accepting and the least loaded (one conversation against the other agent's two): the new one goes to the other agent. Their own conversation stays theirs until the announced disconnectGraceMs ends (nothing 700 ms before) and is then re-routed (within 1.7 s) to the other agent.",
+  assign_steps(["disconnectGraceMs"]) + answer() + stop("a", 5) + agent("b", 2, "agent2") + accept("b", 2, maxConcurrent=5) +
+  visitor("x") + create("x", 2, "first of two", "convx") + [ev("b", {"conversation":"$convx","kind":"assigned","agent":"$agent2"}, skipOthers=True)] +
+  visitor("y") + create("y", 2, "second of two", "convy") + [ev("b", {"conversation":"$convy","kind":"assigned","agent":"$agent2"}, skipOthers=True)] +
+  accept("a", 6) + [{"client":"a","disconnect":{}}] + visitor("w") + create("w", 2, "third", "conv2") + [
    ev("b", {"conversation":"$conv2","kind":"assigned","agent":"$agent2"}, skipOthers=True), adv("$disconnectGraceMs-700"), nothing("v", 50),
    ev("v", {"kind":"rerouted","agent":"$agent1"}, skipOthers=True, withinMs=1700), ev("v", {"kind":"assigned","agent":"$agent2"}, skipOthers=True)],
-  needs=["agents:2"], cleanup=[send("w", {"type":"close","rid":90,"conversation":"$conv2"}), send("v", {"type":"close","rid":90,"conversation":"$conv"}), send("b", {"type":"agentStatus","rid":91,"routing":"notAccepting"}), exp("b", {"type":"ok","rid":91}, skipOthers=True)])
+  needs=["agents:2"], cleanup=[send(c, {"type":"close","rid":90,"conversation":f"${k}"}) for c, k in (("w","conv2"),("x","convx"),("y","convy"),("v","conv"))] +
+   [send("b", {"type":"agentStatus","rid":91,"routing":"notAccepting"}), exp("b", {"type":"ok","rid":91}, skipOthers=True)])
 w("route-reconnect-in-grace", ["ROUTE-10"], "An assigned agent who drops and reconnects before the announced disconnectGraceMs ends keeps their conversation: no rerouted event a second after the grace would have ended, and their message still reaches the visitor.",
   assign_steps(["disconnectGraceMs"]) + answer() + [{"client":"a","disconnect":{}}, adv("$disconnectGraceMs-800")] + [
    conn("a"), hello("a", auth={"scheme":"token","credential":"$agentToken1"}), exp("a", {"type":"welcome","rid":1}),
