@@ -486,12 +486,12 @@ w("conv-invite", ["CONV-20","CONV-21"], "An agent invites a connected visitor, w
    send("v", {"type":"answerInvitation","rid":4,"invitation":"$inv2","accept":False}), exp("v", {"type":"ok","rid":4}, skipOthers=True),
    exp("a", {"type":"invitationAnswered","invitation":"$inv2","accepted":False}, skipOthers=True)],
   needs=["agents:1"], cleanup=CLEAN)
-w("conv-invite-withdrawn", ["CONV-21","CONV-20"], "A visitor who leaves the site (disconnected past the announced presenceGraceMs, while their session is still resumable: the presence alone withdraws it) withdraws the pending invitation: the agent is told it was declined, and the visitor, back with the same identity, gets INVITATION_NOT_FOUND when accepting it.",
+w("conv-invite-withdrawn", ["CONV-21","CONV-20"], "A visitor who leaves the site (disconnected past the announced presenceGraceMs, while their session is still resumable: the presence alone withdraws it, within 1.8 s of the grace) withdraws the pending invitation: the agent is told it was declined, and the visitor, back with the same identity, gets INVITATION_NOT_FOUND when accepting it.",
   agent("a", 1, "agent1", ["presenceGraceMs","resumeWindowMs"]) + accept("a", 2) + [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"identity":{"user":"$capture:visitorUser"},"sessionToken":"$capture:vtoken"}),
    send("a", {"type":"invite","rid":3,"visitor":"$visitorUser","text":"Need help?"}), exp("a", {"type":"ok","rid":3,"invitation":"$capture:inv"}),
    exp("v", {"type":"invitation","invitation":"$inv"}, skipOthers=True), assume("$resumeWindowMs-$presenceGraceMs-2000", "needs resumeWindowMs at least 2 s above presenceGraceMs (the session must outlive the presence)"),
    {"client":"v","disconnect":{}}, adv("$presenceGraceMs+800"),
-   exp("a", {"type":"invitationAnswered","invitation":"$inv","visitor":"$visitorUser","accepted":False}, skipOthers=True),
+   exp("a", {"type":"invitationAnswered","invitation":"$inv","visitor":"$visitorUser","accepted":False}, skipOthers=True, withinMs=1000),
    conn("w"), hello("w", auth={"scheme":"session","credential":"$vtoken"}), exp("w", {"type":"welcome","rid":1,"identity":{"user":"$visitorUser"}}),
    send("w", {"type":"answerInvitation","rid":2,"invitation":"$inv","accept":True}), err("w","INVITATION_NOT_FOUND", rid=2, skipOthers=True)],
   needs=["agents:1"], cleanup=CLEAN[1:])
