@@ -886,3 +886,12 @@ w("transfer-note-staff-only", ["CONV-14","CONV-19"], "A transfer's note reaches 
    send("v", {"type":"history","rid":7,"conversation":"$conv","direction":"forward"}),
    exp("v", {"type":"historyPage","rid":7,"events":[{"kind":"created"},{"kind":"queued"},{"kind":"message"},{"kind":"assigned"},{"kind":"message"},{"kind":"transferred"}]})],
   needs=["agents:2"], cleanup=CLEAN)
+w("resume-replays-while-away", ["SESSION-15","SESSION-10","SESSION-14"], "Events pushed while the visitor's connection is down are retained: the agent's message written meanwhile is replayed on resuming, with the next seq, once.",
+  agent("a", 1, "agent1") + accept("a", 2) + [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"session":"$capture:session","resumeToken":"$capture:token","sessionToken":"$capture:visitor"})] +
+  create("v", 2, "anyone there?") + [exp("v", {"type":"event","seq":4,"event":{"kind":"assigned","agent":"$agent1"}}, skipOthers=True),
+   ev("a", {"conversation":"$conv","kind":"assigned"}, skipOthers=True), {"client":"v","disconnect":{}}, adv(200),
+   msg("a", 3, "Yes, I am here", "a1"), exp("a", {"type":"ok","rid":3}, skipOthers=True), adv(200),
+   conn("v"), hello("v", rid=3, auth={"scheme":"session","credential":"$visitor"}, resume={"token":"$token","lastSeq":4}),
+   exp("v", {"type":"welcome","rid":3,"session":"$session","resume":{"status":"resumed","replayFrom":5,"lastSeq":5}}),
+   exp("v", {"type":"event","seq":5,"event":{"conversation":"$conv","kind":"message","text":"Yes, I am here"}}), nothing("v", 300)],
+  needs=["agents:1"], cleanup=CLEAN)
