@@ -895,3 +895,16 @@ w("resume-replays-while-away", ["SESSION-15","SESSION-10","SESSION-14"], "Events
    exp("v", {"type":"welcome","rid":3,"session":"$session","resume":{"status":"resumed","replayFrom":5,"lastSeq":5}}),
    exp("v", {"type":"event","seq":5,"event":{"conversation":"$conv","kind":"message","text":"Yes, I am here"}}), nothing("v", 300)],
   needs=["agents:1"], cleanup=CLEAN)
+w("typing-ends-on-note", ["TYPE-4"], "An agent shown typing to the visitor and to a joined agent writes an internal note: their typing ends at once for both (the empty set within 1 s, long before the typing expiry), though only the staff see the note.",
+  ASSIGN_STEPS + answer() + agent("b", 2, "agent2") + [send("b", {"type":"join","rid":2,"conversation":"$conv","mode":"participant"}), exp("b", {"type":"ok","rid":2}, skipOthers=True),
+   typing("a"), exp("v", {"type":"typers","conversation":"$conv","typers":[{"user":"$agent1"}]}, skipOthers=True),
+   exp("b", {"type":"typers","conversation":"$conv","typers":[{"user":"$agent1"}]}, skipOthers=True),
+   send("a", {"type":"note","rid":4,"conversation":"$conv","clientMessageId":"n1","text":"checking the order"}), exp("a", {"type":"ok","rid":4}, skipOthers=True),
+   exp("v", {"type":"typers","conversation":"$conv","typers":"$absent"}, withinMs=1000),
+   exp("b", {"type":"typers","conversation":"$conv","typers":"$absent"}, skipOthers=True, withinMs=1000)],
+  needs=["agents:2"], cleanup=CLEAN)
+w("typing-ends-on-block", ["TYPE-15","ABUSE-9"], "When an agent blocks the visitor who is typing, the conversation closes and the agent is sent the empty set at once (not at the typing expiry): every way a conversation ends ends its typing.",
+  ASSIGN_STEPS + answer() + [typing("v"), exp("a", {"type":"typers","conversation":"$conv","typers":[{"user":"$visitorUser"}]}, skipOthers=True),
+   send("a", {"type":"block","rid":4,"visitor":"$visitorUser","durationMs":60000,"reason":"spam"}),
+   exp("a", {"type":"typers","conversation":"$conv","typers":"$absent"}, skipOthers=True, withinMs=1000)],
+  needs=["agents:1"], cleanup=CLEAN[1:])

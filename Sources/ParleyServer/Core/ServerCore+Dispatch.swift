@@ -12,9 +12,6 @@ extension ServerCore {
             return
         }
         apply(presence.activity(PresenceConnectionID(id.rawValue), now: now), now: now)
-        // Who takes part before a close, for the typers that the close clears (TYPE-15).
-        let closing: (visitor: String, staff: [String])? = if case .close(let c) = message,
-            let machine = chat.conversation(c.conversation) { (machine.visitor, machine.staff) } else { nil }
         let outcome = executePresence(message, on: id, session: session, now: now)
             ?? executeAbuse(message, on: id, actor: actor, now: now) ?? execute(message, actor: actor, now: now)
         if case .create = message, case .success = outcome.result { noteCreated(on: id, now: now) }
@@ -25,12 +22,25 @@ extension ServerCore {
         let maxFrame = connections[id]?.peerMaxFrame ?? UInt64(Frame.initialMaxPayload)
         complete(ResultFit.fitted(result, answering: message, maxFrame: maxFrame), session: session, now: now)
         apply(outcome.actions, now: now)
-        if case .success = outcome.result {
-            switch message {
-            case .send(let s): apply(typing.messageSent(conversation: s.conversation, user: actor.user, now: now), now: now)
-            case .close(let c): apply(typing.conversationEnded(c.conversation, now: now), participants: closing, now: now)
-            default: break
-            }
+    }
+
+    /// What an appended event means for typing, whatever caused it (a command, a timer, a
+    /// block): previews on in a new conversation when configured (TYPE-11); a message or note
+    /// ends its sender's typing (TYPE-4); a close or an abandon ends everyone's, told to those
+    /// the event reached (TYPE-15).
+    private mutating func typingFollows(_ event: ChatEvent, recipients: [String], now: Instant) {
+        switch event.kind {
+        case .created where configuration.draftPreviews:
+            apply(typing.setPreviewsEnabled(true, conversation: event.conversation, now: now), now: now)
+        case .message, .note:
+            guard let sender = event.wire.sender else { return }
+            apply(typing.messageSent(conversation: event.conversation, user: sender, now: now), now: now)
+        case .closed, .abandoned:
+            let visitor = chat.conversation(event.conversation)?.visitor ?? ""
+            apply(typing.conversationEnded(event.conversation, now: now),
+                  participants: (visitor, recipients.filter { $0 != visitor }), now: now)
+        default:
+            break
         }
     }
 
@@ -92,9 +102,7 @@ extension ServerCore {
             case .append(let event, let recipients):
                 let shared = SharedEvent(.event(Wire.Event(seq: 0, event: event.wire)))
                 for user in recipients { publish(shared, toUser: user, now: now) }
-                if event.kind == .created, configuration.draftPreviews {
-                    apply(typing.setPreviewsEnabled(true, conversation: event.conversation, now: now), now: now)
-                }
+                typingFollows(event, recipients: recipients, now: now)
             case .backfill(let event, let recipient):
                 publish(SharedEvent(.event(Wire.Event(seq: 0, event: event.wire))), toUser: recipient, now: now)
             case .readMarker(let conversation, let user, let cseq, let recipients):
