@@ -69,7 +69,7 @@ public struct ScenarioAmount: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether the amount follows something the server announced.
-    public var isScaled: Bool { constant == nil && terms.contains { if case .captured = $0 { true } else { false } } }
+    public var isScaled: Bool { terms.contains { if case .captured = $0 { true } else { false } } }
 
     /// The value with `captures` filled in, or why there is none (a name not captured or not
     /// a number).

@@ -102,7 +102,7 @@ public enum ScenarioRunner {
             _ client: String, wanted: String?, within: UInt64, on endpoint: inout E
         ) async -> EndpointOutput? {
             let deadline = endpoint.clockMs + within
-            while let output = await endpoint.next(for: client, withinMs: deadline - min(deadline, endpoint.clockMs)) {
+            while let output = await endpoint.next(for: client, withinMs: endpoint.remainingMs(until: deadline)) {
                 switch output {
                 case .closed:
                     note("← \(client): (closed)")
@@ -139,7 +139,7 @@ public enum ScenarioRunner {
                 await endpoint.disconnect(client)
             case .advance(let amount):
                 let ms: UInt64
-                switch milliseconds(amount) {
+                switch milliseconds(amount, otherwise: 0) {
                 case .success(let value): ms = value
                 case .failure(let outcome): return outcome
                 }
@@ -199,22 +199,20 @@ public enum ScenarioRunner {
                 if !(await endpoint.send(.deflated(bytes), from: client)) { return .unsupported("compressed messages need permessage-deflate") }
             case .sendText(let client, let bytes):
                 note("→ \(client): text \(String(decoding: bytes, as: UTF8.self).debugDescription)")
-                if !(await endpoint.send(.text(bytes), from: client)) { return .unsupported("WebSocket text messages need the JSON encoding") }
+                if !(await endpoint.send(.text(bytes), from: client)) { return .unsupported("WebSocket text messages need a WebSocket endpoint") }
             case .expect(let client, let template, let within, let skipOthers, let orSkip):
                 let expected = matcher.substitute(template, codes: false)
                 var wanted: String?
                 if case .string(let name)? = expected["type"] { wanted = name }
-                var limit = expectWithinMs
-                if let within {
-                    switch milliseconds(within) {
-                    case .success(let value): limit = value
-                    case .failure(let outcome): return outcome
-                    }
+                let limit: UInt64
+                switch milliseconds(within, otherwise: expectWithinMs) {
+                case .success(let value): limit = value
+                case .failure(let outcome): return outcome
                 }
                 let deadline = endpoint.clockMs + (quiet ? 500 : limit)
                 var skipped = 0
                 while true {
-                    let output = await nextRelevant(client, wanted: wanted, within: deadline - min(deadline, endpoint.clockMs), on: &endpoint)
+                    let output = await nextRelevant(client, wanted: wanted, within: endpoint.remainingMs(until: deadline), on: &endpoint)
                     let others = skipped > 0 ? " (after \(skipped) other messages)" : ""
                     guard let output else { return .failed("expected \(expected) on \(client), got nothing\(others)") }
                     switch output {
@@ -230,7 +228,7 @@ public enum ScenarioRunner {
                 }
             case .expectNothing(let client, let amount, let type):
                 let within: UInt64
-                switch milliseconds(amount) {
+                switch milliseconds(amount, otherwise: 0) {
                 case .success(let value): within = value
                 case .failure(let outcome): return outcome
                 }
@@ -249,16 +247,14 @@ public enum ScenarioRunner {
                         : .failed("expected the upgrade answer \(response.text): \(problem)")
                 }
             case .expectClosed(let client, let code, let webSocketStatus, let within):
-                var limit = expectWithinMs
-                if let within {
-                    switch milliseconds(within) {
-                    case .success(let value): limit = value
-                    case .failure(let outcome): return outcome
-                    }
+                let limit: UInt64
+                switch milliseconds(within, otherwise: expectWithinMs) {
+                case .success(let value): limit = value
+                case .failure(let outcome): return outcome
                 }
                 let deadline = endpoint.clockMs + limit
                 while true {
-                    guard let output = await nextRelevant(client, wanted: nil, within: deadline - min(deadline, endpoint.clockMs), on: &endpoint) else {
+                    guard let output = await nextRelevant(client, wanted: nil, within: endpoint.remainingMs(until: deadline), on: &endpoint) else {
                         return .failed("expected \(client)'s connection to close\(code.map { " with \($0)" } ?? "")")
                     }
                     if case .closed = output { break }
@@ -279,10 +275,12 @@ public enum ScenarioRunner {
             return .done
         }
 
-        /// `amount` in milliseconds, or the outcome of a step that cannot work it out (a value
-        /// the server did not announce skips the scenario; a negative sum fails it).
-        private func milliseconds(_ amount: ScenarioAmount) -> Result<UInt64, Outcome> {
-            switch amount.evaluate(matcher.captures) {
+        /// `amount` in milliseconds (`otherwise` when the step gives none), or the outcome of a
+        /// step that cannot work it out (a value the server did not announce skips the scenario;
+        /// a negative sum fails it).
+        private func milliseconds(_ amount: ScenarioAmount?, otherwise: UInt64) -> Result<UInt64, Outcome> {
+            guard let amount else { return .success(otherwise) }
+            return switch amount.evaluate(matcher.captures) {
             case .success(let value) where value >= 0: .success(UInt64(value))
             case .success(let value): .failure(.failed("\(amount) is \(value) ms with the announced values: the server's timers contradict each other"))
             case .failure(let unresolved): .failure(.unsupported("\(amount): \(unresolved)"))
@@ -309,5 +307,12 @@ extension EndpointOutput {
         case .undecodable(let problem): "undecodable bytes (\(problem))"
         case .closed: "the close of the connection"
         }
+    }
+}
+
+extension ScenarioEndpoint {
+    /// The milliseconds left until `deadline` on the endpoint's clock, 0 once it has passed.
+    func remainingMs(until deadline: UInt64) -> UInt64 {
+        deadline - min(deadline, clockMs)
     }
 }
