@@ -71,6 +71,9 @@ extension Simulation {
                 closing.append(id)
             case .measured:
                 break
+            case .authenticate(let id, let auth):
+                let delay = UInt64.random(in: 0...configuration.authenticationDelayMs, using: &random)
+                authentications.append((now.adding(milliseconds: delay), id, auth))
             }
         }
         for id in closing {
@@ -203,6 +206,7 @@ extension Simulation {
     mutating func fireDue() {
         if let deadline = core.nextDeadline, deadline <= now { serverInput(core.tick(now: now)) }
         while let k = lateNotices.firstIndex(where: { $0.at <= now }) { serverLearnsClosed(lateNotices.remove(at: k).id) }
+        while let k = authentications.firstIndex(where: { $0.at <= now }) { answerAuthentication(authentications.remove(at: k)) }
         for u in users.indices where users[u].lifecycle == .present {
             if let timer = users[u].timer, timer <= now {
                 users[u].timer = nil
@@ -212,10 +216,20 @@ extension Simulation {
         }
     }
 
+    /// The host's authenticator answers a hello; the answer may find the connection closed or
+    /// past its handshake deadline (SESSION-3), which the server must ignore.
+    mutating func answerAuthentication(_ pending: (at: Instant, id: ConnectionID, auth: Wire.Auth)) {
+        if tracing { log("authenticator answers \(pending.id.rawValue)") }
+        let outputs = core.authenticated(authenticator.authenticate(pending.auth, now: now), on: pending.id, now: now)
+        if outputs.isEmpty { statistics.lateAuthentications += 1 }
+        serverInput(outputs)
+    }
+
     /// The earliest pending deadline of anything in the simulation.
     var nextDeadline: Instant? {
         var next = core.nextDeadline
         for notice in lateNotices { next = min(next ?? notice.at, notice.at) }
+        for pending in authentications { next = min(next ?? pending.at, pending.at) }
         for user in users where user.lifecycle == .present {
             for at in [user.timer, user.link == nil ? user.reconnectAt : nil].compactMap({ $0 }) { next = min(next ?? at, at) }
         }

@@ -26,6 +26,10 @@ public struct Simulation: Sendable {
     var links: [SimulatedLink] = []
     /// Broken connections the server learns about later: (when, which).
     var lateNotices: [(at: Instant, id: ConnectionID)] = []
+    /// The host's authenticator (the reference server's).
+    var authenticator: ReferenceAuthenticator
+    /// Hellos whose authentication answer is still on its way: (when it arrives, which, what).
+    var authentications: [(at: Instant, id: ConnectionID, auth: Wire.Auth)] = []
     /// The conversation sequence number up to which accepted events have been accounted for.
     var accountedCseq: [String: UInt64] = [:]
     /// Each conversation's staff when its events were last accounted.
@@ -47,6 +51,7 @@ public struct Simulation: Sendable {
     public init(configuration: SimulationConfiguration, traced: Bool = false) {
         self.configuration = configuration
         core = ServerCore(configuration: configuration.server, now: now)
+        authenticator = ReferenceAuthenticator(configuration: configuration.server)
         random = SimulationRandom(seed: configuration.seed)
         trace = TraceRecorder(capacity: configuration.traceCapacity, enabled: traced)
         for index in 0..<configuration.agents { addAgent("agent\(index)") }

@@ -17,6 +17,10 @@ public struct SimulationConfiguration: Sendable {
     public var traceCapacity = 300
     /// The server's configuration.
     public var server: ServerConfiguration
+    /// The longest the host's authenticator takes to answer a hello: each answer comes after a
+    /// random delay up to this (answers of different connections then arrive out of order);
+    /// 0 answers every hello at once.
+    public var authenticationDelayMs: UInt64 = 0
 
     /// A run of `steps` steps from `seed` with `clients` simulated users (about one agent for
     /// every three visitors).

@@ -20,6 +20,9 @@ public struct SimulationStatistics: Sendable, Hashable {
     public var clockJumps = 0, slowConsumers = 0, departures = 0
     /// Conversations created.
     public var conversations = 0
+    /// Authentication answers that arrived after their connection had closed or timed out
+    /// (ignored by the server, SESSION-3).
+    public var lateAuthentications = 0
 
     /// Nothing counted yet.
     public init() {}
@@ -29,7 +32,8 @@ public struct SimulationStatistics: Sendable, Hashable {
         """
         steps \(steps), transported \(transported), accepted \(accepted), delivered \(delivered), \
         drops \(drops), resumes \(resumes), gaps reported \(gapsReported), invariant checks \(checks), \
-        conversations \(conversations), clock jumps \(clockJumps), slow consumers \(slowConsumers), departures \(departures)
+        conversations \(conversations), clock jumps \(clockJumps), slow consumers \(slowConsumers), departures \(departures), \
+        late authentications \(lateAuthentications)
         """
     }
 }
@@ -74,5 +78,6 @@ extension SimulationStatistics {
         slowConsumers += other.slowConsumers
         departures += other.departures
         conversations += other.conversations
+        lateAuthentications += other.lateAuthentications
     }
 }

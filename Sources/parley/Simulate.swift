@@ -15,12 +15,15 @@ struct Simulate: ParsableCommand {
     @Option(help: "Steps per seed") var steps = 10_000
     @Option(help: "Simulated users (about one agent for three visitors)") var clients = 8
     @Option(help: "Run this many consecutive seeds starting at --seed") var seeds = 1
+    @Option(help: "The longest the authenticator takes to answer a hello, in ms (answers arrive out of order)")
+    var authDelayMs: UInt64 = 0
     @Flag(help: "Print the whole trace of the (last) seed") var trace = false
 
     func run() throws {
         var total = SimulationStatistics()
         for seed in seed..<(seed &+ UInt64(max(seeds, 1))) {
-            let configuration = SimulationConfiguration(seed: seed, steps: steps, clients: clients)
+            var configuration = SimulationConfiguration(seed: seed, steps: steps, clients: clients)
+            configuration.authenticationDelayMs = authDelayMs
             if trace {
                 var traced = configuration
                 traced.traceCapacity = Int.max / 2

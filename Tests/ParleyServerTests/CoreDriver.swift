@@ -6,6 +6,8 @@ import ParleyWire
 /// connection would receive, as a transport would.
 struct CoreDriver {
     var core: ServerCore
+    /// Answers every hello at once (the reference server's schemes).
+    var authenticator: ReferenceAuthenticator
     var now = Instant(milliseconds: 1_800_000_000_000)
     private(set) var inbox: [ConnectionID: [Message]] = [:]
     private(set) var closed: [ConnectionID: ErrorCode] = [:]
@@ -17,16 +19,17 @@ struct CoreDriver {
 
     init(configuration: ServerConfiguration = ServerConfiguration(key: CoreDriver.key, teams: ["support", "billing"])) {
         core = ServerCore(configuration: configuration, now: now)
+        authenticator = ReferenceAuthenticator(configuration: configuration)
     }
 
     mutating func perform(_ outputs: [ServerOutput]) {
-        for output in outputs {
+        for output in core.answeringAuthentication(outputs, with: &authenticator, now: now) {
             switch output {
             case .send(let id, let items):
                 inbox[id, default: []] += items.map(\.message)
                 for case .event(_, let shared) in items { sharedWrites.append((id, shared)) }
             case .close(let id, let code): closed[id] = code
-            case .measured: break
+            case .measured, .authenticate: break  // every authentication was answered above
             }
         }
     }

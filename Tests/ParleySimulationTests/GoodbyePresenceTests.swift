@@ -13,12 +13,15 @@ import Testing
         let configuration = SimulationConfiguration(seed: 0, steps: 0).server
         var now = Instant(milliseconds: 1_800_000_000_000)
         var core = ServerCore(configuration: configuration, now: now)
+        var authenticator = ReferenceAuthenticator(configuration: configuration)
         let token = try #require(core.mintToken(TokenClaims(user: "ana", role: .agent, teams: ["support"], expiresAt: now.adding(milliseconds: 3_600_000))))
         let (agent, _) = core.open(now: now, from: .loopback)
-        _ = core.receive(.hello(Wire.Hello(rid: 1, versions: [1], auth: Wire.Auth(scheme: "token", credential: token))), on: agent, now: now)
+        let agentHello = core.receive(.hello(Wire.Hello(rid: 1, versions: [1], auth: Wire.Auth(scheme: "token", credential: token))), on: agent, now: now)
+        _ = core.answeringAuthentication(agentHello, with: &authenticator, now: now)
         _ = core.receive(.agentStatus(Wire.AgentStatus(rid: 2, routing: .accepting)), on: agent, now: now)
         let (id, _) = core.open(now: now, from: .loopback)
-        let outputs = core.receive(.hello(Wire.Hello(rid: 1, versions: [1], auth: Wire.Auth(scheme: "anonymous"))), on: id, now: now)
+        let hello = core.receive(.hello(Wire.Hello(rid: 1, versions: [1], auth: Wire.Auth(scheme: "anonymous"))), on: id, now: now)
+        let outputs = core.answeringAuthentication(hello, with: &authenticator, now: now)
         let welcome = try #require(outputs.lazy.compactMap { output -> Wire.Welcome? in
             guard case .send(_, let messages) = output else { return nil }
             return messages.lazy.compactMap { if case .welcome(let w) = $0.message { w } else { nil } }.first

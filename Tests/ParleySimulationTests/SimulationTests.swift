@@ -29,6 +29,20 @@ import Testing
         #expect(statistics.delivered > 200)
     }
 
+    @Test("slow authenticators: answers up to 12 s late, out of order, some after the handshake deadline (SESSION-3, SESSION-4)",
+          arguments: [2_001, 2_002, 2_003] as [UInt64])
+    func slowAuthentication(seed: UInt64) {
+        var configuration = SimulationConfiguration(seed: seed, steps: 3_000, clients: 10)
+        configuration.authenticationDelayMs = 12_000
+        let report = Simulation.check(configuration)
+        if let violation = report.violation {
+            Issue.record("seed \(seed): \(violation)\n\(report.trace.suffix(60).joined(separator: "\n"))")
+        }
+        #expect(report.statistics.lateAuthentications > 0, "some answers came after the handshake deadline")
+        #expect(report.statistics.resumes > 10)
+        #expect(report.statistics.delivered > 100)
+    }
+
     /// Seeds that found bugs, kept as regressions.
     /// - 3 (3 000 steps): a `duplicate` answer was not retained as the rid's result, so a later
     ///   re-send of the same rid on the resumed session, past the idempotency window, executed

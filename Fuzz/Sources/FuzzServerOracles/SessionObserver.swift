@@ -84,6 +84,8 @@ struct SessionObserver {
                 closing.append(id)
             case .measured:
                 break
+            case .authenticate(let id, _):
+                throw OracleFailure(description: "connection \(id.rawValue)'s authentication was left unanswered")
             }
         }
         if let command, connections[command.connection]?.closed == false, !closing.contains(command.connection) {

@@ -33,6 +33,8 @@ public enum SessionOracle {
 struct SessionRun {
     var script: SessionScript
     var core: ServerCore
+    /// Answers every hello at once, as the reference server does.
+    var authenticator: ReferenceAuthenticator
     var now = Instant(milliseconds: 1_800_000_000_000)
     var observer = SessionObserver()
     var lastRID: UInt64 = 0
@@ -51,6 +53,7 @@ struct SessionRun {
     init(script: SessionScript, configuration: ServerConfiguration) {
         self.script = script
         core = ServerCore(configuration: configuration, now: now)
+        authenticator = ReferenceAuthenticator(configuration: configuration)
     }
 
     /// Runs the next operation and checks its outputs.
@@ -89,6 +92,7 @@ struct SessionRun {
 
     /// Checks `outputs` and tells the server each connection it closed is gone, as a transport does.
     mutating func carry(_ outputs: [ServerOutput], command: SessionObserver.Command?) throws(OracleFailure) {
+        let outputs = core.answeringAuthentication(outputs, with: &authenticator, now: now)
         var closed = try observer.check(outputs, command: command)
         while !closed.isEmpty {
             let id = closed.removeFirst()

@@ -103,6 +103,15 @@ public struct ServerSession: Sendable {
         }
     }
 
+    /// The credentials waiting for the authenticator's answer (between the `.authenticate`
+    /// action and ``authenticated(_:now:registry:)``), `nil` in every other state.
+    public var awaitedCredentials: Wire.Auth? {
+        switch state {
+        case .authenticating(let pending): pending.hello.auth
+        case .awaitingHello, .established, .closed: nil
+        }
+    }
+
     /// Whether the connection has been closed (by either side).
     public var isClosed: Bool {
         switch state {

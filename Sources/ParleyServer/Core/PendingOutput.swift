@@ -9,6 +9,7 @@ struct PendingOutput: Sendable {
     private var batches: [(ConnectionID, [Outbound])] = []
     private var closes: [(ConnectionID, ErrorCode)] = []
     private var measures: [ServiceMeasure] = []
+    private var authentications: [(ConnectionID, Wire.Auth)] = []
 
     mutating func send(_ message: Outbound, to id: ConnectionID) {
         if let slot = slots[id] {
@@ -27,15 +28,21 @@ struct PendingOutput: Sendable {
         measures.append(measure)
     }
 
+    mutating func authenticate(_ auth: Wire.Auth, on id: ConnectionID) {
+        authentications.append((id, auth))
+    }
+
     /// The outputs so far, emptying the collector.
     mutating func take() -> [ServerOutput] {
         var outputs = batches.map { ServerOutput.send($0.0, $0.1) }
         outputs += closes.map { ServerOutput.close($0.0, $0.1) }
         outputs += measures.map(ServerOutput.measured)
+        outputs += authentications.map { ServerOutput.authenticate($0.0, $0.1) }
         slots.removeAll()
         batches.removeAll()
         closes.removeAll()
         measures.removeAll()
+        authentications.removeAll()
         return outputs
     }
 }

@@ -10,22 +10,30 @@ extension ServerCore {
     /// The source address of connection `id` (loopback for one refused before it was admitted).
     func address(of id: ConnectionID) -> SourceAddress { addressOfConnection[id] ?? .loopback }
 
-    /// Authenticates a hello on connection `id`, refusing it first when its address is over the
-    /// handshake rate (ABUSE-3), an anonymous hello when the address made too many anonymous
-    /// visitors (ABUSE-4), and a visitor who, or whose address, is blocked (ABUSE-10).
-    mutating func admit(_ auth: Wire.Auth, on id: ConnectionID, now: Instant) -> Result<AuthenticatedIdentity, AuthFailure> {
+    /// Why a hello on connection `id` is refused before its credentials are checked: its
+    /// address is over the handshake rate (ABUSE-3), or it is anonymous and its address made
+    /// too many anonymous visitors (ABUSE-4). `nil` when the credentials go to the authenticator.
+    mutating func admissionRefusal(_ auth: Wire.Auth, on id: ConnectionID, now: Instant) -> AuthFailure? {
         let address = address(of: id)
         if let refusal = addressLimiter.admit(.handshake, from: address, now: now) {
-            return .failure(refusal.authFailure("more than \(refusal.limit) hellos a minute from this address"))
+            return refusal.authFailure("more than \(refusal.limit) hellos a minute from this address")
         }
-        let anonymous = auth.scheme == "anonymous"
-        if anonymous, let refusal = addressLimiter.refusal(.anonymousSession, from: address, now: now) {
-            return .failure(refusal.authFailure("more than \(refusal.limit) new anonymous visitors an hour from this address"))
+        if auth.scheme == "anonymous", let refusal = addressLimiter.refusal(.anonymousSession, from: address, now: now) {
+            return refusal.authFailure("more than \(refusal.limit) new anonymous visitors an hour from this address")
         }
-        let result = authenticator.authenticate(auth, now: now)
+        return nil
+    }
+
+    /// The authenticator's answer for connection `id` as the session receives it: a visitor
+    /// who, or whose address, is blocked is refused (ABUSE-10); an admitted anonymous visitor
+    /// counts against its address (ABUSE-4).
+    mutating func admitted(
+        _ result: Result<AuthenticatedIdentity, AuthFailure>, on id: ConnectionID, now: Instant
+    ) -> Result<AuthenticatedIdentity, AuthFailure> {
         guard case .success(let admitted) = result, admitted.identity.role == .visitor else { return result }
-        let key = addressLimiter.limits.key(of: address)
-        if let retryAfterMs = blocks.retryAfterMs(visitor: admitted.identity.user, address: key, now: now) {
+        let address = address(of: id)
+        let anonymous = connections[id]?.awaitedCredentials?.scheme == "anonymous"
+        if let retryAfterMs = blocks.retryAfterMs(visitor: admitted.identity.user, address: addressLimiter.limits.key(of: address), now: now) {
             return .failure(AuthFailure(.blocked, "blocked by staff", retryAfterMs: retryAfterMs, requirement: "ABUSE-10"))
         }
         if anonymous { addressLimiter.record(.anonymousSession, from: address, now: now) }

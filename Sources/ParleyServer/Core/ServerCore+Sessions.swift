@@ -25,9 +25,11 @@ extension ServerCore {
                 connectionTimers[id] = deadline
                 connectionTimerQueue.push(deadline, id)
             case .authenticate(let auth):
-                let result = admit(auth, on: id, now: now)
-                withMachine(id, now: now) { machine, registry in machine.authenticated(result, now: now, registry: &registry) }
-                noteEstablished(id, now: now)
+                if let refusal = admissionRefusal(auth, on: id, now: now) {
+                    finishAuthentication(.failure(refusal), on: id, now: now)
+                } else {
+                    pending.authenticate(auth, on: id)
+                }
             case .dispatch(let message):
                 guard let established = established[id] else { continue }
                 dispatch(message, on: id, session: established.session, actor: established.identity, now: now)
@@ -36,6 +38,14 @@ extension ServerCore {
                 if let gone = established.removeValue(forKey: other) { userDetached(gone.identity, connection: other, now: now) }
             }
         }
+    }
+
+    /// Hands the authenticator's answer (after the block check) to connection `id`'s machine,
+    /// and notes the connection as established when the machine welcomed it.
+    mutating func finishAuthentication(_ result: Result<AuthenticatedIdentity, AuthFailure>, on id: ConnectionID, now: Instant) {
+        let result = admitted(result, on: id, now: now)
+        withMachine(id, now: now) { machine, registry in machine.authenticated(result, now: now, registry: &registry) }
+        noteEstablished(id, now: now)
     }
 
     /// After authentication: records the connection's session and identity, and tells the

@@ -13,13 +13,17 @@ import ParleyWire
 /// var core = ServerCore(configuration: configuration, now: now)
 /// let (connection, outputs) = core.open(now: now, from: peerAddress)
 /// perform(outputs)
-/// perform(core.receive(hello, on: connection, now: now))
+/// perform(core.receive(hello, on: connection, now: now))  // → .authenticate(connection, auth)
+/// perform(core.authenticated(try await myDirectory.check(auth), on: connection, now: now))
 /// ```
+///
+/// It holds no authenticator: a `hello`'s credentials leave as ``ServerOutput/authenticate(_:_:)``
+/// and the host answers with ``authenticated(_:on:now:)`` whenever its check completes
+/// (``ReferenceAuthenticator`` is the reference server's: signed tokens and anonymous visitors).
 public struct ServerCore: Sendable {
     /// The configuration the server runs with.
     public let configuration: ServerConfiguration
     var registry: SessionRegistry
-    var authenticator: AuthenticatorPair<SignedTokenAuthenticator, AnonymousVisitorAuthenticator>
     /// The live-chat core: conversations, routing, history (read-only from outside).
     public internal(set) var chat: LiveChatCore<InMemoryConversationStore>
     var connections: [ConnectionID: ServerSession] = [:]
@@ -68,9 +72,6 @@ public struct ServerCore: Sendable {
     public init(configuration: ServerConfiguration, now: Instant) {
         self.configuration = configuration
         registry = SessionRegistry(configuration: configuration.announcedSession, key: configuration.key, instance: configuration.instance)
-        authenticator = AuthenticatorPair(
-            SignedTokenAuthenticator(key: configuration.key),
-            AnonymousVisitorAuthenticator(key: configuration.key, instance: configuration.instance))
         chat = LiveChatCore(store: InMemoryConversationStore(), configuration: configuration.chat)
         presence = PresenceTracker(configuration: configuration.presence)
         typing = TypingTracker(configuration: configuration.typing)
@@ -84,7 +85,7 @@ public struct ServerCore: Sendable {
 
     /// Signs a token for `claims` with the server's key (scheme `token`, SESSION section):
     /// how an embedding application logs its agents in.
-    public func mintToken(_ claims: TokenClaims) -> String? { authenticator.first.mint(claims) }
+    public func mintToken(_ claims: TokenClaims) -> String? { SignedTokenAuthenticator(key: configuration.key).mint(claims) }
 
     /// The earliest instant at which ``tick(now:)`` has work, if any.
     public var nextDeadline: Instant? {

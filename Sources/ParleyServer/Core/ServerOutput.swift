@@ -1,7 +1,8 @@
 import ParleyCore
 import ParleyWire
 
-/// What the host of a ``ServerCore`` must do after an input: write to a connection, or close it.
+/// What the host of a ``ServerCore`` must do after an input: write to a connection, close it,
+/// run an authenticator, or record a measure.
 public enum ServerOutput: Sendable, Hashable {
     /// Write these messages to the connection, in order (one coalesced write).
     case send(ConnectionID, [Outbound])
@@ -11,4 +12,10 @@ public enum ServerOutput: Sendable, Hashable {
     /// A service time was just measured (queue wait, first response, duration), for the host
     /// to record once, as it happens (CONV-26, METRICS-2).
     case measured(ServiceMeasure)
+    /// Check these credentials from a connection's `hello` (SESSION-4) and answer with
+    /// ``ServerCore/authenticated(_:on:now:)``, now or later: the connection waits, within its
+    /// handshake deadline (SESSION-3), while every other connection goes on. The per-address
+    /// admission checks (ABUSE-3, ABUSE-4) ran before this output; blocks (ABUSE-10) run on
+    /// the answer.
+    case authenticate(ConnectionID, Wire.Auth)
 }

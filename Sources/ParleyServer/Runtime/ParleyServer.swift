@@ -21,6 +21,8 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         var transports: [ConnectionID: any ConnectionTransport] = [:]
         var armed: Instant?
         var ready = true
+        /// Answers the hellos the host's authenticator does not support, at once.
+        var reference: ReferenceAuthenticator
     }
 
     private let state: Mutex<State>
@@ -29,17 +31,23 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     private let clock: @Sendable () -> Instant
     private let scheduler: any TimerScheduler
     private let metrics: ServerMetrics
+    private let authenticator: (any HostAuthenticator)?
 
     /// Creates a server on the real clock (or an injected one, for tests), reporting metrics
-    /// to `metrics` (by default swift-metrics' bootstrapped factory).
+    /// to `metrics` (by default swift-metrics' bootstrapped factory). Hellos whose scheme
+    /// `authenticator` supports go to it, asynchronously; the others (and all of them when it
+    /// is `nil`) to the ``ReferenceAuthenticator``.
     public init(
-        configuration: ServerConfiguration, clock: @escaping @Sendable () -> Instant = WallClock.now,
+        configuration: ServerConfiguration, authenticator: (any HostAuthenticator)? = nil,
+        clock: @escaping @Sendable () -> Instant = WallClock.now,
         scheduler: any TimerScheduler = DispatchTimerScheduler(), metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.clock = clock
         self.scheduler = scheduler
         self.metrics = ServerMetrics(factory: metrics)
-        state = Mutex(State(core: ServerCore(configuration: configuration, now: clock())))
+        self.authenticator = authenticator
+        state = Mutex(State(
+            core: ServerCore(configuration: configuration, now: clock()), reference: ReferenceAuthenticator(configuration: configuration)))
     }
 
     /// Signs an agent or visitor token with the server's key (scheme `token`).
@@ -84,7 +92,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         let now = max(clock(), notBefore ?? Instant(rawValue: 0))
         let value = state.withTSanVisibleLock { state in
             let (value, outputs) = body(&state, now)
-            perform(outputs, state: &state)
+            perform(outputs, state: &state, now: now)
             arm(&state, now: now)
             return value
         }
@@ -97,6 +105,8 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         case message(ConnectionID, Message)
         case undecodable(ConnectionID, WireError, messageType: UInt64?)
         case closed(ConnectionID)
+        /// The host's authenticator answered a connection's hello.
+        case authenticated(ConnectionID, Result<AuthenticatedIdentity, AuthFailure>)
     }
 
     /// Queues a transport's input and runs the inbox if the core's lock is free. If another
@@ -119,7 +129,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
                 var batch: [Input] = []
                 inbox.withTSanVisibleLock { swap(&batch, &$0) }
                 let now = clock()
-                for input in batch { perform(Self.outputs(of: input, core: &state, now: now), state: &state) }
+                for input in batch { perform(Self.outputs(of: input, core: &state, now: now), state: &state, now: now) }
                 arm(&state, now: now)
             }
             if ran == nil { return }
@@ -138,10 +148,12 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         case .closed(let id):
             state.transports[id] = nil
             return state.core.connectionClosed(id, now: now)
+        case .authenticated(let id, let result):
+            return state.core.authenticated(result, on: id, now: now)
         }
     }
 
-    private func perform(_ outputs: [ServerOutput], state: inout State) {
+    private func perform(_ outputs: [ServerOutput], state: inout State, now: Instant) {
         var sent = 0
         for output in outputs {
             switch output {
@@ -153,6 +165,17 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
             case .close(let id, let code):
                 state.transports.removeValue(forKey: id)?.close(reason: code)
                 metrics.disconnected(code)
+            case .authenticate(let id, let auth):
+                guard let authenticator, authenticator.supports(scheme: auth.scheme) else {
+                    let answer = state.reference.authenticate(auth, now: now)
+                    perform(state.core.authenticated(answer, on: id, now: now), state: &state, now: now)
+                    continue
+                }
+                let request = AuthenticationRequest(connection: id, auth: auth, address: state.core.address(of: id))
+                Task { [weak self] in
+                    let answer = await authenticator.authenticate(request)
+                    self?.submit(.authenticated(id, answer))
+                }
             }
         }
         if sent > 0 { metrics.sent(sent) }
