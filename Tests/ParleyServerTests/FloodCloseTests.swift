@@ -29,8 +29,10 @@ import Testing
         defer { Task { try? await live.stop() } }
         let (python, output) = try PythonInteropTests.startScript(
             "ws_flood.py", ["ws://127.0.0.1:\(live.httpPort)/parley", "8", "20000"])
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        python.waitUntilExit()
+        let text = try await offPool {
+            defer { python.waitUntilExit() }
+            return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
         let rounds = text.split(separator: "\n").filter { $0.hasPrefix("round ") }
         #expect(rounds.count == 8, "python output: \(text)")
         for round in rounds {
@@ -48,7 +50,8 @@ import Testing
         Frame.encode(.activity(Wire.Activity()), into: &activity)
         let flood = hello + Array([[UInt8]](repeating: activity, count: 1_000_000).joined())
         for round in 0..<3 {
-            let received = try BlockingSocket.exchange(port: live.tcp.port, sending: flood)
+            let port = live.tcp.port
+            let received = try await offPool { try BlockingSocket.exchange(port: port, sending: flood) }
             var decoder = FrameDecoder(maxPayload: 1 << 16)
             received.withUnsafeBytes { decoder.append($0) }
             var codes: [ErrorCode] = []

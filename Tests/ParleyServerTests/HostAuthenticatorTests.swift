@@ -40,12 +40,21 @@ import Testing
         }
     }
 
+    /// A server with the shop's login. Its handshake deadline is long: the authenticator runs
+    /// on the cooperative pool, which CPU-bound tests of a full `swift test` can keep busy for
+    /// seconds.
+    static func server(_ login: ShopLogin) -> ParleyServer {
+        var session = SessionConfiguration()
+        session.handshakeTimeoutMs = 120_000
+        return ParleyServer(
+            configuration: ServerConfiguration(key: Array("host authenticator test key 32 b".utf8), teams: ["support"], session: session),
+            authenticator: login)
+    }
+
     @Test("a customer logs in through the host's authenticator while an anonymous visitor chats meanwhile")
     func hostLogin() async throws {
         let login = ShopLogin()
-        let server = ParleyServer(
-            configuration: ServerConfiguration(key: Array("host authenticator test key 32 b".utf8), teams: ["support"]),
-            authenticator: login)
+        let server = Self.server(login)
         let customer = ParleyClient(server: server, auth: Wire.Auth(scheme: "shop", credential: "cookie-42"))
         let waiting = Task { try await customer.connect() }
         while login.asked.withLock({ $0 }) == 0 { await Task.yield() }
@@ -69,9 +78,7 @@ import Testing
     func hostRefusal() async throws {
         let login = ShopLogin()
         login.open()
-        let server = ParleyServer(
-            configuration: ServerConfiguration(key: Array("host authenticator test key 32 b".utf8), teams: ["support"]),
-            authenticator: login)
+        let server = Self.server(login)
         let stranger = ParleyClient(server: server, auth: Wire.Auth(scheme: "shop", credential: "stolen"))
         await #expect {
             try await stranger.connect()

@@ -58,8 +58,10 @@ import Testing
         let reply = await next(&notes, within: 10) { if case .event(let m) = $0 { m.conversationEvent?.senderRole == .visitor && m.conversationEvent?.kind == .message && m.conversationEvent?.text?.hasPrefix("Thanks") == true } else { false } }
         #expect(reply != nil, "the Python visitor's answer arrives")
         #expect(try await agent.request(.close(.init(rid: 0, conversation: conversation))).name == "ok")
-        python.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = try await offPool {
+            defer { python.waitUntilExit() }
+            return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
         #expect(python.terminationStatus == 0, "python output: \(text)")
         #expect(text.contains("ok \(conversation)"))
         #expect(text.contains("extensions: permessage-deflate"), "COMP-10: the default offer of websockets is accepted")

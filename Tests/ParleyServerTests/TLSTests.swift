@@ -34,8 +34,10 @@ import Testing
         let live = try await LiveServer.start(tls: try ParleyNIOServer.tlsContext(certificateFile: cert, keyFile: key))
         defer { Task { try? await live.stop() } }
         let (python, output) = try PythonInteropTests.startScript("tls_client.py", [cert, "\(live.httpPort)", "\(live.tcp.port)"])
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        python.waitUntilExit()
+        let text = try await offPool {
+            defer { python.waitUntilExit() }
+            return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
         #expect(python.terminationStatus == 0, "python: \(text)")
         #expect(text.contains("https 200"))
         #expect(text.contains("wss welcome"))

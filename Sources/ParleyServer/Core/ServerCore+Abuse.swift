@@ -8,7 +8,7 @@ extension ServerCore {
     static let maxBlockMs: UInt64 = 365 * 86_400_000
 
     /// The source address of connection `id` (loopback for one refused before it was admitted).
-    func address(of id: ConnectionID) -> SourceAddress { addressOfConnection[id] ?? .loopback }
+    func address(of id: ConnectionID) -> SourceAddress { connections[id]?.address ?? .loopback }
 
     /// Why a hello on connection `id` is refused before its credentials are checked: its
     /// address is over the handshake rate (ABUSE-3), or it is anonymous and its address made
@@ -32,7 +32,7 @@ extension ServerCore {
     ) -> Result<AuthenticatedIdentity, AuthFailure> {
         guard case .success(let admitted) = result, admitted.identity.role == .visitor else { return result }
         let address = address(of: id)
-        let anonymous = connections[id]?.awaitedCredentials?.scheme == "anonymous"
+        let anonymous = connections[id]?.machine.awaitedCredentials?.scheme == "anonymous"
         if let retryAfterMs = blocks.retryAfterMs(visitor: admitted.identity.user, address: addressLimiter.limits.key(of: address), now: now) {
             return .failure(AuthFailure(.blocked, "blocked by staff", retryAfterMs: retryAfterMs, requirement: "ABUSE-10"))
         }
@@ -82,16 +82,16 @@ extension ServerCore {
         guard chat.sees(visitor: b.visitor, actor) else {
             return refused(CommandError(.visitorNotFound, "ABUSE-8", "no conversation of \(b.visitor) is visible to you"))
         }
-        let address = b.address == true ? addressOfUser[b.visitor].map(addressLimiter.limits.key) : nil
+        let address = b.address == true ? users[b.visitor]?.address.map(addressLimiter.limits.key) : nil
         _ = blocks.block(b.visitor, reason: b.reason, by: actor.user, durationMs: b.durationMs, address: address, now: now)
         apply(chat.closeBlocked(b.visitor, by: actor, now: now), now: now)
-        let connections = established.filter { $0.value.identity.user == b.visitor }.keys.sorted { $0.rawValue < $1.rawValue }
-        for connection in connections {
+        let visitorConnections = connections.filter { $0.value.attached?.identity.user == b.visitor }.keys.sorted { $0.rawValue < $1.rawValue }
+        for connection in visitorConnections {
             withMachine(connection, now: now) { machine, registry in
                 machine.terminate(.blocked, "blocked by staff", requirement: "ABUSE-9", retryAfterMs: b.durationMs,
                                   now: now, registry: &registry)
             }
-            if let gone = established.removeValue(forKey: connection) { userDetached(gone.identity, connection: connection, now: now) }
+            detach(connection, now: now)
         }
         return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: [])
     }

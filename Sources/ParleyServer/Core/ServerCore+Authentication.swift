@@ -12,7 +12,7 @@ extension ServerCore {
     public mutating func authenticated(
         _ result: Result<AuthenticatedIdentity, AuthFailure>, on id: ConnectionID, now: Instant
     ) -> [ServerOutput] {
-        guard connections[id]?.awaitedCredentials != nil else { return [] }
+        guard connections[id]?.machine.awaitedCredentials != nil else { return [] }
         finishAuthentication(result, on: id, now: now)
         return pending.take()
     }

@@ -19,7 +19,7 @@ extension ServerCore {
         case .success(let value): ChatMapping.result(value, rid: rid)
         case .failure(let error): ChatMapping.error(error, rid: rid)
         }
-        let maxFrame = connections[id]?.peerMaxFrame ?? UInt64(Frame.initialMaxPayload)
+        let maxFrame = connections[id]?.machine.peerMaxFrame ?? UInt64(Frame.initialMaxPayload)
         complete(ResultFit.fitted(result, answering: message, maxFrame: maxFrame), session: session, now: now)
         apply(outcome.actions, now: now)
     }

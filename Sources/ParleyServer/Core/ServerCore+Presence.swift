@@ -19,7 +19,7 @@ extension ServerCore {
                 return refusal(error)
             }
         case .agentStatus(let a):
-            guard let actor = established[id]?.identity else { return nil }
+            guard let actor = connections[id]?.attached?.identity else { return nil }
             let outcome = chat.agentStatus(a.routing, maxConcurrent: a.maxConcurrent.map { Int(clamping: $0) }, from: actor, now: now)
             guard case .success = outcome.result else { return outcome }
             switch presence.setRouting(connection, routing: a.routing, maxConcurrent: a.maxConcurrent, now: now) {
@@ -30,7 +30,7 @@ extension ServerCore {
         case .subscribe(let s):
             return subscribe(s.topic, on: id, session: session, now: now)
         case .unsubscribe(let u):
-            if let feed = subscriptionsOfSession[session]?.removeValue(forKey: u.topic) {
+            if let feed = sessions[session]?.feeds.removeValue(forKey: u.topic) {
                 feedSubscribers[feed]?.remove(session)
             }
             return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: [])
@@ -42,26 +42,24 @@ extension ServerCore {
     /// Subscribes `session` to a topic it may see — a presence topic (PRES-17…PRES-21) or a
     /// team's queue (ROUTE-15) — and sends it the topic's current state.
     private mutating func subscribe(_ topic: String, on id: ConnectionID, session: String, now: Instant) -> LiveChatOutcome {
-        guard let established = established[id] else { return refusal(WireError(.forbidden, "not established")) }
+        guard let attachment = connections[id]?.attached else { return refusal(WireError(.forbidden, "not established")) }
         let feed: Feed
-        switch resolveFeed(topic, established) {
+        switch resolveFeed(topic, attachment) {
         case .success(let found): feed = found
         case .failure(let error): return refusal(error)
         }
-        var topics = subscriptionsOfSession[session] ?? [:]
-        if topics[topic] == nil && topics.count >= Int(configuration.session.maxSubscriptions) {
-            return refusal(WireError(.tooManySubscriptions, "at most \(configuration.session.maxSubscriptions) subscriptions (SESSION-31)"))
+        // The session machine held the subscription count to maxSubscriptions (SESSION-31).
+        if let replaced = sessions[session]?.feeds.updateValue(feed, forKey: topic), replaced != feed {
+            feedSubscribers[replaced]?.remove(session)
         }
-        topics[topic] = feed
-        subscriptionsOfSession[session] = topics
         feedSubscribers[feed, default: []].insert(session)
         sendSnapshot(of: feed, to: session, now: now)
         return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: [])
     }
 
     /// The feed a topic names for this subscriber, or why they may not have it.
-    private func resolveFeed(_ topic: String, _ established: Established) -> Result<Feed, WireError> {
-        let actor = established.identity
+    private func resolveFeed(_ topic: String, _ attachment: Attachment) -> Result<Feed, WireError> {
+        let actor = attachment.identity
         if topic.hasPrefix(Self.queueTopicPrefix) {
             let team = String(topic.dropFirst(Self.queueTopicPrefix.count))
             guard !team.isEmpty else { return .failure(WireError(.unknownTopic, "'\(topic)' names no team (ROUTE-15)")) }
@@ -76,7 +74,7 @@ extension ServerCore {
             return .failure(WireError(.unknownTopic, "'\(topic)' is not a topic (PRES-17)"))
         }
         let assigned = actor.isStaff ? [] : assignedAgents(of: actor)
-        let subscriber = PresenceSubscriber(user: actor.user, role: actor.role, site: established.site, assignedAgents: assigned)
+        let subscriber = PresenceSubscriber(user: actor.user, role: actor.role, site: attachment.site, assignedAgents: assigned)
         return parsed.flatMap { $0.channel(for: subscriber) }.map(Feed.presence)
     }
 
@@ -86,7 +84,7 @@ extension ServerCore {
     /// Sends `session` the current state of every feed it subscribes to: its log shed updates
     /// and has caught up (HUB-10), so the client learns the latest state.
     mutating func resyncPresence(of session: String, now: Instant) {
-        let feeds = (subscriptionsOfSession[session] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+        let feeds = (sessions[session]?.feeds ?? [:]).sorted { $0.key < $1.key }.map(\.value)
         for feed in feeds { sendSnapshot(of: feed, to: session, now: now) }
     }
 
@@ -94,7 +92,10 @@ extension ServerCore {
     /// while it was far behind (HUB-19, TYPE-3): a shed "nobody types" must not leave a stale
     /// "typing…" on the screen.
     mutating func resyncTypers(of session: String, now: Instant) {
-        guard let conversations = staleTypers.removeValue(forKey: session), let identity = userOfSession[session] else { return }
+        guard let record = sessions[session], !record.staleTypers.isEmpty else { return }
+        sessions[session]?.staleTypers = []
+        let identity = record.identity
+        let conversations = record.staleTypers
         for conversation in conversations.sorted() where isParticipant(identity, in: conversation) {
             let view = typing.view(in: conversation, for: identity.user, staff: identity.isStaff)
             deliver(SharedEvent(.typers(Wire.Typers(conversation: conversation, typers: view.map(wire)))), toSession: session, now: now)
@@ -144,12 +145,12 @@ extension ServerCore {
 
     /// The `activity` and `typing` signals.
     mutating func signal(_ message: Message, on id: ConnectionID, now: Instant) {
-        guard let established = established[id] else { return }
+        guard let attachment = connections[id]?.attached else { return }
         switch message {
         case .activity:
             apply(presence.activity(PresenceConnectionID(id.rawValue), now: now), now: now)
         case .typing(let t):
-            let actor = established.identity
+            let actor = attachment.identity
             // A conversation the sender may not see does not exist for them (CONV-30).
             let refusal: CommandError? =
                 if !chat.isVisible(t.conversation, to: actor) {

@@ -15,14 +15,14 @@ extension ServerCore {
                 case .ephemeral: pending.send(.message(delivery.payload.message), to: id)
                 }
             case .resyncEphemeral:
-                guard let session = established[id]?.session else { continue }
+                guard let session = connections[id]?.attached?.session else { continue }
                 resyncPresence(of: session, now: now)
                 resyncTypers(of: session, now: now)
             case .close(let code):
                 pending.close(id, code)
-                connectionTimers[id] = nil
+                connections[id]?.deadline = nil
             case .armTimer(let deadline):
-                connectionTimers[id] = deadline
+                connections[id]?.deadline = deadline
                 connectionTimerQueue.push(deadline, id)
             case .authenticate(let auth):
                 if let refusal = admissionRefusal(auth, on: id, now: now) {
@@ -31,11 +31,11 @@ extension ServerCore {
                     pending.authenticate(auth, on: id)
                 }
             case .dispatch(let message):
-                guard let established = established[id] else { continue }
-                dispatch(message, on: id, session: established.session, actor: established.identity, now: now)
+                guard let attachment = connections[id]?.attached else { continue }
+                dispatch(message, on: id, session: attachment.session, actor: attachment.identity, now: now)
             case .replace(let other):
                 withMachine(other, now: now) { machine, _ in machine.replaced(now: now) }
-                if let gone = established.removeValue(forKey: other) { userDetached(gone.identity, connection: other, now: now) }
+                detach(other, now: now)
             }
         }
     }
@@ -51,18 +51,19 @@ extension ServerCore {
     /// After authentication: records the connection's session and identity, and tells the
     /// live-chat core that the user is here (ROUTE-2, ROUTE-10, CONV-20).
     private mutating func noteEstablished(_ id: ConnectionID, now: Instant) {
-        guard established[id] == nil, let session = connections[id]?.session, let wire = registry.identity(of: session) else { return }
+        guard let connection = connections[id], connection.attached == nil, let session = connection.machine.session,
+              let wire = registry.identity(of: session) else { return }
         let identity = ChatIdentity(user: wire.user, role: wire.role, teams: Set(wire.teams))
         let site = wire.site ?? configuration.site
-        established[id] = Established(session: session, identity: identity, site: site)
-        if let address = addressOfConnection[id] { addressOfUser[identity.user] = address }
+        connections[id]?.attached = Attachment(session: session, identity: identity, site: site)
         apply(presence.connect(
             PresenceConnectionID(id.rawValue), identity: PresenceIdentity(user: wire.user, role: wire.role, site: site, teams: wire.teams),
             now: now), now: now)
-        userOfSession[session] = identity
-        sessionsByUser[identity.user, default: []].insert(session)
-        attachedByUser[identity.user, default: 0] += 1
-        guard attachedByUser[identity.user] == 1 else { return }
+        sessions[session, default: SessionRecord(identity: identity)].identity = identity
+        users[identity.user, default: UserRecord()].sessions.insert(session)
+        users[identity.user]?.address = connection.address
+        users[identity.user]?.attached += 1
+        guard users[identity.user]?.attached == 1 else { return }
         if identity.isStaff {
             let teams = identity.teams.filter(configuration.teams.contains).sorted()
             let profile = AgentProfile(
@@ -77,23 +78,19 @@ extension ServerCore {
     /// Connection `connection` of `identity` went away; the session stays resumable.
     mutating func userDetached(_ identity: ChatIdentity, connection: ConnectionID, now: Instant) {
         apply(presence.disconnect(PresenceConnectionID(connection.rawValue), now: now), now: now)
-        attachedByUser[identity.user, default: 1] -= 1
-        guard attachedByUser[identity.user] == 0 else { return }
-        attachedByUser[identity.user] = nil
+        users[identity.user]?.attached -= 1
+        guard users[identity.user]?.attached == 0 else { return }
         if identity.isStaff { apply(chat.agentDisconnected(identity.user, now: now), now: now) }
     }
 
     /// A session's resume window passed: a visitor with no session left has left the site.
     mutating func sessionEnded(_ session: String, now: Instant) {
-        for feed in (subscriptionsOfSession.removeValue(forKey: session) ?? [:]).values {
-            feedSubscribers[feed]?.remove(session)
-        }
-        staleTypers[session] = nil
-        guard let identity = userOfSession.removeValue(forKey: session) else { return }
-        sessionsByUser[identity.user]?.remove(session)
-        guard sessionsByUser[identity.user]?.isEmpty ?? true else { return }
-        sessionsByUser[identity.user] = nil
-        addressOfUser[identity.user] = nil
+        guard let record = sessions.removeValue(forKey: session) else { return }
+        for feed in record.feeds.values { feedSubscribers[feed]?.remove(session) }
+        let identity = record.identity
+        users[identity.user]?.sessions.remove(session)
+        guard users[identity.user]?.sessions.isEmpty ?? true else { return }
+        users[identity.user] = nil
         if !identity.isStaff { apply(chat.visitorLeft(identity.user, now: now), now: now) }
     }
 
@@ -118,13 +115,13 @@ extension ServerCore {
     mutating func deliver(_ message: SharedEvent, toSession session: String, now: Instant) {
         guard let (id, shed) = registry.enqueueEphemeral(message, to: session) else { return }
         // A shed typing set is sent again, as it is then, when the client catches up (HUB-19).
-        if shed, case .typers(let typers) = message.message { staleTypers[session, default: []].insert(typers.conversation) }
+        if shed, case .typers(let typers) = message.message { sessions[session]?.staleTypers.insert(typers.conversation) }
         withMachine(id, now: now) { machine, registry in machine.flushEvents(now: now, registry: &registry) }
     }
 
     /// Runs `body` for each live session of `user`, in a stable order.
     private mutating func forEachSession(of user: String, _ body: (inout ServerCore, String) -> Void) {
-        guard let sessions = sessionsByUser[user] else { return }
+        guard let sessions = users[user]?.sessions else { return }
         // Usually one session: no sorted copy on the fan-out path.
         if sessions.count == 1, let session = sessions.first {
             body(&self, session)

@@ -26,18 +26,14 @@ public struct ServerCore: Sendable {
     var registry: SessionRegistry
     /// The live-chat core: conversations, routing, history (read-only from outside).
     public internal(set) var chat: LiveChatCore<InMemoryConversationStore>
-    var connections: [ConnectionID: ServerSession] = [:]
-    /// Each connection's armed deadline, and a heap of them (stale entries skipped when due).
-    var connectionTimers: [ConnectionID: Instant] = [:]
+    /// Every open connection (``Connection``).
+    var connections: [ConnectionID: Connection] = [:]
+    /// The connections' armed deadlines (entries that no longer match a connection's are skipped).
     var connectionTimerQueue = DeadlineQueue<ConnectionID>()
-    /// Connections whose handshake completed: their session and identity.
-    var established: [ConnectionID: Established] = [:]
-    /// Live (attached or resumable) sessions of each user.
-    var sessionsByUser: [String: Set<String>] = [:]
-    /// The user of each live session.
-    var userOfSession: [String: ChatIdentity] = [:]
-    /// How many connections each user has open.
-    var attachedByUser: [String: Int] = [:]
+    /// Every live session (``SessionRecord``).
+    var sessions: [String: SessionRecord] = [:]
+    /// Every user with a live session (``UserRecord``).
+    var users: [String: UserRecord] = [:]
     var chatTimers = DeadlineQueue<LiveChatTimer>()
     /// Presence of every user, aggregated over connections (PRES section).
     public internal(set) var presence: PresenceTracker
@@ -45,28 +41,15 @@ public struct ServerCore: Sendable {
     public internal(set) var typing: TypingTracker
     var presenceDeadline: Instant?
     var typingDeadline: Instant?
-    /// Sessions subscribed to each feed, and each session's feeds by topic.
+    /// The sessions subscribed to each feed: the index of the sessions' ``SessionRecord/feeds``,
+    /// changed only with them.
     var feedSubscribers: [Feed: Set<String>] = [:]
-    var subscriptionsOfSession: [String: [String: Feed]] = [:]
-    /// Conversations whose typing set each session was not sent because its log shed it (HUB-19).
-    var staleTypers: [String: Set<String>] = [:]
     var nextConnection: UInt64 = 0
     var pending = PendingOutput()
     /// Per-source-address counts and windows (ABUSE-1…ABUSE-5).
     public internal(set) var addressLimiter: AddressLimiter
     /// The visitors staff blocked (ABUSE-8…ABUSE-12).
     var blocks = BlockList()
-    /// The source address of each admitted connection.
-    var addressOfConnection: [ConnectionID: SourceAddress] = [:]
-    /// The address each user with a live session last connected from (ABUSE-8: `address`).
-    var addressOfUser: [String: SourceAddress] = [:]
-
-    /// A connection past its handshake.
-    struct Established: Sendable {
-        var session: String
-        var identity: ChatIdentity
-        var site: String
-    }
 
     /// Creates the server state at `now`, with the configured teams.
     public init(configuration: ServerConfiguration, now: Instant) {
@@ -108,10 +91,9 @@ public struct ServerCore: Sendable {
             pending.close(id, refusal.code)
             return (id, pending.take())
         }
-        addressOfConnection[id] = address
         var machine = ServerSession(connection: id, configuration: registry.configuration, now: now)
         let actions = machine.start(now: now)
-        connections[id] = machine
+        connections[id] = Connection(machine: machine, address: address)
         perform(actions, on: id, now: now)
         return (id, pending.take())
     }
@@ -133,11 +115,10 @@ public struct ServerCore: Sendable {
 
     /// The transport of connection `id` closed (the peer left, or the server closed it).
     public mutating func connectionClosed(_ id: ConnectionID, now: Instant) -> [ServerOutput] {
-        if let address = addressOfConnection.removeValue(forKey: id) { addressLimiter.disconnect(address, now: now) }
-        guard var machine = connections.removeValue(forKey: id) else { return [] }
-        machine.connectionLost(now: now, registry: &registry)
-        connectionTimers[id] = nil
-        if let gone = established.removeValue(forKey: id) { userDetached(gone.identity, connection: id, now: now) }
+        guard var connection = connections.removeValue(forKey: id) else { return [] }
+        addressLimiter.disconnect(connection.address, now: now)
+        connection.machine.connectionLost(now: now, registry: &registry)
+        if let attachment = connection.attached { userDetached(attachment.identity, connection: id, now: now) }
         return pending.take()
     }
 
@@ -145,8 +126,8 @@ public struct ServerCore: Sendable {
     /// end of resume windows.
     public mutating func tick(now: Instant) -> [ServerOutput] {
         while let (deadline, id) = connectionTimerQueue.popDue(now: now) {
-            guard connectionTimers[id] == deadline else { continue }  // re-armed or cancelled since
-            connectionTimers[id] = nil
+            guard connections[id]?.deadline == deadline else { continue }  // re-armed or cancelled since
+            connections[id]?.deadline = nil
             withMachine(id, now: now) { machine, registry in machine.tick(now: now, registry: &registry) }
         }
         while let (_, timer) = chatTimers.popDue(now: now) { apply(chat.timerFired(timer, now: now), now: now) }
@@ -178,7 +159,7 @@ public struct ServerCore: Sendable {
         _ body: (inout ServerSession, inout SessionRegistry) -> [ServerSession.Action]
     ) {
         guard let index = connections.index(forKey: id) else { return }
-        let actions = body(&connections.values[index], &registry)  // in place: no copy of the machine
+        let actions = body(&connections.values[index].machine, &registry)  // in place: no copy of the machine
         perform(actions, on: id, now: now)
     }
 }

@@ -1,0 +1,55 @@
+import ParleyCore
+import ParleyWire
+
+/// The server layer's own facts, one record per connection, per session and per user, each
+/// in exactly one place. What the session layer owns (a session's log, its identity as
+/// authenticated, results, the subscription count) stays in ``SessionRegistry``; conversations
+/// and routing in ``LiveChatCore``; presence and typing in their trackers.
+extension ServerCore {
+    /// One open connection: its session machine, where it comes from, its armed deadline, and
+    /// — once its handshake completed — the session and user it carries.
+    struct Connection: Sendable {
+        var machine: ServerSession
+        /// The client's address (ABUSE-1…ABUSE-5).
+        let address: SourceAddress
+        /// The deadline armed in the timer queue; an entry of the queue that differs is stale.
+        var deadline: Instant?
+        /// The session and user this connection carries, `nil` before the welcome and after
+        /// it was replaced or blocked.
+        var attached: Attachment?
+    }
+
+    /// A connection past its handshake: the session it carries and who it is.
+    struct Attachment: Sendable {
+        var session: String
+        var identity: ChatIdentity
+        var site: String
+    }
+
+    /// One live (attached or resumable) session, as the server layer knows it.
+    struct SessionRecord: Sendable {
+        /// Whose session it is, in live-chat terms.
+        var identity: ChatIdentity
+        /// The feed each subscribed topic resolved to when it was subscribed.
+        var feeds: [String: Feed] = [:]
+        /// Conversations whose typing set the session's log shed while it was far behind (HUB-19).
+        var staleTypers: Set<String> = []
+    }
+
+    /// One user with a live session.
+    struct UserRecord: Sendable {
+        /// The user's live sessions.
+        var sessions: Set<String> = []
+        /// How many of the user's connections are attached.
+        var attached = 0
+        /// The address the user last connected from (ABUSE-8: `address`).
+        var address: SourceAddress?
+    }
+
+    /// Detaches connection `id` from its session and user, if it was attached.
+    mutating func detach(_ id: ConnectionID, now: Instant) {
+        guard let attachment = connections[id]?.attached else { return }
+        connections[id]?.attached = nil
+        userDetached(attachment.identity, connection: id, now: now)
+    }
+}
