@@ -122,8 +122,8 @@ struct FanOutBench: BenchSuite {
         let limits = SessionConfiguration().eventLimits
         if let s = stalledStatistics {
             print(
-                "stalled session: \(s.retained) events retained of \(s.lastSeq) published to it "
-                    + "(disconnect bound \(limits.disconnect.events), retention \(limits.retention.events)), "
+                "stalled session: \(s.retained) events retained, last seq \(s.lastSeq) (disconnect bound "
+                    + "\(limits.disconnect.events), retention \(limits.retention.events), later events not retained), "
                     + "closed with SLOW_CONSUMER: \(stalledClosed)")
         }
     }
