@@ -21,9 +21,11 @@ public struct CoalescingKey: Hashable, Sendable {
         self.precomputedHash = hasher.finalize()
     }
 
+    /// Equal when topic and subject are: the precomputed hashes are compared first.
     public static func == (lhs: CoalescingKey, rhs: CoalescingKey) -> Bool {
         lhs.precomputedHash == rhs.precomputedHash && lhs.topic == rhs.topic && lhs.subject == rhs.subject
     }
 
+    /// Feeds the hash computed when the key was made.
     public func hash(into hasher: inout Hasher) { hasher.combine(precomputedHash) }
 }
