@@ -1,7 +1,6 @@
 #!/bin/sh
-# Runs the concurrent parts under ThreadSanitizer: the hub's tests (HubTests and the
-# many-publisher HubStressTests, issue 6), the server's inbox (InboxTests: inputs from many
-# threads at once) and the end-to-end tests over real sockets (EndToEndTests, NetworkAbuseTests,
+# Runs the concurrent parts under ThreadSanitizer: the server's inbox (InboxTests: inputs from
+# many threads at once) and the end-to-end tests over real sockets (EndToEndTests, NetworkAbuseTests,
 # SlowConsumerNetworkTests: NIO event loops, the server and async clients together). Exits
 # non-zero if a test fails or TSan reports anything (TSan's exit code is 66).
 #
@@ -17,4 +16,4 @@ set -eu
 cd "$(dirname "$0")/.."
 exec swift test --scratch-path .build-tsan --sanitize=thread \
     -Xswiftc -DPARLEY_TSAN -Xswiftc -enable-experimental-feature -Xswiftc Extern \
-    --filter 'Hub|Inbox|EndToEnd|NetworkAbuse|SlowConsumerNetwork' "$@"
+    --filter 'Inbox|EndToEnd|NetworkAbuse|SlowConsumerNetwork' "$@"

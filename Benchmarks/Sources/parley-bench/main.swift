@@ -2,7 +2,7 @@
 let suites: [any BenchSuite] = [
     WireBench(),
     CompressionBench(),
-    HubBench(),
+    FanOutBench(),
     RoutingBench(),
     PresenceBench(),
 ]

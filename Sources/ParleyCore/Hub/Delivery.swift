@@ -6,8 +6,8 @@ public enum DeliveryKind: UInt8, Sendable, Hashable {
     case ephemeral
 }
 
-/// One entry a transport drains from a subscriber queue: the shared body, the session sequence
-/// number to write in the envelope, and its kind. Holds a reference, copies no bytes.
+/// One entry a transport drains from a session's outbound log: the shared body, the session
+/// sequence number to write in the envelope, and its kind. Holds a reference, copies no bytes.
 public struct Delivery<Payload: OutboundPayload>: Sendable, Hashable {
     /// The shared, pre-encoded body.
     public let payload: Payload

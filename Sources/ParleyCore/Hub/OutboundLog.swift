@@ -9,8 +9,8 @@ import ParleyWire
 /// ```
 /// Publishers enqueue; the transport `drain`s everything after the cursor for one coalesced
 /// write; the client's cumulative `ack(upTo:)` frees the front; `rewind(to:)` moves the cursor
-/// back for resumption (HUB-7, HUB-13). A value type with no locking: `SubscriberQueue`
-/// guards one with a mutex.
+/// back for resumption (HUB-7, HUB-13). A value type with no locking: each session's log lives
+/// in the ``SessionRegistry``, changed only by whoever holds the registry.
 public struct OutboundLog<Payload: OutboundPayload>: Sendable {
     private enum State: Sendable {
         /// Delivering normally.
@@ -129,15 +129,9 @@ public struct OutboundLog<Payload: OutboundPayload>: Sendable {
         return .enqueued(wake: issueWake())
     }
 
-    /// Appends to `batch`, in publish order, up to `limit` events not yet handed to the
-    /// transport: durable events after the send cursor (which then advances) interleaved with
-    /// pending ephemeral events (which leave the log) (HUB-4, HUB-7).
-    public mutating func drain(into batch: inout [Delivery<Payload>], limit: Int = .max) -> DrainResult {
-        drain(limit: limit) { batch.append($0) }
-    }
-
-    /// Hands `body`, in publish order, up to `limit` events not yet handed to the transport,
-    /// like ``drain(into:limit:)``, for a caller that turns them into its own items.
+    /// Hands `body`, in publish order, up to `limit` events not yet handed to the transport:
+    /// durable events after the send cursor (which then advances) interleaved with pending
+    /// ephemeral events (which leave the log) (HUB-4, HUB-7).
     public mutating func drain(limit: Int = .max, _ body: (Delivery<Payload>) -> Void) -> DrainResult {
         var taken = 0
         var index = 0

@@ -1,31 +1,31 @@
 import ParleyWire
 
-/// What happened to one event offered to a subscriber queue.
+/// What happened to one event offered to an outbound log.
 public enum EnqueueOutcome: Sendable, Equatable {
-    /// Queued. `wake` is true when the transport was not already due to drain this queue and
-    /// must now be told to (the hub lists the queue in the publish's wake list, HUB-17).
+    /// Queued. `wake` is true when the transport was not already due to drain this log and
+    /// must now be told to (HUB-17).
     case enqueued(wake: Bool)
     /// An ephemeral event replaced an undrained one with the same key (HUB-8).
     case coalesced
     /// An ephemeral event was shed under pressure (HUB-10).
     case shed
-    /// The queue went beyond its disconnect bound and is now marked SLOW_CONSUMER (HUB-11);
-    /// the hub lists it in the wake list so the server closes the connection.
+    /// The log went beyond its disconnect bound and is now marked SLOW_CONSUMER (HUB-11); its
+    /// next drain says so, and the session layer closes the connection.
     case markedSlowConsumer
-    /// The queue is marked and at its retention bound: the durable event was not retained (HUB-9).
+    /// The log is marked and at its retention bound: the durable event was not retained (HUB-9).
     case dropped
 }
 
 /// What a drain handed out and what the transport must do next.
 public struct DrainResult: Sendable, Equatable {
-    /// Number of deliveries appended to the batch.
+    /// Number of deliveries handed out.
     public var count: Int
     /// Whether undrained events remain (the drain hit its limit, or events arrived).
     public var hasMore: Bool
-    /// `SLOW_CONSUMER` when the queue is marked for disconnection (HUB-11): the transport sends
+    /// `SLOW_CONSUMER` when the log is marked for disconnection (HUB-11): the transport sends
     /// the error and closes; the session may resume.
     public var disconnect: ErrorCode?
-    /// Ephemeral events were shed and the queue is now below its high-water mark: the session
+    /// Ephemeral events were shed and the log is now below its high-water mark: the session
     /// layer re-sends the current state (typers, presence) of the session's topics (HUB-10).
     public var resyncEphemeral: Bool
 
@@ -56,7 +56,7 @@ public enum RewindResult: Sendable, Equatable {
     case notRetained(oldestRetained: UInt64, lastSeq: UInt64, lost: Int)
 }
 
-/// A snapshot of a queue's occupancy, for tests, metrics and memory accounting.
+/// A snapshot of a log's occupancy, for tests, metrics and memory accounting.
 public struct QueueStatistics: Sendable, Equatable {
     /// Durable events retained (sent or not, not yet acknowledged).
     public var retainedEvents: Int
@@ -70,7 +70,7 @@ public struct QueueStatistics: Sendable, Equatable {
     public var lastSeq: UInt64
     /// The newest acknowledged sequence number.
     public var ackedSeq: UInt64
-    /// Whether the queue is marked for disconnection (HUB-11).
+    /// Whether the log is marked for disconnection (HUB-11).
     public var isMarkedSlowConsumer: Bool
     /// Durable events not retained since the mark (HUB-9).
     public var lostEvents: Int

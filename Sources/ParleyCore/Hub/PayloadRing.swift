@@ -1,6 +1,6 @@
 /// A growable ring buffer of shared payload references: the retained durable part of an
 /// outbound log. Appending stores a reference (a retain), never copies bytes; capacity doubles
-/// when full and is kept afterwards, so a queue in steady state allocates nothing.
+/// when full and is kept afterwards, so a log in steady state allocates nothing.
 struct PayloadRing<Payload: OutboundPayload> {
     private var slots: ContiguousArray<Payload?> = []
     private var head = 0

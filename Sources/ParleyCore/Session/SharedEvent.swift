@@ -52,7 +52,6 @@ public final class SharedEvent: OutboundPayload {
         switch encoding {
         case .binary: binaryBody.count
         case .json: jsonBody.count
-        case .binaryDeflate, .jsonDeflate: 0
         }
     }
 

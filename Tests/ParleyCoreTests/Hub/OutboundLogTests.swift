@@ -10,35 +10,29 @@ import Testing
     let key = CoalescingKey(topic: Topic("conversation:a"), subject: "typers")
     let otherKey = CoalescingKey(topic: Topic("presence:team"), subject: "u1")
 
-    private func drain(_ log: inout OutboundLog<SharedPayload>, limit: Int = .max) -> ([(UInt64, UInt64, DeliveryKind)], DrainResult) {
-        var batch: [Delivery<SharedPayload>] = []
-        let result = log.drain(into: &batch, limit: limit)
-        return (batch.map { ($0.seq, TestEvent.id(of: $0.payload), $0.kind) }, result)
-    }
-
     /// HUB-7: durable events get consecutive session sequence numbers; drain hands out what is
     /// after the cursor; ack trims; a repeated drain hands out nothing twice; the wake signal
     /// fires again only after a drain emptied the log (HUB-17).
     @Test func hub7_durableEventsAreNumberedDrainedOnceAndTrimmedByAck() {
-        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: QueueLimits())
-        #expect(log.enqueueDurable(TestEvent.payload(10)) == .enqueued(wake: true))
-        #expect(log.enqueueDurable(TestEvent.payload(11)) == .enqueued(wake: false))
-        let (first, result) = drain(&log)
-        #expect(first.map(\.0) == [1, 2] && first.map(\.1) == [10, 11])
+        var log = OutboundLog<TestPayload>(encoding: .binary, limits: QueueLimits())
+        #expect(log.enqueueDurable(TestPayload(10)) == .enqueued(wake: true))
+        #expect(log.enqueueDurable(TestPayload(11)) == .enqueued(wake: false))
+        let (first, result) = log.drainAll()
+        #expect(first.map(\.seq) == [1, 2] && first.map(\.id) == [10, 11])
         #expect(result == DrainResult(count: 2, hasMore: false, disconnect: nil, resyncEphemeral: false))
-        #expect(drain(&log).0.isEmpty)
-        #expect(log.enqueueDurable(TestEvent.payload(12)) == .enqueued(wake: true))
+        #expect(log.drainAll().0.isEmpty)
+        #expect(log.enqueueDurable(TestPayload(12)) == .enqueued(wake: true))
         #expect(log.ack(upTo: 2) == .freed(2))
         #expect(log.ack(upTo: 2) == .freed(0))
         #expect(log.statistics.retainedEvents == 1 && log.statistics.unsentEvents == 1)
-        #expect(drain(&log).0.map(\.0) == [3])
+        #expect(log.drainAll().0.map(\.seq) == [3])
     }
 
     /// HUB-7: an ack before the previous one or beyond what was sent is ACK_OUT_OF_RANGE and changes nothing.
     @Test func hub7_ackOutOfRangeIsRejected() {
-        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: QueueLimits())
-        for id in 1...3 { _ = log.enqueueDurable(TestEvent.payload(UInt64(id))) }
-        _ = drain(&log, limit: 2)
+        var log = OutboundLog<TestPayload>(encoding: .binary, limits: QueueLimits())
+        for id in 1...3 { _ = log.enqueueDurable(TestPayload(UInt64(id))) }
+        _ = log.drainAll(limit: 2)
         #expect(log.ack(upTo: 3) == .rejected(.ackOutOfRange))
         #expect(log.ack(upTo: 2) == .freed(2))
         #expect(log.ack(upTo: 1) == .rejected(.ackOutOfRange))
@@ -47,12 +41,12 @@ import Testing
 
     /// HUB-13: a rewind replays every retained event after the client's last processed one.
     @Test func hub13_rewindReplaysFromTheLog() {
-        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: QueueLimits())
-        for id in 1...5 { _ = log.enqueueDurable(TestEvent.payload(UInt64(100 + id))) }
-        _ = drain(&log)
+        var log = OutboundLog<TestPayload>(encoding: .binary, limits: QueueLimits())
+        for id in 1...5 { _ = log.enqueueDurable(TestPayload(UInt64(100 + id))) }
+        _ = log.drainAll()
         #expect(log.ack(upTo: 1) == .freed(1))
         #expect(log.rewind(to: 3) == .resumed(replayFrom: 4, lastSeq: 5))
-        #expect(drain(&log).0.map(\.1) == [104, 105])
+        #expect(log.drainAll().0.map(\.id) == [104, 105])
         #expect(log.rewind(to: 5) == .resumed(replayFrom: nil, lastSeq: 5))
         #expect(log.rewind(to: 2) == .notRetained(oldestRetained: 6, lastSeq: 5, lost: 0))
         #expect(log.rewind(to: 9) == .notRetained(oldestRetained: 6, lastSeq: 5, lost: 0))
@@ -61,57 +55,57 @@ import Testing
     /// HUB-8: a newer ephemeral event with the same key replaces an undrained older one and takes
     /// its own place in publish order.
     @Test func hub8_ephemeralEventsCoalesceByKeyInPublishOrder() {
-        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: QueueLimits())
-        #expect(log.enqueueEphemeral(TestEvent.payload(1), key: key) == .enqueued(wake: true))
-        _ = log.enqueueDurable(TestEvent.payload(2))
-        #expect(log.enqueueEphemeral(TestEvent.payload(3), key: otherKey) == .enqueued(wake: false))
-        _ = log.enqueueDurable(TestEvent.payload(4))
-        #expect(log.enqueueEphemeral(TestEvent.payload(5), key: key) == .coalesced)
-        let (batch, _) = drain(&log)
-        #expect(batch.map(\.1) == [2, 3, 4, 5])
-        #expect(batch.map(\.2) == [.durable, .ephemeral, .durable, .ephemeral])
-        #expect(batch.map(\.0) == [1, 0, 2, 0])
+        var log = OutboundLog<TestPayload>(encoding: .binary, limits: QueueLimits())
+        #expect(log.enqueueEphemeral(TestPayload(1), key: key) == .enqueued(wake: true))
+        _ = log.enqueueDurable(TestPayload(2))
+        #expect(log.enqueueEphemeral(TestPayload(3), key: otherKey) == .enqueued(wake: false))
+        _ = log.enqueueDurable(TestPayload(4))
+        #expect(log.enqueueEphemeral(TestPayload(5), key: key) == .coalesced)
+        let (batch, _) = log.drainAll()
+        #expect(batch.map(\.id) == [2, 3, 4, 5])
+        #expect(batch.map(\.kind) == [.durable, .ephemeral, .durable, .ephemeral])
+        #expect(batch.map(\.seq) == [1, 0, 2, 0])
         #expect(log.rewind(to: 0) == .resumed(replayFrom: 1, lastSeq: 2))
-        #expect(drain(&log).0.map(\.1) == [2, 4], "ephemeral events are not replayed")
+        #expect(log.drainAll().0.map(\.id) == [2, 4], "ephemeral events are not replayed")
     }
 
     /// HUB-8: a flood of replacements for one key keeps the log small (compaction).
     @Test func hub8_replacementFloodStaysBounded() {
-        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: QueueLimits())
-        for id in 0..<10_000 { _ = log.enqueueEphemeral(TestEvent.payload(UInt64(id)), key: key) }
+        var log = OutboundLog<TestPayload>(encoding: .binary, limits: QueueLimits())
+        for id in 0..<10_000 { _ = log.enqueueEphemeral(TestPayload(UInt64(id)), key: key) }
         #expect(log.statistics.pendingEphemeral == 1)
-        #expect(drain(&log).0.map(\.1) == [9_999])
+        #expect(log.drainAll().0.map(\.id) == [9_999])
     }
 
     /// HUB-10, HUB-11: at the high-water mark ephemerals are shed first (and the session is told
     /// to resync them once below it); beyond the disconnect bound the log is marked SLOW_CONSUMER.
     @Test func hub10_hub11_shedEphemeralsThenMarkSlowConsumer() {
-        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: Self.small)
-        #expect(log.enqueueEphemeral(TestEvent.payload(100), key: key) == .enqueued(wake: true))
-        #expect(log.enqueueEphemeral(TestEvent.payload(101), key: otherKey) == .enqueued(wake: false))
-        #expect(log.enqueueEphemeral(TestEvent.payload(102), key: CoalescingKey(topic: Topic("x"), subject: "y")) == .shed)
-        for id in 1...4 { #expect(log.enqueueDurable(TestEvent.payload(UInt64(id))) == .enqueued(wake: false)) }
-        #expect(log.enqueueEphemeral(TestEvent.payload(103), key: key) == .shed)
+        var log = OutboundLog<TestPayload>(encoding: .binary, limits: Self.small)
+        #expect(log.enqueueEphemeral(TestPayload(100), key: key) == .enqueued(wake: true))
+        #expect(log.enqueueEphemeral(TestPayload(101), key: otherKey) == .enqueued(wake: false))
+        #expect(log.enqueueEphemeral(TestPayload(102), key: CoalescingKey(topic: Topic("x"), subject: "y")) == .shed)
+        for id in 1...4 { #expect(log.enqueueDurable(TestPayload(UInt64(id))) == .enqueued(wake: false)) }
+        #expect(log.enqueueEphemeral(TestPayload(103), key: key) == .shed)
         #expect(log.statistics.pendingEphemeral == 0, "pending ephemerals are shed at the high-water mark")
-        #expect(log.enqueueDurable(TestEvent.payload(5)) == .enqueued(wake: false))
-        #expect(log.enqueueDurable(TestEvent.payload(6)) == .enqueued(wake: false))
-        #expect(log.enqueueDurable(TestEvent.payload(7)) == .markedSlowConsumer)
+        #expect(log.enqueueDurable(TestPayload(5)) == .enqueued(wake: false))
+        #expect(log.enqueueDurable(TestPayload(6)) == .enqueued(wake: false))
+        #expect(log.enqueueDurable(TestPayload(7)) == .markedSlowConsumer)
         #expect(log.statistics.isMarkedSlowConsumer)
-        let (batch, result) = drain(&log)
-        #expect(batch.map(\.1) == Array(1...7))
+        let (batch, result) = log.drainAll()
+        #expect(batch.map(\.id) == Array(1...7))
         #expect(result.disconnect == .slowConsumer)
         #expect(result.resyncEphemeral == false, "still above the high-water mark")
         #expect(log.rewind(to: 7) == .resumed(replayFrom: nil, lastSeq: 7))
         #expect(!log.statistics.isMarkedSlowConsumer)
-        #expect(drain(&log).1 == DrainResult(count: 0, hasMore: false, disconnect: nil, resyncEphemeral: true))
+        #expect(log.drainAll().1 == DrainResult(count: 0, hasMore: false, disconnect: nil, resyncEphemeral: true))
     }
 
     /// HUB-9, HUB-13: a marked log never retains beyond its retention bound; what it dropped makes a
     /// later rewind report the gap instead of replaying part of the stream.
     @Test func hub9_retentionBoundDropsAndRewindReportsTheGap() {
-        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: Self.small)
+        var log = OutboundLog<TestPayload>(encoding: .binary, limits: Self.small)
         var outcomes: [EnqueueOutcome] = []
-        for id in 1...10 { outcomes.append(log.enqueueDurable(TestEvent.payload(UInt64(id)))) }
+        for id in 1...10 { outcomes.append(log.enqueueDurable(TestPayload(UInt64(id)))) }
         #expect(outcomes[6] == .markedSlowConsumer)
         #expect(outcomes[7] == .enqueued(wake: false))
         #expect(outcomes[8] == .dropped && outcomes[9] == .dropped)
@@ -125,12 +119,11 @@ import Testing
         let limits = QueueLimits(
             highWater: QueueBound(events: 100, bytes: 100), disconnect: QueueBound(events: 100, bytes: 200),
             retention: QueueBound(events: 100, bytes: 300))
-        var log = OutboundLog<SharedPayload>(encoding: .json, limits: limits)
-        let both = EncodingSet(.binary).union(EncodingSet(.json))
-        for id in 1...2 { _ = log.enqueueDurable(TestEvent.payload(UInt64(id), encodings: both, padding: 91)) }
+        var log = OutboundLog<TestPayload>(encoding: .json, limits: limits)
+        for id in 1...2 { _ = log.enqueueDurable(TestPayload(UInt64(id), binarySize: 1, jsonSize: 100)) }
         #expect(log.statistics.retainedBytes == 200)
-        #expect(log.enqueueDurable(TestEvent.payload(3, encodings: both, padding: 91)) == .markedSlowConsumer)
-        #expect(log.enqueueDurable(TestEvent.payload(4, encodings: both, padding: 91)) == .dropped)
+        #expect(log.enqueueDurable(TestPayload(3, binarySize: 1, jsonSize: 100)) == .markedSlowConsumer)
+        #expect(log.enqueueDurable(TestPayload(4, binarySize: 1, jsonSize: 100)) == .dropped)
         #expect(log.statistics.retainedBytes == 300)
     }
 
@@ -143,7 +136,7 @@ import Testing
         let limits = QueueLimits(
             highWater: QueueBound(events: 12, bytes: 400), disconnect: QueueBound(events: 20, bytes: 700),
             retention: QueueBound(events: 24, bytes: 900), maxPendingEphemeral: 3)
-        var log = OutboundLog<SharedPayload>(encoding: .binary, limits: limits)
+        var log = OutboundLog<TestPayload>(encoding: .binary, limits: limits)
         let keys = (0..<4).map { CoalescingKey(topic: Topic("t"), subject: "k\($0)") }
         var idBySeq: [UInt64: UInt64] = [:]
         var latestEphemeral: [CoalescingKey: UInt64] = [:]
@@ -157,7 +150,7 @@ import Testing
             switch random.next() % 10 {
             case 0...3:
                 let before = log.statistics
-                let outcome = log.enqueueDurable(TestEvent.payload(nextID, padding: Int(random.next() % 40)))
+                let outcome = log.enqueueDurable(TestPayload(nextID, binarySize: 9 + Int(random.next() % 40)))
                 let after = log.statistics
                 if after.lastSeq == before.lastSeq + 1 { idBySeq[after.lastSeq] = nextID }
                 #expect((outcome == .dropped) == (after.lastSeq == before.lastSeq && before.isMarkedSlowConsumer))
@@ -165,7 +158,7 @@ import Testing
             case 4...5:
                 let key = keys[Int(random.next() % 4)]
                 let seqBefore = log.statistics.lastSeq
-                switch log.enqueueEphemeral(TestEvent.payload(nextID), key: key) {
+                switch log.enqueueEphemeral(TestPayload(nextID), key: key) {
                 case .enqueued, .coalesced:
                     latestEphemeral[key] = nextID
                     keyOfEphemeral[nextID] = key
@@ -175,12 +168,11 @@ import Testing
                 }
                 nextID += 1
             case 6...7:
-                var batch: [Delivery<SharedPayload>] = []
                 let limit = random.next() % 3 == 0 ? Int.max : Int(random.next() % 5) + 1
-                let result = log.drain(into: &batch, limit: limit)
+                let (batch, result) = log.drainAll(limit: limit)
                 #expect(result.count == batch.count && batch.count <= limit)
                 for delivery in batch {
-                    let id = TestEvent.id(of: delivery.payload)
+                    let id = delivery.id
                     switch delivery.kind {
                     case .durable:
                         #expect(delivery.seq == lastDrainedSeq + 1)
@@ -214,7 +206,7 @@ import Testing
                 case .notRetained(_, _, let lost):
                     #expect(lost > 0 && stats.lostEvents == lost)
                     // The session layer gives such a session up; start a fresh one.
-                    log = OutboundLog<SharedPayload>(encoding: .binary, limits: limits)
+                    log = OutboundLog<TestPayload>(encoding: .binary, limits: limits)
                     idBySeq = [:]
                     latestEphemeral = [:]
                     lastDrainedSeq = 0

@@ -1,33 +1,16 @@
-/// Tunables of the fan-out hub: how many shards topics spread over, and the bounds of every
-/// subscriber's outbound queue (HUB-9…HUB-12).
-public struct HubConfiguration: Sendable, Equatable {
-    /// Number of independently locked shards that topics are spread over by hash (HUB-14).
-    /// A server sets it to a small multiple of its core count.
-    public var shardCount: Int
-    /// The bounds every subscriber queue of this hub obeys.
-    public var queue: QueueLimits
-
-    /// A configuration with `shardCount` shards and the given queue limits.
-    public init(shardCount: Int = 16, queue: QueueLimits = QueueLimits()) {
-        precondition(shardCount > 0, "a hub needs at least one shard")
-        self.shardCount = shardCount
-        self.queue = queue
-    }
-}
-
-/// The three levels of a subscriber queue's retained durable backlog, each in events and bytes
-/// (of the subscriber's encoding): shed ephemerals at `highWater`, mark the subscriber for
+/// The three levels of an outbound log's retained durable backlog, each in events and bytes
+/// (of the session's encoding): shed ephemerals at `highWater`, mark the session for
 /// disconnection beyond `disconnect`, never retain beyond `retention` (HUB-9…HUB-11).
 public struct QueueLimits: Sendable, Equatable {
     /// At or above this backlog, ephemeral events are shed (HUB-10).
     public var highWater: QueueBound
-    /// Beyond this backlog, the subscriber is marked for disconnection with SLOW_CONSUMER (HUB-11).
+    /// Beyond this backlog, the session is marked for disconnection with SLOW_CONSUMER (HUB-11).
     public var disconnect: QueueBound
     /// The backlog never exceeds this; durable events that would are not retained (HUB-9).
     /// The room between `disconnect` and `retention` keeps what arrives while the slow
     /// connection is being closed, so the session can still resume without a gap.
     public var retention: QueueBound
-    /// Most undrained ephemeral events (distinct coalescing keys) a queue holds (HUB-9).
+    /// Most undrained ephemeral events (distinct coalescing keys) a log holds (HUB-9).
     public var maxPendingEphemeral: Int
 
     /// Limits with defaults sized for a chat session: 1,000 / 4,000 / 8,000 events and
@@ -50,7 +33,7 @@ public struct QueueLimits: Sendable, Equatable {
     }
 }
 
-/// A size bound on a queue's retained durable events: a count and a byte total.
+/// A size bound on a log's retained durable events: a count and a byte total.
 public struct QueueBound: Sendable, Equatable {
     /// Maximum number of events.
     public var events: Int
