@@ -87,10 +87,7 @@ extension ServerCore {
         apply(chat.closeBlocked(b.visitor, by: actor, now: now), now: now)
         let visitorConnections = connections.filter { $0.value.attached?.identity.user == b.visitor }.keys.sorted { $0.rawValue < $1.rawValue }
         for connection in visitorConnections {
-            withMachine(connection, now: now) { machine, registry in
-                machine.terminate(.blocked, "blocked by staff", requirement: "ABUSE-9", retryAfterMs: b.durationMs,
-                                  now: now, registry: &registry)
-            }
+            run(.terminate(.blocked, "blocked by staff", requirement: "ABUSE-9", retryAfterMs: b.durationMs), on: connection, now: now)
             detach(connection, now: now)
         }
         return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: [])

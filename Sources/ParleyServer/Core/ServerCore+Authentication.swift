@@ -13,7 +13,7 @@ extension ServerCore {
         _ result: Result<AuthenticatedIdentity, AuthFailure>, on id: ConnectionID, now: Instant
     ) -> [ServerOutput] {
         guard connections[id]?.machine.awaitedCredentials != nil else { return [] }
-        finishAuthentication(result, on: id, now: now)
+        run(.authenticated(result), on: id, now: now)
         return pending.take()
     }
 

@@ -26,7 +26,7 @@ extension ServerCore {
                 connectionTimerQueue.push(deadline, id)
             case .authenticate(let auth):
                 if let refusal = admissionRefusal(auth, on: id, now: now) {
-                    finishAuthentication(.failure(refusal), on: id, now: now)
+                    run(.authenticated(.failure(refusal)), on: id, now: now)
                 } else {
                     pending.authenticate(auth, on: id)
                 }
@@ -34,23 +34,15 @@ extension ServerCore {
                 guard let attachment = connections[id]?.attached else { continue }
                 dispatch(message, on: id, session: attachment.session, actor: attachment.identity, now: now)
             case .replace(let other):
-                withMachine(other, now: now) { machine, _ in machine.replaced(now: now) }
+                run(.replaced, on: other, now: now)
                 detach(other, now: now)
             }
         }
     }
 
-    /// Hands the authenticator's answer (after the block check) to connection `id`'s machine,
-    /// and notes the connection as established when the machine welcomed it.
-    mutating func finishAuthentication(_ result: Result<AuthenticatedIdentity, AuthFailure>, on id: ConnectionID, now: Instant) {
-        let result = admitted(result, on: id, now: now)
-        withMachine(id, now: now) { machine, registry in machine.authenticated(result, now: now, registry: &registry) }
-        noteEstablished(id, now: now)
-    }
-
     /// After authentication: records the connection's session and identity, and tells the
     /// live-chat core that the user is here (ROUTE-2, ROUTE-10, CONV-20).
-    private mutating func noteEstablished(_ id: ConnectionID, now: Instant) {
+    mutating func noteEstablished(_ id: ConnectionID, now: Instant) {
         guard let connection = connections[id], connection.attached == nil, let session = connection.machine.session,
               let wire = registry.identity(of: session) else { return }
         let identity = ChatIdentity(user: wire.user, role: wire.role, teams: Set(wire.teams))
@@ -100,7 +92,7 @@ extension ServerCore {
     mutating func publish(_ event: SharedEvent, toUser user: String, now: Instant) {
         forEachSession(of: user) { core, session in
             guard let id = core.registry.enqueue(event, to: session) else { return }
-            core.withMachine(id, now: now) { machine, registry in machine.flushEvents(now: now, registry: &registry) }
+            core.run(.flush, on: id, now: now)
         }
     }
 
@@ -116,7 +108,7 @@ extension ServerCore {
         guard let (id, shed) = registry.enqueueEphemeral(message, to: session) else { return }
         // A shed typing set is sent again, as it is then, when the client catches up (HUB-19).
         if shed, case .typers(let typers) = message.message { sessions[session]?.staleTypers.insert(typers.conversation) }
-        withMachine(id, now: now) { machine, registry in machine.flushEvents(now: now, registry: &registry) }
+        run(.flush, on: id, now: now)
     }
 
     /// Runs `body` for each live session of `user`, in a stable order.
@@ -133,6 +125,6 @@ extension ServerCore {
     /// Hands a command's result to its session (SESSION-12).
     mutating func complete(_ result: Message, session: String, now: Instant) {
         guard let id = registry.complete(result, session: session, now: now) else { return }
-        withMachine(id, now: now) { machine, registry in machine.complete(result, now: now, registry: &registry) }
+        run(.complete(result), on: id, now: now)
     }
 }

@@ -30,6 +30,9 @@ public struct ServerCore: Sendable {
     var connections: [ConnectionID: Connection] = [:]
     /// The connections' armed deadlines (entries that no longer match a connection's are skipped).
     var connectionTimerQueue = DeadlineQueue<ConnectionID>()
+    /// Session inputs waiting to run (``run(_:on:now:)``), and whether they are being run.
+    var sessionInputs: [(ConnectionID, SessionInput)] = []
+    var runningSessionInputs = false
     /// Every live session (``SessionRecord``).
     var sessions: [String: SessionRecord] = [:]
     /// Every user with a live session (``UserRecord``).
@@ -100,16 +103,14 @@ public struct ServerCore: Sendable {
 
     /// A message decoded from connection `id`.
     public mutating func receive(_ message: Message, on id: ConnectionID, now: Instant) -> [ServerOutput] {
-        withMachine(id, now: now) { machine, registry in machine.receive(message, now: now, registry: &registry) }
+        run(.message(message), on: id, now: now)
         return pending.take()
     }
 
     /// Bytes from connection `id` that did not decode (ERR-3, ERR-4); `messageType` when the
     /// payload's type was read but is unknown (VER-4).
     public mutating func receive(undecodable error: WireError, messageType: UInt64? = nil, on id: ConnectionID, now: Instant) -> [ServerOutput] {
-        withMachine(id, now: now) { machine, registry in
-            machine.receive(undecodable: error, messageType: messageType, now: now, registry: &registry)
-        }
+        run(.undecodable(error, messageType: messageType), on: id, now: now)
         return pending.take()
     }
 
@@ -128,7 +129,7 @@ public struct ServerCore: Sendable {
         while let (deadline, id) = connectionTimerQueue.popDue(now: now) {
             guard connections[id]?.deadline == deadline else { continue }  // re-armed or cancelled since
             connections[id]?.deadline = nil
-            withMachine(id, now: now) { machine, registry in machine.tick(now: now, registry: &registry) }
+            run(.tick, on: id, now: now)
         }
         while let (_, timer) = chatTimers.popDue(now: now) { apply(chat.timerFired(timer, now: now), now: now) }
         if let deadline = presenceDeadline, deadline <= now {
@@ -146,20 +147,56 @@ public struct ServerCore: Sendable {
     /// Tells every client the server is going away (SERVER_SHUTDOWN with a reconnect delay).
     public mutating func shutdown(reconnectAfterMs: UInt64, now: Instant) -> [ServerOutput] {
         for id in connections.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
-            withMachine(id, now: now) { machine, registry in
-                machine.shutdown(reconnectAfterMs: reconnectAfterMs, now: now, registry: &registry)
-            }
+            run(.shutdown(reconnectAfterMs: reconnectAfterMs), on: id, now: now)
         }
         return pending.take()
     }
 
-    /// Runs one input on connection `id`'s machine and carries out its actions.
-    mutating func withMachine(
-        _ id: ConnectionID, now: Instant,
-        _ body: (inout ServerSession, inout SessionRegistry) -> [ServerSession.Action]
-    ) {
+    /// Runs `input` on connection `id`'s machine and carries out its actions, then every input
+    /// those actions queued, in order. Called while inputs are being run, it only queues: no
+    /// machine is called while another's (or its own) actions are still being carried out.
+    mutating func run(_ input: SessionInput, on id: ConnectionID, now: Instant) {
+        sessionInputs.append((id, input))
+        guard !runningSessionInputs else { return }
+        runningSessionInputs = true
+        var next = 0
+        while next < sessionInputs.count {
+            let (id, input) = sessionInputs[next]
+            next += 1
+            handle(input, on: id, now: now)
+        }
+        sessionInputs.removeAll(keepingCapacity: true)
+        runningSessionInputs = false
+    }
+
+    /// Runs one input on connection `id`'s machine, in place (no copy of the machine), and
+    /// carries out its actions.
+    private mutating func handle(_ input: SessionInput, on id: ConnectionID, now: Instant) {
         guard let index = connections.index(forKey: id) else { return }
-        let actions = body(&connections.values[index].machine, &registry)  // in place: no copy of the machine
+        let actions: [ServerSession.Action]
+        switch input {
+        case .message(let message):
+            actions = connections.values[index].machine.receive(message, now: now, registry: &registry)
+        case .undecodable(let error, let messageType):
+            actions = connections.values[index].machine.receive(undecodable: error, messageType: messageType, now: now, registry: &registry)
+        case .tick:
+            actions = connections.values[index].machine.tick(now: now, registry: &registry)
+        case .shutdown(let reconnectAfterMs):
+            actions = connections.values[index].machine.shutdown(reconnectAfterMs: reconnectAfterMs, now: now, registry: &registry)
+        case .authenticated(let result):
+            let result = admitted(result, on: id, now: now)
+            actions = connections[id]!.machine.authenticated(result, now: now, registry: &registry)
+        case .complete(let result):
+            actions = connections.values[index].machine.complete(result, now: now, registry: &registry)
+        case .flush:
+            actions = connections.values[index].machine.flushEvents(now: now, registry: &registry)
+        case .replaced:
+            actions = connections.values[index].machine.replaced(now: now)
+        case .terminate(let code, let message, let requirement, let retryAfterMs):
+            actions = connections.values[index].machine.terminate(
+                code, message, requirement: requirement, retryAfterMs: retryAfterMs, now: now, registry: &registry)
+        }
         perform(actions, on: id, now: now)
+        if case .authenticated = input { noteEstablished(id, now: now) }
     }
 }
