@@ -1,6 +1,7 @@
 import Foundation
 import ParleyCore
 import ParleyServer
+import ParleyTransport
 import ParleyTestSupport
 import ParleyWire
 import Testing

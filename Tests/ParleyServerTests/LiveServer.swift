@@ -2,6 +2,7 @@ import CoreMetrics
 import NIOCore
 import NIOSSL
 import ParleyClient
+import ParleyClock
 import ParleyCore
 import ParleyNIO
 import ParleyServer

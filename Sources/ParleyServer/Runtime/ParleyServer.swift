@@ -1,5 +1,7 @@
 import CoreMetrics
+import ParleyClock
 import ParleyCore
+import ParleyTransport
 import ParleyWire
 import Synchronization
 
@@ -59,7 +61,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         return value
     }
 
-    public func accept(_ transport: any ConnectionTransport, binding: Binding, from address: SourceAddress) -> any InboundConnection {
+    public func accept(_ transport: any ConnectionTransport, profile: ConnectionProfile, from address: SourceAddress) -> any InboundConnection {
         let id: ConnectionID = run { state, now in
             let (id, outputs) = state.core.open(now: now, from: address)
             state.transports[id] = transport
