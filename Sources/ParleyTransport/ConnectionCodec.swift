@@ -8,18 +8,26 @@ import ParleyWire
 ///
 /// Any WebSocket server can carry Parley with it: after the upgrade (subprotocol and
 /// permessage-deflate negotiated), feed each complete message to the codec and hand what
-/// comes out to the server. For instance in a Hummingbird route:
+/// comes out to the server. For instance in a Hummingbird WebSocket route, which joins
+/// fragments and inflates permessage-deflate itself (so the profile has no compression and
+/// no message arrives compressed):
 ///
 /// ```swift
-/// let codec = try ConnectionCodec(profile: ConnectionProfile(binding: .webSocketBinary))
-/// let inbound = server.accept(transport, profile: codec.profile, from: address)
-/// for try await message in inbound.messages(maxSize: 1 << 20) {  // Hummingbird's messages
-///     let kind: WebSocketMessageKind = message.isText ? .text : .binary
-///     if let item = codec.decode(webSocketMessage: Array(message.bytes), kind: kind, compressed: false) {
-///         inbound.deliver(item)
+/// let codec = try ConnectionCodec(profile: ConnectionProfile(binding: .webSocketJSON))
+/// let connection = server.accept(transport, profile: codec.profile, from: address)
+/// for try await message in inbound.messages(maxSize: 1 << 20) {
+///     let item = switch message {
+///     case .text(let text): codec.decode(webSocketMessage: Array(text.utf8), kind: .text, compressed: false)
+///     case .binary(let bytes): codec.decode(webSocketMessage: Array(bytes.readableBytesView), kind: .binary, compressed: false)
 ///     }
+///     if let item { connection.deliver(item) }
 /// }
-/// // and in the transport's `write(_:)`, on the executor that owns the codec:
+/// ```
+///
+/// and the route's ``ConnectionTransport`` encodes on the same executor (an actor or a lock
+/// owning the codec; Vapor's `ws.onText` / `ws.send` work the same way):
+///
+/// ```swift
 /// for item in items {
 ///     buffer.removeAll(keepingCapacity: true)
 ///     let encoded = codec.encode(item, appendingTo: &buffer)

@@ -27,6 +27,7 @@ import Testing
     @Test("every item round-trips in both encodings, compressed or not", arguments: [Binding.webSocketJSON, .webSocketBinary], [false, true])
     func roundTrip(binding: Binding, compressed: Bool) throws {
         let profile = CodecFixtures.profile(binding, compression: compressed ? CodecFixtures.deflate : nil)
+        #expect(profile.encoding == (binding == .webSocketJSON ? .json : .binary))
         let items = CodecFixtures.items
         let sent = try Self.send(items, profile)
         let receiver = try ConnectionCodec(profile: profile)

@@ -170,7 +170,7 @@ private struct TrackerDriver {
             switch action {
             case .publish(let update, let channel): deliveries += subscribers.deliver(update, to: channel)
             case .armTimer(let deadline): timer = deadline
-            case .publishTeam, .agentAvailabilityChanged: break
+            case .publishTeam, .agentAvailabilityChanged, .visitorLeftSite: break
             }
         }
     }
