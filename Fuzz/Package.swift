@@ -16,8 +16,9 @@ let package = Package(
         .executableTarget(name: "FuzzBinary", dependencies: ["FuzzOracles"]),
         .executableTarget(name: "FuzzJSON", dependencies: ["FuzzOracles"]),
         .executableTarget(name: "FuzzDifferential", dependencies: ["FuzzOracles"]),
-        // ParleyServer needs only ParleyCore, ParleyWire and swift-metrics' small CoreMetrics;
-        // ParleyCompression links the system zlib (not instrumented).
+        // ParleyServer needs only ParleyCore, ParleyWire, ParleyTransport, ParleyClock and
+        // swift-metrics' small CoreMetrics; ParleyCompression links the system zlib (not
+        // instrumented).
         .target(
             name: "FuzzServerOracles",
             dependencies: [

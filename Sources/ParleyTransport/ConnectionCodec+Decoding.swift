@@ -45,10 +45,7 @@ extension ConnectionCodec {
     /// - Returns: what the message holds, `nil` if decoding had stopped.
     public func decode(webSocketMessage bytes: UnsafeRawBufferPointer, kind: WebSocketMessageKind, compressed: Bool) -> InboundItem? {
         guard !isStopped else { return nil }
-        if compressed && inflater == nil {
-            return fail(WireError(.compressionNotNegotiated, "RSV1 set but permessage-deflate was not negotiated (COMP-9)"))
-        }
-        if let tooLarge = checkWebSocketMessageSize(bytes.count) { return tooLarge }
+        if let refused = checkWebSocketMessage(byteCount: bytes.count, compressed: compressed) { return refused }
         guard compressed, let inflater else { return decodeWebSocket(bytes, kind: kind) }
         let inflated: [UInt8]
         do {
@@ -81,10 +78,15 @@ extension ConnectionCodec {
         }
     }
 
-    /// Checks a WebSocket message's size as it arrives (WS-3), so a transport that joins
-    /// fragments can stop before the whole message is buffered: over the limit, decoding
-    /// stops and the failure to hand to the server is returned; otherwise `nil`.
-    public func checkWebSocketMessageSize(_ byteCount: Int) -> InboundItem? {
+    /// Checks a WebSocket message as its fragments arrive, so a transport that joins them can
+    /// stop before the whole message is buffered: RSV1 set without negotiated
+    /// permessage-deflate (COMP-9), then the size so far against
+    /// ``ConnectionProfile/Limits/maxMessage`` (WS-3). On either, decoding stops and the
+    /// failure to hand to the server is returned; otherwise `nil`.
+    public func checkWebSocketMessage(byteCount: Int, compressed: Bool) -> InboundItem? {
+        if compressed && inflater == nil {
+            return fail(WireError(.compressionNotNegotiated, "RSV1 set but permessage-deflate was not negotiated (COMP-9)"))
+        }
         guard byteCount > profile.limits.maxMessage else { return nil }
         return fail(WireError(.messageTooLarge, "a WebSocket message exceeds \(profile.limits.maxMessage) bytes (WS-3)"))
     }

@@ -61,6 +61,12 @@ import Testing
         let plain = try ConnectionCodec(profile: CodecFixtures.profile(.webSocketBinary, maxMessage: 256))
         #expect(Self.code(plain.decode(webSocketMessage: payload, kind: .binary, compressed: false)) == .messageTooLarge)
 
+        // A transport joining fragments checks the size so far and stops at the first one over.
+        let fragments = try ConnectionCodec(profile: CodecFixtures.profile(.webSocketBinary, maxMessage: 256))
+        #expect(fragments.checkWebSocketMessage(byteCount: 200, compressed: false) == nil)
+        #expect(Self.code(fragments.checkWebSocketMessage(byteCount: 400, compressed: false)) == .messageTooLarge)
+        #expect(fragments.isStopped)
+
         let sent = try Self.send([.message(CodecFixtures.largeEvent)], CodecFixtures.profile(.webSocketBinary, compression: CodecFixtures.deflate))
         #expect(sent[0].bytes.count < 256)
         let inflating = try ConnectionCodec(profile: CodecFixtures.profile(.webSocketBinary, compression: CodecFixtures.deflate, maxMessage: 256))

@@ -95,7 +95,7 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
         } else {
             partial!.writeBuffer(&data)
         }
-        if let tooLarge = codec.checkWebSocketMessageSize(partial!.readableBytes) { return deliver(tooLarge) }
+        if let refused = codec.checkWebSocketMessage(byteCount: partial!.readableBytes, compressed: partialCompressed) { return deliver(refused) }
         guard frame.fin else { return }
         let message = partial!
         partial = nil
