@@ -47,8 +47,10 @@ import ParleyWire
 /// compression library. On the byte stream, compression starts in both directions with the
 /// first frame after the welcome that announces it (COMP-2): the codec reads the welcome's
 /// announcement as it encodes it. That announcement is the one input the peer also acts on,
-/// so the codec cannot disagree with what the peer was told, and no other signal (a flag
-/// from the session, or a transport sniffing its writes) has to be kept in step with it.
+/// so the codec cannot disagree with what the peer was told, and no other signal has to be
+/// kept in step with it: a transport sniffing its writes (as before the codec) spread the
+/// rule over each transport, and a separate "compression starts" item from the core would
+/// say the same thing twice, once to the peer and once to the codec.
 ///
 /// Not `Sendable`: one codec per connection, used from the executor that owns the connection
 /// (a NIO channel's event loop, a WebSocket handler's task), for both directions.

@@ -2,6 +2,7 @@
 let suites: [any BenchSuite] = [
     WireBench(),
     CompressionBench(),
+    CodecBench(),
     HubBench(),
     RoutingBench(),
     PresenceBench(),
