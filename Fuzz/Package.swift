@@ -26,10 +26,12 @@ let package = Package(
                 .product(name: "ParleyCore", package: "Parley"),
                 .product(name: "ParleyCompression", package: "Parley"),
                 .product(name: "ParleyServer", package: "Parley"),
+                .product(name: "ParleyTransport", package: "Parley"),
             ]
         ),
         .executableTarget(name: "FuzzInflate", dependencies: ["FuzzServerOracles"]),
         .executableTarget(name: "FuzzSession", dependencies: ["FuzzServerOracles"]),
+        .executableTarget(name: "FuzzCodec", dependencies: ["FuzzServerOracles"]),
     ],
     swiftLanguageModes: [.v6]
 )
