@@ -7,8 +7,17 @@ extension PerMessageDeflateEncoder: PayloadCompressor {
         (try? compress(payload, appendingTo: &output)) != nil
     }
 
-    /// `false`: WebSocket messages are compressed whole. (Splicing a shared body would reset
-    /// this encoder's context after every event, COMP-21, and a JSON body has no compressed
-    /// form shared between connections yet.)
-    public func appendSpliced(prefix: [UInt8], event: SharedEvent, to output: inout [UInt8]) -> Bool { false }
+    /// Splices `prefix` and the event's binary body, compressed once for every connection by
+    /// ``SharedBodyDeflater``, into one message (COMP-19), on a connection without context
+    /// takeover in the server's direction, where that is free (COMP-20); `false` otherwise, or
+    /// when the connection's window is smaller than the shared body's.
+    public func appendSpliced(prefix: [UInt8], event: SharedEvent, to output: inout [UInt8]) -> Bool {
+        guard noContextTakeover, let body = event.deflatedBinaryBody(SharedBodyDeflater.compress) else { return false }
+        do {
+            try appendShared(prefix: prefix, body: body, suffix: [], appendingTo: &output)
+            return true
+        } catch {
+            return false
+        }
+    }
 }

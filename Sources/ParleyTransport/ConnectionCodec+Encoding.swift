@@ -8,8 +8,9 @@ extension ConnectionCodec {
     /// session's envelope around their shared body, never re-encoded (HUB-5, HUB-7).
     ///
     /// With compression on, a payload is compressed as the ``PayloadCompressor`` decides
-    /// (the threshold, COMP-3); on the byte stream a shared event's body is compressed once
-    /// for all its recipients and spliced into each frame (COMP-19). On the byte stream a
+    /// (the threshold, COMP-3); a shared event's binary body is compressed once for all its
+    /// recipients and spliced into each frame or binary message when the compressor can
+    /// (COMP-19…COMP-21). On the byte stream a
     /// welcome announcing compression turns it on for every frame after it (COMP-2).
     ///
     /// On the in-process binding messages travel as values; the codec frames them as on the
@@ -40,17 +41,12 @@ extension ConnectionCodec {
             }
             return false
         }
-        compressed.removeAll(keepingCapacity: true)
-        if case .event(let seq, let shared) = item {
-            envelope.removeAll(keepingCapacity: true)
-            EventEnvelope.append(type: shared.message.typeCode, seq: seq, body: [], encoding: .binary, framed: false, to: &envelope)
-            if compressor.appendSpliced(prefix: envelope, event: shared, to: &compressed) {
-                compressed.withUnsafeBytes { Frame.encode(flags: .compressed, payload: $0, into: &output) }
-                return true
-            }
-            compressed.removeAll(keepingCapacity: true)
+        if splice(item, with: compressor) {
+            compressed.withUnsafeBytes { Frame.encode(flags: .compressed, payload: $0, into: &output) }
+            return true
         }
         encodePayload(item, encoding: .binary)
+        compressed.removeAll(keepingCapacity: true)
         let isCompressed = compressor.appendCompressed(payload, to: &compressed)
         (isCompressed ? compressed : payload).withUnsafeBytes {
             Frame.encode(flags: isCompressed ? .compressed : [], payload: $0, into: &output)
@@ -65,11 +61,26 @@ extension ConnectionCodec {
             Self.appendPayload(item, encoding: encoding, to: &output)
             return false
         }
+        if encoding == .binary && splice(item, with: compressor) {
+            output.append(contentsOf: compressed)
+            return true
+        }
         encodePayload(item, encoding: encoding)
         compressed.removeAll(keepingCapacity: true)
         let isCompressed = compressor.appendCompressed(payload, to: &compressed)
         output.append(contentsOf: isCompressed ? compressed : payload)
         return isCompressed
+    }
+
+    /// Puts a shared event's binary payload, compressed by splicing this delivery's envelope
+    /// before the body compressed once for all recipients (COMP-19), into the reused
+    /// ``compressed`` buffer; `false` for a message, or when the compressor does not splice.
+    private func splice(_ item: Outbound, with compressor: any PayloadCompressor) -> Bool {
+        guard case .event(let seq, let shared) = item else { return false }
+        envelope.removeAll(keepingCapacity: true)
+        EventEnvelope.append(type: shared.message.typeCode, seq: seq, body: [], encoding: .binary, framed: false, to: &envelope)
+        compressed.removeAll(keepingCapacity: true)
+        return compressor.appendSpliced(prefix: envelope, event: shared, to: &compressed)
     }
 
     /// Encodes `item`'s unframed payload into the reused ``payload`` buffer.

@@ -44,6 +44,11 @@ enum CodecFixtures {
         serverNoContextTakeover: false, clientNoContextTakeover: false, serverMaxWindowBits: 15, clientMaxWindowBits: 15,
         responseHeaderValue: "permessage-deflate"))
 
+    /// permessage-deflate with `server_no_context_takeover` (where splicing is free, COMP-20).
+    static let deflateNoTakeover = PerMessageDeflateCompression(serverSideOf: PerMessageDeflateParameters(
+        serverNoContextTakeover: true, clientNoContextTakeover: false, serverMaxWindowBits: 15, clientMaxWindowBits: 15,
+        responseHeaderValue: "permessage-deflate; server_no_context_takeover"))
+
     /// Every item `codec` decodes from `bytes` of the byte stream.
     static func decodeStream(_ bytes: [UInt8], with codec: ConnectionCodec) -> [InboundItem] {
         codec.receive(bytes)

@@ -40,6 +40,30 @@ import Testing
         }
     }
 
+    @Test("without context takeover, a binary message splices the body compressed once; with it, each is compressed whole (COMP-19…COMP-21)")
+    func splicing() throws {
+        let spliced = SharedEvent(CodecFixtures.largeEvent)
+        let profile = CodecFixtures.profile(.webSocketBinary, compression: CodecFixtures.deflateNoTakeover)
+        let sent = try Self.send([1, 300, 1 << 40].map { .event(seq: $0, spliced) } + [.message(CodecFixtures.ping)], profile)
+        let receiver = try ConnectionCodec(profile: profile)
+        for (message, seq) in zip(sent, [UInt64(1), 300, 1 << 40]) {
+            #expect(message.encoded.compressed)
+            #expect(receiver.decode(webSocketMessage: message.bytes, kind: .binary, compressed: true) == .message(CodecFixtures.largeEvent.settingSeq(seq)))
+        }
+        #expect(receiver.decode(webSocketMessage: sent[3].bytes, kind: .binary, compressed: true) == .message(CodecFixtures.ping))
+        var made = 0
+        #expect(spliced.deflatedBinaryBody { _ -> SharedDeflateBody? in made += 1; return nil } != nil)
+        #expect(made == 0, "the body was compressed once, for every delivery")
+
+        let whole = SharedEvent(CodecFixtures.largeEvent)
+        _ = try Self.send([.event(seq: 1, whole)], CodecFixtures.profile(.webSocketBinary, compression: CodecFixtures.deflate))
+        #expect(whole.deflatedBinaryBody { _ -> SharedDeflateBody? in made += 1; return nil } == nil)
+        #expect(made == 1, "with context takeover, nothing was compressed once")
+        _ = try Self.send([.event(seq: 1, whole)], CodecFixtures.profile(.webSocketJSON, compression: CodecFixtures.deflateNoTakeover))
+        #expect(whole.deflatedBinaryBody { _ -> SharedDeflateBody? in made += 1; return nil } == nil)
+        #expect(made == 2, "a JSON message is compressed whole")
+    }
+
     @Test("the wrong message kind is ENCODING_NOT_NEGOTIATED (WS-2), fatal")
     func wrongKind() throws {
         let codec = try ConnectionCodec(profile: CodecFixtures.profile(.webSocketJSON))
