@@ -140,7 +140,8 @@ import Testing
 }
 
 /// COMP-19 in the reference server: a large published event is compressed once and spliced
-/// into every recipient's compressed frame.
+/// into every recipient's compressed frame, or binary WebSocket message without context
+/// takeover (COMP-20).
 @Suite(.serialized) struct SharedCompressionTests {
     @Test("a large message reaches TCP recipients intact through the spliced path")
     func largeMessageOverTCP() async throws {
@@ -151,6 +152,23 @@ import Testing
         let text = String(repeating: "Here is the full return policy. ", count: 100)
         #expect(try await agent.request(.send(.init(rid: 0, conversation: conversation, clientMessageId: "big", text: text))).name == "ok")
         #expect(await next(&notes) { if case .event(let m) = $0 { m.conversationEvent?.text == text } else { false } } != nil)
+        agent.close()
+        visitor.close()
+    }
+
+    @Test("a large message reaches a WebSocket binary recipient without context takeover intact through the spliced path")
+    func largeMessageOverWebSocket() async throws {
+        let live = try await LiveServer.start()
+        defer { Task { try? await live.stop() } }
+        var endpoint = live.webSocketBinary
+        endpoint.offersPerMessageDeflate = true  // both directions without context takeover
+        let (agent, visitor, conversation) = try await live.chatPair(visitorEndpoint: endpoint)
+        var notes = visitor.notifications.makeAsyncIterator()
+        let texts = (0..<3).map { String(repeating: "Here is return policy \($0). ", count: 100) }
+        for (index, text) in texts.enumerated() {
+            #expect(try await agent.request(.send(.init(rid: 0, conversation: conversation, clientMessageId: "big\(index)", text: text))).name == "ok")
+            #expect(await next(&notes) { if case .event(let m) = $0 { m.conversationEvent?.text == text } else { false } } != nil)
+        }
         agent.close()
         visitor.close()
     }
