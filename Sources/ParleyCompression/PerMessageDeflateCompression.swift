@@ -6,7 +6,7 @@ import ParleyWire
 ///
 /// ```swift
 /// let deflate = PerMessageDeflateNegotiation().negotiate(offerFieldValues: offers)
-/// let profile = ConnectionProfile(binding: .webSocketBinary, compression: deflate.map(PerMessageDeflateCompression.init))
+/// let profile = ConnectionProfile(binding: .webSocketBinary, compression: deflate.map(PerMessageDeflateCompression.init(serverSideOf:)))
 /// ```
 public struct PerMessageDeflateCompression: CompressionProvider {
     /// The negotiated parameters.

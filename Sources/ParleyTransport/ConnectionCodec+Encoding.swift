@@ -10,8 +10,8 @@ extension ConnectionCodec {
     /// With compression on, a payload is compressed as the ``PayloadCompressor`` decides
     /// (the threshold, COMP-3); a shared event's binary body is compressed once for all its
     /// recipients and spliced into each frame or binary message when the compressor can
-    /// (COMP-19…COMP-21). On the byte stream a
-    /// welcome announcing compression turns it on for every frame after it (COMP-2).
+    /// (COMP-19…COMP-21). On the byte stream a welcome announcing compression turns it on for
+    /// every frame after it (COMP-2).
     ///
     /// On the in-process binding messages travel as values; the codec frames them as on the
     /// byte stream.
