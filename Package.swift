@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .library(name: "ParleyWire", targets: ["ParleyWire"]),
         .library(name: "ParleyCore", targets: ["ParleyCore"]),
+        .library(name: "ParleyTransport", targets: ["ParleyTransport"]),
         .library(name: "ParleyCompression", targets: ["ParleyCompression"]),
         .library(name: "ParleyServer", targets: ["ParleyServer"]),
         .library(name: "ParleyNIO", targets: ["ParleyNIO"]),
@@ -43,18 +44,24 @@ let package = Package(
         .target(name: "ParleyCore", dependencies: ["ParleyWire"]),
         // The system zlib (Debian: zlib1g-dev); only ParleyCompression touches it.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "ParleyCompression", dependencies: ["CZlib", "ParleyWire"]),
+        // The transport contract and the sans-I/O connection codec (bytes ⇄ messages per
+        // binding): no NIO, no zlib; compression enters through its `PayloadCompressor` protocols.
+        .target(name: "ParleyTransport", dependencies: ["ParleyWire", "ParleyCore"]),
+        // zlib for the codec: implements ParleyTransport's compression protocols.
+        .target(name: "ParleyCompression", dependencies: ["CZlib", "ParleyWire", "ParleyCore", "ParleyTransport"]),
+        // The real time, for the runtimes that inject it into the sans-I/O cores.
+        .target(name: "ParleyClock", dependencies: ["ParleyCore"]),
         .target(
             name: "ParleyServer",
-            dependencies: ["ParleyCore", "ParleyWire", "ParleyCompression", .product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: ["ParleyCore", "ParleyWire", "ParleyTransport", "ParleyClock", .product(name: "CoreMetrics", package: "swift-metrics")]
         ),
         .target(
             name: "ParleyNIO",
-            dependencies: ["ParleyServer", "ParleyCompression", .product(name: "NIOSSL", package: "swift-nio-ssl")] + nioWebSocket
+            dependencies: ["ParleyTransport", "ParleyCompression", .product(name: "NIOSSL", package: "swift-nio-ssl")] + nioWebSocket
         ),
         .target(
             name: "ParleyClient",
-            dependencies: ["ParleyServer", "ParleyCore", "ParleyCompression"] + nioWebSocket
+            dependencies: ["ParleyTransport", "ParleyCore", "ParleyClock", "ParleyCompression"] + nioWebSocket
         ),
         .target(
             name: "ParleyBench",
@@ -74,6 +81,9 @@ let package = Package(
             name: "parley",
             dependencies: [
                 "ParleyNIO",
+                "ParleyServer",
+                "ParleyTransport",
+                "ParleyClock",
                 "ParleyWeb",
                 "ParleyCompression",
                 "ParleyClient",
@@ -87,25 +97,26 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .target(name: "ParleyConformance", dependencies: ["ParleyWire", "ParleyCore", "ParleyClient"]),
+        .target(name: "ParleyConformance", dependencies: ["ParleyWire", "ParleyCore", "ParleyTransport", "ParleyClient"]),
         // Deterministic simulation of the whole server core with many clients (issue 10).
         .target(name: "ParleySimulation", dependencies: ["ParleyServer", "ParleyCore", "ParleyWire"]),
         .target(name: "ParleyTestSupport", dependencies: ["ParleyCore"], path: "Tests/ParleyTestSupport"),
         .testTarget(name: "ParleyWireTests", dependencies: ["ParleyWire", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore", "ParleyConformance", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCompressionTests", dependencies: ["ParleyCompression", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyTransportTests", dependencies: ["ParleyTransport", "ParleyCompression", "ParleyCore", "ParleyWire"]),
         .testTarget(
             name: "ParleyConformanceTests",
-            dependencies: ["ParleyConformance", "ParleyServer", "ParleyNIO", "ParleyClient", "ParleyTestSupport"]),
+            dependencies: ["ParleyConformance", "ParleyServer", "ParleyTransport", "ParleyNIO", "ParleyClient", "ParleyTestSupport"]),
         .testTarget(
             name: "ParleyServerTests",
             dependencies: [
-                "ParleyServer", "ParleyNIO", "ParleyClient", "ParleyCompression", "ParleyTestSupport", "ParleyWeb",
+                "ParleyServer", "ParleyTransport", "ParleyClock", "ParleyNIO", "ParleyClient", "ParleyCompression", "ParleyTestSupport", "ParleyWeb",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         .testTarget(name: "ParleySimulationTests", dependencies: ["ParleySimulation"]),
-        .testTarget(name: "ParleyBenchTests", dependencies: ["ParleyBench", "ParleyServer", "ParleyNIO"]),
+        .testTarget(name: "ParleyBenchTests", dependencies: ["ParleyBench", "ParleyServer", "ParleyTransport", "ParleyNIO"]),
     ],
     swiftLanguageModes: [.v6]
 )

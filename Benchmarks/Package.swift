@@ -23,6 +23,7 @@ let package = Package(
                 .product(name: "ParleyWire", package: "Parley"),
                 .product(name: "ParleyCore", package: "Parley"),
                 .product(name: "ParleyCompression", package: "Parley"),
+                .product(name: "ParleyTransport", package: "Parley"),
             ]
         ),
     ],

@@ -16,8 +16,9 @@ let package = Package(
         .executableTarget(name: "FuzzBinary", dependencies: ["FuzzOracles"]),
         .executableTarget(name: "FuzzJSON", dependencies: ["FuzzOracles"]),
         .executableTarget(name: "FuzzDifferential", dependencies: ["FuzzOracles"]),
-        // ParleyServer needs only ParleyCore, ParleyWire and swift-metrics' small CoreMetrics;
-        // ParleyCompression links the system zlib (not instrumented).
+        // ParleyServer needs only ParleyCore, ParleyWire, ParleyTransport, ParleyClock and
+        // swift-metrics' small CoreMetrics; ParleyCompression links the system zlib (not
+        // instrumented).
         .target(
             name: "FuzzServerOracles",
             dependencies: [
@@ -25,10 +26,12 @@ let package = Package(
                 .product(name: "ParleyCore", package: "Parley"),
                 .product(name: "ParleyCompression", package: "Parley"),
                 .product(name: "ParleyServer", package: "Parley"),
+                .product(name: "ParleyTransport", package: "Parley"),
             ]
         ),
         .executableTarget(name: "FuzzInflate", dependencies: ["FuzzServerOracles"]),
         .executableTarget(name: "FuzzSession", dependencies: ["FuzzServerOracles"]),
+        .executableTarget(name: "FuzzCodec", dependencies: ["FuzzServerOracles"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,8 +4,9 @@ zlib streams made here, and scripted sessions.
 
 Run from anywhere: python3 Fuzz/make-corpus.py. The output is committed; rerun after the
 vectors change. FuzzFrames inputs start with the header FrameStreamInput.swift describes,
-FuzzInflate inputs with the one InflateInput.swift describes; FuzzSession inputs are scripts
-read as SessionOracle.swift does (one byte per choice, in the order the oracle reads them).
+FuzzInflate inputs with the one InflateInput.swift describes, FuzzCodec inputs with the
+settings byte CodecOracle.swift describes; FuzzSession inputs are scripts read as
+SessionOracle.swift does (one byte per choice, in the order the oracle reads them).
 """
 import json
 import pathlib
@@ -54,6 +55,47 @@ def raw_messages(texts, takeover):
         assert data.endswith(b"\x00\x00\xff\xff")
         payloads.append(data[:-4])
     return payloads
+
+
+def codec_input(compressed, read_index, stream):
+    """A FuzzCodec input: compression on or off, the index of the read size, then the stream."""
+    return bytes([(1 if compressed else 0) | read_index << 1]) + stream
+
+
+def compressed_frame(payload):
+    """A byte-stream frame whose payload is one zlib stream (COMP-1)."""
+    data = zlib.compress(payload)
+    return bytes([0x01, 0x01]) + varint(len(data)) + data
+
+
+def varint(value):
+    """A varint as the byte stream's frame lengths use it (LEB128)."""
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def codec_seeds(valid, frames):
+    """Every valid message as frames, plain and compressed, in several read sizes; the frame
+    vectors; a bomb and corrupt zlib data."""
+    every = b"".join(bytes.fromhex(v["frame"]) for v in valid if v.get("frame"))
+    payloads = [bytes.fromhex(v["hex"]) for v in valid if v.get("frame")]
+    seeds = {
+        "all-valid-whole": codec_input(False, 0, every),
+        "all-valid-bytewise": codec_input(False, 1, every),
+        "all-valid-compressed-on": codec_input(True, 4, every),
+        "all-valid-compressed-frames": codec_input(True, 3, b"".join(compressed_frame(p) for p in payloads)),
+        "compressed-before-welcome": codec_input(False, 0, compressed_frame(payloads[0])),
+        "bomb": codec_input(True, 6, compressed_frame(bytes(100_000))),
+        "corrupt-zlib": codec_input(True, 0, bytes([0x01, 0x01, 0x04, 0x78, 0x9C, 0xFF, 0xFF])),
+    }
+    for v in frames["valid"] + frames["invalid"]:
+        seeds[f"frames-{v['name']}"] = codec_input(v.get("allowsCompression", False), 2, bytes.fromhex(v["hex"]))
+    return seeds
 
 
 def inflate_seeds():
@@ -208,6 +250,7 @@ def main():
             seeds["FuzzFrames"][f"{v['name']}-{label}"] = frames_header(v["maxPayload"], compression, reads) + stream
     every = b"".join(bytes.fromhex(v["frame"]) for v in valid if v.get("frame"))
     seeds["FuzzFrames"]["all-valid-messages"] = frames_header(65_536, False, [5, 1, 64]) + every
+    seeds["FuzzCodec"] = codec_seeds(valid, frames)
 
     for target, files in seeds.items():
         folder = CORPUS / target

@@ -4,7 +4,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 seconds=${1:?usage: run-all.sh SECONDS}
 failed=()
-for target in FuzzFrames FuzzBinary FuzzJSON FuzzDifferential FuzzInflate FuzzSession; do
+for target in FuzzFrames FuzzBinary FuzzJSON FuzzDifferential FuzzInflate FuzzSession FuzzCodec; do
     ./run.sh "$target" "$seconds" || failed+=("$target")
 done
 if [ ${#failed[@]} -gt 0 ]; then

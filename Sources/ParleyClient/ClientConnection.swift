@@ -3,7 +3,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 import ParleyCore
-import ParleyServer
+import ParleyTransport
 import ParleyWire
 import Synchronization
 
@@ -54,8 +54,9 @@ public final class ClientConnection: Sendable {
         self.events = events
     }
 
-    /// Connects to a server in the same process (no sockets, no encoding).
-    public static func connect(inProcess server: ParleyServer) -> ClientConnection {
+    /// Connects to a server in the same process (no sockets, no encoding), such as a
+    /// `ParleyServer`.
+    public static func connect(inProcess server: any ConnectionAcceptor) -> ClientConnection {
         let (events, continuation) = AsyncStream<Event>.makeStream()
         let connection = InProcessConnection.connect(
             to: server, onMessage: { continuation.yield(.message($0)) },

@@ -1,5 +1,6 @@
 import NIOCore
 import ParleyCompression
+import ParleyTransport
 import ParleyWire
 
 /// Decodes the byte-stream binding on the client side into ``ClientConnection/Event``s.
@@ -22,7 +23,7 @@ final class ClientStreamHandler: ClientEventHandler {
         do {
             while let frame = try decoder.next() {
                 do {
-                    let message = try FramePayloadInflater.message(in: frame, inflater: inflater)
+                    let message = try frame.message(inflater: inflater)
                     if case .welcome(let welcome) = message, welcome.compression?.enabled == true {
                         inflater = try? FramePayloadInflater(negotiated: true, maxMessage: Int(clamping: welcome.limits.maxMessage))
                         decoder.allowsCompression = inflater != nil

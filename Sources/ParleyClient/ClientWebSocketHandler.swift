@@ -2,7 +2,7 @@ import NIOCore
 import NIOWebSocket
 import ParleyCompression
 import ParleyCore
-import ParleyServer
+import ParleyTransport
 import ParleyWire
 
 /// The WebSocket binding on the client side: masked frames out, reassembled (and, with

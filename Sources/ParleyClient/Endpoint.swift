@@ -1,4 +1,4 @@
-import ParleyServer
+import ParleyTransport
 
 /// Where a client connects: `tcp://HOST:PORT` (byte-stream binding) or
 /// `ws://HOST:PORT/PATH` (WebSocket binding, with the JSON or binary subprotocol).

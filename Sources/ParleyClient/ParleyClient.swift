@@ -1,7 +1,8 @@
 import NIOCore
 import NIOPosix
+import ParleyClock
 import ParleyCore
-import ParleyServer
+import ParleyTransport
 import ParleyWire
 import Synchronization
 
@@ -35,7 +36,7 @@ public final class ParleyClient: Sendable {
     /// Where the client connects.
     private enum Target: Sendable {
         case endpoint(Endpoint)
-        case inProcess(ParleyServer)
+        case inProcess(any ConnectionAcceptor)
     }
 
     /// Why a request failed without a result from the server.
@@ -54,8 +55,9 @@ public final class ParleyClient: Sendable {
         (notifications, continuation) = AsyncStream.makeStream()
     }
 
-    /// A client of a server in the same process (the in-process transport: no sockets).
-    public init(server: ParleyServer, auth: Wire.Auth) {
+    /// A client of a server in the same process (the in-process transport: no sockets), such
+    /// as a `ParleyServer`.
+    public init(server: any ConnectionAcceptor, auth: Wire.Auth) {
         self.target = .inProcess(server)
         self.group = MultiThreadedEventLoopGroup.singleton
         state = Mutex(State(session: ClientSession(configuration: ClientSession.Configuration(auth: auth))))

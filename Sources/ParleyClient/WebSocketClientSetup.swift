@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOWebSocket
 import ParleyCompression
-import ParleyServer
+import ParleyTransport
 import ParleyWire
 
 /// Builds the client pipeline for the WebSocket binding: an HTTP upgrade request offering

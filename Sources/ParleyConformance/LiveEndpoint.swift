@@ -1,5 +1,5 @@
 import ParleyClient
-import ParleyServer
+import ParleyTransport
 import ParleyWire
 import Synchronization
 

@@ -5,7 +5,7 @@ import NIOSSL
 import NIOWebSocket
 import ParleyCompression
 import ParleyCore
-import ParleyServer
+import ParleyTransport
 import ParleyWire
 import Synchronization
 
@@ -48,6 +48,9 @@ public final class ParleyNIOServer: Sendable {
         /// TLS for both listeners (`https`/`wss` and TLS on the byte stream); `nil` serves
         /// plain TCP. A widget on an `https://` shop can only open `wss://`.
         public var tls: NIOSSLContext?
+
+        /// The limits every connection's codec applies to what the peer sends.
+        var limits: ConnectionProfile.Limits { ConnectionProfile.Limits(maxFramePayload: maxFramePayload, maxMessage: maxMessage) }
 
         /// Creates a configuration; every value has a local-development default.
         public init(
@@ -114,10 +117,9 @@ public final class ParleyNIOServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls = configuration.tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    let profile = ConnectionProfile(binding: .stream, compression: FrameCompression(), limits: configuration.limits)
                     try channel.pipeline.syncOperations.addHandler(
-                        StreamChannelHandler(
-                            acceptor: acceptor, maxPayload: configuration.maxFramePayload, maxMessage: configuration.maxMessage,
-                            closeLinger: .milliseconds(Int64(configuration.closeLingerMs))))
+                        StreamChannelHandler(acceptor: acceptor, profile: profile, closeLinger: .milliseconds(Int64(configuration.closeLingerMs))))
                 }
             }
             .bind(host: configuration.host, port: configuration.streamPort).get()
@@ -159,13 +161,14 @@ public final class ParleyNIOServer: Sendable {
             },
             upgradePipelineHandler: { channel, head in
                 let binding = chooseSubprotocol(head.headers)!.1
-                let deflate = negotiateDeflate(head.headers, configuration)
+                let profile = ConnectionProfile(
+                    binding: binding, compression: negotiateDeflate(head.headers, configuration).map(PerMessageDeflateCompression.init(serverSideOf:)),
+                    limits: configuration.limits)
                 let source = SourceAddress.forwarded(
                     peer: SourceAddress(peer: channel.remoteAddress), headers: head.headers, trusted: configuration.trustedProxies)
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(WebSocketChannelHandler(
-                        acceptor: acceptor, binding: binding, source: source, maxMessage: configuration.maxMessage, deflate: deflate,
-                        closeLinger: .milliseconds(Int64(configuration.closeLingerMs))))
+                        acceptor: acceptor, profile: profile, source: source, closeLinger: .milliseconds(Int64(configuration.closeLingerMs))))
                 }
             }
         )

@@ -1,5 +1,5 @@
 import NIOCore
-import ParleyServer
+import ParleyTransport
 
 /// What the stream and WebSocket server handlers share at the end of their pipelines: they
 /// tell the server once that the transport closed, stop reading from a peer that does not

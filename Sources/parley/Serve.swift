@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import Logging
+import ParleyClock
 import ParleyCore
 import ParleyNIO
 import ParleyWeb

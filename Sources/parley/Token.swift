@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ParleyClock
 import ParleyCore
 import ParleyServer
 import ParleyWire

@@ -2,6 +2,7 @@ import ParleyBench
 import ParleyNIO
 import ParleyCore
 import ParleyServer
+import ParleyTransport
 import ParleyWire
 import Synchronization
 
@@ -17,8 +18,8 @@ final class FaultyAcceptor: ConnectionAcceptor {
         self.faulty = faulty
     }
 
-    func accept(_ transport: any ConnectionTransport, binding: Binding, from address: SourceAddress) -> any InboundConnection {
-        server.accept(faulty ? FaultyTransport(inner: transport) : transport, binding: binding, from: address)
+    func accept(_ transport: any ConnectionTransport, profile: ConnectionProfile, from address: SourceAddress) -> any InboundConnection {
+        server.accept(faulty ? FaultyTransport(inner: transport) : transport, profile: profile, from: address)
     }
 }
 

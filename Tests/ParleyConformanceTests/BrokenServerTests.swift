@@ -1,5 +1,6 @@
 import ParleyConformance
 import ParleyServer
+import ParleyTransport
 import Testing
 
 /// The conformance suite against the reference server over every binding (everything passes

@@ -1,12 +1,14 @@
 import Foundation
 import ParleyCore
 import ParleyServer
+import ParleyTransport
 import ParleyTestSupport
 import ParleyWire
 import Testing
 
 /// Replays every file of `Fuzz/regressions/<Target>/` and `Fuzz/corpus/<Target>/` for the fuzz
-/// targets that need ParleyCompression or ParleyServer (`FuzzInflate`, `FuzzSession`) through
+/// targets that need ParleyCompression, ParleyTransport or ParleyServer (`FuzzInflate`,
+/// `FuzzSession`, `FuzzCodec`) through
 /// their own oracles (`FuzzServerOracles/` here is a symlink to `Fuzz/Sources/FuzzServerOracles`;
 /// the wire targets are replayed by ParleyWireTests, which depends on ParleyWire only).
 @Suite("Fuzz: inflater and server regressions and seed corpora replayed")
@@ -17,6 +19,7 @@ struct FuzzServerRegressionTests {
     static let targets = [
         Target(name: "FuzzInflate") { input throws(OracleFailure) in try InflateOracle.check(input) },
         Target(name: "FuzzSession") { input throws(OracleFailure) in try SessionOracle.check(input) },
+        Target(name: "FuzzCodec") { input throws(OracleFailure) in try CodecOracle.check(input) },
     ]
 
     /// Replays `files` through `target`, recording an issue per rejected input.

@@ -2,6 +2,7 @@ import CoreMetrics
 import NIOCore
 import NIOSSL
 import ParleyClient
+import ParleyClock
 import ParleyCore
 import ParleyNIO
 import ParleyServer
@@ -45,9 +46,9 @@ struct LiveServer {
     }
 
     /// An accepting agent ("ana") and a visitor on TCP with a conversation between them.
-    func chatPair(firstMessage: String = "hello") async throws -> (agent: ParleyClient, visitor: ParleyClient, conversation: String) {
+    func chatPair(firstMessage: String = "hello", visitorEndpoint: Endpoint? = nil) async throws -> (agent: ParleyClient, visitor: ParleyClient, conversation: String) {
         let agent = ParleyClient(endpoint: tcp, auth: Wire.Auth(scheme: "token", credential: agentToken("ana")))
-        let visitor = ParleyClient(endpoint: tcp, auth: Wire.Auth(scheme: "anonymous"))
+        let visitor = ParleyClient(endpoint: visitorEndpoint ?? tcp, auth: Wire.Auth(scheme: "anonymous"))
         try await agent.connect()
         try await visitor.connect()
         guard try await agent.request(.agentStatus(.init(rid: 0, routing: .accepting))).name == "ok",

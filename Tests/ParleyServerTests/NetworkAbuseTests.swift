@@ -140,29 +140,9 @@ import Testing
 }
 
 /// COMP-19 in the reference server: a large published event is compressed once and spliced
-/// into every recipient's compressed frame.
+/// into every recipient's compressed frame, or binary WebSocket message without context
+/// takeover (COMP-20).
 @Suite(.serialized) struct SharedCompressionTests {
-    @Test("a spliced frame inflates to the event with each session's own seq")
-    func splicedFrameDecodes() throws {
-        let event = Message.event(.init(seq: 0, event: .init(
-            conversation: "c1", cseq: 7, kind: .message, time: 1, sender: "ana", senderRole: .agent,
-            text: String(repeating: "Your parcel ships tomorrow. ", count: 60))))
-        let shared = SharedEvent(event)
-        let deflater = try Deflater(format: .rawDeflate, level: .default)
-        var made = 0
-        for seq: UInt64 in [1, 300, 1 << 40] {
-            let body = try #require(shared.deflatedBinaryBody { made += 1; return try? SharedDeflateBody(compressing: $0, with: deflater) })
-            var envelope: [UInt8] = []
-            EventEnvelope.append(type: event.typeCode, seq: seq, body: [], encoding: .binary, framed: false, to: &envelope)
-            var stream: [UInt8] = []
-            DeflateSplice.appendZlib(prefix: envelope, body: body, suffix: [], to: &stream)
-            #expect(stream.count < shared.binaryBody.count / 4, "the body is really compressed")
-            let inflated = try FramePayloadInflater(negotiated: true, maxMessage: 1 << 20).inflate(stream)
-            #expect(try Message.decodeBinary(inflated) == event.settingSeq(seq))
-        }
-        #expect(made == 1, "compressed once for all recipients")
-    }
-
     @Test("a large message reaches TCP recipients intact through the spliced path")
     func largeMessageOverTCP() async throws {
         let live = try await LiveServer.start()
@@ -172,6 +152,23 @@ import Testing
         let text = String(repeating: "Here is the full return policy. ", count: 100)
         #expect(try await agent.request(.send(.init(rid: 0, conversation: conversation, clientMessageId: "big", text: text))).name == "ok")
         #expect(await next(&notes) { if case .event(let m) = $0 { m.conversationEvent?.text == text } else { false } } != nil)
+        agent.close()
+        visitor.close()
+    }
+
+    @Test("a large message reaches a WebSocket binary recipient without context takeover intact through the spliced path")
+    func largeMessageOverWebSocket() async throws {
+        let live = try await LiveServer.start()
+        defer { Task { try? await live.stop() } }
+        var endpoint = live.webSocketBinary
+        endpoint.offersPerMessageDeflate = true  // both directions without context takeover
+        let (agent, visitor, conversation) = try await live.chatPair(visitorEndpoint: endpoint)
+        var notes = visitor.notifications.makeAsyncIterator()
+        let texts = (0..<3).map { String(repeating: "Here is return policy \($0). ", count: 100) }
+        for (index, text) in texts.enumerated() {
+            #expect(try await agent.request(.send(.init(rid: 0, conversation: conversation, clientMessageId: "big\(index)", text: text))).name == "ok")
+            #expect(await next(&notes) { if case .event(let m) = $0 { m.conversationEvent?.text == text } else { false } } != nil)
+        }
         agent.close()
         visitor.close()
     }

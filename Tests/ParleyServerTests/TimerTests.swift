@@ -1,4 +1,5 @@
 import ParleyCore
+import ParleyClient
 import ParleyServer
 import ParleyWire
 import Synchronization

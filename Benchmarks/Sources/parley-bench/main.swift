@@ -3,6 +3,7 @@ let suites: [any BenchSuite] = [
     WireBench(),
     CompressionBench(),
     FanOutBench(),
+    CodecBench(),
     RoutingBench(),
     PresenceBench(),
 ]

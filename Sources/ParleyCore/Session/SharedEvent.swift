@@ -1,8 +1,10 @@
 import ParleyWire
 import Synchronization
 
-/// An event encoded once for all of its recipients (HUB-5): the bodies in both encodings are
-/// built when the event is published, every session's outbound log holds a reference to it
+/// An event encoded once for all of its recipients (HUB-5): the binary body is built when the
+/// event is published (the logs' byte bounds measure it), the JSON body by the first recipient
+/// that speaks JSON, so a server whose connections all speak binary never encodes JSON; every
+/// session's outbound log holds a reference to it
 /// (HUB-6), and every session's transport writes its own tiny envelope (type and session seq,
 /// ``EventEnvelope``) before the same shared bytes (HUB-7).
 public final class SharedEvent: OutboundPayload {
@@ -10,27 +12,33 @@ public final class SharedEvent: OutboundPayload {
     public let message: Message
     /// The shared body in the binary encoding (fields after `seq`).
     public let binaryBody: [UInt8]
-    /// The shared body in the JSON encoding (members after `seq`).
-    public let jsonBody: [UInt8]
+    /// The shared body in the JSON encoding (members after `seq`), encoded on first use.
+    public var jsonBody: [UInt8] {
+        json.withTSanVisibleLock { cached in
+            if let cached { return cached }
+            var body: [UInt8] = []
+            if message.kind == .event { EventEnvelope.appendBody(of: message, encoding: .json, to: &body) }
+            cached = body
+            return body
+        }
+    }
+    /// The JSON body once a recipient needed it.
+    private let json = Mutex<[UInt8]?>(nil)
     /// For an ephemeral message, the state it replaces in a session's log (HUB-8), made once
     /// for all recipients; `nil` for an event.
     public let coalescingKey: CoalescingKey?
     /// The binary body compressed once, made by the first connection that needs it (COMP-19).
     private let deflatedBinary = Mutex<(any Sendable)?>(nil)
 
-    /// Encodes `message` (an event kind) once per encoding. An ephemeral message (typers,
-    /// presence, queue position) is kept as the value only: transports encode it whole, and
-    /// its size does not count against the log's byte bounds (HUB-9).
+    /// Encodes `message` (an event kind) once in binary; JSON waits for a JSON recipient. An
+    /// ephemeral message (typers, presence, queue position) is kept as the value only:
+    /// transports encode it whole, and its size does not count against the log's byte bounds
+    /// (HUB-9).
     public init(_ message: Message) {
         self.message = message.settingSeq(0)
         var binary: [UInt8] = []
-        var json: [UInt8] = []
-        if message.kind == .event {
-            EventEnvelope.appendBody(of: message, encoding: .binary, to: &binary)
-            EventEnvelope.appendBody(of: message, encoding: .json, to: &json)
-        }
+        if message.kind == .event { EventEnvelope.appendBody(of: message, encoding: .binary, to: &binary) }
         binaryBody = binary
-        jsonBody = json
         coalescingKey = message.coalescingKey
     }
 

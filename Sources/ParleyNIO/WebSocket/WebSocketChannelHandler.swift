@@ -1,55 +1,41 @@
 import NIOCore
 import NIOWebSocket
-import ParleyCompression
 import ParleyCore
-import ParleyServer
+import ParleyTransport
 import ParleyWire
 
 /// The WebSocket binding (WS-1…WS-4) after the upgrade: reassembles fragmented messages,
-/// answers control frames, and converts between WebSocket messages and Parley messages in
-/// the negotiated encoding (JSON in text messages, binary payloads in binary messages).
+/// answers control frames, and converts between WebSocket messages and Parley messages with
+/// the connection's ``ConnectionCodec`` (the negotiated encoding and permessage-deflate).
 final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundIn = WebSocketOutbound
     typealias OutboundOut = WebSocketFrame
 
     private let acceptor: any ConnectionAcceptor
-    private let binding: Binding
-    private let maxMessage: Int
+    private let codec: ConnectionCodec
     private let source: SourceAddress
     var inbound: (any InboundConnection)?
     private var partial: ByteBuffer?
     private var partialOpcode: WebSocketOpcode = .text
     private var partialCompressed = false
-    private var stopped = false
+    /// The encoded message, reused for every outbound item.
     private var scratch: [UInt8] = []
-    private var compressed: [UInt8] = []
-    private let encoder: PerMessageDeflateEncoder?
-    private let decoder: PerMessageDeflateDecoder?
     private let closeLinger: TimeAmount
     /// Whether the server sent its close frame: the peer's answering close frame then ends
     /// the connection without a second one (RFC 6455 §5.5.1).
     private var closeSent = false
 
     /// - Parameters:
+    ///   - profile: the negotiated subprotocol's binding, permessage-deflate if negotiated
+    ///     (COMP-9…COMP-18), and the message limit (WS-3).
     ///   - source: the client's address, from the upgrade request (ABUSE-13).
-    ///   - deflate: the negotiated permessage-deflate parameters, if any (COMP-9…COMP-18).
-    init(
-        acceptor: any ConnectionAcceptor, binding: Binding, source: SourceAddress, maxMessage: Int,
-        deflate: PerMessageDeflateParameters?, closeLinger: TimeAmount
-    ) throws {
+    /// - Throws: `INTERNAL_ERROR` if the negotiated compression cannot be set up.
+    init(acceptor: any ConnectionAcceptor, profile: ConnectionProfile, source: SourceAddress, closeLinger: TimeAmount) throws(WireError) {
         self.acceptor = acceptor
         self.closeLinger = closeLinger
         self.source = source
-        self.binding = binding
-        self.maxMessage = maxMessage
-        if let deflate {
-            encoder = try PerMessageDeflateEncoder(serverSideOf: deflate)
-            decoder = try PerMessageDeflateDecoder(serverSideOf: deflate, maxMessage: maxMessage)
-        } else {
-            encoder = nil
-            decoder = nil
-        }
+        codec = try ConnectionCodec(profile: profile)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -63,11 +49,11 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
 
     private func start(context: ChannelHandlerContext) {
         guard inbound == nil else { return }
-        inbound = acceptor.accept(NIOTransport(channel: context.channel, binding: binding, closeLinger: closeLinger), binding: binding, from: source)
+        inbound = acceptor.accept(NIOTransport(channel: context.channel, output: .webSocket, closeLinger: closeLinger), profile: codec.profile, from: source)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is TransportClosing { stopped = true }
+        if event is TransportClosing { codec.stop() }
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -87,15 +73,12 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: reply)))
                 .whenComplete { _ in channel.close(promise: nil) }
-        case .text where stopped, .binary where stopped, .continuation where stopped:
+        case .text where codec.isStopped, .binary where codec.isStopped, .continuation where codec.isStopped:
             break  // ERR-3: input after a fatal error or the server's close is read and discarded.
         case .text, .binary:
             guard partial == nil else { return fail(WireError(.malformedMessage, "a new WebSocket message began inside a fragmented one")) }
             partialOpcode = frame.opcode
             partialCompressed = frame.rsv1
-            guard !frame.rsv1 || decoder != nil else {
-                return fail(WireError(.compressionNotNegotiated, "RSV1 set but permessage-deflate was not negotiated (COMP-9)"))
-            }
             append(frame)
         case .continuation:
             guard partial != nil else { return fail(WireError(.malformedMessage, "a continuation frame without a message")) }
@@ -112,70 +95,34 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
         } else {
             partial!.writeBuffer(&data)
         }
-        guard partial!.readableBytes <= maxMessage else {
-            return fail(WireError(.messageTooLarge, "a WebSocket message exceeds \(maxMessage) bytes (WS-3)"))
-        }
-        if frame.fin {
-            var message = partial!
-            partial = nil
-            if partialCompressed, let decoder {
-                do {
-                    let inflated = try decoder.decompress(message.readBytes(length: message.readableBytes) ?? [])
-                    message = ByteBuffer(bytes: inflated)
-                } catch {
-                    return fail(error.wireError)
-                }
-            }
-            deliver(message, opcode: partialOpcode)
-        }
+        if let refused = codec.checkWebSocketMessage(byteCount: partial!.readableBytes, compressed: partialCompressed) { return deliver(refused) }
+        guard frame.fin else { return }
+        let message = partial!
+        partial = nil
+        let kind: WebSocketMessageKind = partialOpcode == .text ? .text : .binary
+        let compressed = partialCompressed
+        let item = message.withUnsafeReadableBytes { codec.decode(webSocketMessage: $0, kind: kind, compressed: compressed) }
+        if let item { deliver(item) }
     }
 
-    private func deliver(_ buffer: ByteBuffer, opcode: WebSocketOpcode) {
-        guard !stopped, let inbound else { return }
-        let expected: WebSocketOpcode = binding == .webSocketJSON ? .text : .binary
-        guard opcode == expected else {
-            return fail(WireError(.encodingNotNegotiated, "a \(opcode == .text ? "text" : "binary") message under the other subprotocol (WS-2)"))
-        }
-        let result = buffer.withUnsafeReadableBytes { raw in
-            Result { () throws(WireError) in
-                binding == .webSocketJSON ? try Message.decodeJSON(raw) : try Message.decodeBinary(raw)
-            }
-        }
-        switch result {
-        case .success(let message): inbound.receive(message)
-        case .failure(let error) where !error.code.isFatal:
-            let type = binding == .webSocketBinary ? buffer.withUnsafeReadableBytes { BinaryPayload.messageType($0) } : nil
-            inbound.fail(error, messageType: type)
-        case .failure(let error): fail(error)
-        }
-    }
-
+    /// A failure of the WebSocket framing itself: decoding stops and the server answers (ERR-3).
     private func fail(_ error: WireError) {
-        guard !stopped else { return }
-        stopped = true
-        inbound?.fail(error)
+        if let item = codec.fail(error) { deliver(item) }
+    }
+
+    private func deliver(_ item: InboundItem) {
+        inbound?.deliver(item)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .item(let item):
             scratch.removeAll(keepingCapacity: true)
-            let json = binding == .webSocketJSON
-            let opcode: WebSocketOpcode = json ? .text : .binary
-            switch item {
-            case .message(let message) where json: message.encodeJSON(into: &scratch)
-            case .message(let message): message.encodeBinary(into: &scratch)
-            case .event(let seq, let shared): shared.append(seq: seq, encoding: json ? .json : .binary, framed: false, to: &scratch)
-            }
-            var compress = false
-            if let encoder {
-                compressed.removeAll(keepingCapacity: true)
-                compress = (try? encoder.compress(scratch, appendingTo: &compressed)) != nil
-            }
-            let bytes = compress ? compressed : scratch
-            var buffer = context.channel.allocator.buffer(capacity: bytes.count)
-            buffer.writeBytes(bytes)
-            context.write(wrapOutboundOut(WebSocketFrame(fin: true, rsv1: compress, opcode: opcode, data: buffer)), promise: promise)
+            let encoded = codec.encode(item, appendingTo: &scratch)
+            var buffer = context.channel.allocator.buffer(capacity: scratch.count)
+            buffer.writeBytes(scratch)
+            let opcode: WebSocketOpcode = encoded.kind == .text ? .text : .binary
+            context.write(wrapOutboundOut(WebSocketFrame(fin: true, rsv1: encoded.compressed, opcode: opcode, data: buffer)), promise: promise)
         case .close(let reason):
             closeSent = true
             var buffer = context.channel.allocator.buffer(capacity: 2)

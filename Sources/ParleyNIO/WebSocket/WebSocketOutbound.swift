@@ -1,4 +1,4 @@
-import ParleyServer
+import ParleyTransport
 import ParleyWire
 
 /// What the server side asks a channel to write; the WebSocket handler turns it into frames,

@@ -1,4 +1,5 @@
 import ParleyCore
+import ParleyTransport
 import ParleyWire
 
 /// Collects the outputs of one input: messages per connection in order (so each connection

@@ -1,4 +1,5 @@
 import ParleyCore
+import ParleyTransport
 import ParleyWire
 
 /// What the host of a ``ServerCore`` must do after an input: write to a connection, close it,

@@ -1,5 +1,7 @@
 import CoreMetrics
+import ParleyClock
 import ParleyCore
+import ParleyTransport
 import ParleyWire
 import Synchronization
 
@@ -67,7 +69,11 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         return value
     }
 
-    public func accept(_ transport: any ConnectionTransport, binding: Binding, from address: SourceAddress) -> any InboundConnection {
+    /// Opens a connection in the core for `transport`. The core does not depend on `profile`:
+    /// a published event is encoded in binary once (its size bounds the session logs) and in
+    /// JSON only when a JSON connection first writes it (``SharedEvent``); the transport's
+    /// codec does the rest of what the profile says.
+    public func accept(_ transport: any ConnectionTransport, profile: ConnectionProfile, from address: SourceAddress) -> any InboundConnection {
         let id: ConnectionID = run { state, now in
             let (id, outputs) = state.core.open(now: now, from: address)
             state.transports[id] = transport

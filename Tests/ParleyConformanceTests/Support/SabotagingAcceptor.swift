@@ -1,5 +1,6 @@
 import ParleyCore
 import ParleyServer
+import ParleyTransport
 import ParleyWire
 import Synchronization
 
@@ -16,9 +17,9 @@ final class SabotagingAcceptor: ConnectionAcceptor {
         self.fault = fault
     }
 
-    func accept(_ transport: any ConnectionTransport, binding: Binding, from address: SourceAddress) -> any InboundConnection {
+    func accept(_ transport: any ConnectionTransport, profile: ConnectionProfile, from address: SourceAddress) -> any InboundConnection {
         let wrapped = SabotagedTransport(inner: transport, acceptor: self)
-        return SabotagedInbound(inner: server.accept(wrapped, binding: binding, from: address), transport: wrapped, fault: fault)
+        return SabotagedInbound(inner: server.accept(wrapped, profile: profile, from: address), transport: wrapped, fault: fault)
     }
 
     /// Writes `message` to every visitor connection but `sender`.

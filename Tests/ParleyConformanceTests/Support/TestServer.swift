@@ -4,6 +4,7 @@ import ParleyConformance
 import ParleyCore
 import ParleyNIO
 import ParleyServer
+import ParleyTransport
 import ParleyTestSupport
 
 /// Test code: an in-process reference server (NIO, 127.0.0.1, free ports), unmodified or with

@@ -1,9 +1,11 @@
 import Dispatch
 import ParleyCore
+import ParleyTransport
 import ParleyWire
 import Synchronization
 
-/// A connection to a ``ParleyServer`` in the same process, with no sockets and no encoding:
+/// A connection to a server in the same process (any ``ConnectionAcceptor``, such as a
+/// `ParleyServer`), with no sockets and no encoding:
 /// messages are handed over as values. For embedding (a bot or a test living next to the
 /// server) and for tests; it speaks the same protocol as the network bindings.
 ///
@@ -29,11 +31,11 @@ public final class InProcessConnection: ConnectionTransport {
     /// another); `onMessage` receives what the server sends, in order, and `onClose` is called
     /// once when the server closes the connection.
     public static func connect(
-        to server: ParleyServer, from address: SourceAddress = .loopback,
+        to server: any ConnectionAcceptor, from address: SourceAddress = .loopback,
         onMessage: @escaping @Sendable (Message) -> Void, onClose: @escaping @Sendable () -> Void
     ) -> InProcessConnection {
         let connection = InProcessConnection(onMessage: onMessage, onClose: onClose)
-        let inbound = server.accept(connection, binding: .inProcess, from: address)
+        let inbound = server.accept(connection, profile: ConnectionProfile(binding: .inProcess), from: address)
         connection.inbound.withTSanVisibleLock { $0 = inbound }
         return connection
     }
@@ -51,11 +53,14 @@ public final class InProcessConnection: ConnectionTransport {
         finish()
     }
 
+    /// Hands each item to `onMessage` as a value.
     public func write(_ items: [Outbound]) {
         guard open.withTSanVisibleLock({ $0 }) else { return }
         for item in items { onMessage(item.message) }
     }
 
+    /// Closes from the server side: `onClose` runs, then the server learns that the transport
+    /// closed.
     public func close(reason: ErrorCode?) {
         let inbound = self.inbound.withTSanVisibleLock { connection in defer { connection = nil }; return connection }
         finish()
@@ -64,6 +69,7 @@ public final class InProcessConnection: ConnectionTransport {
         if let inbound { DispatchQueue.global().async { inbound.transportClosed() } }
     }
 
+    /// Nothing to pause: the server hands messages over directly.
     public func setReading(_ enabled: Bool) {}
 
     private func finish() {

@@ -17,7 +17,9 @@ public enum Outbound: Sendable, Hashable {
         }
     }
 
+    /// Whether both items carry the same message as the peer decodes it.
     public static func == (lhs: Outbound, rhs: Outbound) -> Bool { lhs.message == rhs.message }
 
+    /// Hashes the message as the peer decodes it.
     public func hash(into hasher: inout Hasher) { hasher.combine(message) }
 }

@@ -1,4 +1,3 @@
-import ParleyCompression
 import ParleyCore
 import Synchronization
 
