@@ -1,5 +1,6 @@
 import ParleyCore
 import ParleyWire
+import ParleyTransport
 
 /// The whole reference server as one sans-I/O value: the session layer (one
 /// ``ServerSession`` per connection and the ``SessionRegistry``), the live-chat core
@@ -83,9 +84,12 @@ public struct ServerCore: Sendable {
     public var connectionCount: Int { connections.count }
 
     /// A transport opened a connection from `address` (the peer's, or the one a trusted proxy
-    /// named) at `now`. Over the address's connection limit it is refused at once: the error,
-    /// then the close (ABUSE-2).
-    public mutating func open(now: Instant, from address: SourceAddress) -> (ConnectionID, [ServerOutput]) {
+    /// named) at `now`, carried as `profile` says: its welcome announces per-frame compression
+    /// only on the byte stream, and only when the transport can compress (COMP-2). Over the
+    /// address's connection limit it is refused at once: the error, then the close (ABUSE-2).
+    public mutating func open(
+        now: Instant, from address: SourceAddress, profile: ConnectionProfile = ConnectionProfile(binding: .inProcess)
+    ) -> (ConnectionID, [ServerOutput]) {
         nextConnection += 1
         let id = ConnectionID(rawValue: nextConnection)
         if let refusal = addressLimiter.connect(address, now: now) {
@@ -94,7 +98,9 @@ public struct ServerCore: Sendable {
             pending.close(id, refusal.code)
             return (id, pending.take())
         }
-        var machine = ServerSession(connection: id, configuration: registry.configuration, now: now)
+        var session = registry.configuration
+        if profile.binding != .stream || profile.compression == nil { session.compression = nil }
+        var machine = ServerSession(connection: id, configuration: session, now: now)
         let actions = machine.start(now: now)
         connections[id] = Connection(machine: machine, address: address)
         perform(actions, on: id, now: now)

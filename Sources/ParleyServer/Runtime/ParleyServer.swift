@@ -69,13 +69,14 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         return value
     }
 
-    /// Opens a connection in the core for `transport`. The core does not depend on `profile`:
-    /// a published event is encoded in binary once (its size bounds the session logs) and in
+    /// Opens a connection in the core for `transport`, carried as `profile` says: the welcome
+    /// announces per-frame compression only to a byte stream that can compress (COMP-2); a
+    /// published event is encoded in binary once (its size bounds the session logs) and in
     /// JSON only when a JSON connection first writes it (``SharedEvent``); the transport's
-    /// codec does the rest of what the profile says.
+    /// codec does the rest.
     public func accept(_ transport: any ConnectionTransport, profile: ConnectionProfile, from address: SourceAddress) -> any InboundConnection {
         let id: ConnectionID = run { state, now in
-            let (id, outputs) = state.core.open(now: now, from: address)
+            let (id, outputs) = state.core.open(now: now, from: address, profile: profile)
             state.transports[id] = transport
             return (id, outputs)
         }
