@@ -50,7 +50,7 @@ DEFAULT_PORT_BASE = 27400
 PORTS_PER_RUN = 20
 # Only the server side is mutated; the suite and its client are never the mutant's job.
 SERVER_SOURCES = ("Sources/ParleyCore/", "Sources/ParleyServer/", "Sources/ParleyNIO/", "Sources/ParleyWire/",
-                  "Sources/ParleyCompression/")
+                  "Sources/ParleyCompression/", "Sources/ParleyTransport/")
 FIELDS = ("id", "section", "requirements", "description", "file", "find", "replace")
 SECTION_ORDER = ("session", "framing", "encodings", "websocket", "conversations", "routing", "presence", "typing",
                  "fanout", "compression", "errors", "abuse")
