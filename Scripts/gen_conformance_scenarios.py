@@ -155,6 +155,9 @@ w("websocket-wrong-message-kind-binary", ["WS-2","WS-4"], "Under parley.v1.binar
   [conn("a"), text("a", '{"type":"ping","nonce":5}'), err("a","ENCODING_NOT_NEGOTIATED"), {"client":"a","expectClosed":{"code":"ENCODING_NOT_NEGOTIATED","webSocketStatus":1008}},
    conn("b"), hello("b"), exp("b", {"type":"welcome","rid":1}), text("b", '{"type":"ping","nonce":5}'), err("b","ENCODING_NOT_NEGOTIATED"), closed("b","ENCODING_NOT_NEGOTIATED")],
   needs=["binding:binary","binding:websocket"])
+w("websocket-no-frame-compression", ["COMP-2","COMP-9"], "A WebSocket welcome announces no per-frame compression: WebSocket compresses with permessage-deflate, negotiated in the upgrade.",
+  [conn("a"), hello("a"), exp("a", {"type":"welcome","rid":1,"compression":"$absent"})],
+  needs=["binding:websocket"])
 
 # ---------- messages and errors ----------
 w("wrong-direction", ["MSG-2","MSG-1"], "A server-only message from a client is WRONG_DIRECTION, non-fatal; the session goes on.",
