@@ -104,6 +104,10 @@ public struct ConversationMachine: Sendable {
         return nil
     }
 
+    /// When it closed or was abandoned, while closed or abandoned: its reopen window and its
+    /// archiving start then (CONV-9, CONV-34).
+    public var endedAt: Instant? { closedAt }
+
     /// When it (last) started waiting, while queued or offline (ROUTE-15).
     public var waitingSince: Instant? {
         switch state {

@@ -1,11 +1,12 @@
 import ParleyWire
 
 /// A ``ConversationStore`` in memory: an array of events per conversation (index = cseq - 1)
-/// and a set of ids per state.
+/// a set of ids per state, and the archived conversations' final records.
 public struct InMemoryConversationStore: ConversationStore, Sendable {
     private var history: [String: [ChatEvent]] = [:]
     private var states: [String: ConversationState] = [:]
     private var byState: [ConversationState: Set<String>] = [:]
+    private var archive: [String: ConversationMachine] = [:]
 
     /// Creates an empty store.
     public init() {}
@@ -30,4 +31,10 @@ public struct InMemoryConversationStore: ConversationStore, Sendable {
     public func conversations(in state: ConversationState) -> [String] {
         (byState[state] ?? []).sorted()
     }
+
+    public mutating func archive(_ conversation: ConversationMachine) {
+        archive[conversation.id] = conversation
+    }
+
+    public func archived(_ conversation: String) -> ConversationMachine? { archive[conversation] }
 }

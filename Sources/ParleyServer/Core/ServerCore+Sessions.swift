@@ -54,7 +54,7 @@ extension ServerCore {
         attachedByUser[identity.user, default: 0] += 1
         guard attachedByUser[identity.user] == 1 else { return }
         if identity.isStaff {
-            let teams = identity.teams.filter(configuration.teams.contains).sorted()
+            let teams = identity.teams.filter(chat.router.hasTeam).sorted()
             let profile = AgentProfile(
                 teams: teams.isEmpty ? [configuration.chat.defaultTeam] : teams, skills: Set(wire.skills),
                 maxConcurrent: wire.maxConcurrent.map { Int(clamping: $0) })
