@@ -227,6 +227,14 @@ public struct ConversationMachine: Sendable {
         }
     }
 
+    /// Moves it to `newTeam` because its team was removed (ROUTE-18): it keeps its state, its
+    /// agent and its place in time; a `transferred` event without a sender names the new team.
+    public mutating func moveTeam(to newTeam: String, now: Instant) -> [ChatEvent] {
+        team = newTeam
+        emit(.transferred, now, team: newTeam)
+        return takeEvents()
+    }
+
     // MARK: Lifecycle inputs
 
     /// The visitor left while queued (CONV-8).

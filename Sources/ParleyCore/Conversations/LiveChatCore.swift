@@ -29,6 +29,9 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
     /// Index: each agent's active conversations, so that nothing scans every conversation for
     /// one agent's (ROUTE-10).
     var activeByAgent: [String: Set<String>] = [:]
+    /// Index: the conversations in memory of each team, so that removing a team moves them
+    /// without a scan (ROUTE-18).
+    var inMemoryByTeam: [String: Set<String>] = [:]
     var visitorsOnSite: Set<String> = []
     var invitations: [String: Invitation] = [:]
     var nextConversation: UInt64 = 1
@@ -158,6 +161,10 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
             Self.remove(machine.id, from: machine.visitor, in: &openByVisitor)
             if old?.isOpen ?? true { armArchiving(machine, into: &actions) }
         }
+        if old?.team != machine.team {
+            if let team = old?.team { Self.remove(machine.id, from: team, in: &inMemoryByTeam) }
+            inMemoryByTeam[machine.team, default: []].insert(machine.id)
+        }
         if old?.agent != machine.agent {
             if let agent = old?.agent { Self.remove(machine.id, from: agent, in: &activeByAgent) }
             if let agent = machine.agent { activeByAgent[agent, default: []].insert(machine.id) }
@@ -192,6 +199,7 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
         guard let machine = machines[id], !machine.isOpen, let ended = machine.endedAt,
               now.milliseconds(since: ended) > configuration.reopenWindowMs else { return }
         machines[id] = nil
+        Self.remove(id, from: machine.team, in: &inMemoryByTeam)
         inactivityArmed.remove(id)
         store.archive(machine)
     }

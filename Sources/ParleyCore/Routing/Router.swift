@@ -50,6 +50,13 @@ public struct Router: Sendable {
         return assignments
     }
 
+    /// Removes a team that no agent belongs to and no conversation waits in any more (the
+    /// caller moved them, ROUTE-18); its slot stays, empty, so that no record points elsewhere.
+    public mutating func removeTeam(_ id: String) {
+        guard let slot = teamSlots.removeValue(forKey: id) else { return }
+        teams[slot] = TeamRecord(id: id, defaultLimit: teams[slot].defaultLimit)
+    }
+
     /// Whether a team with this id exists.
     public func hasTeam(_ id: String) -> Bool { teamSlots[id] != nil }
 

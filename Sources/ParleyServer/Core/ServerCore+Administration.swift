@@ -1,8 +1,8 @@
 import ParleyCore
 import ParleyWire
 
-/// Administration at run time, from the embedding code: adding teams, registering, changing
-/// and removing agents (ROUTE-16). Each call is an input like any other: it takes `now` and
+/// Administration at run time, from the embedding code: adding and removing teams,
+/// registering, changing and removing agents (ROUTE-16, ROUTE-18). Each call is an input like any other: it takes `now` and
 /// returns the outputs to carry out (assignments it caused reach their users at once, ROUTE-7).
 ///
 /// ```swift
@@ -22,6 +22,21 @@ extension ServerCore {
     public mutating func addTeam(_ id: String, defaultMaxConcurrent: Int? = nil, now: Instant) -> [ServerOutput] {
         apply(chat.addTeam(id, defaultMaxConcurrent: defaultMaxConcurrent ?? configuration.chat.defaultMaxConcurrent, now: now), now: now)
         return pending.take()
+    }
+
+    /// Removes a team (ROUTE-18): its agents leave it (those with no other team join `target`),
+    /// its waiting conversations go to the front of `target`'s queue in their order, and its
+    /// other conversations in memory move to `target` with a `transferred` event, active ones
+    /// keeping their agent. Sessions that watch its queue feed get nothing more from it.
+    ///
+    /// - Parameter target: where they go; `nil` for the configured default team.
+    /// - Returns: the outputs to carry out, or `TEAM_NOT_FOUND` / `INVALID_ARGUMENT` (the
+    ///   default team, or a target equal to the team); nothing changed then.
+    public mutating func removeTeam(_ id: String, movingTo target: String? = nil, now: Instant) -> Result<[ServerOutput], CommandError> {
+        let outcome = chat.removeTeam(id, movingTo: target, now: now)
+        if case .failure(let error) = outcome.result { return .failure(error) }
+        apply(outcome.actions, now: now)
+        return .success(pending.take())
     }
 
     /// Registers an agent with a profile, or changes a registered agent's teams, skills and

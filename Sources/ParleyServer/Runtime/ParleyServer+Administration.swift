@@ -17,6 +17,20 @@ extension ParleyServer {
         run { state, now in ((), state.core.addTeam(id, defaultMaxConcurrent: defaultMaxConcurrent, now: now)) }
     }
 
+    /// Removes a team, moving its agents and conversations to `target` (`nil`: the default
+    /// team). See ``ServerCore/removeTeam(_:movingTo:now:)``.
+    ///
+    /// - Throws: the ``CommandError`` that refused it; nothing changed then.
+    public func removeTeam(_ id: String, movingTo target: String? = nil) throws(CommandError) {
+        let refusal: CommandError? = run { state, now in
+            switch state.core.removeTeam(id, movingTo: target, now: now) {
+            case .success(let outputs): return (nil, outputs)
+            case .failure(let error): return (error, [])
+            }
+        }
+        if let refusal { throw refusal }
+    }
+
     /// Registers an agent, or changes a registered agent's teams, skills and cap. See
     /// ``ServerCore/setAgent(_:_:now:)``.
     ///

@@ -196,6 +196,49 @@ import Testing
         #expect(h.core.conversation(id)?.agent == nil)
     }
 
+    @Test("ROUTE-18: removing a team moves its agents, its waiting conversations (to the front, in order) and its active ones to the target")
+    func removeTeamMovesItsWork() {
+        var h = Self.harness()
+        h.team("billing", limit: 1)
+        h.team("default", limit: 3)
+        h.agent("b1", teams: ["billing"], accepting: true, limit: 1)
+        h.agent("b2", teams: ["billing", "sales"], accepting: false)
+        let active = h.create("v1", team: "billing")
+        let first = h.create("v2", team: "billing")
+        let second = h.create("v3", team: "billing")
+        #expect(h.core.conversation(active)?.agent == "b1")
+        h.run("a1") { $0.agentStatus(.accepting, maxConcurrent: 1, from: $1, now: $2) }
+        let waitingInSales = h.create("v4", team: "sales")
+        _ = h.create("v5", team: "sales")  // a1 is full: this one waits in sales
+        #expect(h.core.conversation(waitingInSales)?.agent == "a1")
+
+        #expect(Self.code(h.run("a1") { core, _, now in core.removeTeam("default", now: now) }) == .invalidArgument)
+        #expect(Self.code(h.run("a1") { core, _, now in core.removeTeam("nowhere", now: now) }) == .teamNotFound)
+        #expect(Self.code(h.run("a1") { core, _, now in core.removeTeam("billing", movingTo: "sales", now: now) }) == nil)
+
+        #expect(!h.core.router.hasTeam("billing"))
+        #expect(h.core.router.teams(of: "b1") == ["sales"], "no other team: joins the target")
+        #expect(h.core.router.teams(of: "b2") == ["sales"])
+        #expect(h.core.conversation(active)?.team == "sales")
+        #expect(h.core.conversation(active)?.agent == "b1", "active ones keep their agent")
+        #expect(CoreHarness.events(h.log, of: active).last?.kind == .transferred)
+        #expect(Array(h.core.router.waiting(in: "sales").prefix(2)) == [first, second], "front of the queue, in their order")
+        #expect(Self.code(h.run("v9") { $0.create(team: "billing", from: $1, now: $2) }) == .teamNotFound)
+    }
+
+    @Test("ROUTE-18: a removed team's ended conversation reopens in the target team")
+    func removedTeamReopen() {
+        var h = Self.harness()
+        h.team("billing", limit: 1)
+        h.agent("b1", teams: ["billing"], accepting: true)
+        let id = h.create("v1", team: "billing")
+        h.run("v1") { $0.close(id, from: $1, now: $2) }
+        #expect(Self.code(h.run("a1") { core, _, now in core.removeTeam("billing", movingTo: "sales", now: now) }) == nil)
+        #expect(Self.code(h.run("v1") { $0.reopen(id, from: $1, now: $2) }) == nil)
+        #expect(h.core.conversation(id)?.team == "sales")
+        #expect(h.core.conversation(id)?.agent == "b1", "back to its last agent, now in sales")
+    }
+
     static func code(_ outcome: LiveChatOutcome) -> ErrorCode? {
         if case .failure(let error) = outcome.result { return error.code }
         return nil
