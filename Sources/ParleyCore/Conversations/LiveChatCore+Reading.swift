@@ -48,8 +48,11 @@ extension LiveChatCore {
     /// The conversations visible to the sender, archived ones included, optionally only those
     /// in one state, in creation order (CONV-29, CONV-30, CONV-34).
     public func list(state: ConversationState? = nil, from actor: ChatIdentity) -> LiveChatOutcome {
-        let states = state.map { [$0] } ?? ConversationState.allCases
-        let visible = states.flatMap { store.conversations(in: $0) }.compactMap { conversation($0) }.filter { isVisible($0, to: actor) }
+        // A visitor's own conversations come from their index; staff's from the state lists.
+        let ids = actor.role == .visitor
+            ? store.conversations(ofVisitor: actor.user)
+            : (state.map { [$0] } ?? ConversationState.allCases).flatMap { store.conversations(in: $0) }
+        let visible = ids.compactMap { conversation($0) }.filter { (state == nil || $0.wireState == state) && isVisible($0, to: actor) }
         let summaries = creationOrdered(visible).map { summary(of: $0, for: actor) }
         return LiveChatOutcome(result: .success(.conversations(summaries)), actions: [])
     }

@@ -15,6 +15,9 @@ public protocol ConversationStore {
     mutating func setState(_ state: ConversationState, of conversation: String)
     /// The ids of the conversations in `state`, in ascending id order.
     func conversations(in state: ConversationState) -> [String]
+    /// The ids of the conversations `visitor` created (their `created` event's sender), so
+    /// that a visitor's `list` reads only theirs (CONV-29, CONV-34).
+    func conversations(ofVisitor visitor: String) -> [String]
     /// Keeps the final record of a conversation that ended and whose reopen window passed: the
     /// core forgets it and serves `list`, `history` and `transcript` from here (CONV-34).
     mutating func archive(_ conversation: ConversationMachine)
