@@ -38,7 +38,7 @@ unlimited=(--address-connections 0 --address-handshakes-per-minute 0 --address-a
 # wait for these instead of the defaults (10 s handshake, 60 s heartbeat, 60 s answer timeout…).
 short=(--handshake-timeout-ms 1500 --heartbeat-ms 1000 --heartbeat-timeout-ms 3000 --resume-window-ms 4000
        --answer-timeout-ms 2000 --disconnect-grace-ms 3500 --presence-grace-ms 1500 --typing-expiry-ms 3000
-       --reopen-window-ms 2000 --inactivity-timeout-ms 8000 --idle-away-ms 4000 --max-retained 64 --message-burst 100)
+       --reopen-window-ms 2000 --invitation-timeout-ms 2500 --inactivity-timeout-ms 8000 --idle-away-ms 4000 --max-retained 64 --message-burst 100)
 
 pids=()
 serve() {  # serve NAME STREAM_PORT HTTP_PORT ARGS...

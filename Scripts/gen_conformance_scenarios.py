@@ -245,7 +245,7 @@ w("token-purpose", ["SESSION-6","SESSION-5"], "A session token presented as an a
 w("unknown-auth-scheme", ["SESSION-4","SESSION-5"], "A scheme the authenticator does not know is AUTH_FAILED, answering the hello.",
   [conn("a"), hello("a", rid=5, auth={"scheme":"kerberos","credential":"x"}), err("a","AUTH_FAILED", rid=5), closed("a","AUTH_FAILED")])
 RULES={k:"$any" for k in ["answerTimeoutMs","disconnectGraceMs","presenceGraceMs","idleAwayMs","typingExpiryMs","typingThrottleMs","typingRefreshMs",
-    "queuePositionIntervalMs","reopenWindowMs","inactivityTimeoutMs","maxOpenConversations","maxPriority","defaultMaxConcurrent",
+    "queuePositionIntervalMs","reopenWindowMs","invitationTimeoutMs","inactivityTimeoutMs","maxOpenConversations","maxPriority","defaultMaxConcurrent",
     "maxConcurrentCap","rateAbuseThreshold","maxStatusText","maxPageField","maxPreview","draftPreviews"]}
 w("welcome-announces-rules", ["SESSION-37","SESSION-8"], "The welcome announces every live-chat timer and cap (answer timeout, disconnect and presence grace, idle, typing expiry/throttle/refresh, queue-position interval, reopen window, inactivity, open conversations, priority, concurrency, abuse threshold, text lengths, draft previews), to visitors and staff alike.",
   [conn("v"), hello("v"), exp("v", {"type":"welcome","rid":1,"limits":RULES}),
@@ -861,6 +861,21 @@ w("conv-reopen-window", ["CONV-9"], "A closed conversation reopens 700 ms before
    send("v", {"type":"reopen","rid":4,"conversation":"$conv"}), exp("v", {"type":"ok","rid":4}, skipOthers=True),
    ev("v", {"kind":"reopened"}, skipOthers=True)] + close("a", 5) + [ev("v", {"kind":"closed"}, skipOthers=True), adv("$reopenWindowMs+1000"),
    send("v", {"type":"reopen","rid":5,"conversation":"$conv"}), err("v","REOPEN_WINDOW_EXPIRED", rid=5, skipOthers=True), nothing("v", 300)],
+  needs=["agents:1"], cleanup=CLEAN)
+w("conv-archived", ["CONV-34","CONV-9"], "A closed conversation 1 s past the announced reopenWindowMs is archived and read-only: its history and list entry are still served to its visitor and its transcript to its agent, rating it is ILLEGAL_TRANSITION and reopening it REOPEN_WINDOW_EXPIRED.",
+  assign_steps(["reopenWindowMs"]) + answer() + close("a", 4) + [ev("v", {"kind":"closed"}, skipOthers=True), adv("$reopenWindowMs+1000"),
+   send("v", {"type":"history","rid":4,"conversation":"$conv","limit":2}), exp("v", {"type":"historyPage","rid":4,"conversation":"$conv"}, skipOthers=True),
+   send("v", {"type":"list","rid":5,"state":"closed"}), exp("v", {"type":"conversations","rid":5,"conversations":[{"id":"$conv","state":"closed"}]}, skipOthers=True),
+   send("a", {"type":"transcript","rid":5,"conversation":"$conv"}), exp("a", {"type":"transcriptResult","rid":5}, skipOthers=True),
+   send("v", {"type":"rate","rid":6,"conversation":"$conv","score":5}), err("v","ILLEGAL_TRANSITION", rid=6, skipOthers=True),
+   send("v", {"type":"reopen","rid":7,"conversation":"$conv"}), err("v","REOPEN_WINDOW_EXPIRED", rid=7, skipOthers=True)],
+  needs=["agents:1"], cleanup=CLEAN)
+w("conv-invitation-expiry", ["CONV-35","CONV-21"], "An invitation the visitor does not answer is still pending 700 ms before the announced invitationTimeoutMs (the agent hears nothing) and has expired 1 s after it: the agent was told it was declined, and accepting it is INVITATION_NOT_FOUND.",
+  agent("a", 1, "agent1", ["invitationTimeoutMs"]) + accept("a", 2) + visitor("v", "visitorUser") + [
+   send("a", {"type":"invite","rid":3,"visitor":"$visitorUser","text":"Need help?"}), exp("a", {"type":"ok","rid":3,"invitation":"$capture:inv"}),
+   exp("v", {"type":"invitation","invitation":"$inv"}, skipOthers=True), adv("$invitationTimeoutMs-700"), nothing("a", 200, type="invitationAnswered"),
+   exp("a", {"type":"invitationAnswered","invitation":"$inv","visitor":"$visitorUser","accepted":False}, skipOthers=True, withinMs=1700),
+   send("v", {"type":"answerInvitation","rid":2,"invitation":"$inv","accept":True}), err("v","INVITATION_NOT_FOUND", rid=2, skipOthers=True)],
   needs=["agents:1"], cleanup=CLEAN)
 w("conv-inactivity-close", ["CONV-22"], "An active conversation in which nobody writes for the announced inactivityTimeoutMs closes with reason inactivity and no sender: nothing 700 ms before, the closed event within 1.7 s after.",
   assign_steps(["inactivityTimeoutMs"]) + [assume("$inactivityTimeoutMs-1", "needs an inactivity timeout (0 means never)")] + answer() + [

@@ -15,7 +15,7 @@ struct Bench: AsyncParsableCommand {
               parley serve --key \(BenchDefaults.keyHex) --message-rate 1000000000 --message-burst 1000000
             Every run stops by itself and targets loopback addresses only.
             """,
-        subcommands: [Fanout.self, Connections.self])
+        subcommands: [Fanout.self, Connections.self, Repeat.self, Churn.self])
 }
 
 /// Shared defaults of the bench commands.
@@ -73,7 +73,8 @@ extension Bench {
         @Option(help: "Write the result as JSON to this file") var json: String?
         @Option(help: "Write the latency percentile plot (SVG) to this file") var plot: String?
 
-        func run() async throws {
+        /// The run these options describe.
+        func options() throws -> FanoutOptions {
             var options = FanoutOptions(
                 endpoint: try BenchDefaults.endpoint(endpoint, encoding: encoding), subscribers: subscribers, rooms: rooms,
                 publishers: publishers, rate: rate, size: size, duration: try BenchDefaults.seconds(duration), slow: slow,
@@ -82,6 +83,11 @@ extension Bench {
             options.drainSeconds = 10
             options.slowChunk = slowRead
             options.slowEveryMs = slowEvery
+            return options
+        }
+
+        func run() async throws {
+            let options = try options()
             let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
             let run = FanoutRun(options: options, group: group)
             let bar = ProgressBar()

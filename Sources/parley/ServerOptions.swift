@@ -41,6 +41,7 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Typing throttle, ms (default 2000). Env: PARLEY_TYPING_THROTTLE_MS") var typingThrottleMs: UInt64?
     @Option(help: "Queue-position push interval, ms; 0: every change (default 1000). Env: PARLEY_QUEUE_POSITION_INTERVAL_MS") var queuePositionIntervalMs: UInt64?
     @Option(help: "Reopen window after a close, ms (default 900000). Env: PARLEY_REOPEN_WINDOW_MS") var reopenWindowMs: UInt64?
+    @Option(help: "Time an invitation waits for an answer, ms; 0: never expires (default 120000). Env: PARLEY_INVITATION_TIMEOUT_MS") var invitationTimeoutMs: UInt64?
     @Option(help: "Silence before an active conversation closes, ms; 0: never (default 1800000). Env: PARLEY_INACTIVITY_TIMEOUT_MS") var inactivityTimeoutMs: UInt64?
     @Option(help: "Open conversations per visitor (default 3). Env: PARLEY_MAX_OPEN_CONVERSATIONS") var maxOpenConversations: Int?
     @Option(help: "Highest priority a visitor may ask for (default 10). Env: PARLEY_MAX_PRIORITY") var maxPriority: UInt32?
@@ -112,6 +113,7 @@ struct ServerOptions: ParsableArguments {
         chat.disconnectGraceMs = Self.pick(disconnectGraceMs, "PARLEY_DISCONNECT_GRACE_MS", chat.disconnectGraceMs)
         chat.queuePositionIntervalMs = Self.pick(queuePositionIntervalMs, "PARLEY_QUEUE_POSITION_INTERVAL_MS", chat.queuePositionIntervalMs)
         chat.reopenWindowMs = Self.pick(reopenWindowMs, "PARLEY_REOPEN_WINDOW_MS", chat.reopenWindowMs)
+        chat.invitationTimeoutMs = Self.pick(invitationTimeoutMs, "PARLEY_INVITATION_TIMEOUT_MS", chat.invitationTimeoutMs)
         chat.inactivityTimeoutMs = Self.pick(inactivityTimeoutMs, "PARLEY_INACTIVITY_TIMEOUT_MS", chat.inactivityTimeoutMs)
         chat.maxOpenPerVisitor = Self.pick(maxOpenConversations, "PARLEY_MAX_OPEN_CONVERSATIONS", chat.maxOpenPerVisitor)
         chat.maxPriority = Self.pick(maxPriority, "PARLEY_MAX_PRIORITY", chat.maxPriority)

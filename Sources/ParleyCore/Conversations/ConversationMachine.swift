@@ -104,6 +104,10 @@ public struct ConversationMachine: Sendable {
         return nil
     }
 
+    /// When it closed or was abandoned, while closed or abandoned: its reopen window and its
+    /// archiving start then (CONV-9, CONV-34).
+    public var endedAt: Instant? { closedAt }
+
     /// When it (last) started waiting, while queued or offline (ROUTE-15).
     public var waitingSince: Instant? {
         switch state {
@@ -221,6 +225,14 @@ public struct ConversationMachine: Sendable {
         case .queued, .offline, .closed, .abandoned:
             return illegal("transfer")
         }
+    }
+
+    /// Moves it to `newTeam` because its team was removed (ROUTE-18): it keeps its state, its
+    /// agent and its place in time; a `transferred` event without a sender names the new team.
+    public mutating func moveTeam(to newTeam: String, now: Instant) -> [ChatEvent] {
+        team = newTeam
+        emit(.transferred, now, team: newTeam)
+        return takeEvents()
     }
 
     // MARK: Lifecycle inputs

@@ -54,6 +54,10 @@ public struct LiveChatTimer: Hashable, Sendable {
         case disconnectGrace(agent: String, disconnect: UInt64)
         /// Push changed queue positions (ROUTE-8).
         case queuePositions
+        /// The conversation's reopen window has passed: archive it unless it reopened (CONV-34).
+        case archive(conversation: String)
+        /// The invitation expires unless answered by then (CONV-35).
+        case invitationExpiry(invitation: String)
     }
 
     /// Creates a timer.

@@ -21,6 +21,8 @@ public struct LiveChatConfiguration: Hashable, Sendable {
     public var inactivityTimeoutMs: UInt64 = 30 * 60_000
     /// How long after closing a conversation may be reopened (CONV-9).
     public var reopenWindowMs: UInt64 = 15 * 60_000
+    /// How long an invitation waits for the visitor's answer before it expires (CONV-35).
+    public var invitationTimeoutMs: UInt64 = 2 * 60_000
     /// How often queue positions are pushed when they change; 0 pushes after every input (ROUTE-8).
     public var queuePositionIntervalMs: UInt64 = 1_000
     /// Most open (queued, offline, active) conversations per visitor (CONV-1).

@@ -26,7 +26,6 @@ extension LiveChatCore {
                 text: text, attachments: [], clientMessageId: clientMessageId, from: actor, now: now) {
                 events += posted
             }
-            core.creationOrder.append(id)
             core.commit(machine, events: events, staffBefore: [], into: &actions)
             core.enqueue(machine, front: false, excluding: nil, now: now, into: &actions)
             return .success(.ok(conversation: id, cseq: core.machines[id]!.lastCseq))
@@ -89,7 +88,7 @@ extension LiveChatCore {
             if attachments.count > core.configuration.maxAttachments {
                 return .failure(CommandError(.invalidArgument, "CONV-12", "more than \(core.configuration.maxAttachments) attachments"))
             }
-            if !actor.isStaff, core.machines[id]?.wireState == .closed, core.machines[id]?.visitor == actor.user {
+            if !actor.isStaff, let record = core.conversation(id), record.wireState == .closed, record.visitor == actor.user {
                 if case .failure(let error) = core.reopenConversation(id, by: actor, now: now, into: &actions) {
                     return .failure(error)
                 }
@@ -268,7 +267,7 @@ extension LiveChatCore {
         _ id: String, by actor: ChatIdentity, now: Instant, into actions: inout [LiveChatAction]
     ) -> Result<ConversationMachine, CommandError> {
         var machine: ConversationMachine
-        switch visibleMachine(id, to: actor) {
+        switch visibleMachine(id, to: actor, reopening: true) {
         case .success(let found): machine = found
         case .failure(let error): return .failure(error)
         }

@@ -9,7 +9,7 @@ extension LiveChatCore {
         _ id: String, anchor: UInt64? = nil, direction: Direction = .backward, limit: Int? = nil, from actor: ChatIdentity
     ) -> LiveChatOutcome {
         let machine: ConversationMachine
-        switch visibleMachine(id, to: actor) {
+        switch visibleRecord(id, to: actor) {
         case .success(let found): machine = found
         case .failure(let error): return LiveChatOutcome(result: .failure(error), actions: [])
         }
@@ -45,14 +45,15 @@ extension LiveChatCore {
         return LiveChatOutcome(result: .success(.history(HistoryPage(conversation: id, events: page, hasMore: hasMore))), actions: [])
     }
 
-    /// The conversations visible to the sender, optionally only those in one state, in
-    /// creation order (CONV-29, CONV-30).
+    /// The conversations visible to the sender, archived ones included, optionally only those
+    /// in one state, in creation order (CONV-29, CONV-30, CONV-34).
     public func list(state: ConversationState? = nil, from actor: ChatIdentity) -> LiveChatOutcome {
-        let ids = state.map { store.conversations(in: $0) } ?? creationOrder
-        let summaries = ids.compactMap { machines[$0] }
-            .filter { isVisible($0, to: actor) }
-            .sorted { $0.createdAt != $1.createdAt ? $0.createdAt < $1.createdAt : $0.id < $1.id }
-            .map { summary(of: $0, for: actor) }
+        // A visitor's own conversations come from their index; staff's from the state lists.
+        let ids = actor.role == .visitor
+            ? store.conversations(ofVisitor: actor.user)
+            : (state.map { [$0] } ?? ConversationState.allCases).flatMap { store.conversations(in: $0) }
+        let visible = ids.compactMap { conversation($0) }.filter { (state == nil || $0.wireState == state) && isVisible($0, to: actor) }
+        let summaries = creationOrdered(visible).map { summary(of: $0, for: actor) }
         return LiveChatOutcome(result: .success(.conversations(summaries)), actions: [])
     }
 
@@ -62,7 +63,7 @@ extension LiveChatCore {
         guard actor.isStaff else {
             return LiveChatOutcome(result: .failure(CommandError(.forbidden, "CONV-25", "transcripts are for staff")), actions: [])
         }
-        switch visibleMachine(id, to: actor) {
+        switch visibleRecord(id, to: actor) {
         case .failure(let error): return LiveChatOutcome(result: .failure(error), actions: [])
         case .success(let machine):
             let events = machine.lastCseq == 0 ? [] : store.events(of: id, in: 1...machine.lastCseq)

@@ -10,14 +10,17 @@ extension LiveChatCore {
         }
     }
 
-    /// Registers an agent (or supervisor) with their teams, skills and cap; they start offline
-    /// (ROUTE-2).
+    /// Registers an agent (or supervisor) with their teams, skills and cap, or changes a
+    /// registered agent's, on the host's authority; a new agent starts offline (ROUTE-2). Routing
+    /// uses the profile from this input on; conversations already assigned stay (ROUTE-14). The
+    /// host owns this registration: it lasts until ``removeAgent(_:now:)`` (ROUTE-16, ROUTE-17).
     public mutating func registerAgent(_ id: String, _ profile: AgentProfile, now: Instant) -> LiveChatOutcome {
         run(now) { core, actions in
             if let missing = profile.teams.first(where: { !core.router.hasTeam($0) }) {
                 return .failure(CommandError(.teamNotFound, "ROUTE-2", "no team \(missing)"))
             }
             core.register(id, profile, now: now, into: &actions)
+            core.registeredBySignIn.remove(id)
             return .success(.ok(conversation: nil, cseq: nil))
         }
     }
@@ -39,7 +42,8 @@ extension LiveChatCore {
         }
     }
 
-    /// An agent invites a visitor who is on the site (CONV-20).
+    /// An agent invites a visitor who is on the site (CONV-20); unanswered, the invitation
+    /// expires after the invitation timeout (CONV-35).
     public mutating func invite(_ visitor: String, text: String? = nil, from actor: ChatIdentity, now: Instant) -> LiveChatOutcome {
         run(now) { core, actions in
             guard actor.isStaff else { return .failure(CommandError(.forbidden, "CONV-20", "only staff invite")) }
@@ -57,6 +61,11 @@ extension LiveChatCore {
             core.nextInvitation += 1
             core.invitations[invitation.id] = invitation
             actions.append(.invitation(invitation))
+            if core.configuration.invitationTimeoutMs > 0 {
+                actions.append(.armTimer(LiveChatTimer(
+                    deadline: now.adding(milliseconds: core.configuration.invitationTimeoutMs),
+                    kind: .invitationExpiry(invitation: invitation.id))))
+            }
             return .success(.invited(invitation: invitation.id))
         }
     }
@@ -84,7 +93,6 @@ extension LiveChatCore {
             core.nextConversation += 1
             let (machine, events) = ConversationMachine.start(
                 id: id, visitor: actor.user, team: team, priority: 0, tags: [], properties: [], offline: false, now: now)
-            core.creationOrder.append(id)
             core.commit(machine, events: events, staffBefore: [], into: &actions)
             if case .success(let freed) = core.router.assign(id, team: team, priority: 0, tags: [], to: invitation.agent, now: now) {
                 core.apply([Assignment(conversation: id, agent: invitation.agent)] + freed, now: now, into: &actions)
@@ -115,16 +123,19 @@ extension LiveChatCore {
     }
 
     /// An agent's last connection dropped: they get nothing new, and their conversations wait
-    /// for the grace period (ROUTE-10).
+    /// for the grace period (ROUTE-10); when it ends without a reconnection, their conversations
+    /// are re-routed, and the registration of an agent registered by their sign-in ends until
+    /// they sign in again (ROUTE-17).
     public mutating func agentDisconnected(_ agent: String, now: Instant) -> [LiveChatAction] {
         system(now) { core, actions in
             guard core.router.hasAgent(agent) else { return }
-            core.disconnects[agent, default: 0] += 1
+            core.disconnectSerial += 1
+            core.disconnects[agent] = core.disconnectSerial
             core.apply(core.router.setConnected(false, agent: agent, now: now), now: now, into: &actions)
-            if core.configuration.disconnectGraceMs == 0 { return core.takeOffline(agent, now: now, into: &actions) }
+            if core.configuration.disconnectGraceMs == 0 { return core.graceEnded(agent, now: now, into: &actions) }
             actions.append(.armTimer(LiveChatTimer(
                 deadline: now.adding(milliseconds: core.configuration.disconnectGraceMs),
-                kind: .disconnectGrace(agent: agent, disconnect: core.disconnects[agent]!))))
+                kind: .disconnectGrace(agent: agent, disconnect: core.disconnectSerial))))
         }
     }
 
@@ -138,9 +149,10 @@ extension LiveChatCore {
         system(now) { core, actions in
             if let profile, profile.teams.allSatisfy(core.router.hasTeam) {
                 core.register(agent, profile, now: now, into: &actions)
+                core.registeredBySignIn.insert(agent)
             }
             guard core.router.hasAgent(agent) else { return }
-            core.disconnects[agent, default: 0] += 1
+            core.disconnects[agent] = nil
             core.apply(core.router.setConnected(true, agent: agent, now: now), now: now, into: &actions)
             if core.router.status(of: agent) == .offline {
                 core.apply(core.router.setStatus(.notAccepting, of: agent, now: now), now: now, into: &actions)
@@ -154,13 +166,7 @@ extension LiveChatCore {
         run(now) { core, actions in
             guard actor.role == .supervisor else { return .failure(CommandError(.forbidden, "ROUTE-14", "only supervisors update agents")) }
             guard core.router.hasAgent(agent) else { return .failure(CommandError(.agentNotFound, "ROUTE-14", "no agent \(agent)")) }
-            guard !profile.teams.isEmpty else { return .failure(CommandError(.invalidArgument, "ROUTE-14", "an agent needs a team")) }
-            if let missing = profile.teams.first(where: { !core.router.hasTeam($0) }) {
-                return .failure(CommandError(.teamNotFound, "ROUTE-14", "no team \(missing)"))
-            }
-            guard (profile.maxConcurrent ?? 1) >= 1 else {
-                return .failure(CommandError(.invalidArgument, "ROUTE-14", "maxConcurrent must be at least 1"))
-            }
+            if let refusal = core.refusal(of: profile) { return .failure(refusal) }
             core.register(agent, profile, now: now, into: &actions)
             return .success(.ok(conversation: nil, cseq: nil))
         }
@@ -228,10 +234,16 @@ extension LiveChatCore {
                 if let still = core.machines[id] { core.armInactivity(still, into: &actions) }
             case .disconnectGrace(let agent, let disconnect):
                 guard core.disconnects[agent] == disconnect else { return }
-                core.takeOffline(agent, now: now, into: &actions)
+                core.graceEnded(agent, now: now, into: &actions)
             case .queuePositions:
                 core.positionTimerArmed = false
                 core.pushPositions(now: now, into: &actions)
+            case .archive(let id):
+                core.archiveIfDue(id, now: now)
+            case .invitationExpiry(let id):
+                guard let invitation = core.invitations.removeValue(forKey: id) else { return }
+                actions.append(.invitationAnswered(
+                    invitation: id, agent: invitation.agent, visitor: invitation.visitor, accepted: false, conversation: nil))
             }
         }
     }
@@ -257,10 +269,10 @@ extension LiveChatCore {
     }
 
     /// Sets an agent offline and re-routes every conversation assigned to them, oldest
-    /// ending up first in the queue (ROUTE-10).
+    /// ending up first in the queue (ROUTE-10); the agent's index gives them, no scan.
     mutating func takeOffline(_ agent: String, now: Instant, into actions: inout [LiveChatAction]) {
         apply(router.setStatus(.offline, of: agent, now: now), now: now, into: &actions)
-        let assigned = creationOrder.filter { machines[$0]?.agent == agent }
-        for id in assigned.reversed() { reroute(id, awayFrom: agent, now: now, into: &actions) }
+        let assigned = creationOrdered((activeByAgent[agent] ?? []).compactMap { machines[$0] })
+        for machine in assigned.reversed() { reroute(machine.id, awayFrom: agent, now: now, into: &actions) }
     }
 }

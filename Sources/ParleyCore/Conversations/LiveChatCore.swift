@@ -21,14 +21,28 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
     public internal(set) var router: Router
     /// The history store.
     public internal(set) var store: Store
+    /// The conversations in memory: open ones, and ended ones until their reopen window passes
+    /// and they are archived in the store (CONV-34).
     var machines: [String: ConversationMachine] = [:]
-    var creationOrder: [String] = []
+    /// Index: each visitor's open conversations (CONV-1).
     var openByVisitor: [String: Set<String>] = [:]
+    /// Index: each agent's active conversations, so that nothing scans every conversation for
+    /// one agent's (ROUTE-10).
+    var activeByAgent: [String: Set<String>] = [:]
+    /// Index: the conversations in memory of each team, so that removing a team moves them
+    /// without a scan (ROUTE-18).
+    var inMemoryByTeam: [String: Set<String>] = [:]
     var visitorsOnSite: Set<String> = []
     var invitations: [String: Invitation] = [:]
     var nextConversation: UInt64 = 1
     var nextInvitation: UInt64 = 1
+    /// The disconnect of each agent in their grace period, numbered by ``disconnectSerial``, so
+    /// that a grace timer of an earlier disconnect does nothing (ROUTE-10).
     var disconnects: [String: UInt64] = [:]
+    var disconnectSerial: UInt64 = 0
+    /// Agents registered by their sign-in's credentials rather than by the host: their
+    /// registration ends with their last disconnect's grace period (ROUTE-17).
+    var registeredBySignIn: Set<String> = []
     var inactivityArmed: Set<String> = []
     var positionTimerArmed = false
     /// When conversations last left each team's queue for an agent, oldest first, at most
@@ -46,24 +60,59 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
 
     // MARK: Queries
 
-    /// A conversation's machine, for the embedding server and tests.
-    public func conversation(_ id: String) -> ConversationMachine? { machines[id] }
+    /// A conversation's machine, or the final record of an archived one (CONV-34), for the
+    /// embedding server and tests.
+    public func conversation(_ id: String) -> ConversationMachine? { machines[id] ?? store.archived(id) }
 
-    /// Whether `actor` may know that conversation `id` exists (CONV-30): inputs about a
-    /// conversation they may not see are answered as if it did not exist.
+    /// Whether `actor` may know that conversation `id` exists (CONV-30), archived ones included
+    /// (CONV-34): inputs about a conversation they may not see are answered as if it did not exist.
     public func isVisible(_ id: String, to actor: ChatIdentity) -> Bool {
-        machines[id].map { isVisible($0, to: actor) } ?? false
+        conversation(id).map { isVisible($0, to: actor) } ?? false
     }
 
-    /// Every conversation id, in creation order.
-    public var conversationIDs: [String] { creationOrder }
+    /// The ids of the conversations in memory (archived ones left out, CONV-34), in creation
+    /// order.
+    ///
+    /// - Complexity: O(*n* log *n*) in the conversations in memory; for tests and the simulator.
+    public var conversationIDs: [String] { creationOrdered(machines.values).map(\.id) }
+
+    /// How many conversations the core holds in memory: open ones and ended ones within their
+    /// reopen window (CONV-34).
+    public var conversationsInMemory: Int { machines.count }
+
+    /// How many agents are registered (ROUTE-2, ROUTE-16).
+    public var agentCount: Int { router.agentIDs.count }
+
+    /// Conversations in creation order: by creation time, then by id number (ids are the
+    /// configured prefix and a counter, so a shorter id is an earlier one).
+    func creationOrdered(_ machines: some Sequence<ConversationMachine>) -> [ConversationMachine] {
+        machines.sorted {
+            ($0.createdAt, $0.id.utf8.count) != ($1.createdAt, $1.id.utf8.count)
+                ? ($0.createdAt, $0.id.utf8.count) < ($1.createdAt, $1.id.utf8.count) : $0.id < $1.id
+        }
+    }
 
     // MARK: Shared steps
 
-    /// The conversation if the actor may see it; otherwise CONVERSATION_NOT_FOUND, which does
-    /// not reveal whether it exists (CONV-30).
-    func visibleMachine(_ id: String, to actor: ChatIdentity) -> Result<ConversationMachine, CommandError> {
-        guard let machine = machines[id], isVisible(machine, to: actor) else {
+    /// The conversation to change, if the actor may see it; otherwise CONVERSATION_NOT_FOUND,
+    /// which does not reveal whether it exists (CONV-30). An archived conversation changes no
+    /// more: ILLEGAL_TRANSITION, or REOPEN_WINDOW_EXPIRED for a closed one to reopen (CONV-34).
+    func visibleMachine(_ id: String, to actor: ChatIdentity, reopening: Bool = false) -> Result<ConversationMachine, CommandError> {
+        switch visibleRecord(id, to: actor) {
+        case .failure(let error): return .failure(error)
+        case .success(let machine) where machines[id] != nil: return .success(machine)
+        case .success(let archived):
+            if reopening, archived.wireState == .closed {
+                return .failure(CommandError(.reopenWindowExpired, "CONV-9", "\(id) closed more than \(configuration.reopenWindowMs) ms ago"))
+            }
+            return .failure(CommandError(.illegalTransition, "CONV-34", "\(id) is archived"))
+        }
+    }
+
+    /// The conversation or its archived record, to read, if the actor may see it; otherwise
+    /// CONVERSATION_NOT_FOUND (CONV-30, CONV-34).
+    func visibleRecord(_ id: String, to actor: ChatIdentity) -> Result<ConversationMachine, CommandError> {
+        guard let machine = conversation(id), isVisible(machine, to: actor) else {
             return .failure(CommandError(.conversationNotFound, "CONV-30", "no conversation \(id)"))
         }
         return .success(machine)
@@ -102,13 +151,23 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
                 machine.deliveredToFormerStaff[member] = nil
             }
         }
-        measure(from: machines[machine.id]?.metrics, to: machine.metrics, team: machine.team, into: &actions)
+        let old = machines[machine.id]
+        measure(from: old?.metrics, to: machine.metrics, team: machine.team, into: &actions)
         machines[machine.id] = machine
         store.setState(machine.wireState, of: machine.id)
         if machine.isOpen {
             openByVisitor[machine.visitor, default: []].insert(machine.id)
         } else {
-            openByVisitor[machine.visitor]?.remove(machine.id)
+            Self.remove(machine.id, from: machine.visitor, in: &openByVisitor)
+            if old?.isOpen ?? true { armArchiving(machine, into: &actions) }
+        }
+        if old?.team != machine.team {
+            if let team = old?.team { Self.remove(machine.id, from: team, in: &inMemoryByTeam) }
+            inMemoryByTeam[machine.team, default: []].insert(machine.id)
+        }
+        if old?.agent != machine.agent {
+            if let agent = old?.agent { Self.remove(machine.id, from: agent, in: &activeByAgent) }
+            if let agent = machine.agent { activeByAgent[agent, default: []].insert(machine.id) }
         }
         var staff = staffBefore
         var listed = Set(staffBefore)
@@ -117,6 +176,32 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
             store.append(event)
             actions.append(.append(event, recipients: recipients(of: event, visitor: machine.visitor, staff: staff)))
         }
+    }
+
+    /// Removes `id` from `key`'s set in an index, and the key once its set is empty, so an
+    /// index holds only what is open now.
+    static func remove(_ id: String, from key: String, in index: inout [String: Set<String>]) {
+        index[key]?.remove(id)
+        if index[key]?.isEmpty == true { index[key] = nil }
+    }
+
+    /// Arms the archiving of a conversation that just ended: once its reopen window has passed
+    /// (CONV-9), it leaves memory for the store (CONV-34).
+    func armArchiving(_ machine: ConversationMachine, into actions: inout [LiveChatAction]) {
+        guard let ended = machine.endedAt else { return }
+        actions.append(.armTimer(LiveChatTimer(
+            deadline: ended.adding(milliseconds: configuration.reopenWindowMs + 1), kind: .archive(conversation: machine.id))))
+    }
+
+    /// Moves a conversation whose reopen window passed from memory to the store's archive
+    /// (CONV-34); a conversation reopened since, or ended again later, stays.
+    mutating func archiveIfDue(_ id: String, now: Instant) {
+        guard let machine = machines[id], !machine.isOpen, let ended = machine.endedAt,
+              now.milliseconds(since: ended) > configuration.reopenWindowMs else { return }
+        machines[id] = nil
+        Self.remove(id, from: machine.team, in: &inMemoryByTeam)
+        inactivityArmed.remove(id)
+        store.archive(machine)
     }
 
     /// Reports each service time that became known in this transition, as it happens (CONV-26).

@@ -11,6 +11,9 @@ import ParleyWire
 public struct Router: Sendable {
     var agents: [AgentRecord] = []
     var agentSlots: [String: Int] = [:]
+    /// The slots of removed agents, empty records given back if the same agent registers again,
+    /// so that registration order and re-route exclusions keep meaning who they meant (ROUTE-16).
+    var retiredSlots: [String: Int] = [:]
     var teams: [TeamRecord] = []
     var teamSlots: [String: Int] = [:]
     var conversations: [ConversationRecord?] = []
@@ -47,6 +50,13 @@ public struct Router: Sendable {
         return assignments
     }
 
+    /// Removes a team that no agent belongs to and no conversation waits in any more (the
+    /// caller moved them, ROUTE-18); its slot stays, empty, so that no record points elsewhere.
+    public mutating func removeTeam(_ id: String) {
+        guard let slot = teamSlots.removeValue(forKey: id) else { return }
+        teams[slot] = TeamRecord(id: id, defaultLimit: teams[slot].defaultLimit)
+    }
+
     /// Whether a team with this id exists.
     public func hasTeam(_ id: String) -> Bool { teamSlots[id] != nil }
 
@@ -60,8 +70,14 @@ public struct Router: Sendable {
     ) -> [Assignment] {
         let slots = teamIDs.compactMap { teamSlots[$0] }
         guard let slot = agentSlots[id] else {
-            agentSlots[id] = agents.count
-            agents.append(AgentRecord(id: id, teams: slots, skills: skills, cap: cap, idleSince: now))
+            let record = AgentRecord(id: id, teams: slots, skills: skills, cap: cap, idleSince: now)
+            if let retired = retiredSlots.removeValue(forKey: id) {
+                agentSlots[id] = retired
+                agents[retired] = record
+            } else {
+                agentSlots[id] = agents.count
+                agents.append(record)
+            }
             return []
         }
         let wasAccepting = agents[slot].status == .accepting
@@ -72,6 +88,20 @@ public struct Router: Sendable {
         agents[slot].cap = cap
         if wasAccepting { for team in slots { teams[team].accepting += 1 } }
         return refresh(agent: slot, now: now)
+    }
+
+    /// Removes an agent who has no assigned conversation left (ROUTE-16): they take nothing from
+    /// now on and are no longer registered; their slot keeps only their id.
+    ///
+    /// - Returns: the assignments the change caused (none: a removed agent frees no capacity).
+    public mutating func removeAgent(_ id: String, now: Instant) -> [Assignment] {
+        guard let slot = agentSlots[id] else { return [] }
+        let caused = setStatus(.offline, of: id, now: now)
+        leavePools(slot)
+        agents[slot] = AgentRecord(id: id, teams: [], skills: [], cap: nil, idleSince: now)
+        agentSlots[id] = nil
+        retiredSlots[id] = slot
+        return caused
     }
 
     /// Whether an agent with this id is registered.
@@ -214,7 +244,7 @@ public struct Router: Sendable {
     }
 
     /// Every registered agent id, in registration order.
-    public var agentIDs: [String] { agents.map(\.id) }
+    public var agentIDs: [String] { agents.indices.filter { agentSlots[agents[$0].id] == $0 }.map { agents[$0].id } }
 
     /// The waiting conversations of a team, in queue order (ROUTE-3).
     ///

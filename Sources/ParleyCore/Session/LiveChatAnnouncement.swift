@@ -31,6 +31,7 @@ public struct LiveChatAnnouncement: Sendable, Hashable {
         limits.disconnectGraceMs = chat.disconnectGraceMs
         limits.queuePositionIntervalMs = chat.queuePositionIntervalMs
         limits.reopenWindowMs = chat.reopenWindowMs
+        limits.invitationTimeoutMs = chat.invitationTimeoutMs
         limits.inactivityTimeoutMs = chat.inactivityTimeoutMs
         limits.maxOpenConversations = UInt64(chat.maxOpenPerVisitor)
         limits.maxPriority = UInt64(chat.maxPriority)

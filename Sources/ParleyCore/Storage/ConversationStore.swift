@@ -1,7 +1,7 @@
 import ParleyWire
 
 /// Where conversation history lives: append an event, read a range of it, list conversations
-/// by state (CONV-28).
+/// by state (CONV-28), and keep the final record of each archived conversation (CONV-34).
 ///
 /// The state machines never see the store; ``LiveChatCore`` appends every event it emits and
 /// reads ranges for history and transcripts. A durable implementation persists the same
@@ -15,4 +15,12 @@ public protocol ConversationStore {
     mutating func setState(_ state: ConversationState, of conversation: String)
     /// The ids of the conversations in `state`, in ascending id order.
     func conversations(in state: ConversationState) -> [String]
+    /// The ids of the conversations `visitor` created (their `created` event's sender), so
+    /// that a visitor's `list` reads only theirs (CONV-29, CONV-34).
+    func conversations(ofVisitor visitor: String) -> [String]
+    /// Keeps the final record of a conversation that ended and whose reopen window passed: the
+    /// core forgets it and serves `list`, `history` and `transcript` from here (CONV-34).
+    mutating func archive(_ conversation: ConversationMachine)
+    /// The archived record of `conversation`, if it was archived.
+    func archived(_ conversation: String) -> ConversationMachine?
 }

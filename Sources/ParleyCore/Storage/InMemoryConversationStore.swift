@@ -1,17 +1,20 @@
 import ParleyWire
 
 /// A ``ConversationStore`` in memory: an array of events per conversation (index = cseq - 1)
-/// and a set of ids per state.
+/// a set of ids per state and a list per visitor, and the archived conversations' final records.
 public struct InMemoryConversationStore: ConversationStore, Sendable {
     private var history: [String: [ChatEvent]] = [:]
     private var states: [String: ConversationState] = [:]
     private var byState: [ConversationState: Set<String>] = [:]
+    private var archive: [String: ConversationMachine] = [:]
+    private var byVisitor: [String: [String]] = [:]
 
     /// Creates an empty store.
     public init() {}
 
     public mutating func append(_ event: ChatEvent) {
         history[event.conversation, default: []].append(event)
+        if event.wire.kind == .created, let visitor = event.wire.sender { byVisitor[visitor, default: []].append(event.conversation) }
     }
 
     public func events(of conversation: String, in range: ClosedRange<UInt64>) -> [ChatEvent] {
@@ -30,4 +33,12 @@ public struct InMemoryConversationStore: ConversationStore, Sendable {
     public func conversations(in state: ConversationState) -> [String] {
         (byState[state] ?? []).sorted()
     }
+
+    public func conversations(ofVisitor visitor: String) -> [String] { byVisitor[visitor] ?? [] }
+
+    public mutating func archive(_ conversation: ConversationMachine) {
+        archive[conversation.id] = conversation
+    }
+
+    public func archived(_ conversation: String) -> ConversationMachine? { archive[conversation] }
 }

@@ -57,7 +57,7 @@ extension ServerCore {
         users[identity.user]?.attached += 1
         guard users[identity.user]?.attached == 1 else { return }
         if identity.isStaff {
-            let teams = identity.teams.filter(configuration.teams.contains).sorted()
+            let teams = identity.teams.filter(chat.router.hasTeam).sorted()
             let profile = AgentProfile(
                 teams: teams.isEmpty ? [configuration.chat.defaultTeam] : teams, skills: Set(wire.skills),
                 maxConcurrent: wire.maxConcurrent.map { Int(clamping: $0) })

@@ -563,9 +563,11 @@ extension Wire {
         public var queueFeedMax: UInt64?
         /// Longest preview of a waiting visitor's first message in a queue message, in UTF-8 bytes (ROUTE-15). (field 45)
         public var queuePreviewMax: UInt64?
+        /// How long an invitation waits for the visitor's answer before it expires, told to the agent as declined (CONV-35); 0: never. (field 46)
+        public var invitationTimeoutMs: UInt64?
 
         /// Creates a value from its fields.
-        public init(maxFrame: UInt64, maxMessage: UInt64, maxText: UInt64, messageRate: UInt64, messageBurst: UInt64, typingRate: UInt64, typingBurst: UInt64, presenceRate: UInt64, presenceBurst: UInt64, heartbeatMs: UInt64, heartbeatTimeoutMs: UInt64, resumeWindowMs: UInt64, maxSubscriptions: UInt64, idempotencyWindowMs: UInt64, handshakeTimeoutMs: UInt64, maxAttachments: UInt64, historyPageMax: UInt64, maxUnackedEvents: UInt64? = nil, maxUnackedBytes: UInt64? = nil, answerTimeoutMs: UInt64? = nil, disconnectGraceMs: UInt64? = nil, presenceGraceMs: UInt64? = nil, idleAwayMs: UInt64? = nil, typingExpiryMs: UInt64? = nil, typingThrottleMs: UInt64? = nil, typingRefreshMs: UInt64? = nil, queuePositionIntervalMs: UInt64? = nil, reopenWindowMs: UInt64? = nil, inactivityTimeoutMs: UInt64? = nil, maxOpenConversations: UInt64? = nil, maxPriority: UInt64? = nil, defaultMaxConcurrent: UInt64? = nil, maxConcurrentCap: UInt64? = nil, rateAbuseThreshold: UInt64? = nil, maxStatusText: UInt64? = nil, maxPageField: UInt64? = nil, maxPreview: UInt64? = nil, draftPreviews: Bool? = nil, addressConnections: UInt64? = nil, addressHandshakesPerMinute: UInt64? = nil, addressAnonymousPerHour: UInt64? = nil, addressConversationsPerHour: UInt64? = nil, queueFeedMax: UInt64? = nil, queuePreviewMax: UInt64? = nil) {
+        public init(maxFrame: UInt64, maxMessage: UInt64, maxText: UInt64, messageRate: UInt64, messageBurst: UInt64, typingRate: UInt64, typingBurst: UInt64, presenceRate: UInt64, presenceBurst: UInt64, heartbeatMs: UInt64, heartbeatTimeoutMs: UInt64, resumeWindowMs: UInt64, maxSubscriptions: UInt64, idempotencyWindowMs: UInt64, handshakeTimeoutMs: UInt64, maxAttachments: UInt64, historyPageMax: UInt64, maxUnackedEvents: UInt64? = nil, maxUnackedBytes: UInt64? = nil, answerTimeoutMs: UInt64? = nil, disconnectGraceMs: UInt64? = nil, presenceGraceMs: UInt64? = nil, idleAwayMs: UInt64? = nil, typingExpiryMs: UInt64? = nil, typingThrottleMs: UInt64? = nil, typingRefreshMs: UInt64? = nil, queuePositionIntervalMs: UInt64? = nil, reopenWindowMs: UInt64? = nil, inactivityTimeoutMs: UInt64? = nil, maxOpenConversations: UInt64? = nil, maxPriority: UInt64? = nil, defaultMaxConcurrent: UInt64? = nil, maxConcurrentCap: UInt64? = nil, rateAbuseThreshold: UInt64? = nil, maxStatusText: UInt64? = nil, maxPageField: UInt64? = nil, maxPreview: UInt64? = nil, draftPreviews: Bool? = nil, addressConnections: UInt64? = nil, addressHandshakesPerMinute: UInt64? = nil, addressAnonymousPerHour: UInt64? = nil, addressConversationsPerHour: UInt64? = nil, queueFeedMax: UInt64? = nil, queuePreviewMax: UInt64? = nil, invitationTimeoutMs: UInt64? = nil) {
             self.maxFrame = maxFrame
             self.maxMessage = maxMessage
             self.maxText = maxText
@@ -610,6 +612,7 @@ extension Wire {
             self.addressConversationsPerHour = addressConversationsPerHour
             self.queueFeedMax = queueFeedMax
             self.queuePreviewMax = queuePreviewMax
+            self.invitationTimeoutMs = invitationTimeoutMs
         }
 
         /// Appends the fields in the binary encoding (ENC-4), in field-number order.
@@ -658,6 +661,7 @@ extension Wire {
             if let value = addressConversationsPerHour { w.writeUInt(43, value) }
             if let value = queueFeedMax { w.writeUInt(44, value) }
             if let value = queuePreviewMax { w.writeUInt(45, value) }
+            if let value = invitationTimeoutMs { w.writeUInt(46, value) }
         }
 
         /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
@@ -706,6 +710,7 @@ extension Wire {
             var addressConversationsPerHour: UInt64? = nil
             var queueFeedMax: UInt64? = nil
             var queuePreviewMax: UInt64? = nil
+            var invitationTimeoutMs: UInt64? = nil
             var previous: UInt64 = 0
             while !r.isAtEnd {
                 let (field, type) = try r.readKey()
@@ -842,6 +847,9 @@ extension Wire {
                 case 45:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.queuePreviewMax")
                     queuePreviewMax = try r.readUInt(type, "Limits.queuePreviewMax")
+                case 46:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.invitationTimeoutMs")
+                    invitationTimeoutMs = try r.readUInt(type, "Limits.invitationTimeoutMs")
                 default:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Limits.unknown")
                     try r.skip(type)
@@ -865,7 +873,7 @@ extension Wire {
             guard let handshakeTimeoutMs else { throw WireError(.missingField, "Limits.handshakeTimeoutMs is required") }
             guard let maxAttachments else { throw WireError(.missingField, "Limits.maxAttachments is required") }
             guard let historyPageMax else { throw WireError(.missingField, "Limits.historyPageMax is required") }
-            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, answerTimeoutMs: answerTimeoutMs, disconnectGraceMs: disconnectGraceMs, presenceGraceMs: presenceGraceMs, idleAwayMs: idleAwayMs, typingExpiryMs: typingExpiryMs, typingThrottleMs: typingThrottleMs, typingRefreshMs: typingRefreshMs, queuePositionIntervalMs: queuePositionIntervalMs, reopenWindowMs: reopenWindowMs, inactivityTimeoutMs: inactivityTimeoutMs, maxOpenConversations: maxOpenConversations, maxPriority: maxPriority, defaultMaxConcurrent: defaultMaxConcurrent, maxConcurrentCap: maxConcurrentCap, rateAbuseThreshold: rateAbuseThreshold, maxStatusText: maxStatusText, maxPageField: maxPageField, maxPreview: maxPreview, draftPreviews: draftPreviews, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour, queueFeedMax: queueFeedMax, queuePreviewMax: queuePreviewMax)
+            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, answerTimeoutMs: answerTimeoutMs, disconnectGraceMs: disconnectGraceMs, presenceGraceMs: presenceGraceMs, idleAwayMs: idleAwayMs, typingExpiryMs: typingExpiryMs, typingThrottleMs: typingThrottleMs, typingRefreshMs: typingRefreshMs, queuePositionIntervalMs: queuePositionIntervalMs, reopenWindowMs: reopenWindowMs, inactivityTimeoutMs: inactivityTimeoutMs, maxOpenConversations: maxOpenConversations, maxPriority: maxPriority, defaultMaxConcurrent: defaultMaxConcurrent, maxConcurrentCap: maxConcurrentCap, rateAbuseThreshold: rateAbuseThreshold, maxStatusText: maxStatusText, maxPageField: maxPageField, maxPreview: maxPreview, draftPreviews: draftPreviews, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour, queueFeedMax: queueFeedMax, queuePreviewMax: queuePreviewMax, invitationTimeoutMs: invitationTimeoutMs)
         }
 
         /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
@@ -1013,6 +1021,10 @@ extension Wire {
                 w.key("queuePreviewMax")
                 w.uint(value)
             }
+            if let value = invitationTimeoutMs {
+                w.key("invitationTimeoutMs")
+                w.uint(value)
+            }
             w.endObject()
         }
 
@@ -1062,6 +1074,7 @@ extension Wire {
             var addressConversationsPerHour: UInt64? = nil
             var queueFeedMax: UInt64? = nil
             var queuePreviewMax: UInt64? = nil
+            var invitationTimeoutMs: UInt64? = nil
             var seen: UInt64 = 0
             var unknown: [String] = []
             try r.beginObject("Limits")
@@ -1288,6 +1301,11 @@ extension Wire {
                     seen |= 0x80000000000
                     if try r.takeNull() { continue }
                     queuePreviewMax = try r.readUInt("Limits.queuePreviewMax")
+                case "invitationTimeoutMs":
+                    guard seen & 0x100000000000 == 0 else { throw WireError(.duplicateField, "member 'invitationTimeoutMs' appears twice in Limits") }
+                    seen |= 0x100000000000
+                    if try r.takeNull() { continue }
+                    invitationTimeoutMs = try r.readUInt("Limits.invitationTimeoutMs")
                 default:
                     // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
                     // compare byte for byte, and the list stays unallocated while there are none.
@@ -1313,7 +1331,7 @@ extension Wire {
             guard let handshakeTimeoutMs else { throw WireError(.missingField, "Limits.handshakeTimeoutMs is required") }
             guard let maxAttachments else { throw WireError(.missingField, "Limits.maxAttachments is required") }
             guard let historyPageMax else { throw WireError(.missingField, "Limits.historyPageMax is required") }
-            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, answerTimeoutMs: answerTimeoutMs, disconnectGraceMs: disconnectGraceMs, presenceGraceMs: presenceGraceMs, idleAwayMs: idleAwayMs, typingExpiryMs: typingExpiryMs, typingThrottleMs: typingThrottleMs, typingRefreshMs: typingRefreshMs, queuePositionIntervalMs: queuePositionIntervalMs, reopenWindowMs: reopenWindowMs, inactivityTimeoutMs: inactivityTimeoutMs, maxOpenConversations: maxOpenConversations, maxPriority: maxPriority, defaultMaxConcurrent: defaultMaxConcurrent, maxConcurrentCap: maxConcurrentCap, rateAbuseThreshold: rateAbuseThreshold, maxStatusText: maxStatusText, maxPageField: maxPageField, maxPreview: maxPreview, draftPreviews: draftPreviews, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour, queueFeedMax: queueFeedMax, queuePreviewMax: queuePreviewMax)
+            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, answerTimeoutMs: answerTimeoutMs, disconnectGraceMs: disconnectGraceMs, presenceGraceMs: presenceGraceMs, idleAwayMs: idleAwayMs, typingExpiryMs: typingExpiryMs, typingThrottleMs: typingThrottleMs, typingRefreshMs: typingRefreshMs, queuePositionIntervalMs: queuePositionIntervalMs, reopenWindowMs: reopenWindowMs, inactivityTimeoutMs: inactivityTimeoutMs, maxOpenConversations: maxOpenConversations, maxPriority: maxPriority, defaultMaxConcurrent: defaultMaxConcurrent, maxConcurrentCap: maxConcurrentCap, rateAbuseThreshold: rateAbuseThreshold, maxStatusText: maxStatusText, maxPageField: maxPageField, maxPreview: maxPreview, draftPreviews: draftPreviews, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour, queueFeedMax: queueFeedMax, queuePreviewMax: queuePreviewMax, invitationTimeoutMs: invitationTimeoutMs)
         }
     }
 
