@@ -63,8 +63,12 @@ extension Simulation {
             case .send(let id, let items):
                 guard let i = linkIndex(id) else { continue }
                 for message in items.map(\.message) {
+                    guard links[i].carriesToClient else { continue }
+                    // A welcome on a link the client already lost (a slow authenticator answered
+                    // after the client moved on) opens a session nobody will read: it is not
+                    // where the user's messages are owed.
                     if case .welcome(let welcome) = message { noteWelcome(welcome, user: links[i].user) }
-                    if links[i].carriesToClient { links[i].toClient.append(message) }
+                    links[i].toClient.append(message)
                 }
             case .close(let id, let code):
                 if tracing { log("server closes \(id.rawValue) (\(code))") }
@@ -72,7 +76,8 @@ extension Simulation {
             case .measured:
                 break
             case .authenticate(let id, let auth):
-                let delay = UInt64.random(in: 0...configuration.authenticationDelayMs, using: &random)
+                // Slow answers are a fault like the others: they stop when the run settles.
+                let delay = settling ? 0 : UInt64.random(in: 0...configuration.authenticationDelayMs, using: &random)
                 authentications.append((now.adding(milliseconds: delay), id, auth))
             }
         }
