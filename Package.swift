@@ -69,6 +69,7 @@ let package = Package(
                 "ParleyClient",
                 "ParleyWire",
                 "ParleyCore",
+                "ParleyCompression",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

@@ -1,13 +1,17 @@
 import NIOCore
 import NIOWebSocket
+import ParleyCompression
 import ParleyWire
 
-/// The byte-stream binding for a ``BenchPeer``: frames in any split → message payloads.
+/// The byte-stream binding for a ``BenchPeer``: frames in any split → message payloads,
+/// compressed frames inflated (a server that announces compression in its welcome compresses
+/// every payload over its threshold, COMP-2, COMP-3: a room's `list` result among them).
 final class StreamBenchHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     let peer: BenchPeer
-    private var decoder = FrameDecoder(maxPayload: Frame.maxPayloadLimit)
+    private var decoder = FrameDecoder(maxPayload: Frame.maxPayloadLimit, allowsCompression: true)
+    private let inflater = try? FramePayloadInflater(negotiated: true, maxMessage: Frame.maxPayloadLimit)
 
     init(peer: BenchPeer) { self.peer = peer }
 
@@ -16,7 +20,12 @@ final class StreamBenchHandler: ChannelInboundHandler {
         unwrapInboundIn(data).withUnsafeReadableBytes { decoder.append($0) }
         do {
             while let frame = try decoder.next() {
-                frame.payload.withUnsafeBytes { peer.receive($0, now: now) }
+                guard frame.flags.contains(.compressed) else {
+                    frame.payload.withUnsafeBytes { peer.receive($0, now: now) }
+                    continue
+                }
+                guard let inflater else { throw WireError(.decompressionFailed, "no inflater") }
+                try inflater.inflate(Array(frame.payload)).withUnsafeBytes { peer.receive($0, now: now) }
             }
         } catch {
             context.close(promise: nil)

@@ -13,7 +13,7 @@ import Testing
     static let key: [UInt8] = Array(0..<32)
 
     /// Runs the bench against a server (faulty or not) and returns the result.
-    func run(faulty: Bool) async throws -> FanoutResult {
+    func run(faulty: Bool, rooms: Int = 1, subscribers: Int = 20) async throws -> FanoutResult {
         var session = SessionConfiguration()
         session.messageRate = 1_000_000_000
         session.messageBurst = 1_000_000
@@ -24,7 +24,7 @@ import Testing
         let (stream, _) = try await nio.start()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var options = FanoutOptions(
-            endpoint: Endpoint(binding: .stream, host: "127.0.0.1", port: stream.port!), subscribers: 20, rooms: 1,
+            endpoint: Endpoint(binding: .stream, host: "127.0.0.1", port: stream.port!), subscribers: subscribers, rooms: rooms,
             publishers: 1, rate: 200, size: 64, duration: 1, key: Self.key)
         options.drainSeconds = 2
         let result = try await FanoutRun(options: options, group: group).run()
@@ -40,6 +40,16 @@ import Testing
         #expect(result.deliveries == 20 * result.accepted)
         #expect(result.isClean)
         #expect(result.latency.totalCount == UInt64(result.deliveries))
+    }
+
+    /// Eight rooms: the host's `list` of them is over the server's compression threshold, so it
+    /// arrives compressed (COMP-3); the bench's client once closed on it ("connection closed"
+    /// with six rooms or more).
+    @Test func manyRoomsRunCleanlyThroughCompressedFrames() async throws {
+        let result = try await run(faulty: false, rooms: 8, subscribers: 16)
+        #expect(result.accepted > 100)
+        #expect(result.deliveries == 2 * result.accepted)
+        #expect(result.isClean)
     }
 
     @Test func faultyServerIsCaughtExactly() async throws {
