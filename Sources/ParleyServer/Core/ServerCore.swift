@@ -190,8 +190,8 @@ public struct ServerCore: Sendable {
         case .shutdown(let reconnectAfterMs):
             actions = connections.values[index].machine.shutdown(reconnectAfterMs: reconnectAfterMs, now: now, registry: &registry)
         case .authenticated(let result):
-            let result = admitted(result, on: id, now: now)
-            actions = connections[id]!.machine.authenticated(result, now: now, registry: &registry)
+            let result = admitted(result, on: id, now: now)  // reads the machine's awaited credentials
+            actions = connections.values[index].machine.authenticated(result, now: now, registry: &registry)
         case .complete(let result):
             actions = connections.values[index].machine.complete(result, now: now, registry: &registry)
         case .flush:
