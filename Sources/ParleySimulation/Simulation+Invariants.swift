@@ -47,6 +47,18 @@ extension Simulation {
         }
     }
 
+    /// Nothing the server writes to a client reveals an event the store has not confirmed: not
+    /// the event, not the `ok` that names its cseq (STORE-1).
+    mutating func checkDurable(_ message: Message) {
+        let key: MessageKey? = switch message {
+        case .event(let event): MessageKey(conversation: event.event.conversation, cseq: event.event.cseq)
+        case .ok(let ok): ok.conversation.flatMap { conversation in ok.cseq.map { MessageKey(conversation: conversation, cseq: $0) } }
+        default: nil
+        }
+        guard let key, !durable.contains(key) else { return }
+        fail("STORE-1", "the server wrote \(describe(message)) before the store confirmed \(key)")
+    }
+
     /// Accounts after every server input, so that each message is owed to those who were
     /// participants when it was accepted.
     mutating func serverInput(_ outputs: [ServerOutput]) {

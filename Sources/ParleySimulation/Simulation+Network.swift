@@ -63,11 +63,8 @@ extension Simulation {
             case .send(let id, let items):
                 guard let i = linkIndex(id) else { continue }
                 for message in items.map(\.message) {
+                    checkDurable(message)
                     guard links[i].carriesToClient else { continue }
-                    // A welcome on a link the client already lost (a slow authenticator answered
-                    // after the client moved on) opens a session nobody will read: it is not
-                    // where the user's messages are owed.
-                    if case .welcome(let welcome) = message { noteWelcome(welcome, user: links[i].user) }
                     links[i].toClient.append(message)
                 }
             case .close(let id, let code):
@@ -79,6 +76,8 @@ extension Simulation {
                 // Slow answers are a fault like the others: they stop when the run settles.
                 let delay = settling ? 0 : UInt64.random(in: 0...configuration.authenticationDelayMs, using: &random)
                 authentications.append((now.adding(milliseconds: delay), id, auth))
+            case .persist(let batch):
+                writes.append((now.adding(milliseconds: writeDelay()), batch))
             }
         }
         for id in closing {
@@ -89,13 +88,38 @@ extension Simulation {
         }
     }
 
-    /// A welcome left the server: from now on, what reaches this user goes to that session.
-    mutating func noteWelcome(_ welcome: Wire.Welcome, user u: Int) {
+    /// The server established a session on a connection: from now on, what reaches this user
+    /// goes to that session (its welcome may wait for the store, STORE-1, but the session
+    /// already receives what is published).
+    mutating func noteSession(_ session: String, identity user: String, user u: Int) {
         accountAccepted()
-        users[u].serverSession = welcome.session
+        users[u].serverSession = session
         // An anonymous visitor whose first welcome was lost is a new visitor to the server.
-        users[u].name = welcome.identity.user
-        userByName[welcome.identity.user] = u
+        users[u].name = user
+        userByName[user] = u
+    }
+
+    /// How long the store takes to write a batch: random up to the configured delay while
+    /// faults run, at once when settling.
+    mutating func writeDelay() -> UInt64 {
+        settling ? 0 : UInt64.random(in: 0...configuration.persistDelayMs, using: &random)
+    }
+
+    /// The store finished writing a batch: it failed (the host writes it again) or the batch is
+    /// durable and the server is told.
+    mutating func finishWrite(_ write: (at: Instant, batch: PersistBatch)) {
+        if !settling, configuration.persistFailurePercent > 0,
+           UInt64.random(in: 0..<100, using: &random) < configuration.persistFailurePercent {
+            statistics.failedWrites += 1
+            if tracing { log("store fails batch \(write.batch.id)") }
+            writes.append((now.adding(milliseconds: writeDelay()), write.batch))
+            serverInput(core.persistFailed(write.batch.id))
+            return
+        }
+        statistics.batches += 1
+        if tracing { log("store confirms batch \(write.batch.id)") }
+        for case .event(let event) in write.batch.changes { durable.insert(MessageKey(conversation: event.conversation, cseq: event.cseq)) }
+        serverInput(core.persisted(write.batch.id))
     }
 
     /// The server's transport reports the connection closed.
@@ -212,6 +236,7 @@ extension Simulation {
         if let deadline = core.nextDeadline, deadline <= now { serverInput(core.tick(now: now)) }
         while let k = lateNotices.firstIndex(where: { $0.at <= now }) { serverLearnsClosed(lateNotices.remove(at: k).id) }
         while let k = authentications.firstIndex(where: { $0.at <= now }) { answerAuthentication(authentications.remove(at: k)) }
+        while let k = writes.firstIndex(where: { $0.at <= now }) { finishWrite(writes.remove(at: k)) }
         for u in users.indices where users[u].lifecycle == .present {
             if let timer = users[u].timer, timer <= now {
                 users[u].timer = nil
@@ -225,8 +250,13 @@ extension Simulation {
     /// past its handshake deadline (SESSION-3), which the server must ignore.
     mutating func answerAuthentication(_ pending: (at: Instant, id: ConnectionID, auth: Wire.Auth)) {
         if tracing { log("authenticator answers \(pending.id.rawValue)") }
+        if !core.awaitsAuthentication(on: pending.id) { statistics.lateAuthentications += 1 }
         let outputs = core.authenticated(authenticator.authenticate(pending.auth, now: now), on: pending.id, now: now)
-        if outputs.isEmpty { statistics.lateAuthentications += 1 }
+        // A session opened on a link the client already lost (a slow authenticator answered
+        // after the client moved on) is read by nobody: it is not where the user's messages are owed.
+        if let i = linkIndex(pending.id), links[i].carriesToClient, let (session, user) = core.establishedSession(on: pending.id) {
+            noteSession(session, identity: user, user: links[i].user)
+        }
         serverInput(outputs)
     }
 
@@ -235,6 +265,7 @@ extension Simulation {
         var next = core.nextDeadline
         for notice in lateNotices { next = min(next ?? notice.at, notice.at) }
         for pending in authentications { next = min(next ?? pending.at, pending.at) }
+        for write in writes { next = min(next ?? write.at, write.at) }
         for user in users where user.lifecycle == .present {
             for at in [user.timer, user.link == nil ? user.reconnectAt : nil].compactMap({ $0 }) { next = min(next ?? at, at) }
         }

@@ -25,6 +25,8 @@ extension Simulation {
             }
         }
         guard violation == nil else { return }
+        checkDurability()
+        guard violation == nil else { return }
         checkConvergence()
     }
 
@@ -45,6 +47,18 @@ extension Simulation {
                 && links.allSatisfy { $0.toServer.isEmpty && $0.toClient.isEmpty }
             if quiet || violation != nil { return }
             advance(by: 100)
+        }
+    }
+
+    /// Once quiet, every batch is confirmed and every event the server accepted is in the store:
+    /// nothing confirmed was lost, whatever failed on the way (STORE-2, STORE-3).
+    mutating func checkDurability() {
+        statistics.checks += 1
+        if core.unconfirmedBatches > 0 { fail("STORE-2", "\(core.unconfirmedBatches) batches are still unconfirmed once quiet") }
+        for (id, last) in accountedCseq.sorted(by: { $0.key < $1.key }) where last > 0 {
+            guard let missing = (1...last).first(where: { !durable.contains(MessageKey(conversation: id, cseq: $0)) }) else { continue }
+            fail("STORE-2", "\(id)#\(missing) was accepted but never written to the store")
+            return
         }
     }
 

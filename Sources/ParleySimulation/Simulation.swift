@@ -30,6 +30,10 @@ public struct Simulation: Sendable {
     var authenticator: ReferenceAuthenticator
     /// Hellos whose authentication answer is still on its way: (when it arrives, which, what).
     var authentications: [(at: Instant, id: ConnectionID, auth: Wire.Auth)] = []
+    /// Batches the host's store is writing: (when the write ends, which).
+    var writes: [(at: Instant, batch: PersistBatch)] = []
+    /// Every event the store confirmed durable (STORE-1, STORE-2).
+    var durable: Set<MessageKey> = []
     /// The conversation sequence number up to which accepted events have been accounted for.
     var accountedCseq: [String: UInt64] = [:]
     /// Each conversation's staff when its events were last accounted.

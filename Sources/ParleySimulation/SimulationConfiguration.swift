@@ -21,6 +21,12 @@ public struct SimulationConfiguration: Sendable {
     /// random delay up to this (answers of different connections then arrive out of order);
     /// 0 answers every hello at once.
     public var authenticationDelayMs: UInt64 = 0
+    /// The longest the host's store takes to confirm a batch: each confirmation comes after a
+    /// random delay up to this (batches are then confirmed out of order); 0 confirms at once.
+    public var persistDelayMs: UInt64 = 0
+    /// The chance, in percent, that a write fails; the host then writes it again, after
+    /// another random delay (STORE-3).
+    public var persistFailurePercent: UInt64 = 0
 
     /// A run of `steps` steps from `seed` with `clients` simulated users (about one agent for
     /// every three visitors).

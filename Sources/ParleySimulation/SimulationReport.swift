@@ -23,6 +23,9 @@ public struct SimulationStatistics: Sendable, Hashable {
     /// Authentication answers that arrived after their connection had closed or timed out
     /// (ignored by the server, SESSION-3).
     public var lateAuthentications = 0
+    /// Batches of durable changes the store confirmed, and writes that failed (and were
+    /// written again).
+    public var batches = 0, failedWrites = 0
 
     /// Nothing counted yet.
     public init() {}
@@ -33,7 +36,7 @@ public struct SimulationStatistics: Sendable, Hashable {
         steps \(steps), transported \(transported), accepted \(accepted), delivered \(delivered), \
         drops \(drops), resumes \(resumes), gaps reported \(gapsReported), invariant checks \(checks), \
         conversations \(conversations), clock jumps \(clockJumps), slow consumers \(slowConsumers), departures \(departures), \
-        late authentications \(lateAuthentications)
+        late authentications \(lateAuthentications), batches \(batches), failed writes \(failedWrites)
         """
     }
 }
@@ -79,5 +82,7 @@ extension SimulationStatistics {
         departures += other.departures
         conversations += other.conversations
         lateAuthentications += other.lateAuthentications
+        batches += other.batches
+        failedWrites += other.failedWrites
     }
 }

@@ -17,6 +17,10 @@ struct Simulate: ParsableCommand {
     @Option(help: "Run this many consecutive seeds starting at --seed") var seeds = 1
     @Option(help: "The longest the authenticator takes to answer a hello, in ms (answers arrive out of order)")
     var authDelayMs: UInt64 = 0
+    @Option(help: "The longest the store takes to confirm a write, in ms (confirmations arrive out of order)")
+    var persistDelayMs: UInt64 = 0
+    @Option(help: "The chance, in percent, that a write fails (the host writes it again)")
+    var persistFailurePercent: UInt64 = 0
     @Flag(help: "Print the whole trace of the (last) seed") var trace = false
 
     func run() throws {
@@ -24,6 +28,8 @@ struct Simulate: ParsableCommand {
         for seed in seed..<(seed &+ UInt64(max(seeds, 1))) {
             var configuration = SimulationConfiguration(seed: seed, steps: steps, clients: clients)
             configuration.authenticationDelayMs = authDelayMs
+            configuration.persistDelayMs = persistDelayMs
+            configuration.persistFailurePercent = min(persistFailurePercent, 100)
             if trace {
                 var traced = configuration
                 traced.traceCapacity = Int.max / 2

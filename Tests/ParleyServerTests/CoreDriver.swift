@@ -3,7 +3,7 @@ import ParleyServer
 import ParleyWire
 
 /// Test code: drives a ``ServerCore`` with an injected clock, collecting what each
-/// connection would receive, as a transport would.
+/// connection would receive, as a transport would; writes are confirmed at once (memory only).
 struct CoreDriver {
     var core: ServerCore
     /// Answers every hello at once (the reference server's schemes).
@@ -23,13 +23,13 @@ struct CoreDriver {
     }
 
     mutating func perform(_ outputs: [ServerOutput]) {
-        for output in core.answeringAuthentication(outputs, with: &authenticator, now: now) {
+        for output in core.confirmingWrites(core.answeringAuthentication(outputs, with: &authenticator, now: now)) {
             switch output {
             case .send(let id, let items):
                 inbox[id, default: []] += items.map(\.message)
                 for case .event(_, let shared) in items { sharedWrites.append((id, shared)) }
             case .close(let id, let code): closed[id] = code
-            case .measured, .authenticate: break  // every authentication was answered above
+            case .measured, .authenticate, .persist: break  // every authentication and write was answered above
             }
         }
     }

@@ -86,6 +86,8 @@ struct SessionObserver {
                 break
             case .authenticate(let id, _):
                 throw OracleFailure(description: "connection \(id.rawValue)'s authentication was left unanswered")
+            case .persist(let batch):
+                throw OracleFailure(description: "batch \(batch.id) was left unconfirmed")
             }
         }
         if let command, connections[command.connection]?.closed == false, !closing.contains(command.connection) {

@@ -11,7 +11,11 @@ extension LiveChatCore {
     /// and their `agentStatus` is `AGENT_NOT_FOUND`. Conversations they joined keep them as
     /// members until they leave. An unknown agent changes nothing.
     public mutating func removeAgent(_ agent: String, now: Instant) -> [LiveChatAction] {
-        system(now) { core, actions in core.retire(agent, now: now, into: &actions) }
+        system(now) { core, actions in
+            guard core.router.hasAgent(agent) else { return }
+            core.retire(agent, now: now, into: &actions)
+            core.changes.append(.agentRemoved(id: agent))
+        }
     }
 
     /// Removes a team (ROUTE-18): its agents leave it (one with no other team joins `target`),
@@ -47,6 +51,7 @@ extension LiveChatCore {
             }
             core.router.removeTeam(team)
             core.queueDepartures[team] = nil
+            core.changes.append(.teamRemoved(id: team, movedTo: target))
             return .success(.ok(conversation: nil, cseq: nil))
         }
     }

@@ -50,12 +50,21 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
     var queueDepartures: [String: [Instant]] = [:]
     static var departuresKept: Int { 20 }
     static var departureWindowMs: UInt64 { 3_600_000 }
+    /// The durable changes made since the last ``takeChanges()``, in order (STORE-1).
+    var changes: [DurableChange] = []
 
     /// Creates a core with no teams and no agents.
     public init(store: Store, configuration: LiveChatConfiguration = LiveChatConfiguration()) {
         self.store = store
         self.configuration = configuration
         router = Router(defaultMaxConcurrent: configuration.defaultMaxConcurrent)
+    }
+
+    /// The durable changes made since the last call, in the order they were made, for the
+    /// server to write before anything that depends on them is observable (STORE-1).
+    public mutating func takeChanges() -> [DurableChange] {
+        defer { changes.removeAll(keepingCapacity: true) }
+        return changes
     }
 
     // MARK: Queries
@@ -155,6 +164,7 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
         measure(from: old?.metrics, to: machine.metrics, team: machine.team, into: &actions)
         machines[machine.id] = machine
         store.setState(machine.wireState, of: machine.id)
+        changes.append(.conversation(machine))
         if machine.isOpen {
             openByVisitor[machine.visitor, default: []].insert(machine.id)
         } else {
@@ -174,6 +184,7 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
         for member in machine.staff where listed.insert(member).inserted { staff.append(member) }
         for event in events {
             store.append(event)
+            changes.append(.event(event))
             actions.append(.append(event, recipients: recipients(of: event, visitor: machine.visitor, staff: staff)))
         }
     }
@@ -202,6 +213,7 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
         Self.remove(id, from: machine.team, in: &inMemoryByTeam)
         inactivityArmed.remove(id)
         store.archive(machine)
+        changes.append(.archived(conversation: id))
     }
 
     /// Reports each service time that became known in this transition, as it happens (CONV-26).

@@ -38,8 +38,8 @@ struct RetainedResults: Sendable {
         }
     }
 
-    /// Notes that the result for `rid` was handed to `connection`.
-    mutating func markDelivered(rid: UInt64, on connection: ConnectionID) {
+    /// Notes that the result for `rid` was handed to `connection` (`nil`: to none).
+    mutating func markDelivered(rid: UInt64, on connection: ConnectionID?) {
         entries[rid]?.deliveredOn = connection
     }
 }

@@ -228,6 +228,13 @@ public struct SessionRegistry: Sendable {
         return result
     }
 
+    /// Notes that the result retained for `rid` was not handed to the client (the server
+    /// answered STORE_UNAVAILABLE while the write it depends on was unconfirmed): the same
+    /// command re-sent with that rid, on any connection, gets it (SESSION-19, STORE-3).
+    public mutating func withheldResult(rid: UInt64, of session: String) {
+        withSession(session) { $0.results.markDelivered(rid: rid, on: nil) }
+    }
+
     /// Starts remembering an idempotency key (called when its command is dispatched).
     mutating func beginIdempotent(_ key: IdempotencyCache.Key, fingerprint: Int, now: Instant) {
         idempotency.begin(key, fingerprint: fingerprint, now: now)

@@ -21,7 +21,7 @@ extension ServerCore {
     ///   configured default.
     public mutating func addTeam(_ id: String, defaultMaxConcurrent: Int? = nil, now: Instant) -> [ServerOutput] {
         apply(chat.addTeam(id, defaultMaxConcurrent: defaultMaxConcurrent ?? configuration.chat.defaultMaxConcurrent, now: now), now: now)
-        return pending.take()
+        return emit()
     }
 
     /// Removes a team (ROUTE-18): its agents leave it (those with no other team join `target`),
@@ -36,7 +36,7 @@ extension ServerCore {
         let outcome = chat.removeTeam(id, movingTo: target, now: now)
         if case .failure(let error) = outcome.result { return .failure(error) }
         apply(outcome.actions, now: now)
-        return .success(pending.take())
+        return .success(emit())
     }
 
     /// Registers an agent with a profile, or changes a registered agent's teams, skills and
@@ -51,7 +51,7 @@ extension ServerCore {
         let outcome = chat.registerAgent(id, profile, now: now)
         if case .failure(let error) = outcome.result { return .failure(error) }
         apply(outcome.actions, now: now)
-        return .success(pending.take())
+        return .success(emit())
     }
 
     /// Removes an agent (ROUTE-16): their active conversations go back to the front of their
@@ -61,6 +61,6 @@ extension ServerCore {
     /// until they sign in again with credentials that register them.
     public mutating func removeAgent(_ id: String, now: Instant) -> [ServerOutput] {
         apply(chat.removeAgent(id, now: now), now: now)
-        return pending.take()
+        return emit()
     }
 }

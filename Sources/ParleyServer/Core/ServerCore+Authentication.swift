@@ -12,9 +12,15 @@ extension ServerCore {
     public mutating func authenticated(
         _ result: Result<AuthenticatedIdentity, AuthFailure>, on id: ConnectionID, now: Instant
     ) -> [ServerOutput] {
-        guard connections[id]?.machine.awaitedCredentials != nil else { return [] }
+        guard awaitsAuthentication(on: id) else { return [] }
         run(.authenticated(result), on: id, now: now)
-        return pending.take()
+        return emit()
+    }
+
+    /// Whether connection `id` waits for the answer to its ``ServerOutput/authenticate(_:_:)``:
+    /// `false` once it closed or its handshake deadline passed (an answer then is ignored).
+    public func awaitsAuthentication(on id: ConnectionID) -> Bool {
+        connections[id]?.machine.awaitedCredentials != nil
     }
 
     /// Answers every ``ServerOutput/authenticate(_:_:)`` in `outputs` at once with a

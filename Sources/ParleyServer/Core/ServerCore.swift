@@ -50,6 +50,8 @@ public struct ServerCore: Sendable {
     var feedSubscribers: [Feed: Set<String>] = [:]
     var nextConnection: UInt64 = 0
     var pending = PendingOutput()
+    /// What waits for the store's confirmations (STORE-1…STORE-3).
+    var gate = DurabilityGate()
     /// Per-source-address counts and windows (ABUSE-1…ABUSE-5).
     public internal(set) var addressLimiter: AddressLimiter
     /// The visitors staff blocked (ABUSE-8…ABUSE-12).
@@ -68,6 +70,7 @@ public struct ServerCore: Sendable {
             apply(actions, now: now)
         }
         _ = pending.take()
+        _ = chat.takeChanges()  // the configured teams come from the configuration at every start
     }
 
     /// Signs a token for `claims` with the server's key (scheme `token`, SESSION section):
@@ -83,6 +86,12 @@ public struct ServerCore: Sendable {
     /// Number of open connections.
     public var connectionCount: Int { connections.count }
 
+    /// The session connection `id` carries and its user, once the handshake established it
+    /// (its welcome may still wait for the store, STORE-1).
+    public func establishedSession(on id: ConnectionID) -> (session: String, user: String)? {
+        connections[id]?.attached.map { ($0.session, $0.identity.user) }
+    }
+
     /// A transport opened a connection from `address` (the peer's, or the one a trusted proxy
     /// named) at `now`, carried as `profile` says: its welcome announces per-frame compression
     /// only on the byte stream, and only when the transport can compress (COMP-2). Over the
@@ -96,7 +105,7 @@ public struct ServerCore: Sendable {
             pending.send(.message(.error(refusal.reply(
                 "\(refusal.limit) connections are already open from this address", rid: nil))), to: id)
             pending.close(id, refusal.code)
-            return (id, pending.take())
+            return (id, emit())
         }
         var session = registry.configuration
         if profile.binding != .stream || profile.compression == nil { session.compression = nil }
@@ -104,29 +113,30 @@ public struct ServerCore: Sendable {
         let actions = machine.start(now: now)
         connections[id] = Connection(machine: machine, address: address)
         perform(actions, on: id, now: now)
-        return (id, pending.take())
+        return (id, emit())
     }
 
     /// A message decoded from connection `id`.
     public mutating func receive(_ message: Message, on id: ConnectionID, now: Instant) -> [ServerOutput] {
         run(.message(message), on: id, now: now)
-        return pending.take()
+        return emit()
     }
 
     /// Bytes from connection `id` that did not decode (ERR-3, ERR-4); `messageType` when the
     /// payload's type was read but is unknown (VER-4).
     public mutating func receive(undecodable error: WireError, messageType: UInt64? = nil, on id: ConnectionID, now: Instant) -> [ServerOutput] {
         run(.undecodable(error, messageType: messageType), on: id, now: now)
-        return pending.take()
+        return emit()
     }
 
     /// The transport of connection `id` closed (the peer left, or the server closed it).
     public mutating func connectionClosed(_ id: ConnectionID, now: Instant) -> [ServerOutput] {
         guard var connection = connections.removeValue(forKey: id) else { return [] }
+        gate.drop(id)
         addressLimiter.disconnect(connection.address, now: now)
         connection.machine.connectionLost(now: now, registry: &registry)
         if let attachment = connection.attached { userDetached(attachment.identity, connection: id, now: now) }
-        return pending.take()
+        return emit()
     }
 
     /// Fires every timer due at `now`: session deadlines and heartbeats, live-chat timers, the
@@ -147,7 +157,7 @@ public struct ServerCore: Sendable {
             apply(typing.tick(now: now), now: now)
         }
         for session in registry.expire(now: now) { sessionEnded(session, now: now) }
-        return pending.take()
+        return emit()
     }
 
     /// Tells every client the server is going away (SERVER_SHUTDOWN with a reconnect delay).
@@ -155,7 +165,7 @@ public struct ServerCore: Sendable {
         for id in connections.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
             run(.shutdown(reconnectAfterMs: reconnectAfterMs), on: id, now: now)
         }
-        return pending.take()
+        return emit()
     }
 
     /// Runs `input` on connection `id`'s machine and carries out its actions, then every input

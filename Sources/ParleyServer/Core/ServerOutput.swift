@@ -3,7 +3,7 @@ import ParleyTransport
 import ParleyWire
 
 /// What the host of a ``ServerCore`` must do after an input: write to a connection, close it,
-/// run an authenticator, or record a measure.
+/// run an authenticator, write to the store, or record a measure.
 public enum ServerOutput: Sendable, Hashable {
     /// Write these messages to the connection, in order (one coalesced write).
     case send(ConnectionID, [Outbound])
@@ -19,4 +19,9 @@ public enum ServerOutput: Sendable, Hashable {
     /// admission checks (ABUSE-3, ABUSE-4) ran before this output; blocks (ABUSE-10) run on
     /// the answer.
     case authenticate(ConnectionID, Wire.Auth)
+    /// Write this batch of durable changes to the store, after every earlier batch, and answer
+    /// with ``ServerCore/persisted(_:)`` once it is durable (or ``ServerCore/persistFailed(_:)``
+    /// when a write failed, then write it again). Every send and close from this input on waits
+    /// for the confirmation (STORE-1, STORE-2); a host without a store confirms at once.
+    case persist(PersistBatch)
 }

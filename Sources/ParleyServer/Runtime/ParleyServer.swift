@@ -34,13 +34,17 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     private let scheduler: any TimerScheduler
     private let metrics: ServerMetrics
     private let authenticator: (any HostAuthenticator)?
+    /// Writes the durable changes to the host's store; `nil`: memory only, confirmed at once.
+    private let writer: StoreWriter?
 
     /// Creates a server on the real clock (or an injected one, for tests), reporting metrics
     /// to `metrics` (by default swift-metrics' bootstrapped factory). Hellos whose scheme
     /// `authenticator` supports go to it, asynchronously; the others (and all of them when it
-    /// is `nil`) to the ``ReferenceAuthenticator``.
+    /// is `nil`) to the ``ReferenceAuthenticator``. With a `store`, nothing that depends on a
+    /// change is written to a client before the store has made it durable (STORE-1); without
+    /// one, state lives in memory only.
     public init(
-        configuration: ServerConfiguration, authenticator: (any HostAuthenticator)? = nil,
+        configuration: ServerConfiguration, authenticator: (any HostAuthenticator)? = nil, store: (any DurableStore)? = nil,
         clock: @escaping @Sendable () -> Instant = WallClock.now,
         scheduler: any TimerScheduler = DispatchTimerScheduler(), metrics: any MetricsFactory = MetricsSystem.factory
     ) {
@@ -48,6 +52,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         self.scheduler = scheduler
         self.metrics = ServerMetrics(factory: metrics)
         self.authenticator = authenticator
+        writer = store.map { StoreWriter(store: $0) }
         state = Mutex(State(
             core: ServerCore(configuration: configuration, now: clock()), reference: ReferenceAuthenticator(configuration: configuration)))
     }
@@ -114,6 +119,8 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         case closed(ConnectionID)
         /// The host's authenticator answered a connection's hello.
         case authenticated(ConnectionID, Result<AuthenticatedIdentity, AuthFailure>)
+        /// The store writer wrote batches, or failed to write one.
+        case stored(StoreWriter.Outcome)
     }
 
     /// Queues a transport's input and runs the inbox if the core's lock is free. If another
@@ -157,6 +164,10 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
             return state.core.connectionClosed(id, now: now)
         case .authenticated(let id, let result):
             return state.core.authenticated(result, on: id, now: now)
+        case .stored(.written(let batches)):
+            return batches.flatMap { state.core.persisted($0) }
+        case .stored(.failed(let batch)):
+            return state.core.persistFailed(batch)
         }
     }
 
@@ -183,6 +194,12 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
                     let answer = await authenticator.authenticate(request)
                     self?.submit(.authenticated(id, answer))
                 }
+            case .persist(let batch):
+                guard let writer else {
+                    perform(state.core.persisted(batch.id), state: &state, now: now)
+                    continue
+                }
+                writer.enqueue(batch) { [weak self] outcome in self?.submit(.stored(outcome)) }
             }
         }
         if sent > 0 { metrics.sent(sent) }

@@ -129,6 +129,8 @@ extension ErrorCode {
     public static let overloaded = ErrorCode(rawValue: 5002)
     /// NOT_IMPLEMENTED (5003): The server knows the command but does not implement it (an optional feature).
     public static let notImplemented = ErrorCode(rawValue: 5003)
+    /// STORE_UNAVAILABLE (5004): The server's store did not confirm the write the command's result depends on (STORE-3). The command may still take effect; resend it with the same rid or clientMessageId after the given time to learn its outcome.
+    public static let storeUnavailable = ErrorCode(rawValue: 5004)
 
     /// The spec's table of known codes: name, whether fatal, meaning.
     static let knownInfo: [UInt32: (name: String, fatal: Bool, meaning: String)] = [
@@ -196,6 +198,7 @@ extension ErrorCode {
         5001: ("INTERNAL_ERROR", true, "The server failed unexpectedly; reconnect and resume."),
         5002: ("OVERLOADED", false, "The server cannot take the command now; retry after the given time."),
         5003: ("NOT_IMPLEMENTED", false, "The server knows the command but does not implement it (an optional feature)."),
+        5004: ("STORE_UNAVAILABLE", false, "The server's store did not confirm the write the command's result depends on (STORE-3). The command may still take effect; resend it with the same rid or clientMessageId after the given time to learn its outcome."),
     ]
 
     /// Every code this version of the spec defines, in ascending order.
@@ -264,5 +267,6 @@ extension ErrorCode {
         .internalError,
         .overloaded,
         .notImplemented,
+        .storeUnavailable,
     ]
 }

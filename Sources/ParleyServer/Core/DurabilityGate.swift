@@ -1,0 +1,100 @@
+import ParleyCore
+import ParleyTransport
+import ParleyWire
+
+/// Holds what the server would write to its connections until the store has confirmed every
+/// change made before it (STORE-1, STORE-2): nothing unconfirmed is observable — no result,
+/// event, read or close — and nothing ever has to be taken back.
+///
+/// Each input's changes become one numbered ``PersistBatch``. The sends and closes of an input
+/// wait behind the newest batch that is unconfirmed when they are produced, and go out in the
+/// order they were produced once every batch up to it is confirmed; confirmations may come in
+/// any order, and many at once (group commit). Other outputs (measures, authentication) pass.
+struct DurabilityGate: Sendable {
+    private var nextBatch: UInt64 = 1
+    /// Every batch up to this one is confirmed.
+    private var confirmedThrough: UInt64 = 0
+    /// Confirmed batches beyond `confirmedThrough` (confirmed out of order).
+    private var confirmedAhead: Set<UInt64> = []
+    /// Held outputs, oldest first, each with the batch it waits for.
+    private var held: [(batch: UInt64, outputs: [ServerOutput])] = []
+    private var heldHead = 0
+
+    /// The newest batch, if it is not confirmed yet.
+    private var newestUnconfirmed: UInt64? { nextBatch - 1 > confirmedThrough ? nextBatch - 1 : nil }
+
+    /// How many batches are written but not confirmed.
+    var unconfirmedBatches: Int { Int(nextBatch - 1 - confirmedThrough) - confirmedAhead.count }
+
+    /// One input's outputs and durable changes: the outputs to carry out now (the batch to write
+    /// first), holding the sends and closes while any batch is unconfirmed.
+    mutating func pass(_ outputs: [ServerOutput], changes: [DurableChange]) -> [ServerOutput] {
+        var now: [ServerOutput] = []
+        if !changes.isEmpty {
+            now.append(.persist(PersistBatch(id: nextBatch, changes: changes)))
+            nextBatch += 1
+        }
+        guard let batch = newestUnconfirmed else { return now + outputs }
+        var gated: [ServerOutput] = []
+        for output in outputs {
+            switch output {
+            case .send, .close: gated.append(output)
+            case .measured, .authenticate, .persist: now.append(output)
+            }
+        }
+        if !gated.isEmpty { held.append((batch, gated)) }
+        return now
+    }
+
+    /// The store confirmed `batch`: the outputs that waited for it and every batch before it,
+    /// in the order they were produced. An unknown or repeated confirmation releases nothing.
+    mutating func confirm(_ batch: UInt64) -> [ServerOutput] {
+        guard batch > confirmedThrough, batch < nextBatch else { return [] }
+        confirmedAhead.insert(batch)
+        while confirmedAhead.remove(confirmedThrough + 1) != nil { confirmedThrough += 1 }
+        var released: [ServerOutput] = []
+        while heldHead < held.count, held[heldHead].batch <= confirmedThrough {
+            released += held[heldHead].outputs
+            heldHead += 1
+        }
+        if heldHead == held.count {
+            held.removeAll(keepingCapacity: true)
+            heldHead = 0
+        }
+        return released
+    }
+
+    /// The store could not write `batch` (the host retries it): takes every command result held
+    /// behind it or a later batch out of the held outputs, as (connection, rid) pairs, for the
+    /// server to answer STORE_UNAVAILABLE at once (STORE-3). Errors and welcomes stay held.
+    mutating func withdrawResults(dependingOn batch: UInt64) -> [(ConnectionID, UInt64)] {
+        var withdrawn: [(ConnectionID, UInt64)] = []
+        for index in heldHead..<held.count where held[index].batch >= batch {
+            held[index].outputs = held[index].outputs.compactMap { output in
+                guard case .send(let id, let messages) = output else { return output }
+                let kept = messages.filter { outbound in
+                    guard case .message(let message) = outbound, let rid = message.resultRID else { return true }
+                    switch message {
+                    case .error, .welcome: return true
+                    default: withdrawn.append((id, rid))
+                    }
+                    return false
+                }
+                return kept.isEmpty ? nil : .send(id, kept)
+            }
+        }
+        return withdrawn
+    }
+
+    /// Connection `id` is gone: what was held for it is dropped.
+    mutating func drop(_ id: ConnectionID) {
+        for index in heldHead..<held.count {
+            held[index].outputs.removeAll { output in
+                switch output {
+                case .send(let target, _), .close(let target, _): target == id
+                case .measured, .authenticate, .persist: false
+                }
+            }
+        }
+    }
+}

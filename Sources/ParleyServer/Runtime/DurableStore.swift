@@ -1,0 +1,29 @@
+import ParleyCore
+
+/// An embedding application's store for ``ParleyServer``: it makes the server's durable
+/// changes durable — in its own database, asynchronously — and the server acknowledges nothing
+/// that depends on them before it has (STORE-1). Without one, the server keeps its state in
+/// memory only and confirms every batch at once.
+///
+/// The server hands it one write at a time, in batch order; changes that arrive while a write is
+/// under way are written together by the next call (group commit). When a call throws, the
+/// server answers the commands that wait for it with STORE_UNAVAILABLE and calls again with the
+/// same changes after a pause, until a call returns (STORE-3, STORE-4).
+///
+/// ```swift
+/// struct ShopStore: DurableStore {
+///     let database: ShopDatabase
+///     func write(_ changes: [DurableChange]) async throws {
+///         try await database.transaction { transaction in
+///             for change in changes { try await transaction.apply(change) }   // upserts
+///         }
+///     }
+/// }
+/// let server = ParleyServer(configuration: configuration, store: ShopStore(database: database))
+/// ```
+public protocol DurableStore: Sendable {
+    /// Makes `changes` (one or more batches, in order) durable, all or nothing, and returns once
+    /// they are; throws when they are not. A change written twice must leave the state it
+    /// leaves once (see ``DurableChange``).
+    func write(_ changes: [DurableChange]) async throws
+}
