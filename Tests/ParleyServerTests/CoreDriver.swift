@@ -3,7 +3,8 @@ import ParleyServer
 import ParleyWire
 
 /// Test code: drives a ``ServerCore`` with an injected clock, collecting what each
-/// connection would receive, as a transport would; writes are confirmed at once (memory only).
+/// connection would receive, as a transport would. Writes are confirmed at once (memory only)
+/// unless ``holdsWrites``: then they wait in ``writes`` for ``confirm(_:)`` or ``fail(_:)``.
 struct CoreDriver {
     var core: ServerCore
     /// Answers every hello at once (the reference server's schemes).
@@ -13,6 +14,10 @@ struct CoreDriver {
     private(set) var closed: [ConnectionID: ErrorCode] = [:]
     /// Every shared event written, with the connection it went to.
     private(set) var sharedWrites: [(ConnectionID, SharedEvent)] = []
+    /// Whether batches wait for ``confirm(_:)`` (a slow store) instead of being confirmed at once.
+    var holdsWrites = false
+    /// The batches handed to the store and not confirmed yet, oldest first.
+    private(set) var writes: [PersistBatch] = []
     private var rid: UInt64 = 0
 
     static let key = Array("core driver test key, 32 bytes!!".utf8)
@@ -23,13 +28,15 @@ struct CoreDriver {
     }
 
     mutating func perform(_ outputs: [ServerOutput]) {
-        for output in core.confirmingWrites(core.answeringAuthentication(outputs, with: &authenticator, now: now)) {
+        let answered = core.answeringAuthentication(outputs, with: &authenticator, now: now)
+        for output in holdsWrites ? answered : core.confirmingWrites(answered) {
             switch output {
             case .send(let id, let items):
                 inbox[id, default: []] += items.map(\.message)
                 for case .event(_, let shared) in items { sharedWrites.append((id, shared)) }
             case .close(let id, let code): closed[id] = code
-            case .measured, .authenticate, .persist: break  // every authentication and write was answered above
+            case .persist(let batch): writes.append(batch)
+            case .measured, .authenticate: break  // every authentication was answered above
             }
         }
     }
@@ -63,6 +70,17 @@ struct CoreDriver {
         }
         now = end
         perform(core.tick(now: now))
+    }
+
+    /// The store confirms batch `id`.
+    mutating func confirm(_ id: UInt64) {
+        writes.removeAll { $0.id == id }
+        perform(core.persisted(id))
+    }
+
+    /// The store fails to write batch `id` (it stays in ``writes``, to be written again).
+    mutating func fail(_ id: UInt64) {
+        perform(core.persistFailed(id))
     }
 
     mutating func drop(_ id: ConnectionID) {

@@ -1,0 +1,138 @@
+import ParleyClient
+import ParleyCore
+import ParleyServer
+import ParleyWire
+import Synchronization
+import Testing
+
+/// An embedding application's own asynchronous store plugged into ``ParleyServer``
+/// (Spec/durability.md): a slow one, whose writes the server groups, and one that fails every
+/// tenth write, whose clients are told and lose nothing.
+@Suite struct StoreSeamTests {
+    struct StoreDown: Error {}
+
+    /// A store in memory that takes `delayMs` per write and fails every `failEvery`-th call
+    /// (0: never). Events are keyed by conversation and cseq, so a write repeated after a
+    /// failure changes nothing (STORE-4).
+    final class ShopStore: DurableStore {
+        struct Contents {
+            var calls = 0
+            var written = 0
+            var events: [String: [UInt64: ChatEvent]] = [:]
+            var records: [String: ConversationState] = [:]
+        }
+        let contents = Mutex(Contents())
+        let delayMs: Int
+        let failEvery: Int
+
+        init(delayMs: Int, failEvery: Int = 0) {
+            self.delayMs = delayMs
+            self.failEvery = failEvery
+        }
+
+        func write(_ changes: [DurableChange]) async throws {
+            try await Task.sleep(for: .milliseconds(delayMs))
+            let fails = contents.withLock { contents in
+                contents.calls += 1
+                return failEvery > 0 && contents.calls % failEvery == 0
+            }
+            if fails { throw StoreDown() }
+            contents.withLock { contents in
+                contents.written += 1
+                for change in changes {
+                    switch change {
+                    case .event(let event): contents.events[event.conversation, default: [:]][event.cseq] = event
+                    case .conversation(let machine): contents.records[machine.id] = machine.wireState
+                    default: break
+                    }
+                }
+            }
+        }
+
+        /// Whether the event `cseq` of `conversation` is written.
+        func holds(_ conversation: String, _ cseq: UInt64) -> Bool {
+            contents.withLock { $0.events[conversation]?[cseq] != nil }
+        }
+    }
+
+    static func server(_ store: ShopStore) -> ParleyServer {
+        var session = SessionConfiguration()
+        session.handshakeTimeoutMs = 120_000  // the cooperative pool can be busy under a full `swift test`
+        session.inProgressRetryAfterMs = 20
+        session.messageRate = 1_000
+        session.messageBurst = 1_000
+        return ParleyServer(
+            configuration: ServerConfiguration(key: Array("store seam test key, 32 bytes!!".utf8), teams: ["support"], session: session),
+            store: store)
+    }
+
+    /// The conversation and cseq an `ok` names, checked written at the moment the client got it.
+    static func written(_ result: Message, in store: ShopStore) -> (conversation: String, cseq: UInt64)? {
+        guard case .ok(let ok) = result, let conversation = ok.conversation, let cseq = ok.cseq else { return nil }
+        #expect(store.holds(conversation, cseq), "STORE-1: ok for \(conversation)#\(cseq) before the store had it")
+        return (conversation, cseq)
+    }
+
+    @Test("STORE-1, STORE-2: with a store taking 20 ms a write, every ok names what is written; five visitors at once share writes")
+    func slowStore() async throws {
+        let store = ShopStore(delayMs: 20)
+        let server = Self.server(store)
+        let sent = 10
+        let conversations = try await withThrowingTaskGroup(of: String.self) { group in
+            for visitor in 0..<5 {
+                group.addTask {
+                    let client = ParleyClient(server: server, auth: Wire.Auth(scheme: "anonymous"))
+                    try await client.connect()
+                    defer { client.close() }
+                    let created = try await client.request(.create(Wire.Create(rid: 0, text: "hello", clientMessageId: "v\(visitor)-0")))
+                    let conversation = try #require(Self.written(created, in: store)?.conversation)
+                    for index in 1...sent {
+                        let ok = try await client.request(.send(Wire.Send(
+                            rid: 0, conversation: conversation, clientMessageId: "v\(visitor)-\(index)", text: "message \(index)")))
+                        #expect(Self.written(ok, in: store) != nil, "\(ok)")
+                    }
+                    return conversation
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let contents = store.contents.withLock { $0 }
+        for conversation in conversations {
+            let cseqs = (contents.events[conversation] ?? [:]).keys.sorted()
+            #expect(cseqs == Array(1...UInt64(cseqs.count)) && cseqs.count >= sent + 1, "\(conversation): \(cseqs)")
+        }
+        let batches = conversations.count * (sent + 1)
+        #expect(contents.written < batches, "group commit: \(contents.written) writes for at least \(batches) batches")
+    }
+
+    @Test("STORE-3, STORE-4: a store failing every tenth write: the client is told STORE_UNAVAILABLE, re-sends, and every message is written once")
+    func failingStore() async throws {
+        let store = ShopStore(delayMs: 1, failEvery: 10)
+        let server = Self.server(store)
+        let client = ParleyClient(server: server, auth: Wire.Auth(scheme: "anonymous"))
+        try await client.connect()
+        defer { client.close() }
+        var unavailable = 0
+        /// Sends `command` until it is answered with something other than STORE_UNAVAILABLE.
+        func untilWritten(_ command: Message) async throws -> Message {
+            for _ in 0..<50 {
+                let result = try await client.request(command)
+                guard case .error(let error) = result, error.code == UInt64(ErrorCode.storeUnavailable.rawValue) else { return result }
+                unavailable += 1
+                try await Task.sleep(for: .milliseconds(Int(error.retryAfterMs ?? 20)))
+            }
+            throw StoreDown()
+        }
+        let created = try await untilWritten(.create(Wire.Create(rid: 0, text: "hello", clientMessageId: "m0")))
+        let conversation = try #require(Self.written(created, in: store)?.conversation)
+        for index in 1...30 {
+            let ok = try await untilWritten(.send(Wire.Send(rid: 0, conversation: conversation, clientMessageId: "m\(index)", text: "message \(index)")))
+            #expect(Self.written(ok, in: store) != nil, "\(ok)")
+        }
+        #expect(unavailable >= 1, "every tenth write failed, and the client waiting for it was told")
+        let events = store.contents.withLock { $0.events[conversation] ?? [:] }
+        let ids = events.values.filter { $0.kind == .message }.compactMap(\.clientMessageId)
+        #expect(ids.count == 31 && Set(ids).count == 31, "every message written exactly once: \(ids.sorted())")
+        #expect(events.keys.sorted() == Array(1...UInt64(events.count)), "no gap in what is written")
+    }
+}
