@@ -55,7 +55,7 @@ extension Simulation {
         case .ok(let ok): ok.conversation.flatMap { conversation in ok.cseq.map { MessageKey(conversation: conversation, cseq: $0) } }
         default: nil
         }
-        guard let key, !durable.contains(key) else { return }
+        guard let key, !store.holds(key.conversation, cseq: key.cseq) else { return }
         fail("STORE-1", "the server wrote \(describe(message)) before the store confirmed \(key)")
     }
 
@@ -146,7 +146,10 @@ extension Simulation {
     mutating func inspect(_ message: Message, user u: Int) {
         guard let name = users[u].name else { return }
         let visitor = !users[u].isStaff
-        func owns(_ conversation: String) -> Bool { core.chat.conversation(conversation)?.visitor == name }
+        // An archived conversation may have left memory for the store (STORE-5).
+        func owns(_ conversation: String) -> Bool {
+            (core.chat.conversation(conversation) ?? store.records[conversation])?.visitor == name
+        }
         statistics.checks += 1
         switch message {
         case .event(let wire) where visitor:

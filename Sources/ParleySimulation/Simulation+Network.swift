@@ -78,6 +78,8 @@ extension Simulation {
                 authentications.append((now.adding(milliseconds: delay), id, auth))
             case .persist(let batch):
                 writes.append((now.adding(milliseconds: writeDelay()), batch))
+            case .load(let request):
+                reads.append((now.adding(milliseconds: writeDelay()), request))
             }
         }
         for id in closing {
@@ -88,11 +90,11 @@ extension Simulation {
         }
     }
 
-    /// The server established a session on a connection: from now on, what reaches this user
-    /// goes to that session (its welcome may wait for the store, STORE-1, but the session
-    /// already receives what is published).
+    /// The server established a session on a connection: what reaches this user from the input
+    /// that established it on goes to that session (its welcome may wait for the store,
+    /// STORE-1, but the session already receives what is published — assignments made as an
+    /// agent signs in included).
     mutating func noteSession(_ session: String, identity user: String, user u: Int) {
-        accountAccepted()
         users[u].serverSession = session
         // An anonymous visitor whose first welcome was lost is a new visitor to the server.
         users[u].name = user
@@ -118,8 +120,15 @@ extension Simulation {
         }
         statistics.batches += 1
         if tracing { log("store confirms batch \(write.batch.id)") }
-        for case .event(let event) in write.batch.changes { durable.insert(MessageKey(conversation: event.conversation, cseq: event.cseq)) }
+        store.apply(write.batch.changes)
         serverInput(core.persisted(write.batch.id))
+    }
+
+    /// The store answers a read of archived conversations from what it holds (STORE-5).
+    mutating func answerRead(_ request: LoadRequest) {
+        statistics.archiveReads += 1
+        if tracing { log("store answers read \(request.id) (\(request.query))") }
+        serverInput(core.loaded(request.id, store.answer(request.query), now: now))
     }
 
     /// The server's transport reports the connection closed.
@@ -237,6 +246,7 @@ extension Simulation {
         while let k = lateNotices.firstIndex(where: { $0.at <= now }) { serverLearnsClosed(lateNotices.remove(at: k).id) }
         while let k = authentications.firstIndex(where: { $0.at <= now }) { answerAuthentication(authentications.remove(at: k)) }
         while let k = writes.firstIndex(where: { $0.at <= now }) { finishWrite(writes.remove(at: k)) }
+        while let k = reads.firstIndex(where: { $0.at <= now }) { answerRead(reads.remove(at: k).request) }
         for u in users.indices where users[u].lifecycle == .present {
             if let timer = users[u].timer, timer <= now {
                 users[u].timer = nil
@@ -266,6 +276,7 @@ extension Simulation {
         for notice in lateNotices { next = min(next ?? notice.at, notice.at) }
         for pending in authentications { next = min(next ?? pending.at, pending.at) }
         for write in writes { next = min(next ?? write.at, write.at) }
+        for read in reads { next = min(next ?? read.at, read.at) }
         for user in users where user.lifecycle == .present {
             for at in [user.timer, user.link == nil ? user.reconnectAt : nil].compactMap({ $0 }) { next = min(next ?? at, at) }
         }

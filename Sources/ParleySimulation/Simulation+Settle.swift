@@ -56,7 +56,7 @@ extension Simulation {
         statistics.checks += 1
         if core.unconfirmedBatches > 0 { fail("STORE-2", "\(core.unconfirmedBatches) batches are still unconfirmed once quiet") }
         for (id, last) in accountedCseq.sorted(by: { $0.key < $1.key }) where last > 0 {
-            guard let missing = (1...last).first(where: { !durable.contains(MessageKey(conversation: id, cseq: $0)) }) else { continue }
+            guard let missing = (1...last).first(where: { !store.holds(id, cseq: $0) }) else { continue }
             fail("STORE-2", "\(id)#\(missing) was accepted but never written to the store")
             return
         }

@@ -32,8 +32,10 @@ public struct Simulation: Sendable {
     var authentications: [(at: Instant, id: ConnectionID, auth: Wire.Auth)] = []
     /// Batches the host's store is writing: (when the write ends, which).
     var writes: [(at: Instant, batch: PersistBatch)] = []
-    /// Every event the store confirmed durable (STORE-1, STORE-2).
-    var durable: Set<MessageKey> = []
+    /// What the store holds: every confirmed batch (STORE-1, STORE-2).
+    var store = StoreContents()
+    /// Reads of archived conversations the store is answering: (when the answer arrives, which).
+    var reads: [(at: Instant, request: LoadRequest)] = []
     /// The conversation sequence number up to which accepted events have been accounted for.
     var accountedCseq: [String: UInt64] = [:]
     /// Each conversation's staff when its events were last accounted.

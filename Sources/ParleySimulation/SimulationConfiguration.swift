@@ -48,6 +48,10 @@ public struct SimulationConfiguration: Sendable {
         chat.answerTimeoutMs = 45_000
         chat.disconnectGraceMs = 20_000
         chat.inactivityTimeoutMs = 240_000
+        // Ended conversations are archived within a run; odd seeds keep no archive in memory and
+        // read it back from the store (STORE-5).
+        chat.reopenWindowMs = 120_000
+        chat.keepsArchive = seed % 2 == 0
         server = ServerConfiguration(
             key: Array("parley simulation key, 32 bytes!".utf8), instance: "sim", teams: ["support"], session: session, chat: chat)
     }

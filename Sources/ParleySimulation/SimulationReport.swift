@@ -26,6 +26,8 @@ public struct SimulationStatistics: Sendable, Hashable {
     /// Batches of durable changes the store confirmed, and writes that failed (and were
     /// written again).
     public var batches = 0, failedWrites = 0
+    /// Reads of archived conversations the store answered (odd seeds keep no archive in memory).
+    public var archiveReads = 0
 
     /// Nothing counted yet.
     public init() {}
@@ -36,7 +38,7 @@ public struct SimulationStatistics: Sendable, Hashable {
         steps \(steps), transported \(transported), accepted \(accepted), delivered \(delivered), \
         drops \(drops), resumes \(resumes), gaps reported \(gapsReported), invariant checks \(checks), \
         conversations \(conversations), clock jumps \(clockJumps), slow consumers \(slowConsumers), departures \(departures), \
-        late authentications \(lateAuthentications), batches \(batches), failed writes \(failedWrites)
+        late authentications \(lateAuthentications), batches \(batches), failed writes \(failedWrites), archive reads \(archiveReads)
         """
     }
 }
@@ -84,5 +86,6 @@ extension SimulationStatistics {
         lateAuthentications += other.lateAuthentications
         batches += other.batches
         failedWrites += other.failedWrites
+        archiveReads += other.archiveReads
     }
 }

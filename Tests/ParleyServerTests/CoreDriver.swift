@@ -5,6 +5,7 @@ import ParleyWire
 /// Test code: drives a ``ServerCore`` with an injected clock, collecting what each
 /// connection would receive, as a transport would. Writes are confirmed at once (memory only)
 /// unless ``holdsWrites``: then they wait in ``writes`` for ``confirm(_:)`` or ``fail(_:)``.
+/// Confirmed writes go to ``store``, which answers reads of archived conversations at once.
 struct CoreDriver {
     var core: ServerCore
     /// Answers every hello at once (the reference server's schemes).
@@ -18,6 +19,12 @@ struct CoreDriver {
     var holdsWrites = false
     /// The batches handed to the store and not confirmed yet, oldest first.
     private(set) var writes: [PersistBatch] = []
+    /// What the store holds: every confirmed batch.
+    private(set) var store = StoreContents()
+    /// How many reads of archived conversations the store answered.
+    private(set) var reads = 0
+    /// Whether the store fails every read.
+    var failsReads = false
     private var rid: UInt64 = 0
 
     static let key = Array("core driver test key, 32 bytes!!".utf8)
@@ -28,14 +35,18 @@ struct CoreDriver {
     }
 
     mutating func perform(_ outputs: [ServerOutput]) {
-        let answered = core.answeringAuthentication(outputs, with: &authenticator, now: now)
-        for output in holdsWrites ? answered : core.confirmingWrites(answered) {
+        for output in core.answeringAuthentication(outputs, with: &authenticator, now: now) {
             switch output {
             case .send(let id, let items):
                 inbox[id, default: []] += items.map(\.message)
                 for case .event(_, let shared) in items { sharedWrites.append((id, shared)) }
             case .close(let id, let code): closed[id] = code
-            case .persist(let batch): writes.append(batch)
+            case .persist(let batch):
+                writes.append(batch)
+                if !holdsWrites { confirm(batch.id) }
+            case .load(let request):
+                reads += 1
+                perform(core.loaded(request.id, failsReads ? nil : store.answer(request.query), now: now))
             case .measured, .authenticate: break  // every authentication was answered above
             }
         }
@@ -74,7 +85,8 @@ struct CoreDriver {
 
     /// The store confirms batch `id`.
     mutating func confirm(_ id: UInt64) {
-        writes.removeAll { $0.id == id }
+        guard let index = writes.firstIndex(where: { $0.id == id }) else { return }
+        store.apply(writes.remove(at: index).changes)
         perform(core.persisted(id))
     }
 

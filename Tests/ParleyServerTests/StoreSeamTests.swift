@@ -18,8 +18,8 @@ import Testing
         struct Contents {
             var calls = 0
             var written = 0
-            var events: [String: [UInt64: ChatEvent]] = [:]
-            var records: [String: ConversationState] = [:]
+            var reads = 0
+            var store = StoreContents()
         }
         let contents = Mutex(Contents())
         let delayMs: Int
@@ -39,19 +39,26 @@ import Testing
             if fails { throw StoreDown() }
             contents.withLock { contents in
                 contents.written += 1
-                for change in changes {
-                    switch change {
-                    case .event(let event): contents.events[event.conversation, default: [:]][event.cseq] = event
-                    case .conversation(let machine): contents.records[machine.id] = machine.wireState
-                    default: break
-                    }
-                }
+                contents.store.apply(changes)
+            }
+        }
+
+        func load(_ query: ArchiveQuery) async throws -> ArchivedConversations {
+            try await Task.sleep(for: .milliseconds(delayMs))
+            return contents.withLock { contents in
+                contents.reads += 1
+                return contents.store.answer(query)
             }
         }
 
         /// Whether the event `cseq` of `conversation` is written.
         func holds(_ conversation: String, _ cseq: UInt64) -> Bool {
-            contents.withLock { $0.events[conversation]?[cseq] != nil }
+            contents.withLock { $0.store.holds(conversation, cseq: cseq) }
+        }
+
+        /// The events written for `conversation`, by cseq.
+        func events(of conversation: String) -> [UInt64: ChatEvent] {
+            contents.withLock { $0.store.events[conversation] ?? [:] }
         }
     }
 
@@ -98,7 +105,7 @@ import Testing
         }
         let contents = store.contents.withLock { $0 }
         for conversation in conversations {
-            let cseqs = (contents.events[conversation] ?? [:]).keys.sorted()
+            let cseqs = store.events(of: conversation).keys.sorted()
             #expect(cseqs == Array(1...UInt64(cseqs.count)) && cseqs.count >= sent + 1, "\(conversation): \(cseqs)")
         }
         let batches = conversations.count * (sent + 1)
@@ -130,7 +137,7 @@ import Testing
             #expect(Self.written(ok, in: store) != nil, "\(ok)")
         }
         #expect(unavailable >= 1, "every tenth write failed, and the client waiting for it was told")
-        let events = store.contents.withLock { $0.events[conversation] ?? [:] }
+        let events = store.events(of: conversation)
         let ids = events.values.filter { $0.kind == .message }.compactMap(\.clientMessageId)
         #expect(ids.count == 31 && Set(ids).count == 31, "every message written exactly once: \(ids.sorted())")
         #expect(events.keys.sorted() == Array(1...UInt64(events.count)), "no gap in what is written")

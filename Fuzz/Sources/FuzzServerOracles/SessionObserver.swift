@@ -88,6 +88,8 @@ struct SessionObserver {
                 throw OracleFailure(description: "connection \(id.rawValue)'s authentication was left unanswered")
             case .persist(let batch):
                 throw OracleFailure(description: "batch \(batch.id) was left unconfirmed")
+            case .load(let request):
+                throw OracleFailure(description: "read \(request.id) of archived conversations with the archive kept in memory")
             }
         }
         if let command, connections[command.connection]?.closed == false, !closing.contains(command.connection) {

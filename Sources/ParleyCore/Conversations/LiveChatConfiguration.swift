@@ -21,6 +21,10 @@ public struct LiveChatConfiguration: Hashable, Sendable {
     public var inactivityTimeoutMs: UInt64 = 30 * 60_000
     /// How long after closing a conversation may be reopened (CONV-9).
     public var reopenWindowMs: UInt64 = 15 * 60_000
+    /// Whether a conversation archived when its reopen window passes (CONV-34) stays in memory
+    /// (no durable store: memory is the only copy), or leaves it for the host's store and is read
+    /// back through an ``ArchiveQuery`` when a command needs it (STORE-5).
+    public var keepsArchive = true
     /// How long an invitation waits for the visitor's answer before it expires (CONV-35).
     public var invitationTimeoutMs: UInt64 = 2 * 60_000
     /// How often queue positions are pushed when they change; 0 pushes after every input (ROUTE-8).

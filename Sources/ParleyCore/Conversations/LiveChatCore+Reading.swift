@@ -49,9 +49,12 @@ extension LiveChatCore {
     /// in one state, in creation order (CONV-29, CONV-30, CONV-34).
     public func list(state: ConversationState? = nil, from actor: ChatIdentity) -> LiveChatOutcome {
         // A visitor's own conversations come from their index; staff's from the state lists.
-        let ids = actor.role == .visitor
+        // Archived ones read back from the host's store come with them (STORE-5).
+        var ids = actor.role == .visitor
             ? store.conversations(ofVisitor: actor.user)
             : (state.map { [$0] } ?? ConversationState.allCases).flatMap { store.conversations(in: $0) }
+        var listed = Set(ids)
+        for id in restored where listed.insert(id).inserted { ids.append(id) }
         let visible = ids.compactMap { conversation($0) }.filter { (state == nil || $0.wireState == state) && isVisible($0, to: actor) }
         let summaries = creationOrdered(visible).map { summary(of: $0, for: actor) }
         return LiveChatOutcome(result: .success(.conversations(summaries)), actions: [])

@@ -50,6 +50,9 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
     var queueDepartures: [String: [Instant]] = [:]
     static var departuresKept: Int { 20 }
     static var departureWindowMs: UInt64 { 3_600_000 }
+    /// Archived conversations read back from the host's store for the command being run
+    /// (``restore(_:)``), forgotten after it.
+    var restored: [String] = []
     /// The durable changes made since the last ``takeChanges()``, in order (STORE-1).
     var changes: [DurableChange] = []
 
@@ -212,7 +215,7 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
         machines[id] = nil
         Self.remove(id, from: machine.team, in: &inMemoryByTeam)
         inactivityArmed.remove(id)
-        store.archive(machine)
+        if configuration.keepsArchive { store.archive(machine) } else { store.forget(id) }
         changes.append(.archived(conversation: id))
     }
 

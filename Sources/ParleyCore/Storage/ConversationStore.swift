@@ -23,4 +23,7 @@ public protocol ConversationStore {
     mutating func archive(_ conversation: ConversationMachine)
     /// The archived record of `conversation`, if it was archived.
     func archived(_ conversation: String) -> ConversationMachine?
+    /// Forgets everything of `conversation` — record, history, indexes — once a durable store
+    /// holds it (``LiveChatConfiguration/keepsArchive`` off).
+    mutating func forget(_ conversation: String)
 }

@@ -41,4 +41,14 @@ public struct InMemoryConversationStore: ConversationStore, Sendable {
     }
 
     public func archived(_ conversation: String) -> ConversationMachine? { archive[conversation] }
+
+    public mutating func forget(_ conversation: String) {
+        let visitor = history[conversation]?.first?.wire.sender ?? archive[conversation]?.visitor
+        history[conversation] = nil
+        if let state = states.removeValue(forKey: conversation) { byState[state]?.remove(conversation) }
+        archive[conversation] = nil
+        guard let visitor else { return }
+        byVisitor[visitor]?.removeAll { $0 == conversation }
+        if byVisitor[visitor]?.isEmpty == true { byVisitor[visitor] = nil }
+    }
 }

@@ -9,7 +9,7 @@ import ParleyWire
 /// Each input's changes become one numbered ``PersistBatch``. The sends and closes of an input
 /// wait behind the newest batch that is unconfirmed when they are produced, and go out in the
 /// order they were produced once every batch up to it is confirmed; confirmations may come in
-/// any order, and many at once (group commit). Other outputs (measures, authentication) pass.
+/// any order, and many at once (group commit). Other outputs (measures, authentication, reads) pass.
 struct DurabilityGate: Sendable {
     private var nextBatch: UInt64 = 1
     /// Every batch up to this one is confirmed.
@@ -39,7 +39,7 @@ struct DurabilityGate: Sendable {
         for output in outputs {
             switch output {
             case .send, .close: gated.append(output)
-            case .measured, .authenticate, .persist: now.append(output)
+            case .measured, .authenticate, .persist, .load: now.append(output)
             }
         }
         if !gated.isEmpty { held.append((batch, gated)) }
@@ -92,7 +92,7 @@ struct DurabilityGate: Sendable {
             held[index].outputs.removeAll { output in
                 switch output {
                 case .send(let target, _), .close(let target, _): target == id
-                case .measured, .authenticate, .persist: false
+                case .measured, .authenticate, .persist, .load: false
                 }
             }
         }

@@ -11,6 +11,7 @@ struct PendingOutput: Sendable {
     private var closes: [(ConnectionID, ErrorCode)] = []
     private var measures: [ServiceMeasure] = []
     private var authentications: [(ConnectionID, Wire.Auth)] = []
+    private var loads: [LoadRequest] = []
 
     mutating func send(_ message: Outbound, to id: ConnectionID) {
         if let slot = slots[id] {
@@ -33,17 +34,23 @@ struct PendingOutput: Sendable {
         authentications.append((id, auth))
     }
 
+    mutating func load(_ request: LoadRequest) {
+        loads.append(request)
+    }
+
     /// The outputs so far, emptying the collector.
     mutating func take() -> [ServerOutput] {
         var outputs = batches.map { ServerOutput.send($0.0, $0.1) }
         outputs += closes.map { ServerOutput.close($0.0, $0.1) }
         outputs += measures.map(ServerOutput.measured)
         outputs += authentications.map { ServerOutput.authenticate($0.0, $0.1) }
+        outputs += loads.map(ServerOutput.load)
         slots.removeAll()
         batches.removeAll()
         closes.removeAll()
         measures.removeAll()
         authentications.removeAll()
+        loads.removeAll()
         return outputs
     }
 }

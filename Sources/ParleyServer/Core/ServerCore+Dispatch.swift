@@ -6,10 +6,15 @@ import ParleyWire
 extension ServerCore {
     /// Executes a command or signal from `actor` on connection `id` of `session`, and
     /// completes a command with its result.
-    mutating func dispatch(_ message: Message, on id: ConnectionID, session: String, actor: ChatIdentity, now: Instant) {
+    /// A command that needs archived conversations out of memory waits for the store's read
+    /// first (STORE-5); `restored` says it has been read.
+    mutating func dispatch(_ message: Message, on id: ConnectionID, session: String, actor: ChatIdentity, now: Instant, restored: Bool = false) {
         guard let rid = message.commandRID else {
             signal(message, on: id, now: now)
             return
+        }
+        if !restored, let query = archiveQuery(for: message, actor: actor) {
+            return park(ParkedCommand(message: message, connection: id, session: session, actor: actor), reading: query)
         }
         apply(presence.activity(PresenceConnectionID(id.rawValue), now: now), now: now)
         let outcome = executePresence(message, on: id, session: session, now: now)

@@ -52,6 +52,9 @@ public struct ServerCore: Sendable {
     var pending = PendingOutput()
     /// What waits for the store's confirmations (STORE-1…STORE-3).
     var gate = DurabilityGate()
+    /// Commands waiting for archived conversations the store is reading, by read (STORE-5).
+    var parked: [UInt64: ParkedCommand] = [:]
+    var nextLoad: UInt64 = 0
     /// Per-source-address counts and windows (ABUSE-1…ABUSE-5).
     public internal(set) var addressLimiter: AddressLimiter
     /// The visitors staff blocked (ABUSE-8…ABUSE-12).

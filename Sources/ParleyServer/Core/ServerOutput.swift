@@ -24,4 +24,22 @@ public enum ServerOutput: Sendable, Hashable {
     /// when a write failed, then write it again). Every send and close from this input on waits
     /// for the confirmation (STORE-1, STORE-2); a host without a store confirms at once.
     case persist(PersistBatch)
+    /// Read these archived conversations from the store and answer with
+    /// ``ServerCore/loaded(_:_:now:)``: a command that needs them waits (STORE-5). Only with
+    /// ``LiveChatConfiguration/keepsArchive`` off.
+    case load(LoadRequest)
+}
+
+/// A numbered read of archived conversations (``ServerOutput/load(_:)``).
+public struct LoadRequest: Sendable, Hashable {
+    /// The number to answer with.
+    public var id: UInt64
+    /// What to read.
+    public var query: ArchiveQuery
+
+    /// A read numbered `id`.
+    public init(id: UInt64, query: ArchiveQuery) {
+        self.id = id
+        self.query = query
+    }
 }

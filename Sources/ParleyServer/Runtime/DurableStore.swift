@@ -2,8 +2,9 @@ import ParleyCore
 
 /// An embedding application's store for ``ParleyServer``: it makes the server's durable
 /// changes durable — in its own database, asynchronously — and the server acknowledges nothing
-/// that depends on them before it has (STORE-1). Without one, the server keeps its state in
-/// memory only and confirms every batch at once.
+/// that depends on them before it has (STORE-1); it keeps the archived conversations, which
+/// the server reads back when a command needs them (STORE-5). Without one, the server keeps
+/// its state in memory only and confirms every batch at once.
 ///
 /// The server hands it one write at a time, in batch order; changes that arrive while a write is
 /// under way are written together by the next call (group commit). When a call throws, the
@@ -18,6 +19,9 @@ import ParleyCore
 ///             for change in changes { try await transaction.apply(change) }   // upserts
 ///         }
 ///     }
+///     func load(_ query: ArchiveQuery) async throws -> ArchivedConversations {
+///         try await database.archived(query)
+///     }
 /// }
 /// let server = ParleyServer(configuration: configuration, store: ShopStore(database: database))
 /// ```
@@ -26,4 +30,9 @@ public protocol DurableStore: Sendable {
     /// they are; throws when they are not. A change written twice must leave the state it
     /// leaves once (see ``DurableChange``).
     func write(_ changes: [DurableChange]) async throws
+    /// The archived conversations `query` asks for (CONV-34, STORE-5): the server keeps no
+    /// conversation in memory once its reopen window has passed, and reads it back from here
+    /// when a command needs it. Throws when it cannot read (the command is answered
+    /// STORE_UNAVAILABLE).
+    func load(_ query: ArchiveQuery) async throws -> ArchivedConversations
 }

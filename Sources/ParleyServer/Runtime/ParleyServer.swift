@@ -36,13 +36,16 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     private let authenticator: (any HostAuthenticator)?
     /// Writes the durable changes to the host's store; `nil`: memory only, confirmed at once.
     private let writer: StoreWriter?
+    private let store: (any DurableStore)?
 
     /// Creates a server on the real clock (or an injected one, for tests), reporting metrics
     /// to `metrics` (by default swift-metrics' bootstrapped factory). Hellos whose scheme
     /// `authenticator` supports go to it, asynchronously; the others (and all of them when it
     /// is `nil`) to the ``ReferenceAuthenticator``. With a `store`, nothing that depends on a
-    /// change is written to a client before the store has made it durable (STORE-1); without
-    /// one, state lives in memory only.
+    /// change is written to a client before the store has made it durable (STORE-1), and ended
+    /// conversations leave memory once their reopen window passes, read back from the store
+    /// when a command needs them (``LiveChatConfiguration/keepsArchive`` is turned off,
+    /// STORE-5); without one, state lives in memory only.
     public init(
         configuration: ServerConfiguration, authenticator: (any HostAuthenticator)? = nil, store: (any DurableStore)? = nil,
         clock: @escaping @Sendable () -> Instant = WallClock.now,
@@ -53,6 +56,9 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         self.metrics = ServerMetrics(factory: metrics)
         self.authenticator = authenticator
         writer = store.map { StoreWriter(store: $0) }
+        self.store = store
+        var configuration = configuration
+        if store != nil { configuration.chat.keepsArchive = false }
         state = Mutex(State(
             core: ServerCore(configuration: configuration, now: clock()), reference: ReferenceAuthenticator(configuration: configuration)))
     }
@@ -121,6 +127,8 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         case authenticated(ConnectionID, Result<AuthenticatedIdentity, AuthFailure>)
         /// The store writer wrote batches, or failed to write one.
         case stored(StoreWriter.Outcome)
+        /// The store answered a read of archived conversations (`nil`: it failed).
+        case loaded(UInt64, ArchivedConversations?)
     }
 
     /// Queues a transport's input and runs the inbox if the core's lock is free. If another
@@ -168,6 +176,8 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
             return batches.flatMap { state.core.persisted($0) }
         case .stored(.failed(let batch)):
             return state.core.persistFailed(batch)
+        case .loaded(let id, let answer):
+            return state.core.loaded(id, answer, now: now)
         }
     }
 
@@ -200,6 +210,12 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
                     continue
                 }
                 writer.enqueue(batch) { [weak self] outcome in self?.submit(.stored(outcome)) }
+            case .load(let request):
+                guard let store else { continue }  // without a store the archive stays in memory: no reads
+                Task { [weak self] in
+                    let answer = try? await store.load(request.query)
+                    self?.submit(.loaded(request.id, answer))
+                }
             }
         }
         if sent > 0 { metrics.sent(sent) }

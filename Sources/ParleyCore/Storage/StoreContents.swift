@@ -1,0 +1,58 @@
+import ParleyWire
+
+/// What a store holds after applying the server's ``DurableChange``s, as plain values: the
+/// conversations' records and events, which ones are archived, the teams and agents the host
+/// set. It answers the server's ``ArchiveQuery``s (STORE-5). A store in memory, a test or the
+/// simulator keeps one; a database store keeps the same facts in its tables.
+public struct StoreContents: Sendable {
+    /// Each conversation's latest record.
+    public private(set) var records: [String: ConversationMachine] = [:]
+    /// Each conversation's events, by cseq.
+    public private(set) var events: [String: [UInt64: ChatEvent]] = [:]
+    /// The conversations archived (out of the server's memory, CONV-34).
+    public private(set) var archived: Set<String> = []
+    /// The teams the host added, with their default concurrency limit.
+    public private(set) var teams: [String: Int] = [:]
+    /// The agents the host (or a supervisor) registered, with their profile.
+    public private(set) var agents: [String: AgentProfile] = [:]
+
+    /// An empty store.
+    public init() {}
+
+    /// Applies `changes` in order; applying them again changes nothing (STORE-4).
+    public mutating func apply(_ changes: [DurableChange]) {
+        for change in changes {
+            switch change {
+            case .conversation(let machine): records[machine.id] = machine
+            case .event(let event): events[event.conversation, default: [:]][event.cseq] = event
+            case .archived(let conversation): archived.insert(conversation)
+            case .team(let id, let defaultMaxConcurrent): teams[id] = defaultMaxConcurrent
+            case .teamRemoved(let id, _): teams[id] = nil
+            case .agent(let id, let profile): agents[id] = profile
+            case .agentRemoved(let id): agents[id] = nil
+            }
+        }
+    }
+
+    /// Whether event `cseq` of `conversation` is held.
+    public func holds(_ conversation: String, cseq: UInt64) -> Bool { events[conversation]?[cseq] != nil }
+
+    /// The archived conversations `query` asks for: records in id order, and the events of the
+    /// one asked for by id in cseq order.
+    public func answer(_ query: ArchiveQuery) -> ArchivedConversations {
+        switch query {
+        case .conversation(let id):
+            guard archived.contains(id), let record = records[id] else { return ArchivedConversations() }
+            let history = (events[id] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+            return ArchivedConversations(records: [record], events: history)
+        case .visitor(let visitor):
+            return ArchivedConversations(records: archivedRecords { $0.visitor == visitor })
+        case .state(let state):
+            return ArchivedConversations(records: archivedRecords { state == nil || $0.wireState == state })
+        }
+    }
+
+    private func archivedRecords(_ include: (ConversationMachine) -> Bool) -> [ConversationMachine] {
+        archived.sorted().compactMap { records[$0] }.filter(include)
+    }
+}

@@ -1,0 +1,71 @@
+import ParleyCore
+import ParleyWire
+
+/// A command waiting for the store to read archived conversations back (STORE-5).
+struct ParkedCommand: Sendable {
+    var message: Message
+    var connection: ConnectionID
+    var session: String
+    var actor: ChatIdentity
+}
+
+/// Reading archived conversations back from the host's store (STORE-5): with
+/// ``LiveChatConfiguration/keepsArchive`` off, a conversation leaves memory when its reopen
+/// window passes (CONV-34), and a command that needs it waits for a ``ServerOutput/load(_:)``.
+///
+/// ```swift
+/// case .load(let request):
+///     Task { perform(core.loaded(request.id, try? await store.load(request.query), now: clock())) }
+/// ```
+extension ServerCore {
+    /// What a command needs read from the store before it runs, if anything: a conversation it
+    /// names that is not in memory, or the archived part of a `list`.
+    func archiveQuery(for message: Message, actor: ChatIdentity) -> ArchiveQuery? {
+        guard !configuration.chat.keepsArchive else { return nil }
+        if case .list(let m) = message {
+            // Archived conversations are closed or abandoned, never queued, offline or active.
+            return actor.role == .visitor ? .visitor(actor.user)
+                : [nil, .closed, .abandoned].contains(m.state) ? .state(m.state) : nil
+        }
+        let named: String? = switch message {
+        case .join(let m): m.conversation
+        case .leave(let m): m.conversation
+        case .send(let m): m.conversation
+        case .note(let m): m.conversation
+        case .history(let m): m.conversation
+        case .read(let m): m.conversation
+        case .transfer(let m): m.conversation
+        case .close(let m): m.conversation
+        case .reopen(let m): m.conversation
+        case .rate(let m): m.conversation
+        case .setProperties(let m): m.conversation
+        case .transcript(let m): m.conversation
+        default: nil
+        }
+        return named.flatMap { chat.needsArchive($0) ? .conversation($0) : nil }
+    }
+
+    /// Parks `command` until the store answers `query`.
+    mutating func park(_ command: ParkedCommand, reading query: ArchiveQuery) {
+        nextLoad += 1
+        parked[nextLoad] = command
+        pending.load(LoadRequest(id: nextLoad, query: query))
+    }
+
+    /// The store answered read `id` (``ServerOutput/load(_:)``): the command that waited for it
+    /// runs now, reading what came back as archived conversations (CONV-34); `nil` when the store
+    /// could not read, answered STORE_UNAVAILABLE (STORE-5). An unknown id does nothing.
+    public mutating func loaded(_ id: UInt64, _ answer: ArchivedConversations?, now: Instant) -> [ServerOutput] {
+        guard let command = parked.removeValue(forKey: id) else { return [] }
+        if let answer {
+            chat.restore(answer)
+            dispatch(command.message, on: command.connection, session: command.session, actor: command.actor, now: now, restored: true)
+            chat.forgetRestored()
+        } else if let rid = command.message.commandRID {
+            complete(.error(Wire.ErrorReply(
+                rid: rid, code: UInt64(ErrorCode.storeUnavailable.rawValue), message: "the store could not read archived conversations",
+                retryAfterMs: configuration.session.inProgressRetryAfterMs, requirement: "STORE-5")), session: command.session, now: now)
+        }
+        return emit()
+    }
+}
