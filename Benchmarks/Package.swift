@@ -24,6 +24,7 @@ let package = Package(
                 .product(name: "ParleyCore", package: "Parley"),
                 .product(name: "ParleyCompression", package: "Parley"),
                 .product(name: "ParleyTransport", package: "Parley"),
+                .product(name: "ParleyServer", package: "Parley"),
             ]
         ),
     ],

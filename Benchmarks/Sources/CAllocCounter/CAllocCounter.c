@@ -1,6 +1,7 @@
 // Counts heap allocations by interposing glibc's allocator entry points in the benchmark
 // executable: each wrapper bumps a counter and forwards to glibc's __libc_* implementation.
 #define _GNU_SOURCE
+#include <malloc.h>
 #include "CAllocCounter.h"
 #include <stddef.h>
 #include <errno.h>
@@ -32,4 +33,8 @@ int posix_memalign(void **out, size_t alignment, size_t size) {
     if (p == NULL) return ENOMEM;
     *out = p;
     return 0;
+}
+
+uint64_t parley_heap_in_use(void) {
+    return (uint64_t)mallinfo2().uordblks;
 }

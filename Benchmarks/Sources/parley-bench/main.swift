@@ -6,6 +6,7 @@ let suites: [any BenchSuite] = [
     CodecBench(),
     RoutingBench(),
     PresenceBench(),
+    ArchiveBench(),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
