@@ -29,19 +29,35 @@ extension LiveChatCore {
 
     /// An agent sets their routing status (accepting or not) and optionally their concurrency
     /// limit, capped by the configuration; freed capacity is used at once (ROUTE-5, ROUTE-6).
+    ///
+    /// A server with a presence layer does not call this: presence owns the agent's choice and
+    /// tells the router what follows from it (``agentAvailabilityChanged(_:routing:maxConcurrent:now:)``),
+    /// after checking the command with ``agentStatusRefusal(_:maxConcurrent:from:)``.
     public mutating func agentStatus(_ routing: RoutingStatus, maxConcurrent: Int? = nil, from actor: ChatIdentity, now: Instant) -> LiveChatOutcome {
         run(now) { core, actions in
-            guard actor.isStaff else { return .failure(CommandError(.forbidden, "ROUTE-6", "visitors have no routing status")) }
-            guard core.router.hasAgent(actor.user) else { return .failure(CommandError(.agentNotFound, "ROUTE-2", "not a registered agent")) }
-            guard routing != .offline else { return .failure(CommandError(.invalidArgument, "ROUTE-6", "offline is set by the server")) }
-            if let maxConcurrent {
-                guard maxConcurrent >= 1 else { return .failure(CommandError(.invalidArgument, "ROUTE-5", "maxConcurrent must be at least 1")) }
-                let limit = min(maxConcurrent, core.configuration.maxConcurrentCap)
-                core.apply(core.router.setLimit(limit, of: actor.user, now: now), now: now, into: &actions)
-            }
-            core.apply(core.router.setStatus(routing, of: actor.user, now: now), now: now, into: &actions)
+            if let refusal = core.agentStatusRefusal(routing, maxConcurrent: maxConcurrent, from: actor) { return .failure(refusal) }
+            core.setAvailability(actor.user, routing: routing, maxConcurrent: maxConcurrent, now: now, into: &actions)
             return .success(.ok(conversation: nil, cseq: nil))
         }
+    }
+
+    /// Why an `agentStatus` command from `actor` is refused, if it is: only registered staff
+    /// have a routing status, `offline` is the server's, a limit is at least 1 (ROUTE-2, ROUTE-5, ROUTE-6).
+    public func agentStatusRefusal(_ routing: RoutingStatus, maxConcurrent: Int?, from actor: ChatIdentity) -> CommandError? {
+        guard actor.isStaff else { return CommandError(.forbidden, "ROUTE-6", "visitors have no routing status") }
+        guard router.hasAgent(actor.user) else { return CommandError(.agentNotFound, "ROUTE-2", "not a registered agent") }
+        guard routing != .offline else { return CommandError(.invalidArgument, "ROUTE-6", "offline is set by the server") }
+        guard (maxConcurrent ?? 1) >= 1 else { return CommandError(.invalidArgument, "ROUTE-5", "maxConcurrent must be at least 1") }
+        return nil
+    }
+
+    /// Sets the router's status of `agent`, and their own limit (capped by the configuration)
+    /// when one is given; freed capacity is used at once (ROUTE-5, ROUTE-6).
+    mutating func setAvailability(_ agent: String, routing: RoutingStatus, maxConcurrent: Int?, now: Instant, into actions: inout [LiveChatAction]) {
+        if let maxConcurrent {
+            apply(router.setLimit(min(maxConcurrent, configuration.maxConcurrentCap), of: agent, now: now), now: now, into: &actions)
+        }
+        apply(router.setStatus(routing, of: agent, now: now), now: now, into: &actions)
     }
 
     /// An agent invites a visitor who is on the site (CONV-20); unanswered, the invitation
@@ -115,12 +131,14 @@ extension LiveChatCore {
 
     // MARK: Inputs from the presence layer
 
-    /// The presence layer changed an agent's routing status (away, back, gone). Going offline
-    /// re-routes their conversations like the end of a disconnect grace period (ROUTE-10).
-    public mutating func agentAvailabilityChanged(_ agent: String, routing: RoutingStatus, now: Instant) -> [LiveChatAction] {
+    /// The presence layer, which owns the agent's choice, says what follows from it: whether
+    /// they take new conversations (their choice, unless away or gone) and their own limit.
+    /// Going offline re-routes their conversations like the end of a disconnect grace period
+    /// (ROUTE-10).
+    public mutating func agentAvailabilityChanged(_ agent: String, routing: RoutingStatus, maxConcurrent: Int? = nil, now: Instant) -> [LiveChatAction] {
         system(now) { core, actions in
             if routing == .offline { return core.takeOffline(agent, now: now, into: &actions) }
-            core.apply(core.router.setStatus(routing, of: agent, now: now), now: now, into: &actions)
+            core.setAvailability(agent, routing: routing, maxConcurrent: maxConcurrent, now: now, into: &actions)
         }
     }
 

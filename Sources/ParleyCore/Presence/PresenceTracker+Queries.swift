@@ -34,6 +34,13 @@ extension PresenceTracker {
     /// or `nil` once they are offline and their record is gone (see ``lastSeen(of:)``).
     public func currentPresence(of user: String) -> PresenceUpdate? { users[user]?.view }
 
+    /// What a staff member's choice and activity mean for routing now — whether they take new
+    /// conversations, and the limit they chose — as ``PresenceAction/agentAvailabilityChanged(_:)``
+    /// reports it on each change (PRES-16); `nil` for a user the tracker does not know.
+    public func availability(of user: String) -> (canTakeNew: Bool, maxConcurrent: UInt64?)? {
+        users[user].map { ($0.canTakeNew, $0.maxConcurrent) }
+    }
+
     /// When `user` was last connected, if they are offline and the tracker remembers them (PRES-24).
     public func lastSeen(of user: String) -> Instant? { lastSeenTimes[user]?.lastSeen }
 

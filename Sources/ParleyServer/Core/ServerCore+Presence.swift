@@ -19,14 +19,21 @@ extension ServerCore {
                 return refusal(error)
             }
         case .agentStatus(let a):
+            // Presence owns the agent's choice; the router is told what follows from it, here
+            // and on every later change (away, back, gone).
             guard let actor = connections[id]?.attached?.identity else { return nil }
-            let outcome = chat.agentStatus(a.routing, maxConcurrent: a.maxConcurrent.map { Int(clamping: $0) }, from: actor, now: now)
-            guard case .success = outcome.result else { return outcome }
+            if let refused = chat.agentStatusRefusal(a.routing, maxConcurrent: a.maxConcurrent.map { Int(clamping: $0) }, from: actor) {
+                return LiveChatOutcome(result: .failure(refused), actions: [])
+            }
+            let presenceActions: [PresenceAction]
             switch presence.setRouting(connection, routing: a.routing, maxConcurrent: a.maxConcurrent, now: now) {
-            case .success(let actions): apply(actions, now: now)
+            case .success(let actions): presenceActions = actions
             case .failure(let error): return refusal(error)
             }
-            return outcome
+            // Assignments the change allows reach their agents after this command's ok.
+            let routed = presence.availability(of: actor.user).map { availabilityChanged(actor.user, $0, now: now) } ?? []
+            apply(presenceActions, now: now)
+            return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: routed)
         case .subscribe(let s):
             return subscribe(s.topic, on: id, session: session, now: now)
         case .unsubscribe(let u):
@@ -185,14 +192,22 @@ extension ServerCore {
             case .publishTeam(let availability):
                 publish(.presence(wire(teamUpdate(availability))), on: .team(site: availability.site, team: availability.team), now: now)
             case .agentAvailabilityChanged(let availability):
-                apply(chat.agentAvailabilityChanged(
-                    availability.agent, routing: availability.canTakeNew ? .accepting : .notAccepting, now: now), now: now)
+                apply(availabilityChanged(availability.agent, (availability.canTakeNew, availability.maxConcurrent), now: now), now: now)
             case .visitorLeftSite(let user):
                 apply(chat.visitorPresenceChanged(user, onSite: false, now: now), now: now)
             case .armTimer(let deadline):
                 presenceDeadline = min(presenceDeadline ?? deadline, deadline)
             }
         }
+    }
+
+    /// Tells the router what presence, the owner of the agent's choice, says of `agent`.
+    private mutating func availabilityChanged(
+        _ agent: String, _ availability: (canTakeNew: Bool, maxConcurrent: UInt64?), now: Instant
+    ) -> [LiveChatAction] {
+        chat.agentAvailabilityChanged(
+            agent, routing: availability.canTakeNew ? .accepting : .notAccepting,
+            maxConcurrent: availability.maxConcurrent.map { Int(clamping: $0) }, now: now)
     }
 
     /// Carries out the typing tracker's actions; a rejection answers the signal `replyTo` names.
