@@ -34,7 +34,8 @@ struct DurabilityGate: Sendable {
             now.append(.persist(PersistBatch(id: nextBatch, changes: changes)))
             nextBatch += 1
         }
-        guard let batch = newestUnconfirmed else { return now + outputs }
+        // With no batch of its own and none unconfirmed, an input's outputs pass as they are.
+        guard let batch = newestUnconfirmed else { return outputs }
         var gated: [ServerOutput] = []
         for output in outputs {
             switch output {
