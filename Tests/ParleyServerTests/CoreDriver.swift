@@ -3,7 +3,9 @@ import ParleyServer
 import ParleyWire
 
 /// Test code: drives a ``ServerCore`` with an injected clock, collecting what each
-/// connection would receive, as a transport would; writes are confirmed at once (memory only).
+/// connection would receive, as a transport would. Writes are confirmed at once (memory only)
+/// unless ``holdsWrites``: then the store is slow, and each batch waits in ``unconfirmed``
+/// until the test confirms it (what waited for it goes out then).
 struct CoreDriver {
     var core: ServerCore
     /// Answers every hello at once (the reference server's schemes).
@@ -13,6 +15,12 @@ struct CoreDriver {
     private(set) var closed: [ConnectionID: ErrorCode] = [:]
     /// Every shared event written, with the connection it went to.
     private(set) var sharedWrites: [(ConnectionID, SharedEvent)] = []
+    /// Whether writes wait in ``unconfirmed`` for ``confirm(_:)`` (a slow store).
+    var holdsWrites = false
+    /// The batches written and not confirmed yet, oldest first.
+    private(set) var unconfirmed: [PersistBatch] = []
+    /// Connections whose client answers every ping at once, as live clients do.
+    var answeringPings: Set<ConnectionID> = []
     private var rid: UInt64 = 0
 
     static let key = Array("core driver test key, 32 bytes!!".utf8)
@@ -23,15 +31,33 @@ struct CoreDriver {
     }
 
     mutating func perform(_ outputs: [ServerOutput]) {
-        for output in core.confirmingWrites(core.answeringAuthentication(outputs, with: &authenticator, now: now)) {
+        let answered = core.answeringAuthentication(outputs, with: &authenticator, now: now)
+        var pongs: [(ConnectionID, Message)] = []
+        for output in holdsWrites ? answered : core.confirmingWrites(answered) {
             switch output {
             case .send(let id, let items):
                 inbox[id, default: []] += items.map(\.message)
                 for case .event(_, let shared) in items { sharedWrites.append((id, shared)) }
+                guard answeringPings.contains(id) else { continue }
+                for case .message(.ping(let ping)) in items { pongs.append((id, .pong(Wire.Pong(nonce: ping.nonce)))) }
             case .close(let id, let code): closed[id] = code
-            case .measured, .authenticate, .persist: break  // every authentication and write was answered above
+            case .persist(let batch): unconfirmed.append(batch)
+            case .measured, .authenticate: break  // every authentication was answered above
             }
         }
+        for (id, pong) in pongs { send(pong, on: id) }
+    }
+
+    /// The store confirms `batch` (in any order): what waited for it and every earlier batch
+    /// goes out.
+    mutating func confirm(_ batch: PersistBatch) {
+        unconfirmed.removeAll { $0 == batch }
+        perform(core.persisted(batch.id))
+    }
+
+    /// The store confirms every batch, oldest first, until none is left.
+    mutating func confirmWrites() {
+        while let batch = unconfirmed.first { confirm(batch) }
     }
 
     mutating func open(from address: SourceAddress = .loopback) -> ConnectionID {
@@ -47,6 +73,12 @@ struct CoreDriver {
     mutating func nextRID() -> UInt64 {
         rid += 1
         return rid
+    }
+
+    /// Sends `message` on `id` and returns everything `id` received since the last ``take(_:)``.
+    mutating func exchange(_ message: Message, on id: ConnectionID) -> [Message] {
+        send(message, on: id)
+        return take(id)
     }
 
     /// Everything `id` received since the last call.
