@@ -113,6 +113,7 @@ let package = Package(
             name: "ParleyServerTests",
             dependencies: [
                 "ParleyServer", "ParleyTransport", "ParleyClock", "ParleyNIO", "ParleyClient", "ParleyCompression", "ParleyTestSupport", "ParleyWeb",
+                "ParleyConformance",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),

@@ -25,6 +25,8 @@ struct CoreDriver {
     private(set) var reads = 0
     /// Whether the store fails every read.
     var failsReads = false
+    /// Connections whose client answers every ping at once, as live clients do.
+    var answeringPings: Set<ConnectionID> = []
     private var rid: UInt64 = 0
 
     static let key = Array("core driver test key, 32 bytes!!".utf8)
@@ -35,11 +37,14 @@ struct CoreDriver {
     }
 
     mutating func perform(_ outputs: [ServerOutput]) {
+        var pongs: [(ConnectionID, Message)] = []
         for output in core.answeringAuthentication(outputs, with: &authenticator, now: now) {
             switch output {
             case .send(let id, let items):
                 inbox[id, default: []] += items.map(\.message)
                 for case .event(_, let shared) in items { sharedWrites.append((id, shared)) }
+                guard answeringPings.contains(id) else { continue }
+                for case .message(.ping(let ping)) in items { pongs.append((id, .pong(Wire.Pong(nonce: ping.nonce)))) }
             case .close(let id, let code): closed[id] = code
             case .persist(let batch):
                 writes.append(batch)
@@ -50,6 +55,7 @@ struct CoreDriver {
             case .measured, .authenticate: break  // every authentication was answered above
             }
         }
+        for (id, pong) in pongs { send(pong, on: id) }
     }
 
     mutating func open(from address: SourceAddress = .loopback) -> ConnectionID {
@@ -65,6 +71,12 @@ struct CoreDriver {
     mutating func nextRID() -> UInt64 {
         rid += 1
         return rid
+    }
+
+    /// Sends `message` on `id` and returns everything `id` received since the last ``take(_:)``.
+    mutating func exchange(_ message: Message, on id: ConnectionID) -> [Message] {
+        send(message, on: id)
+        return take(id)
     }
 
     /// Everything `id` received since the last call.
@@ -88,6 +100,11 @@ struct CoreDriver {
         guard let index = writes.firstIndex(where: { $0.id == id }) else { return }
         store.apply(writes.remove(at: index).changes)
         perform(core.persisted(id))
+    }
+
+    /// The store confirms every batch, oldest first, until none is left.
+    mutating func confirmWrites() {
+        while let batch = writes.first { confirm(batch.id) }
     }
 
     /// The store fails to write batch `id` (it stays in ``writes``, to be written again).
