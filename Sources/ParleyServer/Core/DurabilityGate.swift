@@ -19,6 +19,14 @@ struct DurabilityGate: Sendable {
     /// Held outputs, oldest first, each with the batch it waits for.
     private var held: [(batch: UInt64, outputs: [ServerOutput])] = []
     private var heldHead = 0
+    /// The command results among the held outputs, by connection and rid: from the client's
+    /// side those commands are still in progress (SESSION-12).
+    private var heldResults: [HeldResult: Int] = [:]
+
+    private struct HeldResult: Hashable, Sendable {
+        var connection: ConnectionID
+        var rid: UInt64
+    }
 
     /// The newest batch, if it is not confirmed yet.
     private var newestUnconfirmed: UInt64? { nextBatch - 1 > confirmedThrough ? nextBatch - 1 : nil }
@@ -39,7 +47,12 @@ struct DurabilityGate: Sendable {
         var gated: [ServerOutput] = []
         for output in outputs {
             switch output {
-            case .send, .close: gated.append(output)
+            case .send(let id, let items):
+                gated.append(output)
+                for case .message(let message) in items {
+                    if let rid = message.resultRID { heldResults[HeldResult(connection: id, rid: rid), default: 0] += 1 }
+                }
+            case .close: gated.append(output)
             case .measured, .authenticate, .persist, .load: now.append(output)
             }
         }
@@ -61,8 +74,27 @@ struct DurabilityGate: Sendable {
         if heldHead == held.count {
             held.removeAll(keepingCapacity: true)
             heldHead = 0
+            heldResults.removeAll(keepingCapacity: true)
+        } else if !heldResults.isEmpty {
+            for case .send(let id, let items) in released {
+                for case .message(let message) in items {
+                    if let rid = message.resultRID { release(HeldResult(connection: id, rid: rid)) }
+                }
+            }
         }
         return released
+    }
+
+    /// Whether the result of the command `rid` on connection `id` waits here: the command is
+    /// still in progress for its client, and a command reusing the rid is refused (SESSION-12).
+    func holdsResult(rid: UInt64, for id: ConnectionID) -> Bool {
+        heldResults[HeldResult(connection: id, rid: rid)] != nil
+    }
+
+    /// One held result for `key` went out or was withdrawn.
+    private mutating func release(_ key: HeldResult) {
+        guard let count = heldResults[key] else { return }
+        heldResults[key] = count > 1 ? count - 1 : nil
     }
 
     /// The store could not write `batch` (the host retries it): takes every command result held
@@ -77,7 +109,9 @@ struct DurabilityGate: Sendable {
                     guard case .message(let message) = outbound, let rid = message.resultRID else { return true }
                     switch message {
                     case .error, .welcome: return true
-                    default: withdrawn.append((id, rid))
+                    default:
+                        withdrawn.append((id, rid))
+                        release(HeldResult(connection: id, rid: rid))
                     }
                     return false
                 }
@@ -89,6 +123,7 @@ struct DurabilityGate: Sendable {
 
     /// Connection `id` is gone: what was held for it is dropped.
     mutating func drop(_ id: ConnectionID) {
+        heldResults = heldResults.filter { $0.key.connection != id }
         for index in heldHead..<held.count {
             held[index].outputs.removeAll { output in
                 switch output {

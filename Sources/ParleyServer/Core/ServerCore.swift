@@ -121,7 +121,15 @@ public struct ServerCore: Sendable {
 
     /// A message decoded from connection `id`.
     public mutating func receive(_ message: Message, on id: ConnectionID, now: Instant) -> [ServerOutput] {
-        run(.message(message), on: id, now: now)
+        if let rid = message.commandRID, gate.holdsResult(rid: rid, for: id) {
+            // The earlier command with this rid is still in progress for the client: its result
+            // waits for the store (SESSION-12, STORE-1).
+            pending.send(.message(.error(Wire.ErrorReply(
+                rid: rid, code: UInt64(ErrorCode.duplicateRequestId.rawValue), message: "rid \(rid) is still in progress",
+                requirement: "SESSION-12"))), to: id)
+        } else {
+            run(.message(message), on: id, now: now)
+        }
         return emit()
     }
 

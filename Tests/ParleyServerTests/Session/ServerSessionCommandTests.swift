@@ -51,9 +51,7 @@ import Testing
         let results = d.take(c).filter { $0.resultRID != nil }
         #expect(results.first?.okBody?.rid == 5, "the send's result, first")
         #expect(results.filter { $0.resultRID == 0 }.map(\.errorCode) == [.invalidArgument])
-        withKnownIssue("ServerCore runs a command that reuses the rid of one whose result waits for the store") {
-            #expect(results.filter { $0.resultRID == 5 }.map(\.errorCode) == [nil, .duplicateRequestId])
-        }
+        #expect(results.filter { $0.resultRID == 5 }.map(\.errorCode) == [nil, .duplicateRequestId])
         #expect(d.closed[c] == nil)
     }
 
