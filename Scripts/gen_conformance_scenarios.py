@@ -417,6 +417,12 @@ w("conv-abandon-queued", ["CONV-8","CONV-9"], "A visitor leaving a queued conver
    send("w", {"type":"reopen","rid":4,"conversation":"$conv2"}), err("w","ILLEGAL_TRANSITION", rid=4),
    send("w", {"type":"list","rid":5,"state":"abandoned"}), exp("w", {"type":"conversations","rid":5,"conversations":[{"id":"$conv2","state":"abandoned"}]})],
   needs=["agents:1"], cleanup=close("v", 90) + BUSY_CLEAN)
+w("conv-goodbye-abandons-queued", ["CONV-8","SESSION-34"], "A visitor who says goodbye leaves for good at once: their queued conversation is abandoned, as the agent's transcript of it shows.",
+  BUSY + visitor("w") + create("w", 2, "second", "conv2") + [exp("w", {"type":"queuePosition","conversation":"$conv2","position":1}, skipOthers=True),
+   send("w", {"type":"goodbye","code":"GOING_AWAY"}), {"client":"w","expectClosed":{}},
+   send("a", {"type":"transcript","rid":3,"conversation":"$conv2"}),
+   exp("a", {"type":"transcriptResult","rid":3,"summary":{"id":"$conv2","state":"abandoned"}}, skipOthers=True)],
+  needs=["agents:1"], cleanup=close("v", 90) + BUSY_CLEAN)
 w("conv-reopen", ["CONV-9"], "A closed conversation reopens on its visitor's next message (reopened, then assigned back to the accepting agent, then the message) and on reopen (reopened, assigned). The reopen window itself is conv-reopen-window's.",
   ASSIGN_STEPS + close("a", 3) + [ev("v", {"kind":"closed"}, skipOthers=True),
    msg("v", 3, "one more thing", "r1"), exp("v", {"type":"ok","rid":3}, skipOthers=True),

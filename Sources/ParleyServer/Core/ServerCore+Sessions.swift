@@ -21,6 +21,12 @@ extension ServerCore {
             case .close(let code):
                 pending.close(id, code)
                 connections[id]?.deadline = nil
+                // A goodbye ends the session at once (SESSION-34): the user leaves now, not when
+                // the transport's close arrives, and a visitor with no session left is gone (CONV-8).
+                if let session = connections[id]?.attached?.session, registry.identity(of: session) == nil {
+                    detach(id, now: now)
+                    sessionEnded(session, now: now)
+                }
             case .armTimer(let deadline):
                 connections[id]?.deadline = deadline
                 connectionTimerQueue.push(deadline, id)
