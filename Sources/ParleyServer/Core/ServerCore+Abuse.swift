@@ -85,7 +85,7 @@ extension ServerCore {
         let address = b.address == true ? users[b.visitor]?.address.map(addressLimiter.limits.key) : nil
         _ = blocks.block(b.visitor, reason: b.reason, by: actor.user, durationMs: b.durationMs, address: address, now: now)
         apply(chat.closeBlocked(b.visitor, by: actor, now: now), now: now)
-        let visitorConnections = connections.filter { $0.value.attached?.identity.user == b.visitor }.keys.sorted { $0.rawValue < $1.rawValue }
+        let visitorConnections = connections.filter { $0.value.session.flatMap { sessions[$0]?.identity.user } == b.visitor }.keys.sorted { $0.rawValue < $1.rawValue }
         for connection in visitorConnections {
             run(.terminate(.blocked, "blocked by staff", requirement: "ABUSE-9", retryAfterMs: b.durationMs), on: connection, now: now)
             detach(connection, now: now)

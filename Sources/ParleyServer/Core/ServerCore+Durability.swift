@@ -36,7 +36,7 @@ extension ServerCore {
     /// the original result once it is (STORE-3, SESSION-19, SESSION-23).
     public mutating func persistFailed(_ id: UInt64) -> [ServerOutput] {
         for (connection, rid) in gate.withdrawResults(dependingOn: id) {
-            if let session = connections[connection]?.attached?.session { registry.withheldResult(rid: rid, of: session) }
+            if let session = connections[connection]?.session { registry.withheldResult(rid: rid, of: session) }
             pending.send(.message(.error(Wire.ErrorReply(
                 rid: rid, code: UInt64(ErrorCode.storeUnavailable.rawValue),
                 message: "the store has not confirmed this command's write yet; re-send it to learn its outcome",

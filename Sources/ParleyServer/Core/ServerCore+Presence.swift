@@ -21,7 +21,7 @@ extension ServerCore {
         case .agentStatus(let a):
             // Presence owns the agent's choice; the router is told what follows from it, here
             // and on every later change (away, back, gone).
-            guard let actor = connections[id]?.attached?.identity else { return nil }
+            guard let actor = attachment(of: id)?.record.identity else { return nil }
             if let refused = chat.agentStatusRefusal(a.routing, maxConcurrent: a.maxConcurrent.map { Int(clamping: $0) }, from: actor) {
                 return LiveChatOutcome(result: .failure(refused), actions: [])
             }
@@ -49,9 +49,9 @@ extension ServerCore {
     /// Subscribes `session` to a topic it may see — a presence topic (PRES-17…PRES-21) or a
     /// team's queue (ROUTE-15) — and sends it the topic's current state.
     private mutating func subscribe(_ topic: String, on id: ConnectionID, session: String, now: Instant) -> LiveChatOutcome {
-        guard let attachment = connections[id]?.attached else { return refusal(WireError(.forbidden, "not established")) }
+        guard let attachment = attachment(of: id) else { return refusal(WireError(.forbidden, "not established")) }
         let feed: Feed
-        switch resolveFeed(topic, attachment) {
+        switch resolveFeed(topic, attachment.record) {
         case .success(let found): feed = found
         case .failure(let error): return refusal(error)
         }
@@ -65,8 +65,8 @@ extension ServerCore {
     }
 
     /// The feed a topic names for this subscriber, or why they may not have it.
-    private func resolveFeed(_ topic: String, _ attachment: Attachment) -> Result<Feed, WireError> {
-        let actor = attachment.identity
+    private func resolveFeed(_ topic: String, _ record: SessionRecord) -> Result<Feed, WireError> {
+        let actor = record.identity
         if topic.hasPrefix(Self.queueTopicPrefix) {
             let team = String(topic.dropFirst(Self.queueTopicPrefix.count))
             guard !team.isEmpty else { return .failure(WireError(.unknownTopic, "'\(topic)' names no team (ROUTE-15)")) }
@@ -81,7 +81,7 @@ extension ServerCore {
             return .failure(WireError(.unknownTopic, "'\(topic)' is not a topic (PRES-17)"))
         }
         let assigned = actor.isStaff ? [] : assignedAgents(of: actor)
-        let subscriber = PresenceSubscriber(user: actor.user, role: actor.role, site: attachment.site, assignedAgents: assigned)
+        let subscriber = PresenceSubscriber(user: actor.user, role: actor.role, site: record.site, assignedAgents: assigned)
         return parsed.flatMap { $0.channel(for: subscriber) }.map(Feed.presence)
     }
 
@@ -152,12 +152,11 @@ extension ServerCore {
 
     /// The `activity` and `typing` signals.
     mutating func signal(_ message: Message, on id: ConnectionID, now: Instant) {
-        guard let attachment = connections[id]?.attached else { return }
+        guard let actor = attachment(of: id)?.record.identity else { return }
         switch message {
         case .activity:
             apply(presence.activity(PresenceConnectionID(id.rawValue), now: now), now: now)
         case .typing(let t):
-            let actor = attachment.identity
             // A conversation the sender may not see does not exist for them (CONV-30).
             let refusal: CommandError? =
                 if !chat.isVisible(t.conversation, to: actor) {

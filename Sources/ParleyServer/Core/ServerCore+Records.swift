@@ -7,29 +7,24 @@ import ParleyWire
 /// and routing in ``LiveChatCore``; presence and typing in their trackers.
 extension ServerCore {
     /// One open connection: its session machine, where it comes from, its armed deadline, and
-    /// — once its handshake completed — the session and user it carries.
+    /// — once its handshake completed — the session it carries (whose record says who it is).
     struct Connection: Sendable {
         var machine: ServerSession
         /// The client's address (ABUSE-1…ABUSE-5).
         let address: SourceAddress
         /// The deadline armed in the timer queue; an entry of the queue that differs is stale.
         var deadline: Instant?
-        /// The session and user this connection carries, `nil` before the welcome and after
-        /// it was replaced or blocked.
-        var attached: Attachment?
-    }
-
-    /// A connection past its handshake: the session it carries and who it is.
-    struct Attachment: Sendable {
-        var session: String
-        var identity: ChatIdentity
-        var site: String
+        /// The session this connection carries, `nil` before the welcome and after it was
+        /// replaced, blocked or ended; while set, the session's record exists.
+        var session: String?
     }
 
     /// One live (attached or resumable) session, as the server layer knows it.
     struct SessionRecord: Sendable {
-        /// Whose session it is, in live-chat terms.
+        /// Whose session it is, in live-chat terms (from the registry's identity, once).
         var identity: ChatIdentity
+        /// The site (tenant) the session belongs to (PRES-11).
+        var site: String
         /// The feed each subscribed topic resolved to when it was subscribed.
         var feeds: [String: Feed] = [:]
         /// Conversations whose typing set the session's log shed while it was far behind (HUB-19).
@@ -46,10 +41,16 @@ extension ServerCore {
         var address: SourceAddress?
     }
 
+    /// The session connection `id` carries and its record, once attached.
+    func attachment(of id: ConnectionID) -> (session: String, record: SessionRecord)? {
+        guard let session = connections[id]?.session, let record = sessions[session] else { return nil }
+        return (session, record)
+    }
+
     /// Detaches connection `id` from its session and user, if it was attached.
     mutating func detach(_ id: ConnectionID, now: Instant) {
-        guard let attachment = connections[id]?.attached else { return }
-        connections[id]?.attached = nil
-        userDetached(attachment.identity, connection: id, now: now)
+        guard let attachment = attachment(of: id) else { return }
+        connections[id]?.session = nil
+        userDetached(attachment.record.identity, connection: id, now: now)
     }
 }

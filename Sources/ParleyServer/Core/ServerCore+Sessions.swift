@@ -15,17 +15,19 @@ extension ServerCore {
                 case .ephemeral: pending.send(.message(delivery.payload.message), to: id)
                 }
             case .resyncEphemeral:
-                guard let session = connections[id]?.attached?.session else { continue }
+                guard let session = connections[id]?.session else { continue }
                 resyncPresence(of: session, now: now)
                 resyncTypers(of: session, now: now)
             case .close(let code):
                 pending.close(id, code)
                 connections[id]?.deadline = nil
-                // A goodbye ends the session at once (SESSION-34): the user leaves now, not when
-                // the transport's close arrives, and a visitor with no session left is gone (CONV-8).
-                if let session = connections[id]?.attached?.session, registry.identity(of: session) == nil {
+                // The connection carries its session no more: the user left through it now, not
+                // when the transport's close arrives (perhaps after the resume window). A goodbye
+                // ends the session at once (SESSION-34), and a visitor with no session left is
+                // gone (CONV-8).
+                if let session = connections[id]?.session {
                     detach(id, now: now)
-                    sessionEnded(session, now: now)
+                    if registry.identity(of: session) == nil { sessionEnded(session, now: now) }
                 }
             case .armTimer(let deadline):
                 connections[id]?.deadline = deadline
@@ -37,8 +39,8 @@ extension ServerCore {
                     pending.authenticate(auth, on: id)
                 }
             case .dispatch(let message):
-                guard let attachment = connections[id]?.attached else { continue }
-                dispatch(message, on: id, session: attachment.session, actor: attachment.identity, now: now)
+                guard let attachment = attachment(of: id) else { continue }
+                dispatch(message, on: id, session: attachment.session, actor: attachment.record.identity, now: now)
             case .replace(let other):
                 run(.replaced, on: other, now: now)
                 detach(other, now: now)
@@ -49,15 +51,16 @@ extension ServerCore {
     /// After authentication: records the connection's session and identity, and tells the
     /// live-chat core that the user is here (ROUTE-2, ROUTE-10, CONV-20).
     mutating func noteEstablished(_ id: ConnectionID, now: Instant) {
-        guard let connection = connections[id], connection.attached == nil, let session = connection.machine.session,
+        guard let connection = connections[id], connection.session == nil, let session = connection.machine.session,
               let wire = registry.identity(of: session) else { return }
         let identity = ChatIdentity(user: wire.user, role: wire.role, teams: Set(wire.teams))
         let site = wire.site ?? configuration.site
-        connections[id]?.attached = Attachment(session: session, identity: identity, site: site)
+        connections[id]?.session = session
         apply(presence.connect(
             PresenceConnectionID(id.rawValue), identity: PresenceIdentity(user: wire.user, role: wire.role, site: site, teams: wire.teams),
             now: now), now: now)
-        sessions[session, default: SessionRecord(identity: identity)].identity = identity
+        sessions[session, default: SessionRecord(identity: identity, site: site)].identity = identity
+        sessions[session]?.site = site
         users[identity.user, default: UserRecord()].sessions.insert(session)
         users[identity.user]?.address = connection.address
         users[identity.user]?.attached += 1

@@ -92,7 +92,7 @@ public struct ServerCore: Sendable {
     /// The session connection `id` carries and its user, once the handshake established it
     /// (its welcome may still wait for the store, STORE-1).
     public func establishedSession(on id: ConnectionID) -> (session: String, user: String)? {
-        connections[id]?.attached.map { ($0.session, $0.identity.user) }
+        attachment(of: id).map { ($0.session, $0.record.identity.user) }
     }
 
     /// A transport opened a connection from `address` (the peer's, or the one a trusted proxy
@@ -146,7 +146,7 @@ public struct ServerCore: Sendable {
         gate.drop(id)
         addressLimiter.disconnect(connection.address, now: now)
         connection.machine.connectionLost(now: now, registry: &registry)
-        if let attachment = connection.attached { userDetached(attachment.identity, connection: id, now: now) }
+        if let session = connection.session, let record = sessions[session] { userDetached(record.identity, connection: id, now: now) }
         return emit()
     }
 

@@ -3,9 +3,10 @@ import ParleyServer
 import ParleyWire
 import Testing
 
-/// A goodbye ends the session at once (SESSION-34), and with it the visitor's stay: nothing of
-/// them is kept for a session that can never come back.
-@Suite struct GoodbyeTests {
+/// A user leaves through a connection when the server closes it — a goodbye ends the session at
+/// once (SESSION-34) and with it a visitor's stay; a fatal error leaves the session resumable —
+/// not when the transport's close arrives, which may be much later.
+@Suite struct LeavingTests {
     @Test("SESSION-34, CONV-8: a visitor who says goodbye with a queued conversation leaves: it is abandoned at once")
     func goodbyeAbandonsQueued() throws {
         var d = CoreDriver()
@@ -23,5 +24,19 @@ import Testing
         #expect(d.core.chat.conversation(queued)?.wireState == .abandoned, "the visitor is gone: nobody waits for an answer")
         d.drop(second)  // the transport's close, after the goodbye
         #expect(d.core.connectionCount == 2)
+    }
+
+    @Test("PRES-6, SESSION-15: a connection the server closed with a fatal error stops counting at once, though its transport's close never arrives")
+    func closedByTheServer() throws {
+        var d = CoreDriver()
+        let (visitor, welcome) = d.connect(Wire.Auth(scheme: "anonymous"))
+        let user = try #require(welcome?.identity.user)
+        d.perform(d.core.receive(undecodable: WireError(.frameTooLarge, "garbage"), on: visitor, now: d.now))
+        #expect(d.closed[visitor] == .frameTooLarge)
+        d.advance(by: 1_000)
+        #expect(d.core.connectionCount == 1, "the transport has not reported the close")
+        d.advance(by: d.core.configuration.session.resumeWindowMs + d.core.configuration.presence.gracePeriodMilliseconds + 5_000)
+        let status = d.core.presence.currentPresence(of: user)?.status
+        #expect(status == nil || status == .offline, "still \(String(describing: status))")
     }
 }
