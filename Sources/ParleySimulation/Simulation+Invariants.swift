@@ -175,14 +175,25 @@ extension Simulation {
         }
     }
 
-    // MARK: After every server input (ROUTE-5, ROUTE-11)
+    // MARK: After every server input (ROUTE-5, ROUTE-7, ROUTE-11)
 
-    /// Checks that no agent was taken above their limit: an agent's active conversations may
-    /// exceed the limit only when the limit was lowered, never by a new assignment.
+    /// Checks that the router places every conversation as its record says, and that no agent
+    /// was taken above their limit: an agent's active conversations may exceed the limit only
+    /// when the limit was lowered, never by a new assignment.
     mutating func checkCapacity() {
         var load: [String: Int] = [:]
         for id in core.chat.conversationIDs {
-            if let machine = core.chat.conversation(id), machine.wireState == .active, let agent = machine.agent { load[agent, default: 0] += 1 }
+            guard let machine = core.chat.conversation(id) else { continue }
+            if machine.wireState == .active, let agent = machine.agent { load[agent, default: 0] += 1 }
+            // The router's placement is its working state, derived from the conversation's
+            // record and changed with it: it never says otherwise (ROUTE-7).
+            let routed = core.chat.router.agent(of: id)
+            let expected = machine.wireState == .active ? machine.agent : nil
+            statistics.checks += 1
+            if routed != expected || core.chat.router.isWaiting(id) != [.queued, .offline].contains(machine.wireState) {
+                fail("ROUTE-7", "\(id) is \(machine.wireState) with \(machine.agent ?? "no agent"), the router has it "
+                     + "\(routed.map { "with \($0)" } ?? (core.chat.router.isWaiting(id) ? "waiting" : "nowhere"))")
+            }
         }
         for agent in core.chat.router.agentIDs {
             statistics.checks += 1
