@@ -69,14 +69,20 @@ struct DurabilityGate: Sendable {
         var released: [ServerOutput] = []
         while heldHead < held.count, held[heldHead].batch <= confirmedThrough {
             released += held[heldHead].outputs
+            held[heldHead].outputs = []
             heldHead += 1
         }
         if heldHead == held.count {
             held.removeAll(keepingCapacity: true)
             heldHead = 0
             heldResults.removeAll(keepingCapacity: true)
-        } else if !heldResults.isEmpty {
-            for case .send(let id, let items) in released {
+        } else {
+            // A store that never catches up completely must not keep what went out.
+            if heldHead >= 64, heldHead * 2 >= held.count {
+                held.removeFirst(heldHead)
+                heldHead = 0
+            }
+            for case .send(let id, let items) in released where !heldResults.isEmpty {
                 for case .message(let message) in items {
                     if let rid = message.resultRID { release(HeldResult(connection: id, rid: rid)) }
                 }
