@@ -1,3 +1,4 @@
+import MetricsTestKit
 import ParleyClient
 import ParleyCore
 import ParleyServer
@@ -62,7 +63,7 @@ import Testing
         }
     }
 
-    static func server(_ store: ShopStore) -> ParleyServer {
+    static func server(_ store: ShopStore, metrics: TestMetrics = TestMetrics()) -> ParleyServer {
         var session = SessionConfiguration()
         session.handshakeTimeoutMs = 120_000  // the cooperative pool can be busy under a full `swift test`
         session.inProgressRetryAfterMs = 20
@@ -70,7 +71,7 @@ import Testing
         session.messageBurst = 1_000
         return ParleyServer(
             configuration: ServerConfiguration(key: Array("store seam test key, 32 bytes!!".utf8), teams: ["support"], session: session),
-            store: store)
+            store: store, metrics: metrics)
     }
 
     /// The conversation and cseq an `ok` names, checked written at the moment the client got it.
@@ -115,7 +116,8 @@ import Testing
     @Test("STORE-3, STORE-4: a store failing every tenth write: the client is told STORE_UNAVAILABLE, re-sends, and every message is written once")
     func failingStore() async throws {
         let store = ShopStore(delayMs: 1, failEvery: 10)
-        let server = Self.server(store)
+        let metrics = TestMetrics()
+        let server = Self.server(store, metrics: metrics)
         let client = ParleyClient(server: server, auth: Wire.Auth(scheme: "anonymous"))
         try await client.connect()
         defer { client.close() }
@@ -141,5 +143,10 @@ import Testing
         let ids = events.values.filter { $0.kind == .message }.compactMap(\.clientMessageId)
         #expect(ids.count == 31 && Set(ids).count == 31, "every message written exactly once: \(ids.sorted())")
         #expect(events.keys.sorted() == Array(1...UInt64(events.count)), "no gap in what is written")
+        // What an operator sees (Spec/metrics.md): every call counted by outcome, every batch once.
+        let calls = store.contents.withLock { ($0.calls, $0.written) }
+        #expect(metrics.counterTotal(label: "parley_store_writes_total", dimensions: [("outcome", "failed")]) == calls.0 - calls.1)
+        #expect(metrics.counterTotal(label: "parley_store_writes_total", dimensions: [("outcome", "written")]) == calls.1)
+        #expect(metrics.counterTotal(label: "parley_store_batches_total") >= 31)
     }
 }

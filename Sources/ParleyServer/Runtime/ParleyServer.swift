@@ -209,11 +209,15 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
                     perform(state.core.persisted(batch.id), state: &state, now: now)
                     continue
                 }
-                writer.enqueue(batch) { [weak self] outcome in self?.submit(.stored(outcome)) }
+                writer.enqueue(batch) { [weak self] outcome in
+                    self?.metrics.stored(outcome)
+                    self?.submit(.stored(outcome))
+                }
             case .load(let request):
                 guard let store else { continue }  // without a store the archive stays in memory: no reads
                 Task { [weak self] in
                     let answer = try? await store.load(request.query)
+                    self?.metrics.storeRead(failed: answer == nil)
                     self?.submit(.loaded(request.id, answer))
                 }
             }

@@ -8,7 +8,7 @@ import ParleyWire
 ///
 /// Connections, messages in and out, disconnects by reason, and per team the queue wait, the
 /// time to first agent response and the duration of conversations, each recorded the moment it
-/// is known (METRICS-2).
+/// is known (METRICS-2); with a store, its writes, batches and reads.
 struct ServerMetrics: Sendable {
     private let factory: any MetricsFactory
     private let connections: Gauge
@@ -31,6 +31,22 @@ struct ServerMetrics: Sendable {
     /// A connection closed by the server, counted by the reason's spec name.
     func disconnected(_ reason: ErrorCode) {
         Counter(label: "parley_disconnects_total", dimensions: [("reason", reason.name)], factory: factory).increment()
+    }
+
+    /// A write to the host's store: its outcome, and the batches a successful one made durable.
+    func stored(_ outcome: StoreWriter.Outcome) {
+        switch outcome {
+        case .written(let batches):
+            Counter(label: "parley_store_writes_total", dimensions: [("outcome", "written")], factory: factory).increment()
+            Counter(label: "parley_store_batches_total", factory: factory).increment(by: batches.count)
+        case .failed:
+            Counter(label: "parley_store_writes_total", dimensions: [("outcome", "failed")], factory: factory).increment()
+        }
+    }
+
+    /// A read of archived conversations from the host's store.
+    func storeRead(failed: Bool) {
+        Counter(label: "parley_store_reads_total", dimensions: [("outcome", failed ? "failed" : "read")], factory: factory).increment()
     }
 
     /// A service time, as it is measured (CONV-26, METRICS-2).

@@ -9,7 +9,7 @@ final class StoreWriter: Sendable {
     enum Outcome: Sendable {
         /// These batches are durable.
         case written([UInt64])
-        /// A write of a group starting at this batch failed (reported once per group); it is retried.
+        /// A write of a group starting at this batch failed; it is retried.
         case failed(UInt64)
     }
 
@@ -52,14 +52,13 @@ final class StoreWriter: Sendable {
             guard let first = group.first else { return }
             let changes = group.flatMap(\.changes)
             var pauseMs = firstPauseMs
-            var reported = false
             while true {
                 do {
                     try await store.write(changes)
                     break
                 } catch {
-                    if !reported { report(.failed(first.id)) }
-                    reported = true
+                    // Reported at every failure: commands that came since are answered too.
+                    report(.failed(first.id))
                     try? await Task.sleep(for: .milliseconds(pauseMs))
                     pauseMs = min(pauseMs * 2, maxPauseMs)
                 }
