@@ -51,7 +51,7 @@ export interface ParleyOptions {
   ackEvery?: number;
   /** … or this long after the first unacknowledged one (default 200), SESSION-11. */
   ackDelayMs?: number;
-  /** Retries of a command answered `RATE_LIMITED` or `OVERLOADED`, after `retryAfterMs` (default 5). */
+  /** Retries of a command answered `RATE_LIMITED`, `OVERLOADED` or `STORE_UNAVAILABLE`, after `retryAfterMs` (default 5). */
   maxRetries?: number;
   /** Listen to `online`/`offline`/`focus`/`visibilitychange` when running in a browser (default true). */
   browserEvents?: boolean;

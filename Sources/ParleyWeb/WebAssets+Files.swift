@@ -979,7 +979,7 @@ export interface ParleyOptions {
   ackEvery?: number;
   /** … or this long after the first unacknowledged one (default 200), SESSION-11. */
   ackDelayMs?: number;
-  /** Retries of a command answered `RATE_LIMITED` or `OVERLOADED`, after `retryAfterMs` (default 5). */
+  /** Retries of a command answered `RATE_LIMITED`, `OVERLOADED` or `STORE_UNAVAILABLE`, after `retryAfterMs` (default 5). */
   maxRetries?: number;
   /** Listen to `online`/`offline`/`focus`/`visibilitychange` when running in a browser (default true). */
   browserEvents?: boolean;
@@ -1284,6 +1284,7 @@ const PACED = new Set(['send', 'note', 'create']); // the `messages` token bucke
 const SAFE = new Set(['history', 'list', 'transcript', 'subscribe', 'unsubscribe', 'read',
   'setPresence', 'agentStatus', 'setProperties', 'listBlocks']);
 const RETRY = new Set([2009, 5002]); // RATE_LIMITED, OVERLOADED: no effect; retry after retryAfterMs
+const STORE_UNAVAILABLE = 5004; // outcome pending on the server's store: the same rid gets it (STORE-3)
 
 function randomId() {
   const b = new Uint8Array(16);
@@ -1604,10 +1605,14 @@ export class ParleyClient {
 
   _result(m, err) {
     const p = this._pending.get(m.rid);
-    if (err && RETRY.has(err.code) && p.tries++ < this.opts.maxRetries) { // again, under a new rid
-      this._pending.delete(m.rid);
-      p.msg = { ...p.msg, rid: this._rid() }; p.sent = false; p.wait = true;
-      this._pending.set(p.msg.rid, p);
+    const resend = err?.code === STORE_UNAVAILABLE; // the same rid: the original result once written
+    if (err && (resend || RETRY.has(err.code)) && p.tries++ < this.opts.maxRetries) { // else again, under a new rid
+      if (!resend) {
+        this._pending.delete(m.rid);
+        p.msg = { ...p.msg, rid: this._rid() };
+        this._pending.set(p.msg.rid, p);
+      }
+      p.sent = false; p.wait = true;
       this._after(err.retryAfterMs ?? 1000, () => { p.wait = false; if (this._pending.get(p.msg.rid) === p) { this._txq.push(p); this._flush(); } });
     } else this._finish(p, err, m);
   }

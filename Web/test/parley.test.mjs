@@ -679,6 +679,19 @@ describe('protocol details, with a scripted server (no network)', { timeout: 200
     assert.equal((await send).duplicate, true);
   });
 
+  it('STORE_UNAVAILABLE: the command is re-sent with the same rid after retryAfterMs and settles with the original result (STORE-3)', async () => {
+    make();
+    c.connect();
+    const ws = FakeWS.last(); ws.open(); welcome(ws);
+    const close = c.close('c1');
+    const cl = ws.sent[1];
+    ws.recv({ type: 'error', rid: cl.rid, code: 5004, message: 'not written yet', retryAfterMs: 30 });
+    await until(() => ws.sent.length === 3, 2000, 're-send');
+    assert.deepEqual(ws.sent[2], cl, 'same rid, same content');
+    ws.recv({ type: 'ok', rid: cl.rid, conversation: 'c1', cseq: 4 });
+    await close;
+  });
+
   it('goodbye SERVER_SHUTDOWN: reconnects after reconnectAfterMs and resumes', async () => {
     make();
     c.connect();
