@@ -50,7 +50,7 @@ struct RoutingBench: BenchSuite {
                 now = now.adding(milliseconds: 1)
                 let agent = turn % agentCount
                 turn += 1
-                let assignments = router.remove(current[agent], now: now)
+                let assignments = router.remove(current[agent], releasing: "a\(agent)", now: now)
                 current[agent] = assignments[0].conversation
                 _ = router.enqueue(ids[next], team: "t", priority: priorities[next], tags: [], now: now)
                 next += 1

@@ -46,6 +46,7 @@ extension LiveChatCore {
                 return .failure(CommandError(.forbidden, "CONV-18", "only supervisors take over"))
             }
             let before = machine.staff
+            let handler = machine.agent
             let events: [ChatEvent]
             switch machine.join(actor, mode: mode, now: now) {
             case .success(let joined): events = joined
@@ -53,7 +54,7 @@ extension LiveChatCore {
             }
             var freed: [Assignment] = []
             if mode == .takeover {
-                switch core.router.assign(id, team: machine.team, priority: machine.priority, tags: machine.tags, to: actor.user, now: now) {
+                switch core.router.assign(id, to: actor.user, releasing: handler, now: now) {
                 case .success(let others): freed = others
                 case .failure(let error): return .failure(error)
                 }
@@ -168,10 +169,10 @@ extension LiveChatCore {
             case .team(let team):
                 guard core.router.hasTeam(team) else { return .failure(CommandError(.teamNotFound, "CONV-19", "no team \(team)")) }
                 core.commit(machine, events: events, staffBefore: before, into: &actions)
-                core.enqueue(machine, front: true, excluding: previous, now: now, into: &actions)
+                core.enqueue(machine, front: true, excluding: previous, releasing: previous, now: now, into: &actions)
             case .agent(let agent):
                 guard agent != previous else { return .failure(CommandError(.invalidArgument, "CONV-19", "already assigned to \(agent)")) }
-                switch core.router.assign(id, team: machine.team, priority: machine.priority, tags: machine.tags, to: agent, now: now) {
+                switch core.router.assign(id, to: agent, releasing: previous, now: now) {
                 case .success(let freed):
                     core.commit(machine, events: events, staffBefore: before, into: &actions)
                     core.armAssignmentTimers(machine, now: now, into: &actions)
@@ -251,12 +252,13 @@ extension LiveChatCore {
         case .failure(let error): return .failure(error)
         }
         let wasOpen = machine.isOpen
+        let handler = machine.agent
         let before = machine.informedStaff
         switch step(&machine) {
         case .failure(let error): return .failure(error)
         case .success(let events):
             commit(machine, events: events, staffBefore: before, into: &actions)
-            if wasOpen, !machine.isOpen { apply(router.remove(id, now: now), now: now, into: &actions) }
+            if wasOpen, !machine.isOpen { apply(router.remove(id, releasing: handler, now: now), now: now, into: &actions) }
             return .success(.ok(conversation: id, cseq: machine.lastCseq))
         }
     }
@@ -281,7 +283,7 @@ extension LiveChatCore {
         case .success(let events): commit(machine, events: events, staffBefore: [], into: &actions)
         }
         if let lastAgent, router.isAvailable(lastAgent),
-           case .success(let freed) = router.assign(id, team: machine.team, priority: machine.priority, tags: machine.tags, to: lastAgent, now: now) {
+           case .success(let freed) = router.assign(id, to: lastAgent, now: now) {
             apply([Assignment(conversation: id, agent: lastAgent)] + freed, now: now, into: &actions)
         } else {
             enqueue(machine, front: true, excluding: nil, now: now, into: &actions)

@@ -112,7 +112,7 @@ extension LiveChatCore {
             let (machine, events) = ConversationMachine.start(
                 id: id, visitor: actor.user, team: team, priority: 0, tags: [], properties: [], offline: false, now: now)
             core.commit(machine, events: events, staffBefore: [], into: &actions)
-            if case .success(let freed) = core.router.assign(id, team: team, priority: 0, tags: [], to: invitation.agent, now: now) {
+            if case .success(let freed) = core.router.assign(id, to: invitation.agent, now: now) {
                 core.apply([Assignment(conversation: id, agent: invitation.agent)] + freed, now: now, into: &actions)
                 if let text = invitation.text, !text.isEmpty, var assigned = core.machines[id],
                    case .success(let posted) = assigned.post(
@@ -286,7 +286,7 @@ extension LiveChatCore {
         let before = machine.staff
         guard case .success(let events) = machine.reroute(now: now) else { return }
         commit(machine, events: events, staffBefore: before, into: &actions)
-        enqueue(machine, front: true, excluding: agent, now: now, into: &actions)
+        enqueue(machine, front: true, excluding: agent, releasing: agent, now: now, into: &actions)
     }
 
     /// Sets an agent offline and re-routes every conversation assigned to them, oldest

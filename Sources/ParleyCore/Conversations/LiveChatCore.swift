@@ -287,13 +287,15 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
     }
 
     /// Puts a conversation in its team's queue (front for re-routes, transfers and reopens),
-    /// assigning it at once when an agent matches, and pushes its position (ROUTE-8).
+    /// assigning it at once when an agent matches, and pushes its position (ROUTE-8);
+    /// `previous`, the agent who handled it until now, is freed.
     mutating func enqueue(
-        _ machine: ConversationMachine, front: Bool, excluding: String?, now: Instant, into actions: inout [LiveChatAction]
+        _ machine: ConversationMachine, front: Bool, excluding: String?, releasing previous: String? = nil, now: Instant,
+        into actions: inout [LiveChatAction]
     ) {
         let (placement, others) = router.enqueue(
             machine.id, team: machine.team, priority: machine.priority, tags: machine.tags, front: front,
-            excluding: excluding, now: now)
+            excluding: excluding, releasing: previous, now: now)
         switch placement {
         case .assigned(let agent):
             apply([Assignment(conversation: machine.id, agent: agent)], now: now, into: &actions)

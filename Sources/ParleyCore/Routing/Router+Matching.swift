@@ -7,14 +7,15 @@ extension Router {
     /// Assigns a conversation at once if an agent matches, otherwise queues it.
     mutating func place(_ slot: Int, now: Instant) -> QueuePlacement {
         if let agent = bestAgent(for: slot) {
-            give(slot, to: agent, now: now)
+            drop(slot)
+            give(to: agent, now: now)
             return .assigned(agent: agents[agent].id)
         }
         let conversation = conversations[slot]!
         let team = conversation.team
         let classSlot = classSlot(team: team, tags: conversation.tags)
         teams[team].classes[classSlot].queue.insert(slot, key: conversation.key)
-        conversations[slot]!.placement = .waiting(classSlot: classSlot)
+        conversations[slot]!.classSlot = classSlot
         teams[team].waitingByPriority[conversation.priority, default: 0] += 1
         var ahead = 0
         var total = 0
@@ -36,39 +37,27 @@ extension Router {
         syncPools(agent)
         var assignments: [Assignment] = []
         while isAvailable(slot: agent), let slot = bestConversation(for: agent) {
-            _ = detach(slot)
-            give(slot, to: agent, now: now)
             assignments.append(Assignment(conversation: conversations[slot]!.id, agent: agents[agent].id))
+            drop(slot)
+            give(to: agent, now: now)
         }
         return assignments
     }
 
-    /// Takes a conversation out of its queue or away from its agent (whose pools the caller
-    /// must refresh).
-    ///
-    /// - Returns: the agent it was taken from, if any.
-    mutating func detach(_ slot: Int) -> Int? {
+    /// Takes a waiting conversation out of its queue (its record stays, unplaced).
+    mutating func detach(_ slot: Int) {
         let conversation = conversations[slot]!
-        conversations[slot]!.placement = .detached
+        conversations[slot]!.classSlot = nil
         conversations[slot]!.reportedPosition = nil
-        switch conversation.placement {
-        case .waiting(let classSlot):
-            teams[conversation.team].classes[classSlot].queue.remove(slot)
-            teams[conversation.team].waitingByPriority[conversation.priority]! -= 1
-            dirtyTeams.insert(conversation.team)
-            changedQueues.insert(conversation.team)
-            return nil
-        case .assigned(let agent):
-            agents[agent].load -= 1
-            return agent
-        case .detached:
-            return nil
-        }
+        guard let classSlot = conversation.classSlot else { return }
+        teams[conversation.team].classes[classSlot].queue.remove(slot)
+        teams[conversation.team].waitingByPriority[conversation.priority]! -= 1
+        dirtyTeams.insert(conversation.team)
+        changedQueues.insert(conversation.team)
     }
 
-    /// Records that an agent now handles a conversation and re-files the agent.
-    mutating func give(_ slot: Int, to agent: Int, now: Instant) {
-        conversations[slot]!.placement = .assigned(agent: agent)
+    /// Counts one more conversation for an agent and re-files them.
+    mutating func give(to agent: Int, now: Instant) {
         agents[agent].load += 1
         agents[agent].idleSince = max(agents[agent].idleSince, now)
         syncPools(agent)

@@ -4,7 +4,9 @@ import ParleyWire
 /// and a load, and the policy that pairs them (ROUTE section).
 ///
 /// A pure value: every input returns the assignments it caused and the caller applies them to
-/// its conversations. Waiting conversations sit in per-team heaps ordered by priority then
+/// its conversations. It keeps waiting conversations only: who handles an assigned one is the
+/// conversation's fact, which the caller passes back (`releasing`) when it moves or ends; the
+/// router counts each agent's load. Waiting conversations sit in per-team heaps ordered by priority then
 /// ticket, split by the tags they need; available agents sit in per-team heaps ordered by
 /// load then idle time, split by skills. A match therefore looks at the head of each class
 /// instead of scanning a queue (ROUTE-12).
@@ -16,8 +18,11 @@ public struct Router: Sendable {
     var retiredSlots: [String: Int] = [:]
     var teams: [TeamRecord] = []
     var teamSlots: [String: Int] = [:]
+    /// The waiting conversations.
     var conversations: [ConversationRecord?] = []
     var conversationSlots: [String: Int] = [:]
+    /// The agents a re-route excluded, per open conversation (ROUTE-9), until it ends.
+    var exclusions: [String: Set<Int>] = [:]
     var freeConversationSlots: [Int] = []
     var nextTicket: Int64 = 1
     var nextFrontTicket: Int64 = -1
@@ -140,66 +145,61 @@ public struct Router: Sendable {
     // MARK: Conversation inputs
 
     /// Puts a conversation in a team's queue (a new one, or an existing one re-routed,
-    /// transferred or reopened), releasing its current agent if any.
+    /// transferred or reopened), releasing the agent who handled it, if any.
     ///
     /// - Parameters:
     ///   - front: ahead of every waiting conversation of the same priority (ROUTE-9).
     ///   - excluding: an agent never to pick again for this conversation (ROUTE-9).
+    ///   - previous: the agent it was assigned to until now.
     /// - Returns: the conversation's own placement, and the assignments that freeing its
     ///   previous agent caused.
     public mutating func enqueue(
         _ id: String, team teamID: String, priority: UInt32, tags: Set<String>, front: Bool = false,
-        excluding: String? = nil, now: Instant
+        excluding: String? = nil, releasing previous: String? = nil, now: Instant
     ) -> (placement: QueuePlacement, others: [Assignment]) {
         let ticket = front ? nextFrontTicket : nextTicket
         if front { nextFrontTicket -= 1 } else { nextTicket += 1 }
-        let (slot, previousAgent) = record(id, team: teamID, priority: priority, tags: tags, ticket: ticket)
-        if let excluded = excluding.flatMap({ agentSlots[$0] }) { conversations[slot]!.excluded.insert(excluded) }
+        if let excluded = excluding.flatMap({ agentSlots[$0] }) { exclusions[id, default: []].insert(excluded) }
+        let slot = record(id, team: teamID, priority: priority, tags: tags, ticket: ticket)
+        let freed = release(previous)
         let placement = place(slot, now: now)
-        let others = previousAgent.map { refresh(agent: $0, now: now) } ?? []
+        let others = freed.map { refresh(agent: $0, now: now) } ?? []
         return (placement, others)
     }
 
     /// Hands a conversation directly to an agent (transfer to agent, takeover, accepted
-    /// invitation, reopen to the last agent), releasing its current agent if any.
+    /// invitation, reopen to the last agent): out of its queue if it waited, away from
+    /// `previous` if it was assigned.
     ///
     /// - Returns: the assignments that freeing the previous agent caused, or
     ///   `AGENT_NOT_FOUND` / `AGENT_AT_CAPACITY` (ROUTE-11) without any change.
-    public mutating func assign(
-        _ id: String, team teamID: String, priority: UInt32, tags: Set<String>, to agentID: String, now: Instant
-    ) -> Result<[Assignment], CommandError> {
+    public mutating func assign(_ id: String, to agentID: String, releasing previous: String? = nil, now: Instant) -> Result<[Assignment], CommandError> {
         guard let agent = agentSlots[agentID], agents[agent].status != .offline else {
             return .failure(CommandError(.agentNotFound, "ROUTE-11", "no such agent online: \(agentID)"))
         }
-        if let slot = conversationSlots[id], case .assigned(agent) = conversations[slot]!.placement { return .success([]) }
+        if previous == agentID { return .success([]) }
         guard agents[agent].load < limit(ofSlot: agent) else {
             return .failure(CommandError(.agentAtCapacity, "ROUTE-11", "\(agentID) is at their concurrency limit"))
         }
-        let (slot, previous) = record(id, team: teamID, priority: priority, tags: tags, ticket: 0)
-        give(slot, to: agent, now: now)
-        var caused = previous.map { refresh(agent: $0, now: now) } ?? []
+        if let slot = conversationSlots[id] { drop(slot) }
+        let freed = release(previous)
+        give(to: agent, now: now)
+        var caused = freed.map { refresh(agent: $0, now: now) } ?? []
         caused += refresh(agent: agent, now: now)
         return .success(caused)
     }
 
-    /// Forgets a conversation (closed or abandoned), freeing its agent.
+    /// Forgets a conversation that ended (closed or abandoned): out of its queue if it waited,
+    /// its agent `previous` freed if it was assigned.
     ///
     /// - Returns: the assignments that freeing the agent caused (ROUTE-7).
-    public mutating func remove(_ id: String, now: Instant) -> [Assignment] {
-        guard let slot = conversationSlots.removeValue(forKey: id) else { return [] }
-        let previous = detach(slot)
-        conversations[slot] = nil
-        freeConversationSlots.append(slot)
-        return previous.map { refresh(agent: $0, now: now) } ?? []
+    public mutating func remove(_ id: String, releasing previous: String? = nil, now: Instant) -> [Assignment] {
+        exclusions[id] = nil
+        if let slot = conversationSlots[id] { drop(slot) }
+        return release(previous).map { refresh(agent: $0, now: now) } ?? []
     }
 
     // MARK: Queries
-
-    /// The agent a conversation is assigned to, if any.
-    public func agent(of id: String) -> String? {
-        guard let slot = conversationSlots[id], case .assigned(let agent) = conversations[slot]!.placement else { return nil }
-        return agents[agent].id
-    }
 
     /// The queue position last computed for a waiting conversation (at arrival or at the
     /// last `positionChanges()`).
@@ -209,8 +209,8 @@ public struct Router: Sendable {
 
     /// Whether a conversation is waiting in a queue.
     public func isWaiting(_ id: String) -> Bool {
-        guard let slot = conversationSlots[id], case .waiting = conversations[slot]!.placement else { return false }
-        return true
+        guard let slot = conversationSlots[id] else { return false }
+        return conversations[slot]!.classSlot != nil
     }
 
     /// Whether any agent of the team has routing status accepting (CONV-7).
@@ -239,8 +239,8 @@ public struct Router: Sendable {
 
     /// Whether an agent is excluded from a conversation by a re-route (ROUTE-9).
     public func isExcluded(_ agent: String, from id: String) -> Bool {
-        guard let slot = conversationSlots[id], let agentSlot = agentSlots[agent] else { return false }
-        return conversations[slot]!.excluded.contains(agentSlot)
+        guard let agentSlot = agentSlots[agent] else { return false }
+        return exclusions[id]?.contains(agentSlot) ?? false
     }
 
     /// Every registered agent id, in registration order.
@@ -295,28 +295,44 @@ public struct Router: Sendable {
         return all.map(\.handle)
     }
 
-    /// Creates the record of a new conversation, or updates an existing one and takes it out
-    /// of its queue or away from its agent.
+    /// Creates the waiting record of a conversation, or updates one already waiting and takes
+    /// it out of its queue; either way not yet placed.
     ///
-    /// - Returns: the record's slot and the agent it was taken from, if any.
-    private mutating func record(
-        _ id: String, team teamID: String, priority: UInt32, tags: Set<String>, ticket: Int64
-    ) -> (slot: Int, previousAgent: Int?) {
+    /// - Returns: the record's slot.
+    private mutating func record(_ id: String, team teamID: String, priority: UInt32, tags: Set<String>, ticket: Int64) -> Int {
         let team = teamSlots[teamID]!
+        let excluded = exclusions[id] ?? []
         if let slot = conversationSlots[id] {
-            let previous = detach(slot)
+            detach(slot)
             conversations[slot]!.team = team
             conversations[slot]!.priority = priority
             conversations[slot]!.tags = tags
             conversations[slot]!.ticket = ticket
-            return (slot, previous)
+            conversations[slot]!.excluded = excluded
+            return slot
         }
         let slot = freeConversationSlots.popLast() ?? conversations.count
-        let record = ConversationRecord(
-            id: id, team: team, priority: priority, tags: tags, ticket: ticket, placement: .detached)
+        let record = ConversationRecord(id: id, team: team, priority: priority, tags: tags, ticket: ticket, excluded: excluded)
         if slot == conversations.count { conversations.append(record) } else { conversations[slot] = record }
         conversationSlots[id] = slot
-        return (slot, nil)
+        return slot
+    }
+
+    /// Takes a waiting conversation out of its queue and forgets its record.
+    mutating func drop(_ slot: Int) {
+        detach(slot)
+        conversationSlots[conversations[slot]!.id] = nil
+        conversations[slot] = nil
+        freeConversationSlots.append(slot)
+    }
+
+    /// One conversation of `agent` moved away or ended: their load goes down.
+    ///
+    /// - Returns: the agent's slot, for the caller to refresh once the move is done.
+    private mutating func release(_ agent: String?) -> Int? {
+        guard let agent, let slot = agentSlots[agent] else { return nil }
+        agents[slot].load = max(agents[slot].load - 1, 0)
+        return slot
     }
 }
 

@@ -20,26 +20,19 @@ struct AgentRecord: Sendable {
     var pools: [Int] = []
 }
 
-/// Where a conversation stands for the router.
-enum Placement: Equatable, Sendable {
-    /// In a team's queue, in the conversation class with this slot.
-    case waiting(classSlot: Int)
-    /// Handled by the agent with this slot.
-    case assigned(agent: Int)
-    /// Neither, for the moment of a move.
-    case detached
-}
-
-/// What the router knows about one open conversation.
+/// One waiting conversation in the router's queues. The router keeps nothing of a conversation
+/// once it is assigned: who handles it is its record's fact (``ConversationMachine/agent``),
+/// and the router only counts the agent's load.
 struct ConversationRecord: Sendable {
     var id: String
     var team: Int
     var priority: UInt32
     var tags: Set<String>
     var ticket: Int64
-    /// Agents never to be picked again for this conversation (ROUTE-9).
+    /// Agents never to be picked for this conversation (ROUTE-9), from ``Router/exclusions``.
     var excluded: Set<Int> = []
-    var placement: Placement
+    /// The slot of its conversation class in the team's queue; `nil` for the moment of a move.
+    var classSlot: Int?
     /// The position last reported to the visitor, to push only changes (ROUTE-8).
     var reportedPosition: Int?
 
