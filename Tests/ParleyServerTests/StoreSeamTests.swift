@@ -12,16 +12,16 @@ import Testing
 @Suite struct StoreSeamTests {
     struct StoreDown: Error {}
 
-    /// A store in memory that takes `delayMs` per write and fails every `failEvery`-th call
-    /// (0: never). Events are keyed by conversation and cseq, so a write repeated after a
-    /// failure changes nothing (STORE-4).
+    /// The library's ``MemoryStore`` behind a slow, failing connection: each call takes
+    /// `delayMs`, every `failEvery`-th write fails (0: never). Events are keyed by conversation
+    /// and cseq, so a write repeated after a failure changes nothing (STORE-4).
     final class ShopStore: DurableStore {
         struct Contents {
             var calls = 0
             var written = 0
             var reads = 0
-            var store = StoreContents()
         }
+        let memory = MemoryStore()
         let contents = Mutex(Contents())
         let delayMs: Int
         let failEvery: Int
@@ -38,39 +38,34 @@ import Testing
                 return failEvery > 0 && contents.calls % failEvery == 0
             }
             if fails { throw StoreDown() }
-            contents.withLock { contents in
-                contents.written += 1
-                contents.store.apply(changes)
-            }
+            try await memory.write(changes)
+            contents.withLock { $0.written += 1 }
         }
 
         func load(_ query: ArchiveQuery) async throws -> ArchivedConversations {
             try await Task.sleep(for: .milliseconds(delayMs))
-            return contents.withLock { contents in
-                contents.reads += 1
-                return contents.store.answer(query)
-            }
+            contents.withLock { $0.reads += 1 }
+            return try await memory.load(query)
         }
 
         /// Whether the event `cseq` of `conversation` is written.
-        func holds(_ conversation: String, _ cseq: UInt64) -> Bool {
-            contents.withLock { $0.store.holds(conversation, cseq: cseq) }
-        }
+        func holds(_ conversation: String, _ cseq: UInt64) -> Bool { memory.contents.holds(conversation, cseq: cseq) }
 
         /// The events written for `conversation`, by cseq.
-        func events(of conversation: String) -> [UInt64: ChatEvent] {
-            contents.withLock { $0.store.events[conversation] ?? [:] }
-        }
+        func events(of conversation: String) -> [UInt64: ChatEvent] { memory.contents.events[conversation] ?? [:] }
     }
 
-    static func server(_ store: ShopStore, metrics: TestMetrics = TestMetrics()) -> ParleyServer {
+    static func server(_ store: ShopStore, metrics: TestMetrics = TestMetrics(), reopenWindowMs: UInt64 = 15 * 60_000) -> ParleyServer {
+        var chat = LiveChatConfiguration()
+        chat.reopenWindowMs = reopenWindowMs
         var session = SessionConfiguration()
         session.handshakeTimeoutMs = 120_000  // the cooperative pool can be busy under a full `swift test`
         session.inProgressRetryAfterMs = 20
         session.messageRate = 1_000
         session.messageBurst = 1_000
         return ParleyServer(
-            configuration: ServerConfiguration(key: Array("store seam test key, 32 bytes!!".utf8), teams: ["support"], session: session),
+            configuration: ServerConfiguration(
+                key: Array("store seam test key, 32 bytes!!".utf8), teams: ["support"], session: session, chat: chat),
             store: store, metrics: metrics)
     }
 
@@ -148,5 +143,26 @@ import Testing
         #expect(metrics.counterTotal(label: "parley_store_writes_total", dimensions: [("outcome", "failed")]) == calls.0 - calls.1)
         #expect(metrics.counterTotal(label: "parley_store_writes_total", dimensions: [("outcome", "written")]) == calls.1)
         #expect(metrics.counterTotal(label: "parley_store_batches_total") >= 31)
+    }
+
+    @Test("STORE-5: an ended conversation leaves the server's memory after its reopen window; history and list read it back from the store")
+    func archiveReadBack() async throws {
+        let store = ShopStore(delayMs: 1)
+        let server = Self.server(store, reopenWindowMs: 200)
+        let client = ParleyClient(server: server, auth: Wire.Auth(scheme: "anonymous"))
+        try await client.connect()
+        defer { client.close() }
+        let created = try await client.request(.create(Wire.Create(rid: 0, text: "my parcel", clientMessageId: "m1")))
+        let conversation = try #require(Self.written(created, in: store)?.conversation)
+        #expect(try await client.request(.close(Wire.Close(rid: 0, conversation: conversation))).name == "ok")
+        for _ in 0..<100 where !store.memory.contents.archived.contains(conversation) { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(store.memory.contents.archived.contains(conversation), "archived once the reopen window passed")
+        guard case .historyPage(let page) = try await client.request(.history(Wire.History(rid: 0, conversation: conversation))) else {
+            Issue.record("no history"); return
+        }
+        #expect(page.events.compactMap(\.text) == ["my parcel"])
+        guard case .conversations(let list) = try await client.request(.list(Wire.List(rid: 0))) else { Issue.record("no list"); return }
+        #expect(list.conversations.map(\.id) == [conversation] && list.conversations.first?.state == .closed)
+        #expect(store.contents.withLock { $0.reads } == 2, "both answered from the store")
     }
 }

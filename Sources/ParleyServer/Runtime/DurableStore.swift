@@ -11,6 +11,8 @@ import ParleyCore
 /// server answers the commands that wait for it with STORE_UNAVAILABLE and calls again with the
 /// same changes after a pause, until a call returns (STORE-3, STORE-4).
 ///
+/// ``MemoryStore`` is the reference implementation, in memory.
+///
 /// ```swift
 /// struct ShopStore: DurableStore {
 ///     let database: ShopDatabase
