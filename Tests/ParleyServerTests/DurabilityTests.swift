@@ -122,4 +122,19 @@ import Testing
         #expect(d.writes.isEmpty)
         #expect(d.take(visitor).map(\.name) == ["pong"])
     }
+
+    @Test("the host's team and agent changes are durable changes too: the store holds what the host set")
+    func administrationIsWritten() throws {
+        var d = CoreDriver()
+        d.perform(d.core.addTeam("billing", defaultMaxConcurrent: 4, now: d.now))
+        #expect(d.store.teams["billing"] == 4)
+        d.perform(try d.core.setAgent("bo", AgentProfile(teams: ["billing"], skills: ["es"]), now: d.now).get())
+        #expect(d.store.agents["bo"] == AgentProfile(teams: ["billing"], skills: ["es"]))
+        d.perform(d.core.removeAgent("bo", now: d.now))
+        #expect(d.store.agents["bo"] == nil)
+        d.perform(try d.core.removeTeam("billing", now: d.now).get())
+        #expect(d.store.teams["billing"] == nil)
+        #expect(d.store.teams["support"] == nil, "configured teams come from the configuration at every start, not the store")
+    }
 }
+

@@ -6,7 +6,7 @@ import ParleyWire
 /// `cseq`) or the error that refused it, in which case nothing changed (CONV-3). Routing
 /// decisions (which agent, which queue position) come from the ``Router`` through
 /// ``LiveChatCore``; the machine only checks that the transition is legal in its state.
-public struct ConversationMachine: Sendable {
+public struct ConversationMachine: Sendable, Hashable {
     private enum State: Hashable, Sendable {
         case queued(QueuedState)
         case offline(OfflineState)
@@ -32,7 +32,7 @@ public struct ConversationMachine: Sendable {
     /// The latest per-conversation sequence number (CONV-10).
     public private(set) var lastCseq: UInt64 = 0
     /// The rating, once rated (CONV-24).
-    public private(set) var rating: (score: UInt64, comment: String?)?
+    public private(set) var rating: Rating?
     /// Each user's read marker: seen up to and including this cseq (CONV-16).
     public private(set) var readMarkers: [String: UInt64] = [:]
     /// Staff who were staff of the conversation and no longer are, with the last cseq they
@@ -414,7 +414,7 @@ public struct ConversationMachine: Sendable {
                 return .failure(CommandError(.invalidRating, "CONV-24", "score \(score) is not in 1...5"))
             }
             guard rating == nil else { return .failure(CommandError(.alreadyRated, "CONV-24", "already rated")) }
-            rating = (score, comment)
+            rating = Rating(score: score, comment: comment)
             emit(.rated, now, sender: actor.user, senderRole: actor.role, score: score)
             return .success(takeEvents())
         case .queued, .offline, .active, .abandoned:
@@ -472,4 +472,12 @@ public enum TransferTarget: Hashable, Sendable {
     case agent(String)
     /// To this team's queue.
     case team(String)
+}
+
+/// A visitor's rating of a conversation (CONV-24).
+public struct Rating: Sendable, Hashable {
+    /// The score, 1…5.
+    public var score: UInt64
+    /// The comment, if any.
+    public var comment: String?
 }

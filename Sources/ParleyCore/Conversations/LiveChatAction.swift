@@ -25,6 +25,9 @@ public enum LiveChatAction: Hashable, Sendable {
     case invitationAnswered(invitation: String, agent: String, visitor: String, accepted: Bool, conversation: String?)
     /// Call ``LiveChatCore/timerFired(_:now:)`` with this timer at its deadline.
     case armTimer(LiveChatTimer)
+    /// A change the store must make durable before anything that depends on it is observable
+    /// (STORE-1); an input's changes come in the order they were made.
+    case persist(DurableChange)
 }
 
 /// A service time of one conversation, reported the moment it is known (CONV-26, METRICS-2).

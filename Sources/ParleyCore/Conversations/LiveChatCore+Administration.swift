@@ -14,7 +14,7 @@ extension LiveChatCore {
         system(now) { core, actions in
             guard core.router.hasAgent(agent) else { return }
             core.retire(agent, now: now, into: &actions)
-            core.changes.append(.agentRemoved(id: agent))
+            actions.append(.persist(.agentRemoved(id: agent)))
         }
     }
 
@@ -51,7 +51,7 @@ extension LiveChatCore {
             }
             core.router.removeTeam(team)
             core.queueDepartures[team] = nil
-            core.changes.append(.teamRemoved(id: team, movedTo: target))
+            actions.append(.persist(.teamRemoved(id: team, movedTo: target)))
             return .success(.ok(conversation: nil, cseq: nil))
         }
     }

@@ -7,7 +7,7 @@ extension LiveChatCore {
     public mutating func addTeam(_ id: String, defaultMaxConcurrent: Int, now: Instant) -> [LiveChatAction] {
         system(now) { core, actions in
             core.apply(core.router.addTeam(id, defaultMaxConcurrent: defaultMaxConcurrent, now: now), now: now, into: &actions)
-            core.changes.append(.team(id: id, defaultMaxConcurrent: defaultMaxConcurrent))
+            actions.append(.persist(.team(id: id, defaultMaxConcurrent: defaultMaxConcurrent)))
         }
     }
 
@@ -22,7 +22,7 @@ extension LiveChatCore {
             }
             core.register(id, profile, now: now, into: &actions)
             core.registeredBySignIn.remove(id)
-            core.changes.append(.agent(id: id, profile))
+            actions.append(.persist(.agent(id: id, profile)))
             return .success(.ok(conversation: nil, cseq: nil))
         }
     }
@@ -188,7 +188,7 @@ extension LiveChatCore {
             guard core.router.hasAgent(agent) else { return .failure(CommandError(.agentNotFound, "ROUTE-14", "no agent \(agent)")) }
             if let refusal = core.refusal(of: profile) { return .failure(refusal) }
             core.register(agent, profile, now: now, into: &actions)
-            core.changes.append(.agent(id: agent, profile))
+            actions.append(.persist(.agent(id: agent, profile)))
             return .success(.ok(conversation: nil, cseq: nil))
         }
     }
@@ -260,7 +260,7 @@ extension LiveChatCore {
                 core.positionTimerArmed = false
                 core.pushPositions(now: now, into: &actions)
             case .archive(let id):
-                core.archiveIfDue(id, now: now)
+                core.archiveIfDue(id, now: now, into: &actions)
             case .invitationExpiry(let id):
                 guard let invitation = core.invitations.removeValue(forKey: id) else { return }
                 actions.append(.invitationAnswered(

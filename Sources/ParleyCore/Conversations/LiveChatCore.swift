@@ -53,21 +53,12 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
     /// Archived conversations read back from the host's store for the command being run
     /// (``restore(_:)``), forgotten after it.
     var restored: [String] = []
-    /// The durable changes made since the last ``takeChanges()``, in order (STORE-1).
-    var changes: [DurableChange] = []
 
     /// Creates a core with no teams and no agents.
     public init(store: Store, configuration: LiveChatConfiguration = LiveChatConfiguration()) {
         self.store = store
         self.configuration = configuration
         router = Router(defaultMaxConcurrent: configuration.defaultMaxConcurrent)
-    }
-
-    /// The durable changes made since the last call, in the order they were made, for the
-    /// server to write before anything that depends on them is observable (STORE-1).
-    public mutating func takeChanges() -> [DurableChange] {
-        defer { changes.removeAll(keepingCapacity: true) }
-        return changes
     }
 
     // MARK: Queries
@@ -167,7 +158,7 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
         measure(from: old?.metrics, to: machine.metrics, team: machine.team, into: &actions)
         machines[machine.id] = machine
         store.setState(machine.wireState, of: machine.id)
-        changes.append(.conversation(machine))
+        actions.append(.persist(.conversation(machine)))
         if machine.isOpen {
             openByVisitor[machine.visitor, default: []].insert(machine.id)
         } else {
@@ -187,7 +178,7 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
         for member in machine.staff where listed.insert(member).inserted { staff.append(member) }
         for event in events {
             store.append(event)
-            changes.append(.event(event))
+            actions.append(.persist(.event(event)))
             actions.append(.append(event, recipients: recipients(of: event, visitor: machine.visitor, staff: staff)))
         }
     }
@@ -209,14 +200,14 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
 
     /// Moves a conversation whose reopen window passed from memory to the store's archive
     /// (CONV-34); a conversation reopened since, or ended again later, stays.
-    mutating func archiveIfDue(_ id: String, now: Instant) {
+    mutating func archiveIfDue(_ id: String, now: Instant, into actions: inout [LiveChatAction]) {
         guard let machine = machines[id], !machine.isOpen, let ended = machine.endedAt,
               now.milliseconds(since: ended) > configuration.reopenWindowMs else { return }
         machines[id] = nil
         Self.remove(id, from: machine.team, in: &inMemoryByTeam)
         inactivityArmed.remove(id)
         if configuration.keepsArchive { store.archive(machine) } else { store.forget(id) }
-        changes.append(.archived(conversation: id))
+        actions.append(.persist(.archived(conversation: id)))
     }
 
     /// Reports each service time that became known in this transition, as it happens (CONV-26).

@@ -1,13 +1,13 @@
 import ParleyWire
 
 /// One change that must be durable before anything that depends on it is observable
-/// (STORE-1): the live-chat core records them as it changes, and the server hands them to its
-/// store in batches (``LiveChatCore/takeChanges()``).
+/// (STORE-1): the live-chat core returns them as ``LiveChatAction/persist(_:)`` actions, and the
+/// server hands each input's to its store as one batch.
 ///
 /// A store applies them in order. Each is idempotent — a record replaces the earlier one, an
 /// event is keyed by its conversation and `cseq` — so a batch written again after a failed
 /// write leaves the same state (STORE-4).
-public enum DurableChange: Sendable {
+public enum DurableChange: Sendable, Hashable {
     /// A conversation's record after a change: its state, team, agent, members, read markers,
     /// rating and properties. It replaces the earlier record of the same id.
     case conversation(ConversationMachine)

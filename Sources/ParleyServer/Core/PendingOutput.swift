@@ -3,7 +3,7 @@ import ParleyTransport
 import ParleyWire
 
 /// Collects the outputs of one input: messages per connection in order (so each connection
-/// gets one coalesced write) and closes after them.
+/// gets one coalesced write) and closes after them, and its durable changes (one batch).
 struct PendingOutput: Sendable {
     /// Each connection's position in `batches`: one hash lookup per message sent.
     private var slots: [ConnectionID: Int] = [:]
@@ -12,6 +12,7 @@ struct PendingOutput: Sendable {
     private var measures: [ServiceMeasure] = []
     private var authentications: [(ConnectionID, Wire.Auth)] = []
     private var loads: [LoadRequest] = []
+    private var changes: [DurableChange] = []
 
     mutating func send(_ message: Outbound, to id: ConnectionID) {
         if let slot = slots[id] {
@@ -38,8 +39,12 @@ struct PendingOutput: Sendable {
         loads.append(request)
     }
 
-    /// The outputs so far, emptying the collector.
-    mutating func take() -> [ServerOutput] {
+    mutating func persist(_ change: DurableChange) {
+        changes.append(change)
+    }
+
+    /// The outputs and durable changes so far, emptying the collector.
+    mutating func take() -> (outputs: [ServerOutput], changes: [DurableChange]) {
         var outputs = batches.map { ServerOutput.send($0.0, $0.1) }
         outputs += closes.map { ServerOutput.close($0.0, $0.1) }
         outputs += measures.map(ServerOutput.measured)
@@ -51,6 +56,7 @@ struct PendingOutput: Sendable {
         measures.removeAll()
         authentications.removeAll()
         loads.removeAll()
-        return outputs
+        defer { changes.removeAll() }
+        return (outputs, changes)
     }
 }

@@ -14,10 +14,4 @@ public struct PersistBatch: Sendable, Hashable {
         self.id = id
         self.changes = changes
     }
-
-    /// Batches are the same when their numbers are: a server numbers each batch once.
-    public static func == (lhs: PersistBatch, rhs: PersistBatch) -> Bool { lhs.id == rhs.id }
-
-    /// Hashes the number.
-    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 }

@@ -131,6 +131,8 @@ extension ServerCore {
                 publish(shared, toUser: agent, now: now)
             case .armTimer(let timer):
                 chatTimers.push(timer.deadline, timer)
+            case .persist(let change):
+                pending.persist(change)
             }
         }
     }

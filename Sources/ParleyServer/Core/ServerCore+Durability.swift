@@ -19,7 +19,8 @@ extension ServerCore {
     /// The outputs of the input just run: its durable changes as a batch to write, and its
     /// sends and closes, held while any batch is unconfirmed (STORE-1, STORE-2).
     mutating func emit() -> [ServerOutput] {
-        gate.pass(pending.take(), changes: chat.takeChanges())
+        let (outputs, changes) = pending.take()
+        return gate.pass(outputs, changes: changes)
     }
 
     /// The host's store confirmed batch `id` durable (alone, or with others in one group commit;
@@ -42,7 +43,7 @@ extension ServerCore {
                 message: "the store has not confirmed this command's write yet; re-send it to learn its outcome",
                 retryAfterMs: configuration.session.inProgressRetryAfterMs, requirement: "STORE-3"))), to: connection)
         }
-        return pending.take()
+        return pending.take().outputs
     }
 
     /// How many batches the host has been asked to write and has not confirmed.

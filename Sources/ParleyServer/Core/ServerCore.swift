@@ -73,7 +73,6 @@ public struct ServerCore: Sendable {
             apply(actions, now: now)
         }
         _ = pending.take()
-        _ = chat.takeChanges()  // the configured teams come from the configuration at every start
     }
 
     /// Signs a token for `claims` with the server's key (scheme `token`, SESSION section):
