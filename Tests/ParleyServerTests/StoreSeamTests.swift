@@ -48,6 +48,12 @@ import Testing
             return try await memory.load(query)
         }
 
+        func recover() async throws -> RecoveredState { try await memory.recover() }
+
+        func purge(endedBefore cutoff: Instant) async throws -> Int { try await memory.purge(endedBefore: cutoff) }
+
+        func search(_ query: TranscriptQuery) async throws -> [ChatEvent] { try await memory.search(query) }
+
         /// Whether the event `cseq` of `conversation` is written.
         func holds(_ conversation: String, _ cseq: UInt64) -> Bool { memory.contents.holds(conversation, cseq: cseq) }
 

@@ -6,8 +6,8 @@ import ParleyWire
 /// `cseq`) or the error that refused it, in which case nothing changed (CONV-3). Routing
 /// decisions (which agent, which queue position) come from the ``Router`` through
 /// ``LiveChatCore``; the machine only checks that the transition is legal in its state.
-public struct ConversationMachine: Sendable, Hashable {
-    private enum State: Hashable, Sendable {
+public struct ConversationMachine: Sendable, Hashable, Codable {
+    private enum State: Hashable, Sendable, Codable {
         case queued(QueuedState)
         case offline(OfflineState)
         case active(ActiveState)
@@ -45,6 +45,13 @@ public struct ConversationMachine: Sendable, Hashable {
     private var transfers: UInt64 = 0
     private var closedAt: Instant?
     private var pending: [ChatEvent] = []
+
+    /// The stored form (Spec/storage.md): every field but the events being emitted, which a
+    /// machine at rest never holds.
+    private enum CodingKeys: String, CodingKey {
+        case id, visitor, team, priority, tags, createdAt, properties, lastCseq, rating, readMarkers
+        case deliveredToFormerStaff, state, assignments, firstAssignedAt, firstResponseAt, transfers, closedAt
+    }
 
     /// Starts a conversation, queued or (when no agent accepts chats) offline (CONV-1, CONV-7).
     ///
@@ -475,7 +482,7 @@ public enum TransferTarget: Hashable, Sendable {
 }
 
 /// A visitor's rating of a conversation (CONV-24).
-public struct Rating: Sendable, Hashable {
+public struct Rating: Sendable, Hashable, Codable {
     /// The score, 1…5.
     public var score: UInt64
     /// The comment, if any.

@@ -1,20 +1,20 @@
 import ParleyWire
 
 /// Waiting for an agent in a team's queue (CONV-4).
-struct QueuedState: Hashable, Sendable {
+struct QueuedState: Hashable, Sendable, Codable {
     /// When it (last) entered the queue.
     var since: Instant
 }
 
 /// Created while no agent of the team accepted chats: the visitor's message waits for the
 /// next agent (CONV-7).
-struct OfflineState: Hashable, Sendable {
+struct OfflineState: Hashable, Sendable, Codable {
     /// When it was created.
     var since: Instant
 }
 
 /// Assigned to an agent (CONV-5).
-struct ActiveState: Hashable, Sendable {
+struct ActiveState: Hashable, Sendable, Codable {
     /// The assigned agent.
     var agent: String
     /// When this assignment was made.
@@ -38,7 +38,7 @@ struct ActiveState: Hashable, Sendable {
 }
 
 /// Closed, by whom and why (CONV-6).
-struct ClosedState: Hashable, Sendable {
+struct ClosedState: Hashable, Sendable, Codable {
     /// When it closed.
     var at: Instant
     /// Who closed it; `nil` for the system (inactivity).
@@ -50,7 +50,7 @@ struct ClosedState: Hashable, Sendable {
 }
 
 /// The visitor left while queued (CONV-8).
-struct AbandonedState: Hashable, Sendable {
+struct AbandonedState: Hashable, Sendable, Codable {
     /// When the visitor left.
     var at: Instant
 }

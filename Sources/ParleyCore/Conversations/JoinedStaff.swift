@@ -3,7 +3,7 @@ import ParleyWire
 /// The staff who joined a conversation besides its assigned agent, with how they joined
 /// (CONV-18), kept in join order so that listing them (which every event's fan-out does) needs
 /// no sort and is still the same order on every run.
-struct JoinedStaff: Sendable, Hashable {
+struct JoinedStaff: Sendable, Hashable, Codable {
     /// The members, in the order they joined.
     private(set) var order: [String] = []
     /// Each member's join mode.

@@ -1,6 +1,6 @@
 /// What the host says about an agent: their teams, skills and concurrency cap, from their
 /// credentials at sign-in (ROUTE-2) or from a supervisor's `updateAgent` (ROUTE-14).
-public struct AgentProfile: Sendable, Hashable {
+public struct AgentProfile: Sendable, Hashable, Codable {
     /// The teams the agent works in (at least one).
     public var teams: [String]
     /// Skills matched against conversation tags (ROUTE-13).

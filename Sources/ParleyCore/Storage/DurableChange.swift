@@ -24,4 +24,7 @@ public enum DurableChange: Sendable, Hashable {
     case agent(id: String, AgentProfile)
     /// The host removed an agent (ROUTE-16).
     case agentRemoved(id: String)
+    /// The host erased everything of one visitor (a privacy request, STORE-8): every
+    /// conversation they created, with its events, archived or not.
+    case visitorErased(String)
 }

@@ -15,6 +15,8 @@ public struct StoreContents: Sendable {
     public private(set) var teams: [String: Int] = [:]
     /// The agents the host (or a supervisor) registered, with their profile.
     public private(set) var agents: [String: AgentProfile] = [:]
+    /// The conversation whose `created` event was applied last (STORE-6).
+    public private(set) var newestConversation: String?
 
     /// An empty store.
     public init() {}
@@ -24,12 +26,20 @@ public struct StoreContents: Sendable {
         for change in changes {
             switch change {
             case .conversation(let machine): records[machine.id] = machine
-            case .event(let event): events[event.conversation, default: [:]][event.cseq] = event
+            case .event(let event):
+                events[event.conversation, default: [:]][event.cseq] = event
+                if event.kind == .created { newestConversation = event.conversation }
             case .archived(let conversation): archived.insert(conversation)
             case .team(let id, let defaultMaxConcurrent): teams[id] = defaultMaxConcurrent
             case .teamRemoved(let id, _): teams[id] = nil
             case .agent(let id, let profile): agents[id] = profile
             case .agentRemoved(let id): agents[id] = nil
+            case .visitorErased(let visitor):
+                for record in records.values where record.visitor == visitor {
+                    records[record.id] = nil
+                    events[record.id] = nil
+                    archived.remove(record.id)
+                }
             }
         }
     }
@@ -50,6 +60,36 @@ public struct StoreContents: Sendable {
         case .state(let state):
             return ArchivedConversations(records: archivedRecords { state == nil || $0.wireState == state })
         }
+    }
+
+    /// Removes the archived conversations that ended before `cutoff`, with their events
+    /// (STORE-7), and says how many.
+    public mutating func purge(endedBefore cutoff: Instant) -> Int {
+        let due = archived.filter { records[$0].flatMap(\.endedAt).map { $0 < cutoff } ?? false }
+        for id in due {
+            records[id] = nil
+            events[id] = nil
+            archived.remove(id)
+        }
+        return due.count
+    }
+
+    /// The page of events `query` finds (STORE-9), newest first, by scanning every event.
+    public func search(_ query: TranscriptQuery) -> [ChatEvent] {
+        var found: [ChatEvent] = []
+        for (id, history) in events {
+            guard let team = records[id]?.team else { continue }
+            for event in history.values where query.matches(event, team: team) { found.append(event) }
+        }
+        return Array(found.sorted { TranscriptPosition($0) > TranscriptPosition($1) }.prefix(query.limit))
+    }
+
+    /// What the server starts from (STORE-6): every conversation not archived, with its history.
+    public var recovered: RecoveredState {
+        let live = records.values.filter { !archived.contains($0.id) }
+        return RecoveredState(
+            teams: teams, agents: agents, conversations: live,
+            events: live.flatMap { (events[$0.id] ?? [:]).values }, newestConversation: newestConversation)
     }
 
     private func archivedRecords(_ include: (ConversationMachine) -> Bool) -> [ConversationMachine] {

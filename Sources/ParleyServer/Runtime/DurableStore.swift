@@ -37,4 +37,13 @@ public protocol DurableStore: Sendable {
     /// when a command needs it. Throws when it cannot read (the command is answered
     /// STORE_UNAVAILABLE).
     func load(_ query: ArchiveQuery) async throws -> ArchivedConversations
+    /// What the server starts from (STORE-6): called once, before the server accepts a
+    /// connection. Throws when the store cannot be read (the server does not start).
+    func recover() async throws -> RecoveredState
+    /// Removes the archived conversations that ended before `cutoff`, with their events, and
+    /// returns how many (STORE-7: `--retain-days`). Open conversations and those still in
+    /// their reopen window are never archived, so never removed.
+    func purge(endedBefore cutoff: Instant) async throws -> Int
+    /// The page of messages and notes `query` finds (STORE-9), newest first.
+    func search(_ query: TranscriptQuery) async throws -> [ChatEvent]
 }

@@ -24,6 +24,18 @@ public final class MemoryStore: DurableStore {
         state.withLock { $0.apply(changes) }
     }
 
+    public func recover() async throws -> RecoveredState {
+        state.withLock { $0.recovered }
+    }
+
+    public func purge(endedBefore cutoff: Instant) async throws -> Int {
+        state.withLock { $0.purge(endedBefore: cutoff) }
+    }
+
+    public func search(_ query: TranscriptQuery) async throws -> [ChatEvent] {
+        state.withLock { $0.search(query) }
+    }
+
     public func load(_ query: ArchiveQuery) async throws -> ArchivedConversations {
         state.withLock { $0.answer(query) }
     }
