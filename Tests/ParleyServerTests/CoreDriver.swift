@@ -112,6 +112,23 @@ struct CoreDriver {
         perform(core.persistFailed(id))
     }
 
+    /// The server process ends (a crash: unconfirmed writes are lost, every connection with
+    /// it) and a new one, with its own instance name, starts `milliseconds` later from what the
+    /// store holds (STORE-6).
+    mutating func restart(after milliseconds: UInt64) -> Recovery {
+        now = now.adding(milliseconds: milliseconds)
+        var configuration = core.configuration
+        configuration.instance += "'"  // each run has its own (`parley serve` picks one at start)
+        core = ServerCore(configuration: configuration, now: now)
+        authenticator = ReferenceAuthenticator(configuration: configuration)
+        inbox = [:]
+        closed = [:]
+        writes = []
+        let (recovery, outputs) = core.recover(store.recovered, now: now)
+        perform(outputs)
+        return recovery
+    }
+
     mutating func drop(_ id: ConnectionID) {
         perform(core.connectionClosed(id, now: now))
     }

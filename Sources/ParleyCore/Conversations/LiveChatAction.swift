@@ -61,6 +61,9 @@ public struct LiveChatTimer: Hashable, Sendable {
         case archive(conversation: String)
         /// The invitation expires unless answered by then (CONV-35).
         case invitationExpiry(invitation: String)
+        /// A visitor with a queued conversation at a restart has not come back by then: their
+        /// queued conversations are abandoned (CONV-8, STORE-6).
+        case absentVisitor(visitor: String)
     }
 
     /// Creates a timer.

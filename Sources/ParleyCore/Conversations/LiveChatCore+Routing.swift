@@ -149,14 +149,19 @@ extension LiveChatCore {
     public mutating func agentDisconnected(_ agent: String, now: Instant) -> [LiveChatAction] {
         system(now) { core, actions in
             guard core.router.hasAgent(agent) else { return }
-            core.disconnectSerial += 1
-            core.disconnects[agent] = core.disconnectSerial
-            core.apply(core.router.setConnected(false, agent: agent, now: now), now: now, into: &actions)
-            if core.configuration.disconnectGraceMs == 0 { return core.graceEnded(agent, now: now, into: &actions) }
-            actions.append(.armTimer(LiveChatTimer(
-                deadline: now.adding(milliseconds: core.configuration.disconnectGraceMs),
-                kind: .disconnectGrace(agent: agent, disconnect: core.disconnectSerial))))
+            core.startGrace(agent, now: now, into: &actions)
         }
+    }
+
+    /// Marks a registered agent disconnected and starts their grace period (ROUTE-10).
+    mutating func startGrace(_ agent: String, now: Instant, into actions: inout [LiveChatAction]) {
+        disconnectSerial += 1
+        disconnects[agent] = disconnectSerial
+        apply(router.setConnected(false, agent: agent, now: now), now: now, into: &actions)
+        if configuration.disconnectGraceMs == 0 { return graceEnded(agent, now: now, into: &actions) }
+        actions.append(.armTimer(LiveChatTimer(
+            deadline: now.adding(milliseconds: configuration.disconnectGraceMs),
+            kind: .disconnectGrace(agent: agent, disconnect: disconnectSerial))))
     }
 
     /// A staff member's first connection (after having none). With a `profile` (from their
@@ -204,7 +209,11 @@ extension LiveChatCore {
     /// and they can no longer be invited (CONV-20).
     public mutating func visitorPresenceChanged(_ visitor: String, onSite: Bool, now: Instant) -> [LiveChatAction] {
         system(now) { core, actions in
-            guard !onSite else { core.visitorsOnSite.insert(visitor); return }
+            guard !onSite else {
+                core.visitorsOnSite.insert(visitor)
+                core.awaitedVisitors.remove(visitor)
+                return
+            }
             core.withdrawInvitations(of: visitor, into: &actions)
         }
     }
@@ -213,12 +222,17 @@ extension LiveChatCore {
     /// their queued conversations are abandoned (CONV-8); offline ones keep their message (CONV-7).
     public mutating func visitorLeft(_ visitor: String, now: Instant) -> [LiveChatAction] {
         system(now) { core, actions in
-            for id in core.openByVisitor[visitor, default: []].sorted() where core.machines[id]?.wireState == .queued {
-                _ = core.transition(id, actor: ChatIdentity(user: visitor, role: .visitor), now: now, into: &actions) { machine in
-                    machine.abandon(now: now)
-                }
-            }
+            core.abandonQueued(of: visitor, now: now, into: &actions)
             core.withdrawInvitations(of: visitor, into: &actions)
+        }
+    }
+
+    /// Abandons the queued conversations of a visitor who is gone (CONV-8).
+    mutating func abandonQueued(of visitor: String, now: Instant, into actions: inout [LiveChatAction]) {
+        for id in openByVisitor[visitor, default: []].sorted() where machines[id]?.wireState == .queued {
+            _ = transition(id, actor: ChatIdentity(user: visitor, role: .visitor), now: now, into: &actions) { machine in
+                machine.abandon(now: now)
+            }
         }
     }
 
@@ -261,6 +275,9 @@ extension LiveChatCore {
                 core.pushPositions(now: now, into: &actions)
             case .archive(let id):
                 core.archiveIfDue(id, now: now, into: &actions)
+            case .absentVisitor(let visitor):
+                guard core.awaitedVisitors.remove(visitor) != nil else { return }
+                core.abandonQueued(of: visitor, now: now, into: &actions)
             case .invitationExpiry(let id):
                 guard let invitation = core.invitations.removeValue(forKey: id) else { return }
                 actions.append(.invitationAnswered(

@@ -44,6 +44,9 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
     /// registration ends with their last disconnect's grace period (ROUTE-17).
     var registeredBySignIn: Set<String> = []
     var inactivityArmed: Set<String> = []
+    /// Visitors with a queued conversation at a restart who have not come back on the site
+    /// since (STORE-6).
+    var awaitedVisitors: Set<String> = []
     var positionTimerArmed = false
     /// When conversations last left each team's queue for an agent, oldest first, at most
     /// ``departuresKept`` within the last ``departureWindowMs`` (ROUTE-8's estimate).

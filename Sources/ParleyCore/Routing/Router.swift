@@ -189,6 +189,13 @@ public struct Router: Sendable {
         return .success(caused)
     }
 
+    /// Counts a conversation that was assigned to `agent` before a restart in their load
+    /// (STORE-6): the agent is not available (nobody is connected yet), so nothing is placed.
+    public mutating func adopt(by agent: String) {
+        guard let slot = agentSlots[agent] else { return }
+        agents[slot].load += 1
+    }
+
     /// Forgets a conversation that ended (closed or abandoned): out of its queue if it waited,
     /// its agent `previous` freed if it was assigned.
     ///

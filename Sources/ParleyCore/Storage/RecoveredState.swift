@@ -28,3 +28,19 @@ public struct RecoveredState: Sendable, Hashable {
         self.newestConversation = newestConversation
     }
 }
+
+/// What ``LiveChatCore/recover(_:absentVisitorGraceMs:now:)`` rebuilt, for a server's
+/// start-up report.
+public struct Recovery: Sendable, Hashable {
+    /// Conversations back in memory (open ones and those within their reopen window).
+    public var conversations = 0
+    /// Of those, waiting in a queue (queued or offline).
+    public var waiting = 0
+    /// Of those, assigned to an agent.
+    public var active = 0
+    /// Events read back.
+    public var events = 0
+
+    /// Nothing recovered.
+    public init() {}
+}

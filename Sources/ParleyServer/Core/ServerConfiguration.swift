@@ -11,7 +11,10 @@ public struct ServerConfiguration: Sendable {
     public var teams: [String]
     /// The HMAC key for agent tokens, anonymous-visitor tokens and resume tokens.
     public var key: [UInt8]
-    /// A name for this server instance, part of session and visitor ids.
+    /// A name for this server instance, part of session and visitor ids. A server that keeps
+    /// its conversations across restarts (STORE-6) needs a new one for every run: anonymous
+    /// visitor ids are minted from it and a counter, so a name used again would give a new
+    /// visitor the id — and the conversations — of an earlier one.
     public var instance: String
     /// The site (tenant) of users whose identity names none (PRES-11).
     public var site: String

@@ -63,6 +63,19 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
             core: ServerCore(configuration: configuration, now: clock()), reference: ReferenceAuthenticator(configuration: configuration)))
     }
 
+    /// Starts again from what the store kept (STORE-6): conversations not yet archived with
+    /// their history, queues in their order, teams and agents, and timers. Call it once, before
+    /// the transports accept connections; without a store there is nothing to recover.
+    ///
+    /// - Returns: what was rebuilt.
+    /// - Throws: the store's error when it cannot be read (do not start serving then).
+    @discardableResult
+    public func recover() async throws -> Recovery {
+        guard let store else { return .init() }
+        let recovered = try await store.recover()
+        return run { state, now in state.core.recover(recovered, now: now) }
+    }
+
     /// Signs an agent or visitor token with the server's key (scheme `token`).
     public func mintToken(_ claims: TokenClaims) -> String? { read { $0.core.mintToken(claims) } }
 

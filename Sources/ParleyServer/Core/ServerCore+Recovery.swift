@@ -1,0 +1,17 @@
+import ParleyCore
+
+extension ServerCore {
+    /// Starts again from what the store kept (STORE-6), before the first connection: the
+    /// live-chat core rebuilds conversations, queues, routing and timers. Nobody is connected:
+    /// agents with conversations are in their disconnect grace period (ROUTE-10), visitors with a
+    /// queued conversation have the resume window to come back (CONV-8). Sessions did not
+    /// survive: a client resuming one is told it ended (SESSION-16) and reads what it missed
+    /// with `history`.
+    ///
+    /// - Returns: what was rebuilt, and the outputs to perform (the timers' effects come later).
+    public mutating func recover(_ state: RecoveredState, now: Instant) -> (Recovery, [ServerOutput]) {
+        let (recovery, actions) = chat.recover(state, absentVisitorGraceMs: configuration.session.resumeWindowMs, now: now)
+        apply(actions, now: now)
+        return (recovery, emit())
+    }
+}
