@@ -64,3 +64,16 @@ extension ServerCore {
         return emit()
     }
 }
+
+extension ServerCore {
+    /// Erases everything of `visitor` in memory and tells the store to erase the rest, in
+    /// order with every other write (STORE-8). Their sessions stay; staff are not told.
+    ///
+    /// - Returns: what was removed from memory (a store's archive is counted by the caller),
+    ///   and the outputs to carry out.
+    public mutating func eraseVisitor(_ visitor: String, now: Instant) -> (Erasure, [ServerOutput]) {
+        let (erasure, actions) = chat.eraseVisitor(visitor, now: now)
+        apply(actions, now: now)
+        return (erasure, emit())
+    }
+}

@@ -30,13 +30,13 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     private let state: Mutex<State>
     /// Transport inputs not yet run, in arrival order (which is each connection's order).
     private let inbox = Mutex<[Input]>([])
-    private let clock: @Sendable () -> Instant
+    let clock: @Sendable () -> Instant
     private let scheduler: any TimerScheduler
     private let metrics: ServerMetrics
     private let authenticator: (any HostAuthenticator)?
     /// Writes the durable changes to the host's store; `nil`: memory only, confirmed at once.
     private let writer: StoreWriter?
-    private let store: (any DurableStore)?
+    let store: (any DurableStore)?
 
     /// Creates a server on the real clock (or an injected one, for tests), reporting metrics
     /// to `metrics` (by default swift-metrics' bootstrapped factory). Hellos whose scheme
