@@ -9,17 +9,24 @@ import ParleyServer
 import Prometheus
 import ServiceLifecycle
 
-/// `parley serve`: the in-memory reference server on localhost.
+/// `parley serve`: the reference server on localhost, keeping its data in SQLite by default.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the in-memory reference server (TCP and WebSocket) on localhost.")
+        abstract: "Run the reference server (TCP and WebSocket) on localhost; its data is kept in ./parley-data/parley.sqlite unless --store says otherwise.")
 
     @OptionGroup var options: ServerOptions
+    @OptionGroup var storage: StoreOptions
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "parley")
-        let configuration = try options.serverConfiguration()
+        var configuration = try options.serverConfiguration()
+        let choice = try storage.choice()
+        let retention = try storage.retention()
+        if case .memory = choice {} else if !options.keyGiven { configuration.key = try storage.persistentKey() }
+        // Anonymous visitor ids and session ids are minted from the instance name: a new one per run (STORE-6).
+        configuration.instance = String((0..<8).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
+        let opened = try await OpenedStore.open(choice, logger: logger)
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         // Live-chat service times run from seconds to many minutes (DESIGN: 57 s average first answer).
@@ -27,7 +34,8 @@ struct Serve: AsyncParsableCommand {
         for label in ["parley_queue_wait_seconds", "parley_first_response_seconds", "parley_conversation_duration_seconds"] {
             factory.durationHistogramBuckets[label] = serviceBuckets
         }
-        let server = ParleyServer(configuration: configuration, metrics: factory)
+        let server = ParleyServer(configuration: configuration, store: opened.store, metrics: factory)
+        let recovery = try await server.recover()
         let token = server.mintToken(TokenClaims(
             user: "agent-1", role: .agent, teams: configuration.teams, expiresAt: WallClock.now().adding(milliseconds: 86_400_000)))!
         let transportConfiguration = try options.transportConfiguration(configuration)
@@ -43,7 +51,9 @@ struct Serve: AsyncParsableCommand {
         let ws = "\(secure ? "wss" : "ws")://\(http.ipAddress ?? "127.0.0.1"):\(http.port ?? 0)/parley"
         let site = "\(secure ? "https" : "http")://\(http.ipAddress ?? "127.0.0.1"):\(http.port ?? 0)"
         emit("""
-            Parley reference server (in-memory), teams: \(configuration.teams.joined(separator: ", "))
+            Parley reference server, teams: \(configuration.teams.joined(separator: ", "))
+              data:         \(opened.description)
+              recovered:    \(recovery.conversations) conversations (\(recovery.waiting) waiting, \(recovery.active) with an agent), \(recovery.events) events\(retention.map { "\n  retention:    archived conversations are removed \($0) days after they end" } ?? "")
               byte stream:  \(tcp)\(secure ? "   (TLS)" : "")
               WebSocket:    \(ws)   (subprotocols parley.v1.json, parley.v1.binary)
               health:       \(site)/healthz  /readyz  /metrics
@@ -60,8 +70,11 @@ struct Serve: AsyncParsableCommand {
             """)
         logger.info("listening", metadata: ["tcp": "\(tcp)", "ws": "\(ws)"])
         let service = ServerService(server: server, transport: transport, logger: logger)
-        let group = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var services: [any Service] = [service]
+        if let retention { services.append(RetentionService(server: server, days: retention, logger: logger)) }
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
+        try await opened.close()
     }
 }
 

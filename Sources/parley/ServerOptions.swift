@@ -14,7 +14,7 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "TCP port of the byte-stream binding (default 7400). Env: PARLEY_PORT") var port: Int?
     @Option(help: "HTTP port: WebSocket, /healthz, /readyz, /metrics (default 7401). Env: PARLEY_HTTP_PORT") var httpPort: Int?
     @Option(help: "Comma-separated teams (default support). Env: PARLEY_TEAMS") var teams: String?
-    @Option(help: "Hex HMAC key for tokens (default: random per run). Env: PARLEY_KEY") var key: String?
+    @Option(help: "Hex HMAC key for tokens (default: kept in the data directory; random per run with --store memory). Env: PARLEY_KEY") var key: String?
     @Option(help: "Largest frame payload accepted, bytes (default 65536). Env: PARLEY_MAX_FRAME") var maxFrame: UInt64?
     @Option(help: "Largest decoded message, bytes (default 65536). Env: PARLEY_MAX_MESSAGE") var maxMessage: UInt64?
     @Option(help: "Largest message text, bytes (default 8192). Env: PARLEY_MAX_TEXT") var maxText: UInt64?
@@ -72,6 +72,9 @@ struct ServerOptions: ParsableArguments {
     }
 
     /// The server configuration these options describe.
+    /// Whether a key was given (flag or variable).
+    var keyGiven: Bool { !Self.pick(key, "PARLEY_KEY", "").isEmpty }
+
     func serverConfiguration() throws -> ServerConfiguration {
         var session = SessionConfiguration()
         session.maxFrame = Self.pick(maxFrame, "PARLEY_MAX_FRAME", session.maxFrame)
