@@ -56,7 +56,7 @@ struct SQLiteReader {
         if query.words.isEmpty {
             sql += " WHERE e.text IS NOT NULL"
         } else {
-            sql += " JOIN events_fts f ON f.rowid = e.id WHERE f MATCH ?"
+            sql += " JOIN events_fts ON events_fts.rowid = e.id WHERE events_fts MATCH ?"
             arguments += [Self.match(query.words)]
         }
         sql += " AND c.team IN (SELECT value FROM json_each(?)) AND e.kind IN (?, ?)"
