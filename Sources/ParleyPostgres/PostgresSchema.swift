@@ -92,8 +92,7 @@ enum PostgresSchema {
             current = try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
                 let found = try await version(on: connection, logger: logger)
-                guard found <= latest else { throw PostgresStoreError.schemaTooNew(found: found, known: latest) }
-                guard found < target else { return found }
+                guard found < target else { return found }  // no change: refused below when too new
                 for statement in migrations[found] { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
                 try await connection.query("""
                     INSERT INTO parley_meta (key, value) VALUES ('schema_version', \(String(found + 1)))
@@ -101,6 +100,7 @@ enum PostgresSchema {
                     """, logger: logger)
                 return found + 1
             }
+            guard current <= latest else { throw PostgresStoreError.schemaTooNew(found: current, known: latest) }
         } while current < target
     }
 }
