@@ -58,6 +58,8 @@ public final class PostgresStore: DurableStore {
         try await PostgresSchema.migrate(client, to: PostgresSchema.latest, logger: logger)
     }
 
+    /// Applies `changes` in order in one transaction (a conversation's records replaced within the
+    /// call are written once), and returns once it is committed.
     public func write(_ changes: [DurableChange]) async throws {
         let changes = changes.withoutReplacedRecords
         try await client.withTransaction(logger: logger) { connection in
@@ -66,12 +68,16 @@ public final class PostgresStore: DurableStore {
         }
     }
 
+    /// The archived conversations `query` asks for: records by id; for one conversation, its events
+    /// by cseq.
     public func load(_ query: ArchiveQuery) async throws -> ArchivedConversations {
         try await client.withConnection { connection in
             try await PostgresReader(connection: connection, logger: logger).archived(query)
         }
     }
 
+    /// Teams, agents, every conversation not archived with all its events, and the newest
+    /// conversation.
     public func recover() async throws -> RecoveredState {
         // One snapshot for all of it: rows written meanwhile appear whole or not at all.
         try await client.withConnection { connection in
@@ -87,6 +93,8 @@ public final class PostgresStore: DurableStore {
         }
     }
 
+    /// Deletes the archived conversations that ended before `cutoff`, with their events, and
+    /// returns how many.
     public func purge(endedBefore cutoff: Instant) async throws -> Int {
         let cutoff = cutoff.rawValue.sqlInteger
         return try await client.withTransaction(logger: logger) { connection in
@@ -100,6 +108,7 @@ public final class PostgresStore: DurableStore {
         }
     }
 
+    /// The page of messages and notes `query` finds, newest first.
     public func search(_ query: TranscriptQuery) async throws -> [ChatEvent] {
         try await client.withConnection { connection in
             try await PostgresReader(connection: connection, logger: logger).search(query)

@@ -52,6 +52,8 @@ public final class SQLiteStore: DurableStore {
         try pool.close()
     }
 
+    /// Applies `changes` in order in one transaction (a conversation's records replaced within the
+    /// call are written once), and returns once it is committed.
     public func write(_ changes: [DurableChange]) async throws {
         try await pool.write { db in
             let writer = SQLiteChangeWriter(db)
@@ -59,14 +61,20 @@ public final class SQLiteStore: DurableStore {
         }
     }
 
+    /// The archived conversations `query` asks for: records by id; for one conversation, its events
+    /// by cseq.
     public func load(_ query: ArchiveQuery) async throws -> ArchivedConversations {
         try await pool.read { db in try SQLiteReader(db).archived(query) }
     }
 
+    /// Teams, agents, every conversation not archived with all its events, and the newest
+    /// conversation.
     public func recover() async throws -> RecoveredState {
         try await pool.read { db in try SQLiteReader(db).recovered() }
     }
 
+    /// Deletes the archived conversations that ended before `cutoff`, with their events, and
+    /// returns how many.
     public func purge(endedBefore cutoff: Instant) async throws -> Int {
         try await pool.write { db in
             let due = "SELECT id FROM conversations WHERE archived = 1 AND ended_at < ?"
@@ -77,6 +85,7 @@ public final class SQLiteStore: DurableStore {
         }
     }
 
+    /// The page of messages and notes `query` finds, newest first.
     public func search(_ query: TranscriptQuery) async throws -> [ChatEvent] {
         try await pool.read { db in try SQLiteReader(db).search(query) }
     }

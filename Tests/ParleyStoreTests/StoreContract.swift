@@ -35,15 +35,16 @@ enum ContractCase: String, CaseIterable, Sendable, CustomStringConvertible {
             #expect(once == StoreSnapshot(of: day.reference), "\(once)")
 
         case .recordKeepsArchived:
+            // In one write to an empty store: a first record, the archiving, then a later record
+            // (coalescing records must not drop the one the archiving applies to).
+            let records = try #require(day.records[C.recent])
+            try await store.write([.conversation(records[0]), .archived(conversation: C.recent), .conversation(records[records.count - 1])])
+            #expect(try await store.load(.conversation(C.recent)).records == [records[records.count - 1]])
             try await store.write(day.changes)
             let final = try #require(day.records[C.rated]?.last)
             try await store.write([.conversation(final)])
             #expect(try await store.load(.conversation(C.rated)).records == [final], "an upsert keeps archived")
             #expect(try await !store.recover().conversations.contains { $0.id == C.rated })
-            // In one write: an earlier record, the archiving, then the latest record (coalescing
-            // must not drop the record the archiving applies to).
-            let records = try #require(day.records[C.recent])
-            try await store.write([.conversation(records[0]), .archived(conversation: C.recent), .conversation(records[records.count - 1])])
             #expect(try await store.load(.conversation(C.recent)).records == [records[records.count - 1]])
 
         case .load:
