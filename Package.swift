@@ -27,6 +27,8 @@ let package = Package(
         .library(name: "ParleyConformance", targets: ["ParleyConformance"]),
         .library(name: "ParleySimulation", targets: ["ParleySimulation"]),
         .library(name: "ParleyWeb", targets: ["ParleyWeb"]),
+        .library(name: "ParleySQLite", targets: ["ParleySQLite"]),
+        .library(name: "ParleyPostgres", targets: ["ParleyPostgres"]),
         .executable(name: "parley", targets: ["parley"]),
     ],
     dependencies: [
@@ -38,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "ParleyWire"),
@@ -76,6 +80,10 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The durable stores (Spec/storage.md): SQLite (the reference server's default; the system
+        // SQLite, Debian: libsqlite3-dev) and PostgreSQL.
+        .target(name: "ParleySQLite", dependencies: ["ParleyServer", "ParleyCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "ParleyPostgres", dependencies: ["ParleyServer", "ParleyCore", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // The website side (Web/: JavaScript client, widget, console), built into the binary.
         .target(name: "ParleyWeb"),
         .executableTarget(
@@ -91,6 +99,8 @@ let package = Package(
                 "ParleyConformance",
                 "ParleySimulation",
                 "ParleyBench",
+                "ParleySQLite",
+                "ParleyPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -117,6 +127,7 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
+        .testTarget(name: "ParleyStoreTests", dependencies: ["ParleySQLite", "ParleyPostgres", "ParleyServer", "ParleyCore", "ParleyTestSupport"]),
         .testTarget(name: "ParleySimulationTests", dependencies: ["ParleySimulation"]),
         .testTarget(name: "ParleyBenchTests", dependencies: ["ParleyBench", "ParleyServer", "ParleyTransport", "ParleyNIO"]),
     ],
