@@ -336,6 +336,21 @@ w("internal-notes", ["CONV-14","CONV-25","CONV-15"], "An agent's note is never d
    send("v", {"type":"transcript","rid":5,"conversation":"$conv"}), err("v","FORBIDDEN", rid=5),
    send("a", {"type":"transcript","rid":5,"conversation":"$conv"}), exp("a", {"type":"transcriptResult","rid":5,"events":[{"cseq":1},{"cseq":2},{"cseq":3},{"cseq":4},{"cseq":5,"kind":"note"},{"cseq":6}]})],
   needs=["agents:1"], cleanup=CLEAN)
+w("conv-search", ["CONV-36","CONV-30"], "Staff search their teams' messages and notes: a query of a distinctive word (and the conversation id, so that other conversations on the server do not match) in other case finds the visitor's message and the agent's note, newest first; with limit 1 the page names its last event as next, and sending it back as before gives the other event and no next; a prefix of the word finds nothing (whole words); a visitor's search is FORBIDDEN and a query with no word INVALID_ARGUMENT.",
+  ASSIGN_STEPS + [
+   send("v", {"type":"send","rid":3,"conversation":"$conv","clientMessageId":"q1","text":"the quokka of $conv is lost"}), exp("v", {"type":"ok","rid":3}, skipOthers=True),
+   send("a", {"type":"note","rid":3,"conversation":"$conv","clientMessageId":"q2","text":"Quokka ($conv): refund it"}), exp("a", {"type":"ok","rid":3}, skipOthers=True),
+   send("a", {"type":"search","rid":4,"text":"QUOKKA $conv"}),
+   exp("a", {"type":"searchResult","rid":4,"events":[{"conversation":"$conv","kind":"note"},{"conversation":"$conv","kind":"message","senderRole":"visitor"}],"next":"$absent"}, skipOthers=True),
+   send("a", {"type":"search","rid":5,"text":"quokka $conv","limit":1}),
+   exp("a", {"type":"searchResult","rid":5,"events":[{"conversation":"$conv","kind":"note"}],
+             "next":{"time":"$capture:nextTime","conversation":"$conv","cseq":"$capture:nextCseq"}}, skipOthers=True),
+   send("a", {"type":"search","rid":6,"text":"quokka $conv","limit":1,"before":{"time":"$nextTime","conversation":"$conv","cseq":"$nextCseq"}}),
+   exp("a", {"type":"searchResult","rid":6,"events":[{"conversation":"$conv","kind":"message"}],"next":"$absent"}, skipOthers=True),
+   send("a", {"type":"search","rid":7,"text":"quokk $conv"}), exp("a", {"type":"searchResult","rid":7,"events":"$absent"}, skipOthers=True),
+   send("v", {"type":"search","rid":4,"text":"quokka"}), err("v","FORBIDDEN", rid=4, skipOthers=True),
+   send("a", {"type":"search","rid":8,"text":"?!"}), err("a","INVALID_ARGUMENT", rid=8, skipOthers=True)],
+  needs=["agents:1"], cleanup=CLEAN)
 w("visitor-isolation", ["CONV-30","CONV-29"], "A visitor cannot read, write to or list another visitor's conversation: CONVERSATION_NOT_FOUND, never revealing it exists.",
   visitor("v") + create("v", 2, "private matter") + [exp("v", {"type":"event","seq":3}, skipOthers=True)] + visitor("m") + [
    send("m", {"type":"history","rid":2,"conversation":"$conv"}), err("m","CONVERSATION_NOT_FOUND", rid=2),

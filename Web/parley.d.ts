@@ -69,7 +69,7 @@ export interface Limits {
   typingRate: number; typingBurst: number; presenceRate: number; presenceBurst: number;
   heartbeatMs: number; heartbeatTimeoutMs: number; resumeWindowMs: number; maxSubscriptions: number;
   idempotencyWindowMs: number; handshakeTimeoutMs: number; maxAttachments: number; historyPageMax: number;
-  typingExpiryMs?: number; typingThrottleMs?: number; typingRefreshMs?: number; answerTimeoutMs?: number;
+  typingExpiryMs?: number; typingThrottleMs?: number; typingRefreshMs?: number; answerTimeoutMs?: number; searchPageMax?: number;
   draftPreviews?: boolean; [more: string]: number | boolean | undefined;
 }
 
@@ -102,6 +102,10 @@ export interface Typer { user: string; role: Role; internal?: boolean; preview?:
 export interface Ok { type: 'ok'; rid: number; conversation?: string; cseq?: number; duplicate?: boolean; invitation?: string }
 export interface HistoryPage { type: 'historyPage'; rid: number; conversation: string; events?: ConversationEvent[]; hasMore: boolean }
 export interface Conversations { type: 'conversations'; rid: number; conversations?: ConversationSummary[] }
+/** Where an event stands in search order (CONV-36): a page's `next`, a search's `before`. */
+export interface SearchPosition { time: number; conversation: string; cseq: number }
+/** A page of search results, newest first; `next` is absent when nothing more matches (CONV-36). */
+export interface SearchResult { type: 'searchResult'; rid: number; events?: ConversationEvent[]; next?: SearchPosition }
 export interface TranscriptResult {
   type: 'transcriptResult'; rid: number; summary: ConversationSummary; events?: ConversationEvent[];
   metrics: { queueWaitMs?: number; firstResponseMs?: number; transfers: number; durationMs?: number }; comment?: string;
@@ -275,6 +279,8 @@ export class ParleyClient {
   setProperties(conversation: string, properties: Record<string, string> | Property[]): Promise<Ok>;
   /** Staff: the full transcript. */
   transcript(conversation: string): Promise<TranscriptResult>;
+  /** Staff: one page of the messages and notes of their teams' conversations holding every word of `text` (whole words, any case), newest first, at most `limit` (default and cap `limits.searchPageMax`); pass the page's `next` as `before` for the next page. */
+  search(text: string, o?: { before?: SearchPosition; limit?: number }): Promise<SearchResult>;
   /** Staff routing choice and optional concurrency limit. */
   agentStatus(routing: 'accepting' | 'notAccepting', maxConcurrent?: number): Promise<Ok>;
   /** This connection's presence (text: staff; page: visitors); applied again on every new connection. */

@@ -57,7 +57,7 @@ const SEQ_TYPES = new Set(['event', 'readMarker', 'invitation', 'invitationAnswe
 const EPHEMERAL = new Set(['presence', 'queuePosition', 'queue']);
 const PACED = new Set(['send', 'note', 'create']); // the `messages` token bucket (SESSION-28)
 // Harmless to run twice: re-sent even when the session was lost (SESSION-21).
-const SAFE = new Set(['history', 'list', 'transcript', 'subscribe', 'unsubscribe', 'read',
+const SAFE = new Set(['history', 'list', 'transcript', 'search', 'subscribe', 'unsubscribe', 'read',
   'setPresence', 'agentStatus', 'setProperties', 'listBlocks']);
 const RETRY = new Set([2009, 5002]); // RATE_LIMITED, OVERLOADED: no effect; retry after retryAfterMs
 const STORE_UNAVAILABLE = 5004; // outcome pending on the server's store: the same rid gets it (STORE-3)
@@ -523,6 +523,11 @@ export class ParleyClient {
   setProperties(conversation, properties) { return this._cmd({ type: 'setProperties', conversation, properties: props(properties) }); }
   /** Staff: the full transcript (`transcriptResult`). */
   transcript(conversation) { return this._cmd({ type: 'transcript', conversation }); }
+  /**
+   * Staff: one page of the messages and notes of their teams' conversations holding every word
+   * of `text`, newest first (`searchResult`, CONV-36); pass its `next` as `before` for the page after.
+   */
+  search(text, o = {}) { return this._cmd({ type: 'search', text, before: o.before, limit: o.limit }); }
   /** Staff routing choice and concurrency limit. */
   agentStatus(routing, maxConcurrent) { return this._cmd({ type: 'agentStatus', routing, maxConcurrent }); }
 

@@ -997,7 +997,7 @@ export interface Limits {
   typingRate: number; typingBurst: number; presenceRate: number; presenceBurst: number;
   heartbeatMs: number; heartbeatTimeoutMs: number; resumeWindowMs: number; maxSubscriptions: number;
   idempotencyWindowMs: number; handshakeTimeoutMs: number; maxAttachments: number; historyPageMax: number;
-  typingExpiryMs?: number; typingThrottleMs?: number; typingRefreshMs?: number; answerTimeoutMs?: number;
+  typingExpiryMs?: number; typingThrottleMs?: number; typingRefreshMs?: number; answerTimeoutMs?: number; searchPageMax?: number;
   draftPreviews?: boolean; [more: string]: number | boolean | undefined;
 }
 
@@ -1030,6 +1030,10 @@ export interface Typer { user: string; role: Role; internal?: boolean; preview?:
 export interface Ok { type: 'ok'; rid: number; conversation?: string; cseq?: number; duplicate?: boolean; invitation?: string }
 export interface HistoryPage { type: 'historyPage'; rid: number; conversation: string; events?: ConversationEvent[]; hasMore: boolean }
 export interface Conversations { type: 'conversations'; rid: number; conversations?: ConversationSummary[] }
+/** Where an event stands in search order (CONV-36): a page's `next`, a search's `before`. */
+export interface SearchPosition { time: number; conversation: string; cseq: number }
+/** A page of search results, newest first; `next` is absent when nothing more matches (CONV-36). */
+export interface SearchResult { type: 'searchResult'; rid: number; events?: ConversationEvent[]; next?: SearchPosition }
 export interface TranscriptResult {
   type: 'transcriptResult'; rid: number; summary: ConversationSummary; events?: ConversationEvent[];
   metrics: { queueWaitMs?: number; firstResponseMs?: number; transfers: number; durationMs?: number }; comment?: string;
@@ -1203,6 +1207,8 @@ export class ParleyClient {
   setProperties(conversation: string, properties: Record<string, string> | Property[]): Promise<Ok>;
   /** Staff: the full transcript. */
   transcript(conversation: string): Promise<TranscriptResult>;
+  /** Staff: one page of the messages and notes of their teams' conversations holding every word of `text` (whole words, any case), newest first, at most `limit` (default and cap `limits.searchPageMax`); pass the page's `next` as `before` for the next page. */
+  search(text: string, o?: { before?: SearchPosition; limit?: number }): Promise<SearchResult>;
   /** Staff routing choice and optional concurrency limit. */
   agentStatus(routing: 'accepting' | 'notAccepting', maxConcurrent?: number): Promise<Ok>;
   /** This connection's presence (text: staff; page: visitors); applied again on every new connection. */
@@ -1281,7 +1287,7 @@ const SEQ_TYPES = new Set(['event', 'readMarker', 'invitation', 'invitationAnswe
 const EPHEMERAL = new Set(['presence', 'queuePosition', 'queue']);
 const PACED = new Set(['send', 'note', 'create']); // the `messages` token bucket (SESSION-28)
 // Harmless to run twice: re-sent even when the session was lost (SESSION-21).
-const SAFE = new Set(['history', 'list', 'transcript', 'subscribe', 'unsubscribe', 'read',
+const SAFE = new Set(['history', 'list', 'transcript', 'search', 'subscribe', 'unsubscribe', 'read',
   'setPresence', 'agentStatus', 'setProperties', 'listBlocks']);
 const RETRY = new Set([2009, 5002]); // RATE_LIMITED, OVERLOADED: no effect; retry after retryAfterMs
 const STORE_UNAVAILABLE = 5004; // outcome pending on the server's store: the same rid gets it (STORE-3)
@@ -1747,6 +1753,11 @@ export class ParleyClient {
   setProperties(conversation, properties) { return this._cmd({ type: 'setProperties', conversation, properties: props(properties) }); }
   /** Staff: the full transcript (`transcriptResult`). */
   transcript(conversation) { return this._cmd({ type: 'transcript', conversation }); }
+  /**
+   * Staff: one page of the messages and notes of their teams' conversations holding every word
+   * of `text`, newest first (`searchResult`, CONV-36); pass its `next` as `before` for the page after.
+   */
+  search(text, o = {}) { return this._cmd({ type: 'search', text, before: o.before, limit: o.limit }); }
   /** Staff routing choice and concurrency limit. */
   agentStatus(routing, maxConcurrent) { return this._cmd({ type: 'agentStatus', routing, maxConcurrent }); }
 

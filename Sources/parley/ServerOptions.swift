@@ -49,6 +49,7 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Highest concurrency limit an agent may set (default 20). Env: PARLEY_MAX_CONCURRENT_CAP") var maxConcurrentCap: Int?
     @Option(help: "Most waiting conversations in one queue-feed message (default 50). Env: PARLEY_QUEUE_FEED_MAX") var queueFeedMax: Int?
     @Option(help: "Longest first-message preview in the queue feed, bytes (default 200). Env: PARLEY_QUEUE_PREVIEW_MAX") var queuePreviewMax: Int?
+    @Option(help: "Most events in one staff search page (default 50). Env: PARLEY_SEARCH_PAGE_MAX") var searchPageMax: Int?
     @Option(help: "Rate-limited inputs in a row before RATE_LIMIT_ABUSE (default 10). Env: PARLEY_RATE_ABUSE_THRESHOLD") var rateAbuseThreshold: Int?
     @Option(help: "Agents see visitors' drafts in new conversations: on or off (default off). Env: PARLEY_DRAFT_PREVIEWS") var draftPreviews: String?
     @Option(help: "Connections open at once per source address, 0 = unlimited (default 50). Env: PARLEY_ADDRESS_CONNECTIONS") var addressConnections: UInt64?
@@ -124,6 +125,7 @@ struct ServerOptions: ParsableArguments {
         chat.maxConcurrentCap = Self.pick(maxConcurrentCap, "PARLEY_MAX_CONCURRENT_CAP", chat.maxConcurrentCap)
         chat.queueFeedMax = Self.pick(queueFeedMax, "PARLEY_QUEUE_FEED_MAX", chat.queueFeedMax)
         chat.queuePreviewBytes = Self.pick(queuePreviewMax, "PARLEY_QUEUE_PREVIEW_MAX", chat.queuePreviewBytes)
+        chat.searchPageMax = Self.pick(searchPageMax, "PARLEY_SEARCH_PAGE_MAX", chat.searchPageMax)
         var presence = PresenceConfiguration()
         presence.gracePeriodMilliseconds = Self.pick(presenceGraceMs, "PARLEY_PRESENCE_GRACE_MS", presence.gracePeriodMilliseconds)
         presence.idleAfterMilliseconds = Self.pick(idleAwayMs, "PARLEY_IDLE_AWAY_MS", presence.idleAfterMilliseconds)

@@ -1,5 +1,6 @@
 import MetricsTestKit
 import ParleyClient
+import ParleyClock
 import ParleyCore
 import ParleyServer
 import ParleyWire
@@ -20,6 +21,7 @@ import Testing
             var calls = 0
             var written = 0
             var reads = 0
+            var searches = 0
         }
         let memory = MemoryStore()
         let contents = Mutex(Contents())
@@ -52,7 +54,11 @@ import Testing
 
         func purge(endedBefore cutoff: Instant) async throws -> Int { try await memory.purge(endedBefore: cutoff) }
 
-        func search(_ query: TranscriptQuery) async throws -> [ChatEvent] { try await memory.search(query) }
+        func search(_ query: TranscriptQuery) async throws -> [ChatEvent] {
+            try await Task.sleep(for: .milliseconds(delayMs))
+            contents.withLock { $0.searches += 1 }
+            return try await memory.search(query)
+        }
 
         /// Whether the event `cseq` of `conversation` is written.
         func holds(_ conversation: String, _ cseq: UInt64) -> Bool { memory.contents.holds(conversation, cseq: cseq) }
@@ -170,5 +176,37 @@ import Testing
         guard case .conversations(let list) = try await client.request(.list(Wire.List(rid: 0))) else { Issue.record("no list"); return }
         #expect(list.conversations.map(\.id) == [conversation] && list.conversations.first?.state == .closed)
         #expect(store.contents.withLock { $0.reads } == 2, "both answered from the store")
+    }
+
+    @Test("STORE-9: with a store, a staff search is answered by the store's search, open and archived conversations alike")
+    func searchReadsTheStore() async throws {
+        let store = ShopStore(delayMs: 1)
+        let server = Self.server(store, reopenWindowMs: 200)
+        let visitor = ParleyClient(server: server, auth: Wire.Auth(scheme: "anonymous"))
+        try await visitor.connect()
+        defer { visitor.close() }
+        let first = try await visitor.request(.create(Wire.Create(rid: 0, text: "the wombat is late", clientMessageId: "m1")))
+        let archived = try #require(Self.written(first, in: store)?.conversation)
+        #expect(try await visitor.request(.close(Wire.Close(rid: 0, conversation: archived))).name == "ok")
+        for _ in 0..<100 where !store.memory.contents.archived.contains(archived) { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(store.memory.contents.archived.contains(archived), "archived once the reopen window passed")
+        let second = try await visitor.request(.create(Wire.Create(rid: 0, text: "another wombat", clientMessageId: "m2")))
+        let open = try #require(Self.written(second, in: store)?.conversation)
+
+        let token = try #require(server.mintToken(TokenClaims(
+            user: "ana", role: .agent, teams: ["support"], expiresAt: WallClock.now().adding(milliseconds: 3_600_000))))
+        let agent = ParleyClient(server: server, auth: Wire.Auth(scheme: "token", credential: token))
+        try await agent.connect()
+        defer { agent.close() }
+        guard case .searchResult(let result) = try await agent.request(.search(Wire.Search(rid: 0, text: "Wombat"))) else {
+            Issue.record("no search result"); return
+        }
+        #expect(result.events.map(\.conversation) == [open, archived], "newest first")
+        #expect(store.contents.withLock { $0.searches } == 1)
+        guard case .error(let refused) = try await visitor.request(.search(Wire.Search(rid: 0, text: "wombat"))) else {
+            Issue.record("a visitor's search answered"); return
+        }
+        #expect(refused.code == UInt64(ErrorCode.forbidden.rawValue))
+        #expect(store.contents.withLock { $0.searches } == 1, "refused without asking the store")
     }
 }

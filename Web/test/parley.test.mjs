@@ -295,6 +295,22 @@ describe('handshake, conversation, errors, reload', { timeout: 60000 }, () => {
     assert.equal(tr.type, 'transcriptResult');
     assert.equal(tr.summary.state, 'closed');
     assert.equal(tr.comment, 'quick');
+    // Staff search (CONV-36): whole words in any case, notes included, newest first, paged by `next`.
+    await agent.note(conv, 'parcel insured, refund if lost');
+    const found = await agent.search('PARCEL');
+    assert.equal(found.type, 'searchResult');
+    assert.deepEqual(found.events.map((e) => [e.conversation, e.kind, e.text]),
+      [[conv, 'note', 'parcel insured, refund if lost'], [conv, 'message', 'my parcel is late']]);
+    assert.equal(found.next, undefined);
+    const first = await agent.search('parcel', { limit: 1 });
+    assert.deepEqual(first.next, { time: first.events[0].time, conversation: conv, cseq: first.events[0].cseq });
+    const second = await agent.search('parcel', { before: first.next, limit: 1 });
+    assert.deepEqual([...first.events, ...second.events], found.events);
+    assert.equal(second.next, undefined);
+    assert.equal((await agent.search('parce')).events, undefined, 'whole words only: nothing found');
+    await assert.rejects(visitor.search('parcel'), { name: 'FORBIDDEN', code: 3002 });
+    await assert.rejects(agent.search('?!'), { name: 'INVALID_ARGUMENT' });
+    assert.equal(agent.limits.searchPageMax, 50);
     // Each event shown once: cseqs are unique per conversation.
     const cseqs = ve.events.filter((e) => e.conversation === conv).map((e) => e.cseq);
     assert.equal(new Set(cseqs).size, cseqs.length);

@@ -97,6 +97,8 @@ public enum CommandResult: Hashable, Sendable {
     case conversations([ChatSummary])
     /// A full transcript.
     case transcript(Transcript)
+    /// A page of search results (CONV-36).
+    case search(SearchPage)
     /// The blocks in force (listBlocks, ABUSE-12).
     case blocks([Wire.BlockRecord])
 }
@@ -123,6 +125,15 @@ public struct HistoryPage: Hashable, Sendable {
     public var events: [ChatEvent]
     /// Whether more visible events lie beyond the page in its direction.
     public var hasMore: Bool
+}
+
+/// A page of search results, newest first (CONV-36).
+public struct SearchPage: Hashable, Sendable {
+    /// The messages and notes found, at most the page's limit.
+    public var events: [ChatEvent]
+    /// The position of the last event when more events match (the next page starts after it);
+    /// `nil` when nothing more does.
+    public var next: TranscriptPosition?
 }
 
 /// The current state of a conversation, as the wire's `ConversationSummary`.

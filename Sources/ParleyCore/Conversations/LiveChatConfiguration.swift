@@ -35,6 +35,8 @@ public struct LiveChatConfiguration: Hashable, Sendable {
     public var maxAttachments = 10
     /// Most events in one history page (CONV-15).
     public var historyPageMax = 100
+    /// Most events in one search page, and the page size of a search that names none (CONV-36).
+    public var searchPageMax = 50
     /// Most waiting conversations listed in one queue-feed message (ROUTE-15).
     public var queueFeedMax = 50
     /// Longest preview of a waiting visitor's first message in the queue feed, UTF-8 bytes (ROUTE-15).

@@ -39,6 +39,7 @@ public struct LiveChatAnnouncement: Sendable, Hashable {
         limits.maxConcurrentCap = UInt64(chat.maxConcurrentCap)
         limits.queueFeedMax = UInt64(chat.queueFeedMax)
         limits.queuePreviewMax = UInt64(chat.queuePreviewBytes)
+        limits.searchPageMax = UInt64(chat.searchPageMax)
         limits.presenceGraceMs = presence.gracePeriodMilliseconds
         limits.idleAwayMs = presence.idleAfterMilliseconds
         limits.maxStatusText = UInt64(presence.maxTextBytes)

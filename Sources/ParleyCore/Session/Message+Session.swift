@@ -23,6 +23,7 @@ extension Message {
         case .setProperties(let m): m.rid
         case .list(let m): m.rid
         case .transcript(let m): m.rid
+        case .search(let m): m.rid
         case .setPresence(let m): m.rid
         case .agentStatus(let m): m.rid
         case .invite(let m): m.rid
@@ -55,6 +56,7 @@ extension Message {
         case .setProperties(var m): m.rid = rid; return .setProperties(m)
         case .list(var m): m.rid = rid; return .list(m)
         case .transcript(var m): m.rid = rid; return .transcript(m)
+        case .search(var m): m.rid = rid; return .search(m)
         case .setPresence(var m): m.rid = rid; return .setPresence(m)
         case .agentStatus(var m): m.rid = rid; return .agentStatus(m)
         case .invite(var m): m.rid = rid; return .invite(m)
@@ -76,6 +78,7 @@ extension Message {
         case .historyPage(let m): m.rid
         case .conversations(let m): m.rid
         case .transcriptResult(let m): m.rid
+        case .searchResult(let m): m.rid
         case .blocks(let m): m.rid
         case .error(let m): m.rid
         default: nil

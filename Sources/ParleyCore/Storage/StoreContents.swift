@@ -2,7 +2,7 @@ import ParleyWire
 
 /// What a store holds after applying the server's ``DurableChange``s, as plain values: the
 /// conversations' records and events, which ones are archived, the teams and agents the host
-/// set. It answers the server's ``ArchiveQuery``s (STORE-5). A store in memory, a test or the
+/// set. It answers the server's ``StoreRead``s (STORE-5, STORE-9). A store in memory, a test or the
 /// simulator keeps one; a database store keeps the same facts in its tables.
 public struct StoreContents: Sendable {
     /// Each conversation's latest record.
@@ -59,6 +59,15 @@ public struct StoreContents: Sendable {
             return ArchivedConversations(records: archivedRecords { $0.visitor == visitor })
         case .state(let state):
             return ArchivedConversations(records: archivedRecords { state == nil || $0.wireState == state })
+        }
+    }
+
+    /// What `read` asks for: the archived conversations an ``ArchiveQuery`` names, or the
+    /// events ``search(_:)`` finds for a search.
+    public func answer(_ read: StoreRead) -> ArchivedConversations {
+        switch read {
+        case .archive(let query): answer(query)
+        case .search(let query): ArchivedConversations(events: search(query))
         }
     }
 

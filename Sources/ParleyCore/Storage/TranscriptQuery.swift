@@ -12,6 +12,11 @@ public struct TranscriptQuery: Sendable, Hashable {
     /// At most this many events in the page.
     public var limit: Int
 
+    /// The most words a query may hold (CONV-36).
+    public static let maxWords = 8
+    /// The longest word a query may hold, in UTF-8 bytes (CONV-36).
+    public static let maxWordBytes = 64
+
     /// A query for `text`'s words (see ``words(of:)``).
     public init(words: [String], teams: Set<String>, before: TranscriptPosition? = nil, limit: Int) {
         self.words = words
@@ -21,7 +26,7 @@ public struct TranscriptQuery: Sendable, Hashable {
     }
 
     /// The words of `text` as a search compares them: runs of letters and digits, lower-cased
-    /// (ASCII letters; other letters as they are).
+    /// (every letter, as Unicode lower-cases it).
     public static func words(of text: String) -> [String] {
         var words: [String] = []
         var current = ""
@@ -68,6 +73,14 @@ public struct TranscriptPosition: Sendable, Hashable, Comparable {
     public init(_ event: ChatEvent) {
         self.init(at: Instant(rawValue: event.time), conversation: event.conversation, cseq: event.cseq)
     }
+
+    /// The position the wire names (a search's `before`).
+    public init(_ wire: Wire.SearchPosition) {
+        self.init(at: Instant(rawValue: wire.time), conversation: wire.conversation, cseq: wire.cseq)
+    }
+
+    /// The position as the wire carries it (a search result's `next`).
+    public var wire: Wire.SearchPosition { Wire.SearchPosition(time: at.rawValue, conversation: conversation, cseq: cseq) }
 
     /// Older first: the order a page reads backwards.
     public static func < (lhs: TranscriptPosition, rhs: TranscriptPosition) -> Bool {

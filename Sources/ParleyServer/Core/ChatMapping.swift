@@ -29,6 +29,8 @@ enum ChatMapping {
         case .transcript(let t):
             .transcriptResult(Wire.TranscriptResult(
                 rid: rid, summary: summary(t.summary), events: t.events.map(\.wire), metrics: metrics(t.metrics), comment: t.comment))
+        case .search(let page):
+            .searchResult(Wire.SearchResult(rid: rid, events: page.events.map(\.wire), next: page.next?.wire))
         case .blocks(let blocks):
             .blocks(Wire.Blocks(rid: rid, blocks: blocks))
         }

@@ -1,7 +1,8 @@
 import ParleyCore
 import ParleyWire
 
-/// A command waiting for the store to read archived conversations back (STORE-5).
+/// A command waiting for the store to read archived conversations back (STORE-5) or to search
+/// (STORE-9).
 struct ParkedCommand: Sendable {
     var message: Message
     var connection: ConnectionID
@@ -12,20 +13,27 @@ struct ParkedCommand: Sendable {
 /// Reading archived conversations back from the host's store (STORE-5): with
 /// ``LiveChatConfiguration/keepsArchive`` off, a conversation leaves memory when its reopen
 /// window passes (CONV-34), and a command that needs it waits for a ``ServerOutput/load(_:)``.
+/// A `search` waits for the store the same way, which holds every conversation's events (STORE-9).
 ///
 /// ```swift
 /// case .load(let request):
-///     Task { perform(core.loaded(request.id, try? await store.load(request.query), now: clock())) }
+///     Task { perform(core.loaded(request.id, try? await store.answer(request.query), now: clock())) }
 /// ```
 extension ServerCore {
     /// What a command needs read from the store before it runs, if anything: a conversation it
-    /// names that is not in memory, or the archived part of a `list`.
-    func archiveQuery(for message: Message, actor: ChatIdentity) -> ArchiveQuery? {
+    /// names that is not in memory, the archived part of a `list`, or a valid `search`'s events
+    /// (an invalid one is refused without reading).
+    func storeRead(for message: Message, actor: ChatIdentity) -> StoreRead? {
         guard !configuration.chat.keepsArchive else { return nil }
         if case .list(let m) = message {
             // Archived conversations are closed or abandoned, never queued, offline or active.
-            return actor.role == .visitor ? .visitor(actor.user)
-                : [nil, .closed, .abandoned].contains(m.state) ? .state(m.state) : nil
+            return actor.role == .visitor ? .archive(.visitor(actor.user))
+                : [nil, .closed, .abandoned].contains(m.state) ? .archive(.state(m.state)) : nil
+        }
+        if case .search(let m) = message {
+            let asked = chat.searchQuery(
+                m.text, before: m.before.map(TranscriptPosition.init), limit: m.limit.map { Int(clamping: $0) }, from: actor)
+            return (try? asked.get()).map(StoreRead.search)
         }
         let named: String? = switch message {
         case .join(let m): m.conversation
@@ -42,29 +50,33 @@ extension ServerCore {
         case .transcript(let m): m.conversation
         default: nil
         }
-        return named.flatMap { chat.needsArchive($0) ? .conversation($0) : nil }
+        return named.flatMap { chat.needsArchive($0) ? .archive(.conversation($0)) : nil }
     }
 
     /// Parks `command` until the store answers `query`.
-    mutating func park(_ command: ParkedCommand, reading query: ArchiveQuery) {
+    mutating func park(_ command: ParkedCommand, reading query: StoreRead) {
         nextLoad += 1
         parked[nextLoad] = command
         pending.load(LoadRequest(id: nextLoad, query: query))
     }
 
     /// The store answered read `id` (``ServerOutput/load(_:)``): the command that waited for it
-    /// runs now, reading what came back as archived conversations (CONV-34); `nil` when the store
-    /// could not read, answered STORE_UNAVAILABLE (STORE-5). An unknown id does nothing.
+    /// runs now, reading what came back as archived conversations (CONV-34) or, for a search,
+    /// as the events found (STORE-9); `nil` when the store could not read, answered
+    /// STORE_UNAVAILABLE (STORE-5, STORE-9). An unknown id does nothing.
     public mutating func loaded(_ id: UInt64, _ answer: ArchivedConversations?, now: Instant) -> [ServerOutput] {
         guard let command = parked.removeValue(forKey: id) else { return [] }
         if let answer {
             chat.restore(answer)
-            dispatch(command.message, on: command.connection, session: command.session, actor: command.actor, now: now, restored: true)
+            dispatch(command.message, on: command.connection, session: command.session, actor: command.actor, now: now, read: answer)
             chat.forgetRestored()
         } else if let rid = command.message.commandRID {
+            let searching = if case .search = command.message { true } else { false }
             complete(.error(Wire.ErrorReply(
-                rid: rid, code: UInt64(ErrorCode.storeUnavailable.rawValue), message: "the store could not read archived conversations",
-                retryAfterMs: configuration.session.inProgressRetryAfterMs, requirement: "STORE-5")), session: command.session, now: now)
+                rid: rid, code: UInt64(ErrorCode.storeUnavailable.rawValue),
+                message: searching ? "the store could not search" : "the store could not read archived conversations",
+                retryAfterMs: configuration.session.inProgressRetryAfterMs, requirement: searching ? "STORE-9" : "STORE-5")),
+                session: command.session, now: now)
         }
         return emit()
     }

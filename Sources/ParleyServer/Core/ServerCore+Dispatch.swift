@@ -6,19 +6,21 @@ import ParleyWire
 extension ServerCore {
     /// Executes a command or signal from `actor` on connection `id` of `session`, and
     /// completes a command with its result.
-    /// A command that needs archived conversations out of memory waits for the store's read
-    /// first (STORE-5); `restored` says it has been read.
-    mutating func dispatch(_ message: Message, on id: ConnectionID, session: String, actor: ChatIdentity, now: Instant, restored: Bool = false) {
+    /// A command that needs archived conversations out of memory, or a search, waits for the
+    /// store's read first (STORE-5, STORE-9); `read` is what the store answered, once it has.
+    mutating func dispatch(
+        _ message: Message, on id: ConnectionID, session: String, actor: ChatIdentity, now: Instant, read: ArchivedConversations? = nil
+    ) {
         guard let rid = message.commandRID else {
             signal(message, on: id, now: now)
             return
         }
-        if !restored, let query = archiveQuery(for: message, actor: actor) {
+        if read == nil, let query = storeRead(for: message, actor: actor) {
             return park(ParkedCommand(message: message, connection: id, session: session, actor: actor), reading: query)
         }
         apply(presence.activity(PresenceConnectionID(id.rawValue), now: now), now: now)
         let outcome = executePresence(message, on: id, session: session, now: now)
-            ?? executeAbuse(message, on: id, actor: actor, now: now) ?? execute(message, actor: actor, now: now)
+            ?? executeAbuse(message, on: id, actor: actor, now: now) ?? execute(message, actor: actor, read: read, now: now)
         if case .create = message, case .success = outcome.result { noteCreated(on: id, now: now) }
         let result: Message = switch outcome.result {
         case .success(let value): ChatMapping.result(value, rid: rid)
@@ -49,8 +51,9 @@ extension ServerCore {
         }
     }
 
-    /// Runs one command against the live-chat core.
-    private mutating func execute(_ message: Message, actor: ChatIdentity, now: Instant) -> LiveChatOutcome {
+    /// Runs one command against the live-chat core; a search reads the events the store found
+    /// (`read`), or the core's memory without a store.
+    private mutating func execute(_ message: Message, actor: ChatIdentity, read: ArchivedConversations?, now: Instant) -> LiveChatOutcome {
         switch message {
         case .create(let c):
             return chat.create(
@@ -86,6 +89,10 @@ extension ServerCore {
             return chat.list(state: l.state, from: actor)
         case .transcript(let t):
             return chat.transcript(t.conversation, from: actor)
+        case .search(let s):
+            return chat.search(
+                s.text, before: s.before.map(TranscriptPosition.init), limit: s.limit.map { Int(clamping: $0) }, from: actor,
+                found: read?.events)
         case .invite(let i):
             return chat.invite(i.visitor, text: i.text, from: actor, now: now)
         case .answerInvitation(let a):

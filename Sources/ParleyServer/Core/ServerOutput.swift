@@ -24,21 +24,21 @@ public enum ServerOutput: Sendable, Hashable {
     /// when a write failed, then write it again). Every send and close from this input on waits
     /// for the confirmation (STORE-1, STORE-2); a host without a store confirms at once.
     case persist(PersistBatch)
-    /// Read these archived conversations from the store and answer with
-    /// ``ServerCore/loaded(_:_:now:)``: a command that needs them waits (STORE-5). Only with
-    /// ``LiveChatConfiguration/keepsArchive`` off.
+    /// Read from the store — archived conversations (STORE-5) or a search's events (STORE-9) —
+    /// and answer with ``ServerCore/loaded(_:_:now:)``: the command that needs them waits. Only
+    /// with ``LiveChatConfiguration/keepsArchive`` off.
     case load(LoadRequest)
 }
 
-/// A numbered read of archived conversations (``ServerOutput/load(_:)``).
+/// A numbered read from the store (``ServerOutput/load(_:)``).
 public struct LoadRequest: Sendable, Hashable {
     /// The number to answer with.
     public var id: UInt64
     /// What to read.
-    public var query: ArchiveQuery
+    public var query: StoreRead
 
     /// A read numbered `id`.
-    public init(id: UInt64, query: ArchiveQuery) {
+    public init(id: UInt64, query: StoreRead) {
         self.id = id
         self.query = query
     }

@@ -140,7 +140,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         case authenticated(ConnectionID, Result<AuthenticatedIdentity, AuthFailure>)
         /// The store writer wrote batches, or failed to write one.
         case stored(StoreWriter.Outcome)
-        /// The store answered a read of archived conversations (`nil`: it failed).
+        /// The store answered a read of archived conversations or a search (`nil`: it failed).
         case loaded(UInt64, ArchivedConversations?)
     }
 
@@ -229,7 +229,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
             case .load(let request):
                 guard let store else { continue }  // without a store the archive stays in memory: no reads
                 Task { [weak self] in
-                    let answer = try? await store.load(request.query)
+                    let answer = try? await store.answer(request.query)
                     self?.metrics.storeRead(failed: answer == nil)
                     self?.submit(.loaded(request.id, answer))
                 }

@@ -69,6 +69,10 @@ public enum Message: Sendable, Hashable {
     case transcript(Wire.Transcript)
     /// A full transcript: summary, every event (notes included, marked by kind), metrics.
     case transcriptResult(Wire.TranscriptResult)
+    /// Staff search the messages and notes of their teams' conversations for words (CONV-36).
+    case search(Wire.Search)
+    /// A page of search results, newest first (CONV-36).
+    case searchResult(Wire.SearchResult)
     /// Sets this connection's presence (and a visitor's current page).
     case setPresence(Wire.SetPresence)
     /// A user's aggregated presence changed.
@@ -133,6 +137,8 @@ public enum Message: Sendable, Hashable {
         case .conversations: 39
         case .transcript: 40
         case .transcriptResult: 41
+        case .search: 42
+        case .searchResult: 43
         case .setPresence: 50
         case .presence: 51
         case .agentStatus: 52
@@ -188,6 +194,8 @@ public enum Message: Sendable, Hashable {
         case 39: "conversations"
         case 40: "transcript"
         case 41: "transcriptResult"
+        case 42: "search"
+        case 43: "searchResult"
         case 50: "setPresence"
         case 51: "presence"
         case 52: "agentStatus"
@@ -244,6 +252,8 @@ public enum Message: Sendable, Hashable {
         case 39: .result
         case 40: .command
         case 41: .result
+        case 42: .command
+        case 43: .result
         case 50: .command
         case 51: .ephemeral
         case 52: .command
@@ -297,6 +307,8 @@ public enum Message: Sendable, Hashable {
         case .conversations: .server
         case .transcript: .client
         case .transcriptResult: .server
+        case .search: .client
+        case .searchResult: .server
         case .setPresence: .client
         case .presence: .server
         case .agentStatus: .client
@@ -383,6 +395,8 @@ public enum Message: Sendable, Hashable {
         case .conversations(let body): body.encodeBinary(into: &w)
         case .transcript(let body): body.encodeBinary(into: &w)
         case .transcriptResult(let body): body.encodeBinary(into: &w)
+        case .search(let body): body.encodeBinary(into: &w)
+        case .searchResult(let body): body.encodeBinary(into: &w)
         case .setPresence(let body): body.encodeBinary(into: &w)
         case .presence(let body): body.encodeBinary(into: &w)
         case .agentStatus(let body): body.encodeBinary(into: &w)
@@ -435,6 +449,8 @@ public enum Message: Sendable, Hashable {
         case 39: .conversations(try Wire.Conversations.decodeBinary(from: &r))
         case 40: .transcript(try Wire.Transcript.decodeBinary(from: &r))
         case 41: .transcriptResult(try Wire.TranscriptResult.decodeBinary(from: &r))
+        case 42: .search(try Wire.Search.decodeBinary(from: &r))
+        case 43: .searchResult(try Wire.SearchResult.decodeBinary(from: &r))
         case 50: .setPresence(try Wire.SetPresence.decodeBinary(from: &r))
         case 51: .presence(try Wire.Presence.decodeBinary(from: &r))
         case 52: .agentStatus(try Wire.AgentStatus.decodeBinary(from: &r))
@@ -488,6 +504,8 @@ public enum Message: Sendable, Hashable {
         case .conversations(let body): body.encodeJSON(into: &w)
         case .transcript(let body): body.encodeJSON(into: &w)
         case .transcriptResult(let body): body.encodeJSON(into: &w)
+        case .search(let body): body.encodeJSON(into: &w)
+        case .searchResult(let body): body.encodeJSON(into: &w)
         case .setPresence(let body): body.encodeJSON(into: &w)
         case .presence(let body): body.encodeJSON(into: &w)
         case .agentStatus(let body): body.encodeJSON(into: &w)
@@ -540,6 +558,8 @@ public enum Message: Sendable, Hashable {
         case "conversations": .conversations(try Wire.Conversations.decodeJSON(from: &r))
         case "transcript": .transcript(try Wire.Transcript.decodeJSON(from: &r))
         case "transcriptResult": .transcriptResult(try Wire.TranscriptResult.decodeJSON(from: &r))
+        case "search": .search(try Wire.Search.decodeJSON(from: &r))
+        case "searchResult": .searchResult(try Wire.SearchResult.decodeJSON(from: &r))
         case "setPresence": .setPresence(try Wire.SetPresence.decodeJSON(from: &r))
         case "presence": .presence(try Wire.Presence.decodeJSON(from: &r))
         case "agentStatus": .agentStatus(try Wire.AgentStatus.decodeJSON(from: &r))

@@ -4023,6 +4023,260 @@ extension Wire {
         }
     }
 
+    /// Staff search the messages and notes of their teams' conversations for words (CONV-36).
+    ///
+    /// Message type 42 (`search`), sent by the client; kind: command.
+    public struct Search: Sendable, Hashable {
+        /// Request id. (field 1)
+        public var rid: UInt64
+        /// The words looked for: every one must be in an event's text, as a whole word, ignoring case. (field 2)
+        public var text: String
+        /// Only events after this position in search order: the next of an earlier page (absent: from the newest). (field 3)
+        public var before: Wire.SearchPosition?
+        /// Most events wanted (capped by searchPageMax). (field 4)
+        public var limit: UInt64?
+
+        /// Creates a value from its fields.
+        public init(rid: UInt64, text: String, before: Wire.SearchPosition? = nil, limit: UInt64? = nil) {
+            self.rid = rid
+            self.text = text
+            self.before = before
+            self.limit = limit
+        }
+
+        /// Appends the fields in the binary encoding (ENC-4), in field-number order.
+        public func encodeBinary(into w: inout BinaryWriter) {
+            w.writeUInt(1, rid)
+            w.writeString(2, text)
+            if let value = before { w.writeNested(3) { value.encodeBinary(into: &$0) } }
+            if let value = limit { w.writeUInt(4, value) }
+        }
+
+        /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
+        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> Search {
+            var rid: UInt64? = nil
+            var text: String? = nil
+            var before: Wire.SearchPosition? = nil
+            var limit: UInt64? = nil
+            var previous: UInt64 = 0
+            while !r.isAtEnd {
+                let (field, type) = try r.readKey()
+                switch field {
+                case 1:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Search.rid")
+                    rid = try r.readUInt(type, "Search.rid")
+                case 2:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Search.text")
+                    text = try r.readString(type, "Search.text")
+                case 3:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Search.before")
+                    before = try r.readNested(type, "Search.before") { (inner) throws(WireError) in try Wire.SearchPosition.decodeBinary(from: &inner) }
+                case 4:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Search.limit")
+                    limit = try r.readUInt(type, "Search.limit")
+                default:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Search.unknown")
+                    try r.skip(type)
+                }
+                previous = field
+            }
+            guard let rid else { throw WireError(.missingField, "Search.rid is required") }
+            guard let text else { throw WireError(.missingField, "Search.text is required") }
+            return Search(rid: rid, text: text, before: before, limit: limit)
+        }
+
+        /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
+        public func encodeJSON(into w: inout JSONWriter) {
+            w.beginObject()
+            w.key("type")
+            w.string("search")
+            w.key("rid")
+            w.uint(rid)
+            w.key("text")
+            w.string(text)
+            if let value = before {
+                w.key("before")
+                value.encodeJSON(into: &w)
+            }
+            if let value = limit {
+                w.key("limit")
+                w.uint(value)
+            }
+            w.endObject()
+        }
+
+        /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
+        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Search {
+            var rid: UInt64? = nil
+            var text: String? = nil
+            var before: Wire.SearchPosition? = nil
+            var limit: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
+            var sawType = false
+            try r.beginObject("Search")
+            var first = true
+            while let member = try r.nextKey(first: &first) {
+                switch member {
+                case "type":
+                    guard !sawType else { throw WireError(.duplicateField, "member 'type' appears twice") }
+                    sawType = true
+                    try r.skipValue()
+                case "rid":
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Search") }
+                    seen |= 0x1
+                    if try r.takeNull() { continue }
+                    rid = try r.readUInt("Search.rid")
+                case "text":
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'text' appears twice in Search") }
+                    seen |= 0x2
+                    if try r.takeNull() { continue }
+                    text = try r.readString("Search.text")
+                case "before":
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'before' appears twice in Search") }
+                    seen |= 0x4
+                    if try r.takeNull() { continue }
+                    before = try Wire.SearchPosition.decodeJSON(from: &r)
+                case "limit":
+                    guard seen & 0x8 == 0 else { throw WireError(.duplicateField, "member 'limit' appears twice in Search") }
+                    seen |= 0x8
+                    if try r.takeNull() { continue }
+                    limit = try r.readUInt("Search.limit")
+                default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Search") }
+                    unknown.append(member)
+                    try r.skipValue()
+                }
+            }
+            guard let rid else { throw WireError(.missingField, "Search.rid is required") }
+            guard let text else { throw WireError(.missingField, "Search.text is required") }
+            return Search(rid: rid, text: text, before: before, limit: limit)
+        }
+    }
+
+    /// A page of search results, newest first (CONV-36).
+    ///
+    /// Message type 43 (`searchResult`), sent by the server; kind: result.
+    public struct SearchResult: Sendable, Hashable {
+        /// The search command's request id. (field 1)
+        public var rid: UInt64
+        /// The messages and notes found. (field 2)
+        public var events: [Wire.ConversationEvent]
+        /// The position of the page's last event, to send as before for the next page; absent when nothing more matches. (field 3)
+        public var next: Wire.SearchPosition?
+
+        /// Creates a value from its fields.
+        public init(rid: UInt64, events: [Wire.ConversationEvent] = [], next: Wire.SearchPosition? = nil) {
+            self.rid = rid
+            self.events = events
+            self.next = next
+        }
+
+        /// Appends the fields in the binary encoding (ENC-4), in field-number order.
+        public func encodeBinary(into w: inout BinaryWriter) {
+            w.writeUInt(1, rid)
+            for value in events { w.writeNested(2) { value.encodeBinary(into: &$0) } }
+            if let value = next { w.writeNested(3) { value.encodeBinary(into: &$0) } }
+        }
+
+        /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
+        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> SearchResult {
+            var rid: UInt64? = nil
+            var events: [Wire.ConversationEvent] = []
+            var next: Wire.SearchPosition? = nil
+            var previous: UInt64 = 0
+            while !r.isAtEnd {
+                let (field, type) = try r.readKey()
+                switch field {
+                case 1:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "SearchResult.rid")
+                    rid = try r.readUInt(type, "SearchResult.rid")
+                case 2:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "SearchResult.events")
+                    events.append(try r.readNested(type, "SearchResult.events") { (inner) throws(WireError) in try Wire.ConversationEvent.decodeBinary(from: &inner) })
+                case 3:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "SearchResult.next")
+                    next = try r.readNested(type, "SearchResult.next") { (inner) throws(WireError) in try Wire.SearchPosition.decodeBinary(from: &inner) }
+                default:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "SearchResult.unknown")
+                    try r.skip(type)
+                }
+                previous = field
+            }
+            guard let rid else { throw WireError(.missingField, "SearchResult.rid is required") }
+            return SearchResult(rid: rid, events: events, next: next)
+        }
+
+        /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
+        public func encodeJSON(into w: inout JSONWriter) {
+            w.beginObject()
+            w.key("type")
+            w.string("searchResult")
+            w.key("rid")
+            w.uint(rid)
+            if !events.isEmpty {
+                w.key("events")
+                w.beginArray()
+                for value in events { value.encodeJSON(into: &w) }
+                w.endArray()
+            }
+            if let value = next {
+                w.key("next")
+                value.encodeJSON(into: &w)
+            }
+            w.endObject()
+        }
+
+        /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
+        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> SearchResult {
+            var rid: UInt64? = nil
+            var events: [Wire.ConversationEvent]? = nil
+            var next: Wire.SearchPosition? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
+            var sawType = false
+            try r.beginObject("SearchResult")
+            var first = true
+            while let member = try r.nextKey(first: &first) {
+                switch member {
+                case "type":
+                    guard !sawType else { throw WireError(.duplicateField, "member 'type' appears twice") }
+                    sawType = true
+                    try r.skipValue()
+                case "rid":
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in SearchResult") }
+                    seen |= 0x1
+                    if try r.takeNull() { continue }
+                    rid = try r.readUInt("SearchResult.rid")
+                case "events":
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'events' appears twice in SearchResult") }
+                    seen |= 0x2
+                    if try r.takeNull() { continue }
+                    var list: [Wire.ConversationEvent] = []
+                    try r.beginArray("SearchResult.events")
+                    var firstElement = true
+                    while try r.nextElement(first: &firstElement) { list.append(try Wire.ConversationEvent.decodeJSON(from: &r)) }
+                    events = list
+                case "next":
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'next' appears twice in SearchResult") }
+                    seen |= 0x4
+                    if try r.takeNull() { continue }
+                    next = try Wire.SearchPosition.decodeJSON(from: &r)
+                default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in SearchResult") }
+                    unknown.append(member)
+                    try r.skipValue()
+                }
+            }
+            guard let rid else { throw WireError(.missingField, "SearchResult.rid is required") }
+            return SearchResult(rid: rid, events: events ?? [], next: next)
+        }
+    }
+
     /// Sets this connection's presence (and a visitor's current page).
     ///
     /// Message type 50 (`setPresence`), sent by the client; kind: command.

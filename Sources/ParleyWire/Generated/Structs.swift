@@ -565,9 +565,11 @@ extension Wire {
         public var queuePreviewMax: UInt64?
         /// How long an invitation waits for the visitor's answer before it expires, told to the agent as declined (CONV-35); 0: never. (field 46)
         public var invitationTimeoutMs: UInt64?
+        /// Most events in one search page (CONV-36). (field 47)
+        public var searchPageMax: UInt64?
 
         /// Creates a value from its fields.
-        public init(maxFrame: UInt64, maxMessage: UInt64, maxText: UInt64, messageRate: UInt64, messageBurst: UInt64, typingRate: UInt64, typingBurst: UInt64, presenceRate: UInt64, presenceBurst: UInt64, heartbeatMs: UInt64, heartbeatTimeoutMs: UInt64, resumeWindowMs: UInt64, maxSubscriptions: UInt64, idempotencyWindowMs: UInt64, handshakeTimeoutMs: UInt64, maxAttachments: UInt64, historyPageMax: UInt64, maxUnackedEvents: UInt64? = nil, maxUnackedBytes: UInt64? = nil, answerTimeoutMs: UInt64? = nil, disconnectGraceMs: UInt64? = nil, presenceGraceMs: UInt64? = nil, idleAwayMs: UInt64? = nil, typingExpiryMs: UInt64? = nil, typingThrottleMs: UInt64? = nil, typingRefreshMs: UInt64? = nil, queuePositionIntervalMs: UInt64? = nil, reopenWindowMs: UInt64? = nil, inactivityTimeoutMs: UInt64? = nil, maxOpenConversations: UInt64? = nil, maxPriority: UInt64? = nil, defaultMaxConcurrent: UInt64? = nil, maxConcurrentCap: UInt64? = nil, rateAbuseThreshold: UInt64? = nil, maxStatusText: UInt64? = nil, maxPageField: UInt64? = nil, maxPreview: UInt64? = nil, draftPreviews: Bool? = nil, addressConnections: UInt64? = nil, addressHandshakesPerMinute: UInt64? = nil, addressAnonymousPerHour: UInt64? = nil, addressConversationsPerHour: UInt64? = nil, queueFeedMax: UInt64? = nil, queuePreviewMax: UInt64? = nil, invitationTimeoutMs: UInt64? = nil) {
+        public init(maxFrame: UInt64, maxMessage: UInt64, maxText: UInt64, messageRate: UInt64, messageBurst: UInt64, typingRate: UInt64, typingBurst: UInt64, presenceRate: UInt64, presenceBurst: UInt64, heartbeatMs: UInt64, heartbeatTimeoutMs: UInt64, resumeWindowMs: UInt64, maxSubscriptions: UInt64, idempotencyWindowMs: UInt64, handshakeTimeoutMs: UInt64, maxAttachments: UInt64, historyPageMax: UInt64, maxUnackedEvents: UInt64? = nil, maxUnackedBytes: UInt64? = nil, answerTimeoutMs: UInt64? = nil, disconnectGraceMs: UInt64? = nil, presenceGraceMs: UInt64? = nil, idleAwayMs: UInt64? = nil, typingExpiryMs: UInt64? = nil, typingThrottleMs: UInt64? = nil, typingRefreshMs: UInt64? = nil, queuePositionIntervalMs: UInt64? = nil, reopenWindowMs: UInt64? = nil, inactivityTimeoutMs: UInt64? = nil, maxOpenConversations: UInt64? = nil, maxPriority: UInt64? = nil, defaultMaxConcurrent: UInt64? = nil, maxConcurrentCap: UInt64? = nil, rateAbuseThreshold: UInt64? = nil, maxStatusText: UInt64? = nil, maxPageField: UInt64? = nil, maxPreview: UInt64? = nil, draftPreviews: Bool? = nil, addressConnections: UInt64? = nil, addressHandshakesPerMinute: UInt64? = nil, addressAnonymousPerHour: UInt64? = nil, addressConversationsPerHour: UInt64? = nil, queueFeedMax: UInt64? = nil, queuePreviewMax: UInt64? = nil, invitationTimeoutMs: UInt64? = nil, searchPageMax: UInt64? = nil) {
             self.maxFrame = maxFrame
             self.maxMessage = maxMessage
             self.maxText = maxText
@@ -613,6 +615,7 @@ extension Wire {
             self.queueFeedMax = queueFeedMax
             self.queuePreviewMax = queuePreviewMax
             self.invitationTimeoutMs = invitationTimeoutMs
+            self.searchPageMax = searchPageMax
         }
 
         /// Appends the fields in the binary encoding (ENC-4), in field-number order.
@@ -662,6 +665,7 @@ extension Wire {
             if let value = queueFeedMax { w.writeUInt(44, value) }
             if let value = queuePreviewMax { w.writeUInt(45, value) }
             if let value = invitationTimeoutMs { w.writeUInt(46, value) }
+            if let value = searchPageMax { w.writeUInt(47, value) }
         }
 
         /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
@@ -711,6 +715,7 @@ extension Wire {
             var queueFeedMax: UInt64? = nil
             var queuePreviewMax: UInt64? = nil
             var invitationTimeoutMs: UInt64? = nil
+            var searchPageMax: UInt64? = nil
             var previous: UInt64 = 0
             while !r.isAtEnd {
                 let (field, type) = try r.readKey()
@@ -850,6 +855,9 @@ extension Wire {
                 case 46:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.invitationTimeoutMs")
                     invitationTimeoutMs = try r.readUInt(type, "Limits.invitationTimeoutMs")
+                case 47:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Limits.searchPageMax")
+                    searchPageMax = try r.readUInt(type, "Limits.searchPageMax")
                 default:
                     try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Limits.unknown")
                     try r.skip(type)
@@ -873,7 +881,7 @@ extension Wire {
             guard let handshakeTimeoutMs else { throw WireError(.missingField, "Limits.handshakeTimeoutMs is required") }
             guard let maxAttachments else { throw WireError(.missingField, "Limits.maxAttachments is required") }
             guard let historyPageMax else { throw WireError(.missingField, "Limits.historyPageMax is required") }
-            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, answerTimeoutMs: answerTimeoutMs, disconnectGraceMs: disconnectGraceMs, presenceGraceMs: presenceGraceMs, idleAwayMs: idleAwayMs, typingExpiryMs: typingExpiryMs, typingThrottleMs: typingThrottleMs, typingRefreshMs: typingRefreshMs, queuePositionIntervalMs: queuePositionIntervalMs, reopenWindowMs: reopenWindowMs, inactivityTimeoutMs: inactivityTimeoutMs, maxOpenConversations: maxOpenConversations, maxPriority: maxPriority, defaultMaxConcurrent: defaultMaxConcurrent, maxConcurrentCap: maxConcurrentCap, rateAbuseThreshold: rateAbuseThreshold, maxStatusText: maxStatusText, maxPageField: maxPageField, maxPreview: maxPreview, draftPreviews: draftPreviews, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour, queueFeedMax: queueFeedMax, queuePreviewMax: queuePreviewMax, invitationTimeoutMs: invitationTimeoutMs)
+            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, answerTimeoutMs: answerTimeoutMs, disconnectGraceMs: disconnectGraceMs, presenceGraceMs: presenceGraceMs, idleAwayMs: idleAwayMs, typingExpiryMs: typingExpiryMs, typingThrottleMs: typingThrottleMs, typingRefreshMs: typingRefreshMs, queuePositionIntervalMs: queuePositionIntervalMs, reopenWindowMs: reopenWindowMs, inactivityTimeoutMs: inactivityTimeoutMs, maxOpenConversations: maxOpenConversations, maxPriority: maxPriority, defaultMaxConcurrent: defaultMaxConcurrent, maxConcurrentCap: maxConcurrentCap, rateAbuseThreshold: rateAbuseThreshold, maxStatusText: maxStatusText, maxPageField: maxPageField, maxPreview: maxPreview, draftPreviews: draftPreviews, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour, queueFeedMax: queueFeedMax, queuePreviewMax: queuePreviewMax, invitationTimeoutMs: invitationTimeoutMs, searchPageMax: searchPageMax)
         }
 
         /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
@@ -1025,6 +1033,10 @@ extension Wire {
                 w.key("invitationTimeoutMs")
                 w.uint(value)
             }
+            if let value = searchPageMax {
+                w.key("searchPageMax")
+                w.uint(value)
+            }
             w.endObject()
         }
 
@@ -1075,6 +1087,7 @@ extension Wire {
             var queueFeedMax: UInt64? = nil
             var queuePreviewMax: UInt64? = nil
             var invitationTimeoutMs: UInt64? = nil
+            var searchPageMax: UInt64? = nil
             var seen: UInt64 = 0
             var unknown: [String] = []
             try r.beginObject("Limits")
@@ -1306,6 +1319,11 @@ extension Wire {
                     seen |= 0x100000000000
                     if try r.takeNull() { continue }
                     invitationTimeoutMs = try r.readUInt("Limits.invitationTimeoutMs")
+                case "searchPageMax":
+                    guard seen & 0x200000000000 == 0 else { throw WireError(.duplicateField, "member 'searchPageMax' appears twice in Limits") }
+                    seen |= 0x200000000000
+                    if try r.takeNull() { continue }
+                    searchPageMax = try r.readUInt("Limits.searchPageMax")
                 default:
                     // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
                     // compare byte for byte, and the list stays unallocated while there are none.
@@ -1331,7 +1349,7 @@ extension Wire {
             guard let handshakeTimeoutMs else { throw WireError(.missingField, "Limits.handshakeTimeoutMs is required") }
             guard let maxAttachments else { throw WireError(.missingField, "Limits.maxAttachments is required") }
             guard let historyPageMax else { throw WireError(.missingField, "Limits.historyPageMax is required") }
-            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, answerTimeoutMs: answerTimeoutMs, disconnectGraceMs: disconnectGraceMs, presenceGraceMs: presenceGraceMs, idleAwayMs: idleAwayMs, typingExpiryMs: typingExpiryMs, typingThrottleMs: typingThrottleMs, typingRefreshMs: typingRefreshMs, queuePositionIntervalMs: queuePositionIntervalMs, reopenWindowMs: reopenWindowMs, inactivityTimeoutMs: inactivityTimeoutMs, maxOpenConversations: maxOpenConversations, maxPriority: maxPriority, defaultMaxConcurrent: defaultMaxConcurrent, maxConcurrentCap: maxConcurrentCap, rateAbuseThreshold: rateAbuseThreshold, maxStatusText: maxStatusText, maxPageField: maxPageField, maxPreview: maxPreview, draftPreviews: draftPreviews, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour, queueFeedMax: queueFeedMax, queuePreviewMax: queuePreviewMax, invitationTimeoutMs: invitationTimeoutMs)
+            return Limits(maxFrame: maxFrame, maxMessage: maxMessage, maxText: maxText, messageRate: messageRate, messageBurst: messageBurst, typingRate: typingRate, typingBurst: typingBurst, presenceRate: presenceRate, presenceBurst: presenceBurst, heartbeatMs: heartbeatMs, heartbeatTimeoutMs: heartbeatTimeoutMs, resumeWindowMs: resumeWindowMs, maxSubscriptions: maxSubscriptions, idempotencyWindowMs: idempotencyWindowMs, handshakeTimeoutMs: handshakeTimeoutMs, maxAttachments: maxAttachments, historyPageMax: historyPageMax, maxUnackedEvents: maxUnackedEvents, maxUnackedBytes: maxUnackedBytes, answerTimeoutMs: answerTimeoutMs, disconnectGraceMs: disconnectGraceMs, presenceGraceMs: presenceGraceMs, idleAwayMs: idleAwayMs, typingExpiryMs: typingExpiryMs, typingThrottleMs: typingThrottleMs, typingRefreshMs: typingRefreshMs, queuePositionIntervalMs: queuePositionIntervalMs, reopenWindowMs: reopenWindowMs, inactivityTimeoutMs: inactivityTimeoutMs, maxOpenConversations: maxOpenConversations, maxPriority: maxPriority, defaultMaxConcurrent: defaultMaxConcurrent, maxConcurrentCap: maxConcurrentCap, rateAbuseThreshold: rateAbuseThreshold, maxStatusText: maxStatusText, maxPageField: maxPageField, maxPreview: maxPreview, draftPreviews: draftPreviews, addressConnections: addressConnections, addressHandshakesPerMinute: addressHandshakesPerMinute, addressAnonymousPerHour: addressAnonymousPerHour, addressConversationsPerHour: addressConversationsPerHour, queueFeedMax: queueFeedMax, queuePreviewMax: queuePreviewMax, invitationTimeoutMs: invitationTimeoutMs, searchPageMax: searchPageMax)
         }
     }
 
@@ -2808,6 +2826,112 @@ extension Wire {
             guard let visitor else { throw WireError(.missingField, "QueueEntry.visitor is required") }
             guard let waitingSince else { throw WireError(.missingField, "QueueEntry.waitingSince is required") }
             return QueueEntry(conversation: conversation, state: state, visitor: visitor, waitingSince: waitingSince, priority: priority, tags: tags ?? [], preview: preview)
+        }
+    }
+
+    /// Where an event stands in search order (CONV-36): newest first by time, then by conversation id and cseq, both descending.
+    public struct SearchPosition: Sendable, Hashable {
+        /// The event's time, ms since the epoch. (field 1)
+        public var time: UInt64
+        /// Its conversation. (field 2)
+        public var conversation: String
+        /// Its cseq. (field 3)
+        public var cseq: UInt64
+
+        /// Creates a value from its fields.
+        public init(time: UInt64, conversation: String, cseq: UInt64) {
+            self.time = time
+            self.conversation = conversation
+            self.cseq = cseq
+        }
+
+        /// Appends the fields in the binary encoding (ENC-4), in field-number order.
+        public func encodeBinary(into w: inout BinaryWriter) {
+            w.writeUInt(1, time)
+            w.writeString(2, conversation)
+            w.writeUInt(3, cseq)
+        }
+
+        /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
+        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> SearchPosition {
+            var time: UInt64? = nil
+            var conversation: String? = nil
+            var cseq: UInt64? = nil
+            var previous: UInt64 = 0
+            while !r.isAtEnd {
+                let (field, type) = try r.readKey()
+                switch field {
+                case 1:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "SearchPosition.time")
+                    time = try r.readUInt(type, "SearchPosition.time")
+                case 2:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "SearchPosition.conversation")
+                    conversation = try r.readString(type, "SearchPosition.conversation")
+                case 3:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "SearchPosition.cseq")
+                    cseq = try r.readUInt(type, "SearchPosition.cseq")
+                default:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "SearchPosition.unknown")
+                    try r.skip(type)
+                }
+                previous = field
+            }
+            guard let time else { throw WireError(.missingField, "SearchPosition.time is required") }
+            guard let conversation else { throw WireError(.missingField, "SearchPosition.conversation is required") }
+            guard let cseq else { throw WireError(.missingField, "SearchPosition.cseq is required") }
+            return SearchPosition(time: time, conversation: conversation, cseq: cseq)
+        }
+
+        /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
+        public func encodeJSON(into w: inout JSONWriter) {
+            w.beginObject()
+            w.key("time")
+            w.uint(time)
+            w.key("conversation")
+            w.string(conversation)
+            w.key("cseq")
+            w.uint(cseq)
+            w.endObject()
+        }
+
+        /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
+        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> SearchPosition {
+            var time: UInt64? = nil
+            var conversation: String? = nil
+            var cseq: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
+            try r.beginObject("SearchPosition")
+            var first = true
+            while let member = try r.nextKey(first: &first) {
+                switch member {
+                case "time":
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'time' appears twice in SearchPosition") }
+                    seen |= 0x1
+                    if try r.takeNull() { continue }
+                    time = try r.readUInt("SearchPosition.time")
+                case "conversation":
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversation' appears twice in SearchPosition") }
+                    seen |= 0x2
+                    if try r.takeNull() { continue }
+                    conversation = try r.readString("SearchPosition.conversation")
+                case "cseq":
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'cseq' appears twice in SearchPosition") }
+                    seen |= 0x4
+                    if try r.takeNull() { continue }
+                    cseq = try r.readUInt("SearchPosition.cseq")
+                default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in SearchPosition") }
+                    unknown.append(member)
+                    try r.skipValue()
+                }
+            }
+            guard let time else { throw WireError(.missingField, "SearchPosition.time is required") }
+            guard let conversation else { throw WireError(.missingField, "SearchPosition.conversation is required") }
+            guard let cseq else { throw WireError(.missingField, "SearchPosition.cseq is required") }
+            return SearchPosition(time: time, conversation: conversation, cseq: cseq)
         }
     }
 

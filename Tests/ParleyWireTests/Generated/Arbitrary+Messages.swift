@@ -34,7 +34,7 @@ extension Wire.Identity {
 extension Wire.Limits {
     /// A random value: optionals absent half the time, lists of 0-3 elements.
     static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.Limits {
-        Wire.Limits(maxFrame: Arbitrary.uint(&rng), maxMessage: Arbitrary.uint(&rng), maxText: Arbitrary.uint(&rng), messageRate: Arbitrary.uint(&rng), messageBurst: Arbitrary.uint(&rng), typingRate: Arbitrary.uint(&rng), typingBurst: Arbitrary.uint(&rng), presenceRate: Arbitrary.uint(&rng), presenceBurst: Arbitrary.uint(&rng), heartbeatMs: Arbitrary.uint(&rng), heartbeatTimeoutMs: Arbitrary.uint(&rng), resumeWindowMs: Arbitrary.uint(&rng), maxSubscriptions: Arbitrary.uint(&rng), idempotencyWindowMs: Arbitrary.uint(&rng), handshakeTimeoutMs: Arbitrary.uint(&rng), maxAttachments: Arbitrary.uint(&rng), historyPageMax: Arbitrary.uint(&rng), maxUnackedEvents: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxUnackedBytes: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, answerTimeoutMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, disconnectGraceMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, presenceGraceMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, idleAwayMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, typingExpiryMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, typingThrottleMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, typingRefreshMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, queuePositionIntervalMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, reopenWindowMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, inactivityTimeoutMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxOpenConversations: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxPriority: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, defaultMaxConcurrent: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxConcurrentCap: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, rateAbuseThreshold: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxStatusText: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxPageField: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxPreview: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, draftPreviews: Bool.random(using: &rng) ? Bool.random(using: &rng) : nil, addressConnections: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressHandshakesPerMinute: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressAnonymousPerHour: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressConversationsPerHour: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, queueFeedMax: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, queuePreviewMax: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, invitationTimeoutMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil)
+        Wire.Limits(maxFrame: Arbitrary.uint(&rng), maxMessage: Arbitrary.uint(&rng), maxText: Arbitrary.uint(&rng), messageRate: Arbitrary.uint(&rng), messageBurst: Arbitrary.uint(&rng), typingRate: Arbitrary.uint(&rng), typingBurst: Arbitrary.uint(&rng), presenceRate: Arbitrary.uint(&rng), presenceBurst: Arbitrary.uint(&rng), heartbeatMs: Arbitrary.uint(&rng), heartbeatTimeoutMs: Arbitrary.uint(&rng), resumeWindowMs: Arbitrary.uint(&rng), maxSubscriptions: Arbitrary.uint(&rng), idempotencyWindowMs: Arbitrary.uint(&rng), handshakeTimeoutMs: Arbitrary.uint(&rng), maxAttachments: Arbitrary.uint(&rng), historyPageMax: Arbitrary.uint(&rng), maxUnackedEvents: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxUnackedBytes: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, answerTimeoutMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, disconnectGraceMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, presenceGraceMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, idleAwayMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, typingExpiryMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, typingThrottleMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, typingRefreshMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, queuePositionIntervalMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, reopenWindowMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, inactivityTimeoutMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxOpenConversations: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxPriority: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, defaultMaxConcurrent: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxConcurrentCap: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, rateAbuseThreshold: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxStatusText: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxPageField: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, maxPreview: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, draftPreviews: Bool.random(using: &rng) ? Bool.random(using: &rng) : nil, addressConnections: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressHandshakesPerMinute: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressAnonymousPerHour: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, addressConversationsPerHour: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, queueFeedMax: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, queuePreviewMax: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, invitationTimeoutMs: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, searchPageMax: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil)
     }
 }
 
@@ -98,6 +98,13 @@ extension Wire.QueueEntry {
     /// A random value: optionals absent half the time, lists of 0-3 elements.
     static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.QueueEntry {
         Wire.QueueEntry(conversation: Arbitrary.string(&rng), state: ConversationState.allCases.randomElement(using: &rng)!, visitor: Arbitrary.string(&rng), waitingSince: Arbitrary.uint(&rng), priority: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil, tags: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Arbitrary.string(&rng) }, preview: Bool.random(using: &rng) ? Arbitrary.string(&rng) : nil)
+    }
+}
+
+extension Wire.SearchPosition {
+    /// A random value: optionals absent half the time, lists of 0-3 elements.
+    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.SearchPosition {
+        Wire.SearchPosition(time: Arbitrary.uint(&rng), conversation: Arbitrary.string(&rng), cseq: Arbitrary.uint(&rng))
     }
 }
 
@@ -332,6 +339,20 @@ extension Wire.TranscriptResult {
     }
 }
 
+extension Wire.Search {
+    /// A random value: optionals absent half the time, lists of 0-3 elements.
+    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.Search {
+        Wire.Search(rid: Arbitrary.uint(&rng), text: Arbitrary.string(&rng), before: Bool.random(using: &rng) ? Wire.SearchPosition.arbitrary(&rng, depth: depth + 1) : nil, limit: Bool.random(using: &rng) ? Arbitrary.uint(&rng) : nil)
+    }
+}
+
+extension Wire.SearchResult {
+    /// A random value: optionals absent half the time, lists of 0-3 elements.
+    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.SearchResult {
+        Wire.SearchResult(rid: Arbitrary.uint(&rng), events: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Wire.ConversationEvent.arbitrary(&rng, depth: depth + 1) }, next: Bool.random(using: &rng) ? Wire.SearchPosition.arbitrary(&rng, depth: depth + 1) : nil)
+    }
+}
+
 extension Wire.SetPresence {
     /// A random value: optionals absent half the time, lists of 0-3 elements.
     static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.SetPresence {
@@ -433,7 +454,7 @@ extension Wire.Queue {
 extension Message {
     /// A random message of a random type.
     static func arbitrary(_ rng: inout SeededRandom) -> Message {
-        switch Int.random(in: 0..<46, using: &rng) {
+        switch Int.random(in: 0..<48, using: &rng) {
         case 0: .hello(.arbitrary(&rng))
         case 1: .welcome(.arbitrary(&rng))
         case 2: .ping(.arbitrary(&rng))
@@ -466,19 +487,21 @@ extension Message {
         case 29: .conversations(.arbitrary(&rng))
         case 30: .transcript(.arbitrary(&rng))
         case 31: .transcriptResult(.arbitrary(&rng))
-        case 32: .setPresence(.arbitrary(&rng))
-        case 33: .presence(.arbitrary(&rng))
-        case 34: .agentStatus(.arbitrary(&rng))
-        case 35: .invite(.arbitrary(&rng))
-        case 36: .invitation(.arbitrary(&rng))
-        case 37: .answerInvitation(.arbitrary(&rng))
-        case 38: .invitationAnswered(.arbitrary(&rng))
-        case 39: .activity(.arbitrary(&rng))
-        case 40: .block(.arbitrary(&rng))
-        case 41: .unblock(.arbitrary(&rng))
-        case 42: .listBlocks(.arbitrary(&rng))
-        case 43: .blocks(.arbitrary(&rng))
-        case 44: .updateAgent(.arbitrary(&rng))
+        case 32: .search(.arbitrary(&rng))
+        case 33: .searchResult(.arbitrary(&rng))
+        case 34: .setPresence(.arbitrary(&rng))
+        case 35: .presence(.arbitrary(&rng))
+        case 36: .agentStatus(.arbitrary(&rng))
+        case 37: .invite(.arbitrary(&rng))
+        case 38: .invitation(.arbitrary(&rng))
+        case 39: .answerInvitation(.arbitrary(&rng))
+        case 40: .invitationAnswered(.arbitrary(&rng))
+        case 41: .activity(.arbitrary(&rng))
+        case 42: .block(.arbitrary(&rng))
+        case 43: .unblock(.arbitrary(&rng))
+        case 44: .listBlocks(.arbitrary(&rng))
+        case 45: .blocks(.arbitrary(&rng))
+        case 46: .updateAgent(.arbitrary(&rng))
         default: .queue(.arbitrary(&rng))
         }
     }
