@@ -115,6 +115,7 @@ struct CoreDriver {
     /// The server process ends (a crash: unconfirmed writes are lost, every connection with
     /// it) and a new one, with its own instance name, starts `milliseconds` later from what the
     /// store holds (STORE-6).
+    @discardableResult
     mutating func restart(after milliseconds: UInt64) -> Recovery {
         now = now.adding(milliseconds: milliseconds)
         var configuration = core.configuration
