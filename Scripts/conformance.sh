@@ -7,17 +7,21 @@
 #   3. the address-limit check against a server with a small limit. Prints each run's summary,
 # the failures, and the checks no run executed; exits 1 if any check failed.
 #
+# Every server keeps its data in a store of its own: SQLite in REPORTS/data-NAME (the default of
+# `parley serve`), or with --postgres a database of its own on that PostgreSQL server.
+#
 # usage: Scripts/conformance.sh [--server BIN] [--suite BIN] [--reports DIR] [--port-base N]
-#                               [--spec DIR] [-- EXTRA_ARGS...]
+#                               [--spec DIR] [--postgres postgres://USER@HOST:PORT] [-- EXTRA_ARGS...]
 #   --server  the parley binary to serve (default .build/debug/parley)
 #   --suite   the parley binary that runs the suite (default: the same)
 #   --reports where the JSON/JUnit reports and logs go (default reports)
 #   --port-base  the first of 18 loopback ports (default 17400)
+#   --postgres  run the servers on PostgreSQL (a new database per server; needs createdb)
 #   EXTRA_ARGS go to every `parley conformance` run (e.g. --fail-fast).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-server=.build/debug/parley suite= reports=reports base=17400 spec=Spec extra=()
+server=.build/debug/parley suite= reports=reports base=17400 spec=Spec postgres= extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --server) server=$2; shift 2 ;;
@@ -25,6 +29,7 @@ while [ $# -gt 0 ]; do
         --reports) reports=$2; shift 2 ;;
         --port-base) base=$2; shift 2 ;;
         --spec) spec=$2; shift 2 ;;
+        --postgres) postgres=$2; shift 2 ;;
         --) shift; extra=("$@"); break ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
@@ -42,8 +47,16 @@ short=(--handshake-timeout-ms 1500 --heartbeat-ms 1000 --heartbeat-timeout-ms 30
 
 pids=()
 serve() {  # serve NAME STREAM_PORT HTTP_PORT ARGS...
-    local name=$1 port=$2 http=$3; shift 3
-    "$server" serve --key "$key" --port "$port" --http-port "$http" "$@" > "$reports/serve-$name.log" 2>&1 &
+    local name=$1 port=$2 http=$3 store=(); shift 3
+    rm -rf "$reports/data-$name"
+    if [ -n "$postgres" ]; then
+        local database="parley_conformance_${name//-/_}"
+        psql "$postgres/postgres" -qc "drop database if exists $database" >/dev/null
+        psql "$postgres/postgres" -qc "create database $database" >/dev/null
+        store=(--store "$postgres/$database")
+    fi
+    "$server" serve --key "$key" --port "$port" --http-port "$http" --data "$reports/data-$name" ${store[@]+"${store[@]}"} "$@" \
+        > "$reports/serve-$name.log" 2>&1 &
     pids+=($!)
 }
 stop() { kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null; }

@@ -41,7 +41,7 @@ class Server:
         self.process = subprocess.Popen(
             [str(PARLEY), "serve", "--key", KEY, "--port", str(self.port), "--http-port", str(self.http),
              "--web-root", str(ROOT / "Web"), "--address-connections", "0", "--address-handshakes-per-minute", "0",
-             "--address-anonymous-per-hour", "0", "--address-conversations-per-hour", "0", *flags],
+             "--address-anonymous-per-hour", "0", "--address-conversations-per-hour", "0", "--store", "memory", *flags],
             stdout=self.log, stderr=subprocess.STDOUT)
         secure = "--tls-cert" in flags
         self.url = f"{'https' if secure else 'http'}://127.0.0.1:{self.http}"

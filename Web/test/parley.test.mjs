@@ -57,7 +57,7 @@ async function startServer(extra = []) {
       '--teams', ['support', ...TEAMS].join(','),
       '--address-connections', '0', '--address-handshakes-per-minute', '0',
       '--address-anonymous-per-hour', '0', '--address-conversations-per-hour', '0',
-      '--message-rate', '60000', '--message-burst', '1000', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+      '--message-rate', '60000', '--message-burst', '1000', '--store', 'memory', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
     let exited = false;
     servers.add(proc);
     proc.on('exit', () => { exited = true; servers.delete(proc); });
