@@ -25,6 +25,9 @@ let package = Package(
                 .product(name: "ParleyCompression", package: "Parley"),
                 .product(name: "ParleyTransport", package: "Parley"),
                 .product(name: "ParleyServer", package: "Parley"),
+                .product(name: "ParleyClient", package: "Parley"),
+                .product(name: "ParleySQLite", package: "Parley"),
+                .product(name: "ParleyPostgres", package: "Parley"),
             ]
         ),
     ],

@@ -1,10 +1,11 @@
-import ParleyCore
+import ParleyWire
 
-// The stored forms of the columns that are not plain numbers or text (Spec/storage.md).
+// The stored forms of the columns that are not plain numbers or text (Spec/storage.md), and
+// what every database store does before writing, shared by the SQLite and PostgreSQL stores.
 
 extension Audience {
     /// The name stored in `events.audience`.
-    var storedName: String {
+    public var storedName: String {
         switch self {
         case .everyone: "everyone"
         case .staff: "staff"
@@ -12,7 +13,7 @@ extension Audience {
     }
 
     /// The audience `storedName` names, if any.
-    init?(storedName: String) {
+    public init?(storedName: String) {
         switch storedName {
         case "everyone": self = .everyone
         case "staff": self = .staff
@@ -23,14 +24,14 @@ extension Audience {
 
 extension UInt64 {
     /// The value as an SQL integer, bit for bit (times and cseqs stay far below 2⁶³).
-    var sqlInteger: Int64 { Int64(bitPattern: self) }
+    public var sqlInteger: Int64 { Int64(bitPattern: self) }
 }
 
 extension Array where Element == DurableChange {
     /// These changes without the conversation records a later record of the same conversation
     /// replaces before anything else touches that conversation's row (its archiving, its
     /// visitor's erasure): applying the result leaves the rows applying all of them leaves.
-    var withoutReplacedRecords: [DurableChange] {
+    public var withoutReplacedRecords: [DurableChange] {
         var replaced: [String: String] = [:]  // conversation → visitor, for a record written later
         var kept: [DurableChange] = []
         kept.reserveCapacity(count)

@@ -1,0 +1,127 @@
+import BenchSupport
+import Dispatch
+import Glibc
+import ParleyCore
+import ParleyServer
+
+/// One case of the `store` suite: a fresh ``ParleyServer`` in process (with `store`, counted,
+/// or none) and `visitors` anonymous visitors with a conversation each, who send for a warm-up
+/// then a measured window, closed loop or paced.
+struct StoreCase {
+    static let warmUpNanoseconds: UInt64 = 1_000_000_000
+    static let measuredNanoseconds: UInt64 = 5_000_000_000
+
+    /// What a case measured.
+    struct Result {
+        /// `ok`s received in the measured window, per second.
+        var messagesPerSecond: Double
+        /// Latencies of those `ok`s, sorted, in nanoseconds.
+        var latencies: [UInt64]
+        /// The store's writes during the window (`nil` without a store).
+        var writes: CountingStore.Counts?
+        /// Heap allocations in the window (every thread) per `ok`.
+        var allocationsPerMessage: Double
+        /// Error replies, the first one's text, and connections the server closed.
+        var errors: Int
+        var firstError: String?
+        var closedConnections: Int
+
+        /// The `q` quantile of the latencies, in milliseconds.
+        func milliseconds(_ q: Double) -> Double {
+            guard !latencies.isEmpty else { return .nan }
+            return Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * q))]) / 1e6
+        }
+    }
+
+    private let server: ParleyServer
+    private let store: CountingStore?
+    private let run: StoreRun
+    private let visitors: [StoreVisitor]
+
+    /// Starts a server (with `store` wrapped in a ``CountingStore``) and connects `visitors`
+    /// visitors; returns once each has its conversation. `serial` names this server's
+    /// conversations apart from other cases' in a shared database.
+    init(store: (any DurableStore)?, visitors count: Int, closedLoop: Bool, serial: Int) {
+        var session = SessionConfiguration()
+        session.messageRate = 1_000_000_000
+        session.messageBurst = 1_000_000
+        var chat = LiveChatConfiguration()
+        chat.answerTimeoutMs = 0
+        chat.inactivityTimeoutMs = 0
+        chat.conversationPrefix = "sb\(serial)x"
+        let configuration = ServerConfiguration(
+            key: Array("store bench key, thirty-two byte".utf8), instance: "sb\(serial)", teams: ["support"], session: session, chat: chat)
+        self.store = store.map { CountingStore(wrapping: $0) }
+        server = ParleyServer(configuration: configuration, store: self.store)
+        run = StoreRun(closedLoop: closedLoop)
+        visitors = (0..<count).map { _ in StoreVisitor(server: server, run: run) }
+        if run.ready.wait(timeout: .now() + .seconds(120)) == .timedOut { print("  (not every visitor got its conversation in 120 s)") }
+    }
+
+    /// Each visitor keeps one send outstanding: warm-up, measured window, then waits for the
+    /// last `ok`s.
+    func closedLoop() -> Result {
+        for visitor in visitors { run.queue.async { visitor.send() } }
+        return measure { wait(until: $0 + Self.warmUpNanoseconds + Self.measuredNanoseconds) }
+    }
+
+    /// `rate` messages per second in all, round robin over the visitors, each sent when due
+    /// whatever is outstanding (open loop); latency runs from the time it was due.
+    func paced(rate: Int) -> Result {
+        let interval = UInt64(1_000_000_000 / rate)
+        return measure { start in
+            let end = start + Self.warmUpNanoseconds + Self.measuredNanoseconds
+            var index: UInt64 = 0
+            while true {
+                let due = start + index * interval
+                if due >= end { break }
+                wait(until: due)
+                visitors[Int(index % UInt64(visitors.count))].send(due: due)
+                index += 1
+            }
+        }
+    }
+
+    /// Runs `load` (given the start time; it returns at the end of the window) and flips the
+    /// phases at their times from a timer, then waits for outstanding sends and disconnects.
+    private func measure(_ load: (UInt64) -> Void) -> Result {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let marks = Mutex<(start: UInt64, end: UInt64, allocations: UInt64, writes: CountingStore.Counts?)>((0, 0, 0, nil))
+        let timer = DispatchQueue(label: "store bench phases")
+        timer.asyncAfter(deadline: DispatchTime(uptimeNanoseconds: start + Self.warmUpNanoseconds)) { [run, store] in
+            marks.withLock { $0 = (DispatchTime.now().uptimeNanoseconds, 0, allocationsSoFar(), store?.counts) }
+            run.phase.store(1, ordering: .relaxed)
+        }
+        load(start)
+        run.phase.store(2, ordering: .relaxed)
+        let end = DispatchTime.now().uptimeNanoseconds
+        let allocations = allocationsSoFar()
+        let writes = store?.counts
+        let waitEnd = end + 30_000_000_000
+        while visitors.contains(where: { $0.outstanding > 0 }) && DispatchTime.now().uptimeNanoseconds < waitEnd { usleep(1_000) }
+        let measured = marks.withLock { $0 }
+        var latencies: [UInt64] = []
+        var result = Result(messagesPerSecond: 0, latencies: [], writes: nil, allocationsPerMessage: 0, errors: 0, closedConnections: 0)
+        for visitor in visitors {
+            let outcome = visitor.results
+            latencies += outcome.latencies
+            result.errors += outcome.errors
+            result.firstError = result.firstError ?? outcome.firstError
+            if outcome.closed { result.closedConnections += 1 }
+            visitor.disconnect()
+        }
+        latencies.sort()
+        result.latencies = latencies
+        result.messagesPerSecond = Double(latencies.count) / (Double(end - measured.start) / 1e9)
+        result.allocationsPerMessage = Double(allocations - measured.allocations) / Double(max(latencies.count, 1))
+        if let writes, let before = measured.writes { result.writes = writes.since(before) }
+        return result
+    }
+
+    private func wait(until deadline: UInt64) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard deadline > now else { return }
+        var time = timespec(tv_sec: Int((deadline - now) / 1_000_000_000), tv_nsec: Int((deadline - now) % 1_000_000_000))
+        nanosleep(&time, nil)
+    }
+}
