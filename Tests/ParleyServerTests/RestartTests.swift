@@ -98,6 +98,28 @@ import Testing
         #expect(page.events.compactMap(\.text) == ["hello", "how can I help?"])
     }
 
+    @Test("SESSION-22, STORE-6: a message re-sent after a restart with its client message id gets its original ok, not a second copy")
+    func idempotencySurvives() throws {
+        var d = Self.driver()
+        let (id, visitor, welcome) = try Self.create(&d, text: "hello")
+        guard case .ok(let first)? = d.command({ .send(.init(rid: $0, conversation: id, clientMessageId: "m-7", text: "my order is 1234")) }, on: visitor) else {
+            Issue.record("not sent"); return
+        }
+        d.drop(visitor)
+        d.restart(after: 3_000)
+        let (again, _) = d.connect(CoreDriver.sessionAuth(welcome))
+        guard case .ok(let resent)? = d.command({ .send(.init(rid: $0, conversation: id, clientMessageId: "m-7", text: "my order is 1234")) }, on: again) else {
+            Issue.record("no answer"); return
+        }
+        #expect(resent.duplicate == true)
+        #expect(resent.cseq == first.cseq)
+        #expect(d.store.events[id]?.values.filter { $0.clientMessageId == "m-7" }.count == 1)
+        guard case .ok(let fresh)? = d.command({ .send(.init(rid: $0, conversation: id, clientMessageId: "m-8", text: "thanks")) }, on: again) else {
+            Issue.record("not sent"); return
+        }
+        #expect(fresh.duplicate != true && fresh.cseq == first.cseq! + 1)
+    }
+
     @Test("ROUTE-10, CONV-8 after a restart: an absent agent's conversations are re-routed after the grace period, an absent visitor's queued one is abandoned after the resume window, a message left offline stays")
     func absentUsers() throws {
         var d = Self.driver()

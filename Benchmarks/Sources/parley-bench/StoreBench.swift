@@ -30,9 +30,14 @@ struct StoreBench: BenchSuite {
         let stores: [(String, () throws -> (any DurableStore)?)] = [
             ("none", { nil }),
             ("memory", { MemoryStore() }),
-            ("sqlite", { serial += 1; return try SQLiteStore(path: "\(directory)/bench-\(serial).sqlite") }),
+            ("sqlite", { try SQLiteStore(path: "\(directory)/\(UUID().uuidString).sqlite") }),
         ]
-        for (label, open) in stores { runCases(label, open: open, serial: &serial, baseline: &baseline) }
+        do {
+            for (label, open) in stores { try runCases(label, open: open, serial: &serial, baseline: &baseline) }
+        } catch {
+            print("cannot open the store: \(error)")
+            return
+        }
         guard let url = ProcessInfo.processInfo.environment["PARLEY_BENCH_POSTGRES"] else {
             print("postgres  skipped: set PARLEY_BENCH_POSTGRES to a postgres:// URL (Scripts/with-postgres.sh starts one)")
             return
@@ -40,33 +45,25 @@ struct StoreBench: BenchSuite {
         do {
             let postgres = try BenchPostgres(url: url)
             defer { postgres.stop() }
-            runCases("postgres", open: { postgres.store }, serial: &serial, baseline: &baseline)
+            try runCases("postgres", open: { postgres.store }, serial: &serial, baseline: &baseline)
         } catch {
-            print("postgres  failed to start: \(error)")
+            print("postgres  cannot start: \(error)")
         }
     }
 
-    /// The closed-loop cases at each concurrency, then the paced case, on fresh servers.
-    private func runCases(_ label: String, open: () throws -> (any DurableStore)?, serial: inout Int, baseline: inout [Int: Double]) {
+    /// The closed-loop cases at each concurrency, then the paced case, each on a fresh server
+    /// with the store `open` makes (`nil`: none).
+    private func runCases(_ label: String, open: () throws -> (any DurableStore)?, serial: inout Int, baseline: inout [Int: Double]) throws {
         for visitors in Self.concurrencies {
             serial += 1
-            guard let store = opened(label, open) else { return }
+            let store = try open()
             let result = StoreCase(store: store, visitors: visitors, closedLoop: true, serial: serial).closedLoop()
             if store == nil { baseline[visitors] = result.messagesPerSecond }
             report(label, "\(visitors)", result, baseline: baseline[visitors])
         }
         serial += 1
-        guard let store = opened(label, open) else { return }
-        let paced = StoreCase(store: store, visitors: Self.pacedVisitors, closedLoop: false, serial: serial).paced(rate: Self.pacedRate)
+        let paced = StoreCase(store: try open(), visitors: Self.pacedVisitors, closedLoop: false, serial: serial).paced(rate: Self.pacedRate)
         report(label, "\(Self.pacedVisitors) @\(Self.pacedRate)/s", paced, baseline: nil)
-    }
-
-    /// The store `open` makes (`.some(nil)` for none), or `nil` after printing why it failed.
-    private func opened(_ label: String, _ open: () throws -> (any DurableStore)?) -> (any DurableStore)?? {
-        do { return .some(try open()) } catch {
-            print("\(label): cannot open the store: \(error)")
-            return nil
-        }
     }
 
     private func report(_ label: String, _ visitors: String, _ result: StoreCase.Result, baseline: Double?) {

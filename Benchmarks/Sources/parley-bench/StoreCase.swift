@@ -62,44 +62,41 @@ struct StoreCase {
     /// last `ok`s.
     func closedLoop() -> Result {
         for visitor in visitors { run.queue.async { visitor.send() } }
-        return measure { wait(until: $0 + Self.warmUpNanoseconds + Self.measuredNanoseconds) }
+        return measure { wait(until: $0) }
     }
 
     /// `rate` messages per second in all, round robin over the visitors, each sent when due
     /// whatever is outstanding (open loop); latency runs from the time it was due.
     func paced(rate: Int) -> Result {
         let interval = UInt64(1_000_000_000 / rate)
-        return measure { start in
-            let end = start + Self.warmUpNanoseconds + Self.measuredNanoseconds
-            var index: UInt64 = 0
-            while true {
-                let due = start + index * interval
-                if due >= end { break }
+        var due = DispatchTime.now().uptimeNanoseconds
+        var index = 0
+        return measure { end in
+            while due < end {
                 wait(until: due)
-                visitors[Int(index % UInt64(visitors.count))].send(due: due)
+                visitors[index % visitors.count].send(due: due)
                 index += 1
+                due += interval
             }
         }
     }
 
-    /// Runs `load` (given the start time; it returns at the end of the window) and flips the
-    /// phases at their times from a timer, then waits for outstanding sends and disconnects.
-    private func measure(_ load: (UInt64) -> Void) -> Result {
+    /// Runs `load` until the end of the warm-up, then until the end of the measured window
+    /// (`load` returns at the time it is given), then waits for outstanding sends and
+    /// disconnects.
+    private func measure(_ load: (_ until: UInt64) -> Void) -> Result {
+        load(DispatchTime.now().uptimeNanoseconds + Self.warmUpNanoseconds)
+        run.phase.store(1, ordering: .relaxed)
         let start = DispatchTime.now().uptimeNanoseconds
-        let marks = Mutex<(start: UInt64, end: UInt64, allocations: UInt64, writes: CountingStore.Counts?)>((0, 0, 0, nil))
-        let timer = DispatchQueue(label: "store bench phases")
-        timer.asyncAfter(deadline: DispatchTime(uptimeNanoseconds: start + Self.warmUpNanoseconds)) { [run, store] in
-            marks.withLock { $0 = (DispatchTime.now().uptimeNanoseconds, 0, allocationsSoFar(), store?.counts) }
-            run.phase.store(1, ordering: .relaxed)
-        }
-        load(start)
+        let startAllocations = allocationsSoFar()
+        let startWrites = store?.counts
+        load(start + Self.measuredNanoseconds)
         run.phase.store(2, ordering: .relaxed)
         let end = DispatchTime.now().uptimeNanoseconds
-        let allocations = allocationsSoFar()
+        let allocations = allocationsSoFar() - startAllocations
         let writes = store?.counts
         let waitEnd = end + 30_000_000_000
         while visitors.contains(where: { $0.outstanding > 0 }) && DispatchTime.now().uptimeNanoseconds < waitEnd { usleep(1_000) }
-        let measured = marks.withLock { $0 }
         var latencies: [UInt64] = []
         var result = Result(messagesPerSecond: 0, latencies: [], writes: nil, allocationsPerMessage: 0, errors: 0, closedConnections: 0)
         for visitor in visitors {
@@ -112,9 +109,9 @@ struct StoreCase {
         }
         latencies.sort()
         result.latencies = latencies
-        result.messagesPerSecond = Double(latencies.count) / (Double(end - measured.start) / 1e9)
-        result.allocationsPerMessage = Double(allocations - measured.allocations) / Double(max(latencies.count, 1))
-        if let writes, let before = measured.writes { result.writes = writes.since(before) }
+        result.messagesPerSecond = Double(latencies.count) / (Double(end - start) / 1e9)
+        result.allocationsPerMessage = Double(allocations) / Double(max(latencies.count, 1))
+        if let writes, let startWrites { result.writes = writes.since(startWrites) }
         return result
     }
 

@@ -27,7 +27,9 @@ public struct IdempotencyCache: Sendable {
     }
 
     private struct Entry: Sendable {
-        var fingerprint: Int
+        /// The content's hash; `nil` for an entry restored after a restart, whose content's hash
+        /// (a process's own) is not known: any content with its key is the same command then.
+        var fingerprint: Int?
         var result: Wire.Ok?
         var expiresAt: Instant
     }
@@ -46,13 +48,20 @@ public struct IdempotencyCache: Sendable {
     /// Looks `key` up for a command whose content (apart from its rid) hashes to `fingerprint`.
     public func lookup(_ key: Key, fingerprint: Int) -> Lookup {
         guard let entry = entries[key] else { return .new }
-        guard entry.fingerprint == fingerprint else { return .conflict }
+        guard entry.fingerprint.map({ $0 == fingerprint }) ?? true else { return .conflict }
         return entry.result.map(Lookup.duplicate) ?? .inProgress
     }
 
     /// Records that the command for `key` is being executed.
     public mutating func begin(_ key: Key, fingerprint: Int, now: Instant) {
         entries[key] = Entry(fingerprint: fingerprint, result: nil, expiresAt: schedule(key, now: now))
+    }
+
+    /// Remembers a command accepted before a restart, from the event it wrote (STORE-6): a
+    /// re-send of its key within the window gets `result` again. Call in the order of `at`,
+    /// before any other input.
+    public mutating func restore(_ key: Key, result: Wire.Ok, at: Instant) {
+        entries[key] = Entry(fingerprint: nil, result: result, expiresAt: schedule(key, now: at))
     }
 
     /// Records the command's result: an `ok` is remembered for the window; any other result

@@ -103,6 +103,24 @@ public struct SessionRegistry: Sendable {
         return nil
     }
 
+    /// Rebuilds the idempotency keys of the last window from the events a store kept (STORE-6):
+    /// every message and note with a client message id written within the window before `now`,
+    /// so that a client re-sending one after a restart gets its original `ok` (SESSION-22)
+    /// rather than a second copy. The first message of a `create` stands for the create.
+    public mutating func restoreIdempotency(from events: [ChatEvent], now: Instant) {
+        let window = configuration.idempotencyWindowMs
+        let recent = events.filter { event in
+            (event.kind == .message || event.kind == .note) && event.clientMessageId != nil && event.sender != nil
+                && now.milliseconds(since: Instant(rawValue: event.time)) < window
+        }
+        for event in recent.sorted(by: { ($0.time, $0.conversation, $0.cseq) < ($1.time, $1.conversation, $1.cseq) }) {
+            idempotency.restore(
+                IdempotencyCache.Key(user: event.sender!, clientMessageId: event.clientMessageId!),
+                result: Wire.Ok(rid: 0, conversation: event.conversation, cseq: event.cseq), at: Instant(rawValue: event.time))
+        }
+        idempotency.expire(now: now)
+    }
+
     /// Ends every detached session whose resume window has passed at `now` and forgets expired
     /// idempotency keys; returns the ended sessions' ids.
     public mutating func expire(now: Instant) -> [String] {
