@@ -4,7 +4,8 @@
 same store each time. Afterwards every message whose `ok` a client received is in its
 conversation's history exactly once, at the cseq the `ok` named; every conversation's cseqs run
 from 1 without a gap; the list's summaries agree with the histories (nothing half-written);
-every acknowledged rating is there.
+every acknowledged rating is there; and the conversations left offline after hours go to the
+agent who comes online after the last restart.
 
 Usage: crash_test.py --parley .build/debug/parley --kills 50 [--store postgres://…] [--seed 7]
 Needs Python's `websockets`. Bounded: each round lasts at most a few seconds.
@@ -231,7 +232,30 @@ async def round_of_load(server, ledger, visitors, agents, tokens, rng, seconds):
     await asyncio.wait(tasks, timeout=10)
 
 
-async def verify(server, ledger, supervisor_token):
+async def night_shift(server, night_token, offline):
+    """An after-hours agent comes online after the last restart: every conversation left
+    offline is assigned to them (CONV-7, STORE-6). Returns the problems."""
+    async with websockets.connect(server.url, subprotocols=["parley.v1.json"], close_timeout=0.2) as ws:
+        welcome = await hello(ws, {"scheme": "token", "credential": night_token})
+        assert welcome["type"] == "welcome", welcome
+        assigned = set()
+
+        async def on_event(event):
+            if event["kind"] == "assigned" and event.get("agent") == "night-1":
+                assigned.add(event["conversation"])
+
+        client = Client(ws, on_event)
+        pump = asyncio.create_task(client.pump())
+        await client.command({"type": "agentStatus", "routing": "accepting", "maxConcurrent": 20})
+        for _ in range(100):
+            if offline <= assigned:
+                break
+            await asyncio.sleep(0.1)
+        pump.cancel()
+        return [f"{c}: left offline, not assigned to the agent who came online" for c in sorted(offline - assigned)]
+
+
+async def verify(server, ledger, supervisor_token, night_token):
     problems = []
     async with websockets.connect(server.url, subprotocols=["parley.v1.json"], max_size=None) as ws:
         welcome = await hello(ws, {"scheme": "token", "credential": supervisor_token}, max_frame=1 << 24)
@@ -247,6 +271,10 @@ async def verify(server, ledger, supervisor_token):
             answer = await client.command({"type": "list", "state": state})
             for summary in answer.get("conversations", []):
                 summaries[summary["id"]] = summary
+        offline = {c for c, summary in summaries.items() if summary["state"] == "offline"}
+        if not offline:
+            problems.append("no conversation was left offline: the after-hours visitors did not run")
+        problems += await night_shift(server, night_token, offline)
         for conversation in sorted(ledger.created | set(summaries), key=lambda c: (len(c), c)):
             events, anchor = [], None
             while True:
@@ -318,13 +346,14 @@ def main():
     # Nobody works after hours: those conversations stay offline until the end (CONV-7).
     tokens = {name: mint(args.parley, key, name, "agent", "support") for name in agents}
     supervisor = mint(args.parley, key, "boss", "supervisor", "support,afterhours")
+    night = mint(args.parley, key, "night-1", "agent", "afterhours")
     for kill in range(args.kills):
         # A loop per round, closed without waiting for a client stuck on the dead server.
         loop = asyncio.new_event_loop()
         loop.run_until_complete(round_of_load(server, ledger, visitors, agents, tokens, rng, rng.uniform(0.3, 1.5)))
         loop.close()
         server.start()
-    problems, listed = asyncio.run(verify(server, ledger, supervisor))
+    problems, listed = asyncio.run(verify(server, ledger, supervisor, night))
     server.stop()
     store = "PostgreSQL" if args.store else "SQLite"
     print(f"crash test ({store}): {args.kills} kills in {time.time() - started:.0f} s; {ledger.commands} commands, "
