@@ -127,7 +127,12 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
-        .testTarget(name: "ParleyStoreTests", dependencies: ["ParleySQLite", "ParleyPostgres", "ParleyServer", "ParleyCore", "ParleyTestSupport"]),
+        .testTarget(
+            name: "ParleyStoreTests",
+            dependencies: [
+                "ParleySQLite", "ParleyPostgres", "ParleyServer", "ParleyCore", "ParleyClient", "ParleyTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
         .testTarget(name: "ParleySimulationTests", dependencies: ["ParleySimulation"]),
         .testTarget(name: "ParleyBenchTests", dependencies: ["ParleyBench", "ParleyServer", "ParleyTransport", "ParleyNIO"]),
     ],
