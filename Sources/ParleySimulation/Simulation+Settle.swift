@@ -27,6 +27,8 @@ extension Simulation {
         guard violation == nil else { return }
         checkDurability()
         guard violation == nil else { return }
+        checkRecovery()
+        guard violation == nil else { return }
         checkConvergence()
     }
 

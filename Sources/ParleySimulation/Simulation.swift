@@ -98,6 +98,7 @@ public struct Simulation: Sendable {
         default: advance(by: UInt64.random(in: 0...150, using: &random))
         }
         accountAccepted()
+        if statistics.steps % 500 == 0 { checkRecovery() }
     }
 
     // MARK: Population

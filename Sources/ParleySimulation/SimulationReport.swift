@@ -28,6 +28,8 @@ public struct SimulationStatistics: Sendable, Hashable {
     public var batches = 0, failedWrites = 0
     /// Reads of archived conversations the store answered (odd seeds keep no archive in memory).
     public var archiveReads = 0
+    /// Servers started from the store at quiet moments and compared with the running one (STORE-6).
+    public var recoveries = 0
 
     /// Nothing counted yet.
     public init() {}
@@ -38,7 +40,7 @@ public struct SimulationStatistics: Sendable, Hashable {
         steps \(steps), transported \(transported), accepted \(accepted), delivered \(delivered), \
         drops \(drops), resumes \(resumes), gaps reported \(gapsReported), invariant checks \(checks), \
         conversations \(conversations), clock jumps \(clockJumps), slow consumers \(slowConsumers), departures \(departures), \
-        late authentications \(lateAuthentications), batches \(batches), failed writes \(failedWrites), archive reads \(archiveReads)
+        late authentications \(lateAuthentications), batches \(batches), failed writes \(failedWrites), archive reads \(archiveReads), recoveries \(recoveries)
         """
     }
 }

@@ -66,13 +66,19 @@ import Testing
             onClose: {})
         for client in [a, b] { client.send(Message.hello(Wire.Hello(rid: 1, versions: [1], auth: Wire.Auth(scheme: "anonymous")))) }
 
-        let holder = Task.detached { a.send(Message.ping(Wire.Ping(nonce: 1))) }
-        holding.wait()
+        // The holder runs on a dispatch thread, and this test waits without blocking its own:
+        // the cooperative pool may have a single thread (a blocked one would deadlock it).
+        let held = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            a.send(Message.ping(Wire.Ping(nonce: 1)))
+            held.signal()
+        }
+        while holding.wait(timeout: .now()) != .success { try await Task.sleep(for: .milliseconds(1)) }
         b.send(Message.ping(Wire.Ping(nonce: 7)))
         // B's input was queued, not waited for: the lock is still held.
         #expect(!released.withLock { $0 })
         #expect(answeredB.withLock { $0 }.isEmpty)
-        await holder.value
+        while held.wait(timeout: .now()) != .success { try await Task.sleep(for: .milliseconds(5)) }
         for _ in 0..<200 where answeredB.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
         #expect(answeredB.withLock { $0 } == [7], "the holder ran B's input when it let go")
     }

@@ -21,7 +21,7 @@ struct StoreBench: BenchSuite {
 
     func run() {
         print("\n== store: persisted messages/s and send → ok latency per store (group commit), 1 s warm-up + 5 s each ==")
-        print(pad("store", 10) + pad("visitors", 10) + pad("msgs/s", 10) + pad("vs none", 9) + pad("writes", 8) + pad("msgs/write", 12)
+        print(pad("store", 10) + pad("visitors", 13) + pad("msgs/s", 10) + pad("vs none", 9) + pad("writes", 8) + pad("msgs/write", 12)
               + pad("ms/write", 10) + pad("p50 ms", 9) + pad("p99 ms", 9) + pad("max ms", 9) + pad("allocs/msg", 12) + "errors")
         var serial = 0
         var baseline: [Int: Double] = [:]
@@ -74,7 +74,7 @@ struct StoreBench: BenchSuite {
         var errors = "\(result.errors)"
         if let first = result.firstError { errors += " (first: \(first))" }
         if result.closedConnections > 0 { errors += ", \(result.closedConnections) closed by the server" }
-        print(pad(label, 10) + pad(visitors, 10) + pad(fmt(result.messagesPerSecond, 0), 10) + pad(ratio, 9)
+        print(pad(label, 10) + pad(visitors, 13) + pad(fmt(result.messagesPerSecond, 0), 10) + pad(ratio, 9)
               + pad(writes.map { "\($0.writes)" } ?? "-", 8) + pad(perWrite, 12) + pad(msPerWrite, 10)
               + pad(fmt(result.milliseconds(0.5), 2), 9) + pad(fmt(result.milliseconds(0.99), 2), 9)
               + pad(fmt(result.milliseconds(1), 2), 9) + pad(fmt(result.allocationsPerMessage, 0), 12) + errors)

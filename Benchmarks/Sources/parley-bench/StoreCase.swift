@@ -52,8 +52,10 @@ struct StoreCase {
         let configuration = ServerConfiguration(
             key: Array("store bench key, thirty-two byte".utf8), instance: "sb\(serial)", teams: ["support"], session: session, chat: chat)
         self.store = store.map { CountingStore(wrapping: $0) }
-        server = ParleyServer(configuration: configuration, store: self.store)
-        run = StoreRun(closedLoop: closedLoop)
+        let server = ParleyServer(configuration: configuration, store: self.store)
+        let run = StoreRun(closedLoop: closedLoop)
+        self.server = server
+        self.run = run
         visitors = (0..<count).map { _ in StoreVisitor(server: server, run: run) }
         if run.ready.wait(timeout: .now() + .seconds(120)) == .timedOut { print("  (not every visitor got its conversation in 120 s)") }
     }

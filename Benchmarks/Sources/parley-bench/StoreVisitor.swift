@@ -1,6 +1,7 @@
 import Dispatch
 import ParleyClient
 import ParleyCore
+import ParleyTransport
 import ParleyWire
 import Synchronization
 

@@ -35,6 +35,9 @@ public struct ConversationMachine: Sendable, Hashable, Codable {
     public private(set) var rating: Rating?
     /// Each user's read marker: seen up to and including this cseq (CONV-16).
     public private(set) var readMarkers: [String: UInt64] = [:]
+    /// Its place in its team's queue when it last started waiting (the router's ticket,
+    /// ``Router/ticket(of:)``): what a restart puts it back in the queue with (STORE-6).
+    public internal(set) var queueTicket: Int64?
     /// Staff who were staff of the conversation and no longer are, with the last cseq they
     /// were sent: what to send them first if they become staff again (CONV-31).
     var deliveredToFormerStaff: [String: UInt64] = [:]
@@ -49,7 +52,7 @@ public struct ConversationMachine: Sendable, Hashable, Codable {
     /// The stored form (Spec/storage.md): every field but the events being emitted, which a
     /// machine at rest never holds.
     private enum CodingKeys: String, CodingKey {
-        case id, visitor, team, priority, tags, createdAt, properties, lastCseq, rating, readMarkers
+        case id, visitor, team, priority, tags, createdAt, properties, lastCseq, rating, readMarkers, queueTicket
         case deliveredToFormerStaff, state, assignments, firstAssignedAt, firstResponseAt, transfers, closedAt
     }
 

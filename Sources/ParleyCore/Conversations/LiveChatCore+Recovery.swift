@@ -6,8 +6,8 @@ import ParleyWire
 extension LiveChatCore {
     /// Rebuilds the core from `state` at `now`, before any connection: teams and registered
     /// agents first; then every conversation with its history, waiting ones queued again in
-    /// their order (re-entries at the front, as when they re-entered, ROUTE-9; new ones by
-    /// arrival), active ones counted in their agent's load; then, since nobody is connected,
+    /// their order (each with the router's ticket kept in its record), active ones counted in
+    /// their agent's load; then, since nobody is connected,
     /// each agent with conversations starts a disconnect grace period (ROUTE-10), and each
     /// visitor with a queued or active conversation has `absentVisitorGraceMs` to come back
     /// before their queued ones are abandoned (CONV-8). An agent who signed in with their credentials is registered again
@@ -61,11 +61,11 @@ extension LiveChatCore {
                 if machine.wireState == .queued { absentVisitors.insert(machine.visitor) }
             }
         }
-        // Re-entries went to the front, the latest first; new conversations to the back, by arrival.
-        let reentered = waiting.filter { $0.waitingSince != $0.createdAt }.sorted { $0.waitingSince! < $1.waitingSince! }
-        for machine in reentered { enqueue(machine, front: true, excluding: nil, now: now, into: &actions) }
-        for machine in waiting where machine.waitingSince == machine.createdAt {
-            enqueue(machine, front: false, excluding: nil, now: now, into: &actions)
+        // Each goes back with the ticket it had: the queue order is what it was (ROUTE-3, ROUTE-9).
+        // A record without one (never placed) goes to the back, by arrival.
+        for machine in waiting {
+            _ = router.enqueue(
+                machine.id, team: machine.team, priority: machine.priority, tags: machine.tags, restoring: machine.queueTicket, now: now)
         }
         recovery.waiting = waiting.count
         for agent in agents { startGrace(agent, now: now, into: &actions) }

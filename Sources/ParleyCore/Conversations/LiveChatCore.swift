@@ -294,6 +294,12 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
         case .assigned(let agent):
             apply([Assignment(conversation: machine.id, agent: agent)], now: now, into: &actions)
         case .waiting(let position):
+            // Its place in the queue is part of its record: a restart puts it back there (STORE-6).
+            if let ticket = router.ticket(of: machine.id), var waiting = machines[machine.id] {
+                waiting.queueTicket = ticket
+                machines[machine.id] = waiting
+                actions.append(.persist(.conversation(waiting)))
+            }
             if machine.wireState == .queued {
                 actions.append(.queuePosition(
                     conversation: machine.id, visitor: machine.visitor, position: position,

@@ -151,14 +151,16 @@ public struct Router: Sendable {
     ///   - front: ahead of every waiting conversation of the same priority (ROUTE-9).
     ///   - excluding: an agent never to pick again for this conversation (ROUTE-9).
     ///   - previous: the agent it was assigned to until now.
+    ///   - restored: the ticket it had before a restart (``ticket(of:)``, STORE-6), which puts it
+    ///     back at its place among the others; `front` is then ignored.
     /// - Returns: the conversation's own placement, and the assignments that freeing its
     ///   previous agent caused.
     public mutating func enqueue(
         _ id: String, team teamID: String, priority: UInt32, tags: Set<String>, front: Bool = false,
-        excluding: String? = nil, releasing previous: String? = nil, now: Instant
+        excluding: String? = nil, releasing previous: String? = nil, restoring restored: Int64? = nil, now: Instant
     ) -> (placement: QueuePlacement, others: [Assignment]) {
-        let ticket = front ? nextFrontTicket : nextTicket
-        if front { nextFrontTicket -= 1 } else { nextTicket += 1 }
+        let ticket = restored ?? (front ? nextFrontTicket : nextTicket)
+        if ticket < 0 { nextFrontTicket = min(nextFrontTicket, ticket) - 1 } else { nextTicket = max(nextTicket, ticket) + 1 }
         if let excluded = excluding.flatMap({ agentSlots[$0] }) { exclusions[id, default: []].insert(excluded) }
         let slot = record(id, team: teamID, priority: priority, tags: tags, ticket: ticket)
         let freed = release(previous)
@@ -213,6 +215,11 @@ public struct Router: Sendable {
     public func reportedPosition(of id: String) -> Int? {
         conversationSlots[id].flatMap { conversations[$0]!.reportedPosition }
     }
+
+    /// A waiting conversation's place in the queue order among those of its priority: arrival
+    /// order, negative for front-of-queue re-entries (the latest lowest). Kept in the
+    /// conversation's record so that a restart restores the order (STORE-6).
+    public func ticket(of id: String) -> Int64? { conversationSlots[id].map { conversations[$0]!.ticket } }
 
     /// Whether a conversation is waiting in a queue.
     public func isWaiting(_ id: String) -> Bool {
