@@ -753,6 +753,17 @@ w("abuse-block-permissions", ["ABUSE-8","ABUSE-11","ABUSE-12"], "Only staff who 
    send("s", {"type":"listBlocks","rid":2}), exp("s", {"type":"blocks","rid":2}, skipOthers=True),
    send("s", {"type":"unblock","rid":3,"visitor":"$visitorUser"}), err("s","BLOCK_NOT_FOUND", rid=3, skipOthers=True)],
   needs=["agents:1","seed:supervisorToken"], cleanup=close("v", 90))
+w("conv-erase-visitor", ["CONV-37","STORE-8","CONV-30"], "A supervisor erases a visitor's data (a privacy request): an agent's eraseVisitor is FORBIDDEN; the supervisor's result erased lists the visitor's conversation and counts its events (created, queued or offline, the message, perhaps an assignment); the conversation is gone: the supervisor's history of it is CONVERSATION_NOT_FOUND and the visitor's list is empty; erasing the visitor again is erased with no conversation and 0 events.",
+  VTOKEN + create("v", 2, "please forget me") + [exp("v", {"type":"event","event":{"conversation":"$conv","kind":"message"}}, skipOthers=True)]
+  + agent("a", 1, "agent1") + [
+   send("a", {"type":"eraseVisitor","rid":2,"visitor":"$visitorUser"}), err("a","FORBIDDEN", rid=2, skipOthers=True)] + sup("s", "sup") + [
+   send("s", {"type":"eraseVisitor","rid":2,"visitor":"$visitorUser"}),
+   exp("s", {"type":"erased","rid":2,"conversations":["$conv"],"events":"$range:3..4"}, skipOthers=True),
+   send("s", {"type":"history","rid":3,"conversation":"$conv"}), err("s","CONVERSATION_NOT_FOUND", rid=3, skipOthers=True),
+   send("v", {"type":"list","rid":3}), exp("v", {"type":"conversations","rid":3,"conversations":"$absent"}, skipOthers=True),
+   send("s", {"type":"eraseVisitor","rid":4,"visitor":"$visitorUser"}),
+   exp("s", {"type":"erased","rid":4,"conversations":"$absent","events":0}, skipOthers=True)],
+  needs=["agents:1","seed:supervisorToken"])
 w("abuse-block-closes-and-refuses", ["ABUSE-9","ABUSE-10","ABUSE-11"], "An agent blocks the visitor of its conversation: the conversation closes with closeReason blocked for both, the visitor's connection gets BLOCKED and closes, the visitor's session token is then refused with BLOCKED and a retryAfterMs; once a supervisor unblocks, the same token is welcomed.",
   agent("a", 1, "agent1") + accept("a", 2) + VTOKEN + create("v", 2, "hello") + [
    ev("a", {"conversation":"$conv","kind":"assigned","agent":"$agent1"}, skipOthers=True),

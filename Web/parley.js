@@ -528,6 +528,11 @@ export class ParleyClient {
    * of `text`, newest first (`searchResult`, CONV-36); pass its `next` as `before` for the page after.
    */
   search(text, o = {}) { return this._cmd({ type: 'search', text, before: o.before, limit: o.limit }); }
+  /**
+   * Supervisors: erase a visitor's data (a privacy request, CONV-37): every conversation they
+   * created, with its events (`erased`: the ids removed, in order, and how many events they held).
+   */
+  eraseVisitor(visitor) { return this._cmd({ type: 'eraseVisitor', visitor }); }
   /** Staff routing choice and concurrency limit. */
   agentStatus(routing, maxConcurrent) { return this._cmd({ type: 'agentStatus', routing, maxConcurrent }); }
 

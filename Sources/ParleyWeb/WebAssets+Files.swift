@@ -1034,6 +1034,8 @@ export interface Conversations { type: 'conversations'; rid: number; conversatio
 export interface SearchPosition { time: number; conversation: string; cseq: number }
 /** A page of search results, newest first; `next` is absent when nothing more matches (CONV-36). */
 export interface SearchResult { type: 'searchResult'; rid: number; events?: ConversationEvent[]; next?: SearchPosition }
+/** What erasing a visitor's data removed (CONV-37): conversation ids in ascending order (absent: none) and their events. */
+export interface Erased { type: 'erased'; rid: number; conversations?: string[]; events: number }
 export interface TranscriptResult {
   type: 'transcriptResult'; rid: number; summary: ConversationSummary; events?: ConversationEvent[];
   metrics: { queueWaitMs?: number; firstResponseMs?: number; transfers: number; durationMs?: number }; comment?: string;
@@ -1209,6 +1211,8 @@ export class ParleyClient {
   transcript(conversation: string): Promise<TranscriptResult>;
   /** Staff: one page of the messages and notes of their teams' conversations holding every word of `text` (whole words, any case), newest first, at most `limit` (default and cap `limits.searchPageMax`); pass the page's `next` as `before` for the next page. */
   search(text: string, o?: { before?: SearchPosition; limit?: number }): Promise<SearchResult>;
+  /** Supervisors: erase a visitor's data (a privacy request, CONV-37): every conversation they created, with its events; others get FORBIDDEN. */
+  eraseVisitor(visitor: string): Promise<Erased>;
   /** Staff routing choice and optional concurrency limit. */
   agentStatus(routing: 'accepting' | 'notAccepting', maxConcurrent?: number): Promise<Ok>;
   /** This connection's presence (text: staff; page: visitors); applied again on every new connection. */
@@ -1758,6 +1762,11 @@ export class ParleyClient {
    * of `text`, newest first (`searchResult`, CONV-36); pass its `next` as `before` for the page after.
    */
   search(text, o = {}) { return this._cmd({ type: 'search', text, before: o.before, limit: o.limit }); }
+  /**
+   * Supervisors: erase a visitor's data (a privacy request, CONV-37): every conversation they
+   * created, with its events (`erased`: the ids removed, in order, and how many events they held).
+   */
+  eraseVisitor(visitor) { return this._cmd({ type: 'eraseVisitor', visitor }); }
   /** Staff routing choice and concurrency limit. */
   agentStatus(routing, maxConcurrent) { return this._cmd({ type: 'agentStatus', routing, maxConcurrent }); }
 

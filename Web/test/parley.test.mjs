@@ -11,7 +11,7 @@ import { ParleyClient, ParleyError, MemoryStorage, errorName, isFatal } from '..
 
 const BIN = fileURLToPath(new URL('../../.build/debug/parley', import.meta.url));
 const KEY = 'a1'.repeat(32);
-const TEAMS = ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8'];
+const TEAMS = ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8', 't9'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------- helpers ----------
@@ -82,11 +82,11 @@ async function startServer(extra = []) {
   throw new Error('server did not start');
 }
 
-/** Mints an agent token with `parley token` (retried while the binary is being replaced). */
-async function token(user, teams) {
+/** Mints an agent (or supervisor) token with `parley token` (retried while the binary is being replaced). */
+async function token(user, teams, role = 'agent') {
   for (let i = 0; ; i++) {
     try {
-      return execFileSync(BIN, ['token', '--key', KEY, '--user', user, '--teams', teams]).toString().trim();
+      return execFileSync(BIN, ['token', '--key', KEY, '--user', user, '--teams', teams, '--role', role]).toString().trim();
     } catch (e) {
       if (i >= 60) throw e;
       await sleep(500);
@@ -369,6 +369,23 @@ describe('handshake, conversation, errors, reload', { timeout: 60000 }, () => {
     assert.equal(a.accepted, true);
     assert.equal((await conv).text, 'Can I help?');
     assert.equal((await conv).conversation, a.conversation);
+  });
+
+  it('a supervisor erases a visitor\'s data; others are refused (CONV-37)', async () => {
+    const { agent, visitor, conv } = await pair(srv, 't9', 'eve');
+    const user = visitor.identity.user;
+    await assert.rejects(agent.eraseVisitor(user), { name: 'FORBIDDEN', code: 3002 });
+    await assert.rejects(visitor.eraseVisitor(user), { name: 'FORBIDDEN', code: 3002 });
+    const supervisor = client({ url: srv.url, auth: { scheme: 'token', credential: await token('sue', 't9', 'supervisor') } });
+    await supervisor.connect();
+    const erased = await supervisor.eraseVisitor(user);
+    assert.equal(erased.type, 'erased');
+    assert.deepEqual(erased.conversations, [conv]);
+    assert.equal(erased.events, 4, 'created, queued, the message, assigned');
+    await assert.rejects(supervisor.history(conv), { name: 'CONVERSATION_NOT_FOUND' });
+    assert.equal((await visitor.list()).conversations, undefined);
+    const again = await supervisor.eraseVisitor(user);
+    assert.deepEqual([again.conversations, again.events], [undefined, 0]);
   });
 
   it('a page reload (same storage) continues the same visitor and conversation', async () => {

@@ -101,6 +101,8 @@ public enum CommandResult: Hashable, Sendable {
     case search(SearchPage)
     /// The blocks in force (listBlocks, ABUSE-12).
     case blocks([Wire.BlockRecord])
+    /// What erasing a visitor's data removed (eraseVisitor, CONV-37).
+    case erased(Erasure)
 }
 
 /// What a command returns: its result or error, and the actions to perform in both cases.

@@ -32,6 +32,7 @@ extension Message {
         case .unblock(let m): m.rid
         case .listBlocks(let m): m.rid
         case .updateAgent(let m): m.rid
+        case .eraseVisitor(let m): m.rid
         default: nil
         }
     }
@@ -65,6 +66,7 @@ extension Message {
         case .unblock(var m): m.rid = rid; return .unblock(m)
         case .listBlocks(var m): m.rid = rid; return .listBlocks(m)
         case .updateAgent(var m): m.rid = rid; return .updateAgent(m)
+        case .eraseVisitor(var m): m.rid = rid; return .eraseVisitor(m)
         default: return self
         }
     }
@@ -80,6 +82,7 @@ extension Message {
         case .transcriptResult(let m): m.rid
         case .searchResult(let m): m.rid
         case .blocks(let m): m.rid
+        case .erased(let m): m.rid
         case .error(let m): m.rid
         default: nil
         }

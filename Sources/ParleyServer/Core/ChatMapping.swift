@@ -33,6 +33,8 @@ enum ChatMapping {
             .searchResult(Wire.SearchResult(rid: rid, events: page.events.map(\.wire), next: page.next?.wire))
         case .blocks(let blocks):
             .blocks(Wire.Blocks(rid: rid, blocks: blocks))
+        case .erased(let erasure):
+            .erased(Wire.Erased(rid: rid, conversations: erasure.conversations, events: erasure.events))
         }
     }
 

@@ -67,12 +67,18 @@ extension ServerCore {
 
 extension ServerCore {
     /// Erases everything of `visitor` in memory and tells the store to erase the rest, in
-    /// order with every other write (STORE-8). Their sessions stay; staff are not told.
+    /// order with every other write (STORE-8): the host's call, counted as a supervisor's
+    /// `eraseVisitor` is (CONV-37). Their sessions stay; staff are not told.
     ///
-    /// - Returns: what was removed from memory (a store's archive is counted by the caller),
+    /// - Parameter archived: the store's answer to ``ArchiveQuery/visitor(_:)``, read before
+    ///   the call when memory keeps no archive (``LiveChatConfiguration/keepsArchive`` off);
+    ///   `nil` when memory holds everything.
+    /// - Returns: what was removed — memory's conversations and the archived ones, each once —
     ///   and the outputs to carry out.
-    public mutating func eraseVisitor(_ visitor: String, now: Instant) -> (Erasure, [ServerOutput]) {
+    public mutating func eraseVisitor(_ visitor: String, archived: ArchivedConversations? = nil, now: Instant) -> (Erasure, [ServerOutput]) {
+        if let archived { chat.restore(archived) }
         let (erasure, actions) = chat.eraseVisitor(visitor, now: now)
+        chat.forgetRestored()
         apply(actions, now: now)
         return (erasure, emit())
     }

@@ -1,8 +1,8 @@
 import ParleyCore
 import ParleyWire
 
-/// A command waiting for the store to read archived conversations back (STORE-5) or to search
-/// (STORE-9).
+/// A command waiting for the store to read archived conversations back (STORE-5, STORE-8) or to
+/// search (STORE-9).
 struct ParkedCommand: Sendable {
     var message: Message
     var connection: ConnectionID
@@ -13,7 +13,8 @@ struct ParkedCommand: Sendable {
 /// Reading archived conversations back from the host's store (STORE-5): with
 /// ``LiveChatConfiguration/keepsArchive`` off, a conversation leaves memory when its reopen
 /// window passes (CONV-34), and a command that needs it waits for a ``ServerOutput/load(_:)``.
-/// A `search` waits for the store the same way, which holds every conversation's events (STORE-9).
+/// A `search` waits for the store the same way, which holds every conversation's events (STORE-9),
+/// and an `eraseVisitor` for the list of the visitor's archived conversations (STORE-8).
 ///
 /// ```swift
 /// case .load(let request):
@@ -21,8 +22,9 @@ struct ParkedCommand: Sendable {
 /// ```
 extension ServerCore {
     /// What a command needs read from the store before it runs, if anything: a conversation it
-    /// names that is not in memory, the archived part of a `list`, or a valid `search`'s events
-    /// (an invalid one is refused without reading).
+    /// names that is not in memory, the archived part of a `list`, a valid `search`'s events
+    /// (an invalid one is refused without reading), or a supervisor's `eraseVisitor`'s archived
+    /// conversations of the visitor.
     func storeRead(for message: Message, actor: ChatIdentity) -> StoreRead? {
         guard !configuration.chat.keepsArchive else { return nil }
         if case .list(let m) = message {
@@ -34,6 +36,10 @@ extension ServerCore {
             let asked = chat.searchQuery(
                 m.text, before: m.before.map(TranscriptPosition.init), limit: m.limit.map { Int(clamping: $0) }, from: actor)
             return (try? asked.get()).map(StoreRead.search)
+        }
+        if case .eraseVisitor(let m) = message {
+            // What memory does not hold of the visitor is their archived conversations (STORE-8).
+            return chat.mayErase(actor) ? .archive(.visitor(m.visitor)) : nil
         }
         let named: String? = switch message {
         case .join(let m): m.conversation
@@ -63,7 +69,7 @@ extension ServerCore {
     /// The store answered read `id` (``ServerOutput/load(_:)``): the command that waited for it
     /// runs now, reading what came back as archived conversations (CONV-34) or, for a search,
     /// as the events found (STORE-9); `nil` when the store could not read, answered
-    /// STORE_UNAVAILABLE (STORE-5, STORE-9). An unknown id does nothing.
+    /// STORE_UNAVAILABLE (STORE-5, STORE-8, STORE-9). An unknown id does nothing.
     public mutating func loaded(_ id: UInt64, _ answer: ArchivedConversations?, now: Instant) -> [ServerOutput] {
         guard let command = parked.removeValue(forKey: id) else { return [] }
         if let answer {
@@ -71,11 +77,14 @@ extension ServerCore {
             dispatch(command.message, on: command.connection, session: command.session, actor: command.actor, now: now, read: answer)
             chat.forgetRestored()
         } else if let rid = command.message.commandRID {
-            let searching = if case .search = command.message { true } else { false }
+            let (message, requirement) = switch command.message {
+            case .search: ("the store could not search", "STORE-9")
+            case .eraseVisitor: ("the store could not list the visitor's archived conversations: nothing erased", "STORE-8")
+            default: ("the store could not read archived conversations", "STORE-5")
+            }
             complete(.error(Wire.ErrorReply(
-                rid: rid, code: UInt64(ErrorCode.storeUnavailable.rawValue),
-                message: searching ? "the store could not search" : "the store could not read archived conversations",
-                retryAfterMs: configuration.session.inProgressRetryAfterMs, requirement: searching ? "STORE-9" : "STORE-5")),
+                rid: rid, code: UInt64(ErrorCode.storeUnavailable.rawValue), message: message,
+                retryAfterMs: configuration.session.inProgressRetryAfterMs, requirement: requirement)),
                 session: command.session, now: now)
         }
         return emit()

@@ -6,8 +6,9 @@ import ParleyWire
 extension ServerCore {
     /// Executes a command or signal from `actor` on connection `id` of `session`, and
     /// completes a command with its result.
-    /// A command that needs archived conversations out of memory, or a search, waits for the
-    /// store's read first (STORE-5, STORE-9); `read` is what the store answered, once it has.
+    /// A command that needs archived conversations out of memory, a search or an erasure waits
+    /// for the store's read first (STORE-5, STORE-8, STORE-9); `read` is what the store
+    /// answered, once it has.
     mutating func dispatch(
         _ message: Message, on id: ConnectionID, session: String, actor: ChatIdentity, now: Instant, read: ArchivedConversations? = nil
     ) {
@@ -52,7 +53,8 @@ extension ServerCore {
     }
 
     /// Runs one command against the live-chat core; a search reads the events the store found
-    /// (`read`), or the core's memory without a store.
+    /// (`read`), or the core's memory without a store; an erasure counts the archived
+    /// conversations the store listed, restored with the answer (``loaded(_:_:now:)``).
     private mutating func execute(_ message: Message, actor: ChatIdentity, read: ArchivedConversations?, now: Instant) -> LiveChatOutcome {
         switch message {
         case .create(let c):
@@ -100,6 +102,8 @@ extension ServerCore {
         case .updateAgent(let u):
             let profile = AgentProfile(teams: u.teams, skills: Set(u.skills), maxConcurrent: u.maxConcurrent.map { Int(clamping: $0) })
             return chat.updateAgent(u.agent, profile, from: actor, now: now)
+        case .eraseVisitor(let e):
+            return chat.eraseVisitor(e.visitor, from: actor, now: now)
         default:
             return LiveChatOutcome(
                 result: .failure(CommandError(.notImplemented, "MSG-3", "\(message.name) is not served by this server")),

@@ -5,21 +5,17 @@ import ParleyCore
 extension ParleyServer {
     /// Erases everything of `visitor`: the conversations in memory at once (open ones leave
     /// their queue or agent), and in the store through the same ordered writes as every other
-    /// change, so no later write brings them back.
+    /// change, so no later write brings them back. The store's archived conversations of the
+    /// visitor are listed first and counted by ``ServerCore/eraseVisitor(_:archived:now:)``, as
+    /// for a supervisor's `eraseVisitor` (CONV-37). It returns once memory is erased; the store's
+    /// erasure follows the writes before it.
     ///
     /// - Returns: what was removed: the conversations in memory and those only the store held.
     /// - Throws: the store's error when it cannot list the visitor's archived conversations;
     ///   nothing was erased then.
     public func eraseVisitor(_ visitor: String) async throws -> Erasure {
-        var erasure = Erasure()
-        if let store {
-            let archived = try await store.load(.visitor(visitor)).records
-            erasure.conversations = archived.map(\.id)
-            erasure.events = archived.reduce(0) { $0 + $1.lastCseq }
-        }
-        let inMemory = run { state, now in state.core.eraseVisitor(visitor, now: now) }
-        erasure.add(inMemory)
-        return erasure
+        let archived = try await store?.load(.visitor(visitor))
+        return run { state, now in state.core.eraseVisitor(visitor, archived: archived, now: now) }
     }
 
     /// Removes the archived conversations that ended more than `days` days ago, with their

@@ -44,7 +44,7 @@ struct ServerMetrics: Sendable {
         }
     }
 
-    /// A read from the host's store: archived conversations (STORE-5) or a search (STORE-9).
+    /// A read from the host's store: archived conversations (STORE-5, STORE-8) or a search (STORE-9).
     func storeRead(failed: Bool) {
         Counter(label: "parley_store_reads_total", dimensions: [("outcome", failed ? "failed" : "read")], factory: factory).increment()
     }

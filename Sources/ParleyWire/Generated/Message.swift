@@ -101,6 +101,10 @@ public enum Message: Sendable, Hashable {
     case updateAgent(Wire.UpdateAgent)
     /// The waiting conversations of a team, in queue order, to subscribers of queue:<team> (ROUTE-15); replaces the previous one.
     case queue(Wire.Queue)
+    /// A supervisor erases every conversation a visitor created, with its events, from memory and the store (a privacy request, CONV-37, STORE-8).
+    case eraseVisitor(Wire.EraseVisitor)
+    /// The answer to eraseVisitor: what was removed (CONV-37).
+    case erased(Wire.Erased)
 
     /// The message type number used in the binary encoding.
     public var typeCode: UInt64 {
@@ -153,6 +157,8 @@ public enum Message: Sendable, Hashable {
         case .blocks: 67
         case .updateAgent: 68
         case .queue: 69
+        case .eraseVisitor: 70
+        case .erased: 71
         }
     }
 
@@ -210,6 +216,8 @@ public enum Message: Sendable, Hashable {
         case 67: "blocks"
         case 68: "updateAgent"
         case 69: "queue"
+        case 70: "eraseVisitor"
+        case 71: "erased"
         default: nil
         }
     }
@@ -268,6 +276,8 @@ public enum Message: Sendable, Hashable {
         case 67: .result
         case 68: .command
         case 69: .ephemeral
+        case 70: .command
+        case 71: .result
         default: nil
         }
     }
@@ -323,6 +333,8 @@ public enum Message: Sendable, Hashable {
         case .blocks: .server
         case .updateAgent: .client
         case .queue: .server
+        case .eraseVisitor: .client
+        case .erased: .server
         }
     }
 
@@ -411,6 +423,8 @@ public enum Message: Sendable, Hashable {
         case .blocks(let body): body.encodeBinary(into: &w)
         case .updateAgent(let body): body.encodeBinary(into: &w)
         case .queue(let body): body.encodeBinary(into: &w)
+        case .eraseVisitor(let body): body.encodeBinary(into: &w)
+        case .erased(let body): body.encodeBinary(into: &w)
         }
     }
 
@@ -465,6 +479,8 @@ public enum Message: Sendable, Hashable {
         case 67: .blocks(try Wire.Blocks.decodeBinary(from: &r))
         case 68: .updateAgent(try Wire.UpdateAgent.decodeBinary(from: &r))
         case 69: .queue(try Wire.Queue.decodeBinary(from: &r))
+        case 70: .eraseVisitor(try Wire.EraseVisitor.decodeBinary(from: &r))
+        case 71: .erased(try Wire.Erased.decodeBinary(from: &r))
         default: throw WireError(.unknownMessageType, "unknown message type \(code)")
         }
     }
@@ -520,6 +536,8 @@ public enum Message: Sendable, Hashable {
         case .blocks(let body): body.encodeJSON(into: &w)
         case .updateAgent(let body): body.encodeJSON(into: &w)
         case .queue(let body): body.encodeJSON(into: &w)
+        case .eraseVisitor(let body): body.encodeJSON(into: &w)
+        case .erased(let body): body.encodeJSON(into: &w)
         }
     }
 
@@ -574,6 +592,8 @@ public enum Message: Sendable, Hashable {
         case "blocks": .blocks(try Wire.Blocks.decodeJSON(from: &r))
         case "updateAgent": .updateAgent(try Wire.UpdateAgent.decodeJSON(from: &r))
         case "queue": .queue(try Wire.Queue.decodeJSON(from: &r))
+        case "eraseVisitor": .eraseVisitor(try Wire.EraseVisitor.decodeJSON(from: &r))
+        case "erased": .erased(try Wire.Erased.decodeJSON(from: &r))
         default: throw WireError(.unknownMessageType, "unknown message type '\(name)'")
         }
     }

@@ -6053,4 +6053,222 @@ extension Wire {
         }
     }
 
+    /// A supervisor erases every conversation a visitor created, with its events, from memory and the store (a privacy request, CONV-37, STORE-8).
+    ///
+    /// Message type 70 (`eraseVisitor`), sent by the client; kind: command.
+    public struct EraseVisitor: Sendable, Hashable {
+        /// Request id. (field 1)
+        public var rid: UInt64
+        /// The visitor's user id. (field 2)
+        public var visitor: String
+
+        /// Creates a value from its fields.
+        public init(rid: UInt64, visitor: String) {
+            self.rid = rid
+            self.visitor = visitor
+        }
+
+        /// Appends the fields in the binary encoding (ENC-4), in field-number order.
+        public func encodeBinary(into w: inout BinaryWriter) {
+            w.writeUInt(1, rid)
+            w.writeString(2, visitor)
+        }
+
+        /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
+        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> EraseVisitor {
+            var rid: UInt64? = nil
+            var visitor: String? = nil
+            var previous: UInt64 = 0
+            while !r.isAtEnd {
+                let (field, type) = try r.readKey()
+                switch field {
+                case 1:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "EraseVisitor.rid")
+                    rid = try r.readUInt(type, "EraseVisitor.rid")
+                case 2:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "EraseVisitor.visitor")
+                    visitor = try r.readString(type, "EraseVisitor.visitor")
+                default:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "EraseVisitor.unknown")
+                    try r.skip(type)
+                }
+                previous = field
+            }
+            guard let rid else { throw WireError(.missingField, "EraseVisitor.rid is required") }
+            guard let visitor else { throw WireError(.missingField, "EraseVisitor.visitor is required") }
+            return EraseVisitor(rid: rid, visitor: visitor)
+        }
+
+        /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
+        public func encodeJSON(into w: inout JSONWriter) {
+            w.beginObject()
+            w.key("type")
+            w.string("eraseVisitor")
+            w.key("rid")
+            w.uint(rid)
+            w.key("visitor")
+            w.string(visitor)
+            w.endObject()
+        }
+
+        /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
+        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> EraseVisitor {
+            var rid: UInt64? = nil
+            var visitor: String? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
+            var sawType = false
+            try r.beginObject("EraseVisitor")
+            var first = true
+            while let member = try r.nextKey(first: &first) {
+                switch member {
+                case "type":
+                    guard !sawType else { throw WireError(.duplicateField, "member 'type' appears twice") }
+                    sawType = true
+                    try r.skipValue()
+                case "rid":
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in EraseVisitor") }
+                    seen |= 0x1
+                    if try r.takeNull() { continue }
+                    rid = try r.readUInt("EraseVisitor.rid")
+                case "visitor":
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'visitor' appears twice in EraseVisitor") }
+                    seen |= 0x2
+                    if try r.takeNull() { continue }
+                    visitor = try r.readString("EraseVisitor.visitor")
+                default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in EraseVisitor") }
+                    unknown.append(member)
+                    try r.skipValue()
+                }
+            }
+            guard let rid else { throw WireError(.missingField, "EraseVisitor.rid is required") }
+            guard let visitor else { throw WireError(.missingField, "EraseVisitor.visitor is required") }
+            return EraseVisitor(rid: rid, visitor: visitor)
+        }
+    }
+
+    /// The answer to eraseVisitor: what was removed (CONV-37).
+    ///
+    /// Message type 71 (`erased`), sent by the server; kind: result.
+    public struct Erased: Sendable, Hashable {
+        /// The eraseVisitor command's request id. (field 1)
+        public var rid: UInt64
+        /// The ids of the conversations removed, in ascending order (empty: the visitor had none). (field 2)
+        public var conversations: [String]
+        /// How many events they held. (field 3)
+        public var events: UInt64
+
+        /// Creates a value from its fields.
+        public init(rid: UInt64, conversations: [String] = [], events: UInt64) {
+            self.rid = rid
+            self.conversations = conversations
+            self.events = events
+        }
+
+        /// Appends the fields in the binary encoding (ENC-4), in field-number order.
+        public func encodeBinary(into w: inout BinaryWriter) {
+            w.writeUInt(1, rid)
+            for value in conversations { w.writeString(2, value) }
+            w.writeUInt(3, events)
+        }
+
+        /// Reads the fields from the binary encoding, enforcing ENC-5 and ENC-6.
+        public static func decodeBinary(from r: inout BinaryReader) throws(WireError) -> Erased {
+            var rid: UInt64? = nil
+            var conversations: [String] = []
+            var events: UInt64? = nil
+            var previous: UInt64 = 0
+            while !r.isAtEnd {
+                let (field, type) = try r.readKey()
+                switch field {
+                case 1:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Erased.rid")
+                    rid = try r.readUInt(type, "Erased.rid")
+                case 2:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Erased.conversations")
+                    conversations.append(try r.readString(type, "Erased.conversations"))
+                case 3:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: false, "Erased.events")
+                    events = try r.readUInt(type, "Erased.events")
+                default:
+                    try BinaryReader.checkOrder(previous: previous, field: field, repeated: true, "Erased.unknown")
+                    try r.skip(type)
+                }
+                previous = field
+            }
+            guard let rid else { throw WireError(.missingField, "Erased.rid is required") }
+            guard let events else { throw WireError(.missingField, "Erased.events is required") }
+            return Erased(rid: rid, conversations: conversations, events: events)
+        }
+
+        /// Writes the value as a JSON object (JSON-2); absent optionals and empty lists are omitted.
+        public func encodeJSON(into w: inout JSONWriter) {
+            w.beginObject()
+            w.key("type")
+            w.string("erased")
+            w.key("rid")
+            w.uint(rid)
+            if !conversations.isEmpty {
+                w.key("conversations")
+                w.beginArray()
+                for value in conversations { w.string(value) }
+                w.endArray()
+            }
+            w.key("events")
+            w.uint(events)
+            w.endObject()
+        }
+
+        /// Reads the value from a JSON object: unknown members are skipped (VER-3), duplicates rejected.
+        public static func decodeJSON(from r: inout JSONReader) throws(WireError) -> Erased {
+            var rid: UInt64? = nil
+            var conversations: [String]? = nil
+            var events: UInt64? = nil
+            var seen: UInt64 = 0
+            var unknown: [String] = []
+            var sawType = false
+            try r.beginObject("Erased")
+            var first = true
+            while let member = try r.nextKey(first: &first) {
+                switch member {
+                case "type":
+                    guard !sawType else { throw WireError(.duplicateField, "member 'type' appears twice") }
+                    sawType = true
+                    try r.skipValue()
+                case "rid":
+                    guard seen & 0x1 == 0 else { throw WireError(.duplicateField, "member 'rid' appears twice in Erased") }
+                    seen |= 0x1
+                    if try r.takeNull() { continue }
+                    rid = try r.readUInt("Erased.rid")
+                case "conversations":
+                    guard seen & 0x2 == 0 else { throw WireError(.duplicateField, "member 'conversations' appears twice in Erased") }
+                    seen |= 0x2
+                    if try r.takeNull() { continue }
+                    var list: [String] = []
+                    try r.beginArray("Erased.conversations")
+                    var firstElement = true
+                    while try r.nextElement(first: &firstElement) { list.append(try r.readString("Erased.conversations")) }
+                    conversations = list
+                case "events":
+                    guard seen & 0x4 == 0 else { throw WireError(.duplicateField, "member 'events' appears twice in Erased") }
+                    seen |= 0x4
+                    if try r.takeNull() { continue }
+                    events = try r.readUInt("Erased.events")
+                default:
+                    // Unknown members are skipped (VER-3) but may not repeat either (JSON-5); names
+                    // compare byte for byte, and the list stays unallocated while there are none.
+                    guard !unknown.contains(where: { $0.utf8.elementsEqual(member.utf8) }) else { throw WireError(.duplicateField, "member '\(member)' appears twice in Erased") }
+                    unknown.append(member)
+                    try r.skipValue()
+                }
+            }
+            guard let rid else { throw WireError(.missingField, "Erased.rid is required") }
+            guard let events else { throw WireError(.missingField, "Erased.events is required") }
+            return Erased(rid: rid, conversations: conversations ?? [], events: events)
+        }
+    }
+
 }

@@ -451,10 +451,24 @@ extension Wire.Queue {
     }
 }
 
+extension Wire.EraseVisitor {
+    /// A random value: optionals absent half the time, lists of 0-3 elements.
+    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.EraseVisitor {
+        Wire.EraseVisitor(rid: Arbitrary.uint(&rng), visitor: Arbitrary.string(&rng))
+    }
+}
+
+extension Wire.Erased {
+    /// A random value: optionals absent half the time, lists of 0-3 elements.
+    static func arbitrary(_ rng: inout SeededRandom, depth: Int = 0) -> Wire.Erased {
+        Wire.Erased(rid: Arbitrary.uint(&rng), conversations: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Arbitrary.string(&rng) }, events: Arbitrary.uint(&rng))
+    }
+}
+
 extension Message {
     /// A random message of a random type.
     static func arbitrary(_ rng: inout SeededRandom) -> Message {
-        switch Int.random(in: 0..<48, using: &rng) {
+        switch Int.random(in: 0..<50, using: &rng) {
         case 0: .hello(.arbitrary(&rng))
         case 1: .welcome(.arbitrary(&rng))
         case 2: .ping(.arbitrary(&rng))
@@ -502,7 +516,9 @@ extension Message {
         case 44: .listBlocks(.arbitrary(&rng))
         case 45: .blocks(.arbitrary(&rng))
         case 46: .updateAgent(.arbitrary(&rng))
-        default: .queue(.arbitrary(&rng))
+        case 47: .queue(.arbitrary(&rng))
+        case 48: .eraseVisitor(.arbitrary(&rng))
+        default: .erased(.arbitrary(&rng))
         }
     }
 }
