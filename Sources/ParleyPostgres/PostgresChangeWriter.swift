@@ -14,7 +14,6 @@ struct PostgresChangeWriter {
         self.connection = connection
         self.logger = logger
         encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
     }
 
     /// Applies one change.

@@ -12,7 +12,6 @@ struct SQLiteChangeWriter {
     init(_ db: Database) {
         self.db = db
         encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
     }
 
     /// Applies one change.

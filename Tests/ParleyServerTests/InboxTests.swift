@@ -49,15 +49,17 @@ import Testing
     @Test func anInputQueuedWhileTheLockIsHeldRunsWhenItIsLetGoWithoutWaiting() async throws {
         let server = ParleyServer(configuration: ServerConfiguration(key: Array(0..<32)))
         let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
         let released = Mutex(false)
         let answeredB = Mutex<[UInt64]>([])
-        // A's callback runs under the server's lock: on its pong it holds the lock for 200 ms.
+        // A's callback runs under the server's lock: on its pong it holds the lock until the
+        // test lets go (at most 10 s).
         let a = InProcessConnection.connect(
             to: server,
             onMessage: { message in
                 guard case .pong = message else { return }
                 holding.signal()
-                _ = DispatchSemaphore(value: 0).wait(timeout: .now() + .milliseconds(200))
+                _ = release.wait(timeout: .now() + .seconds(10))
                 released.withLock { $0 = true }
             },
             onClose: {})
@@ -78,6 +80,7 @@ import Testing
         // B's input was queued, not waited for: the lock is still held.
         #expect(!released.withLock { $0 })
         #expect(answeredB.withLock { $0 }.isEmpty)
+        release.signal()
         while held.wait(timeout: .now()) != .success { try await Task.sleep(for: .milliseconds(5)) }
         for _ in 0..<200 where answeredB.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
         #expect(answeredB.withLock { $0 } == [7], "the holder ran B's input when it let go")
