@@ -63,8 +63,7 @@ public final class PostgresStore: DurableStore {
     public func write(_ changes: [DurableChange]) async throws {
         let changes = changes.withoutReplacedRecords
         try await client.withTransaction(logger: logger) { connection in
-            let writer = PostgresChangeWriter(connection: connection, logger: logger)
-            for change in changes { try await writer.apply(change) }
+            try await PostgresChangeWriter(connection: connection, logger: logger).apply(changes)
         }
     }
 
