@@ -120,7 +120,13 @@ extension Simulation {
         }
         statistics.batches += 1
         if tracing { log("store confirms batch \(write.batch.id)") }
-        store.apply(write.batch.changes)
+        // Confirmations come in any order, but a store applies batches in theirs (a record
+        // replaces the one of an earlier batch, never of a later one): held until it is next.
+        confirmedAhead[write.batch.id] = write.batch
+        while let next = confirmedAhead.removeValue(forKey: appliedThrough + 1) {
+            store.apply(next.changes)
+            appliedThrough += 1
+        }
         serverInput(core.persisted(write.batch.id))
     }
 

@@ -8,7 +8,7 @@ extension Simulation {
     /// Starts a second server from the store and compares it with the running one; only when
     /// every batch is confirmed (what is unconfirmed is lost by a crash, and no client saw it).
     mutating func checkRecovery() {
-        guard core.unconfirmedBatches == 0 else { return }
+        guard core.unconfirmedBatches == 0, writes.isEmpty else { return }
         statistics.checks += 1
         statistics.recoveries += 1
         var fresh = ServerCore(configuration: configuration.server, now: now)

@@ -32,8 +32,11 @@ public struct Simulation: Sendable {
     var authentications: [(at: Instant, id: ConnectionID, auth: Wire.Auth)] = []
     /// Batches the host's store is writing: (when the write ends, which).
     var writes: [(at: Instant, batch: PersistBatch)] = []
-    /// What the store holds: every confirmed batch (STORE-1, STORE-2).
+    /// What the store holds: every confirmed batch (STORE-1, STORE-2), applied in batch order.
     var store = StoreContents()
+    /// Confirmed batches waiting for an earlier one to be applied, and the last batch applied.
+    var confirmedAhead: [UInt64: PersistBatch] = [:]
+    var appliedThrough: UInt64 = 0
     /// Reads of archived conversations the store is answering: (when the answer arrives, which).
     var reads: [(at: Instant, request: LoadRequest)] = []
     /// The conversation sequence number up to which accepted events have been accounted for.

@@ -89,5 +89,6 @@ extension SimulationStatistics {
         batches += other.batches
         failedWrites += other.failedWrites
         archiveReads += other.archiveReads
+        recoveries += other.recoveries
     }
 }
