@@ -53,13 +53,14 @@ import Testing
         let released = Mutex(false)
         let answeredB = Mutex<[UInt64]>([])
         // A's callback runs under the server's lock: on its pong it holds the lock until the
-        // test lets go (at most 10 s).
+        // test lets go (at most 2 minutes: a full `swift test` can keep this test's task
+        // waiting for a thread for many seconds).
         let a = InProcessConnection.connect(
             to: server,
             onMessage: { message in
                 guard case .pong = message else { return }
                 holding.signal()
-                _ = release.wait(timeout: .now() + .seconds(10))
+                _ = release.wait(timeout: .now() + .seconds(120))
                 released.withLock { $0 = true }
             },
             onClose: {})
