@@ -77,7 +77,7 @@ struct PostgresReader {
         sql.appendLiteral(")")
         if let before = query.before {
             sql.appendLiteral(" AND (e.at, e.conversation, e.cseq) < (")
-            sql.appendInterpolation(before.at.rawValue.sqlInteger)
+            sql.appendInterpolation(before.time.sqlInteger)
             sql.appendLiteral(", ")
             sql.appendInterpolation(before.conversation)
             sql.appendLiteral(", ")
@@ -104,10 +104,7 @@ struct PostgresReader {
     private func events(_ sql: PostgresQuery) async throws -> [ChatEvent] {
         var events: [ChatEvent] = []
         for try await (stored, body) in try await query(sql).decode((String, String).self) {
-            guard let audience = Audience(storedName: stored) else {
-                throw PostgresStoreError.unreadableRow(table: "events", detail: "audience \(stored)")
-            }
-            events.append(try ChatEvent(storedBody: Array(body.utf8), audience: audience))
+            events.append(try ChatEvent(storedBody: body, storedAudience: stored))
         }
         return events
     }

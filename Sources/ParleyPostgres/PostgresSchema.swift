@@ -1,3 +1,4 @@
+import ParleyCore
 import PostgresNIO
 
 /// The PostgreSQL schema's migrations (Spec/storage.md): migration `n` takes a database from
@@ -83,7 +84,7 @@ enum PostgresSchema {
     /// Runs every migration above the database's version up to `target`, one transaction each,
     /// holding ``migrationLock``.
     ///
-    /// - Throws: ``PostgresStoreError/schemaTooNew(found:known:)`` when the database's version is
+    /// - Throws: ``StoreError/schemaTooNew(found:known:)`` when the database's version is
     ///   newer than ``latest``; the server's error when a migration fails (that migration is
     ///   rolled back).
     static func migrate(_ client: PostgresClient, to target: Int, logger: Logger) async throws {
@@ -100,7 +101,7 @@ enum PostgresSchema {
                     """, logger: logger)
                 return found + 1
             }
-            guard current <= latest else { throw PostgresStoreError.schemaTooNew(found: current, known: latest) }
+            guard current <= latest else { throw StoreError.schemaTooNew(found: current, known: latest) }
         } while current < target
     }
 }

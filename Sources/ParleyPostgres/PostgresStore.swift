@@ -52,7 +52,7 @@ public final class PostgresStore: DurableStore {
     /// transaction each; an empty database is migrated from 0. Two stores migrating at once take
     /// turns.
     ///
-    /// - Throws: ``PostgresStoreError/schemaTooNew(found:known:)`` for a database a newer Parley
+    /// - Throws: ``StoreError/schemaTooNew(found:known:)`` for a database a newer Parley
     ///   migrated; the server's error when it cannot be reached or a migration fails.
     public func migrate() async throws {
         try await PostgresSchema.migrate(client, to: PostgresSchema.latest, logger: logger)

@@ -64,7 +64,7 @@ struct SQLiteReader {
         arguments += [EventKind.message.jsonName, EventKind.note.jsonName]
         if let before = query.before {
             sql += " AND (e.at, e.conversation, e.cseq) < (?, ?, ?)"
-            arguments += [before.at.rawValue.sqlInteger, before.conversation, before.cseq.sqlInteger]
+            arguments += [before.time.sqlInteger, before.conversation, before.cseq.sqlInteger]
         }
         sql += " ORDER BY e.at DESC, e.conversation DESC, e.cseq DESC LIMIT ?"
         arguments += [max(0, query.limit)]
@@ -85,11 +85,7 @@ struct SQLiteReader {
 
     private func events(_ sql: String, _ arguments: StatementArguments) throws -> [ChatEvent] {
         try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
-            let stored: String = row[0]
-            guard let audience = Audience(storedName: stored) else {
-                throw SQLiteStoreError.unreadableRow(table: "events", detail: "audience \(stored)")
-            }
-            return try ChatEvent(storedBody: Array((row[1] as String).utf8), audience: audience)
+            try ChatEvent(storedBody: row[1], storedAudience: row[0])
         }
     }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import ParleyCore
 
 /// The SQLite schema's migrations (Spec/storage.md): migration `n` takes a database from schema
 /// version `n - 1` to `n`, in one transaction, and records `n` in `parley_meta`.
@@ -80,7 +81,7 @@ enum SQLiteSchema {
 
     /// Runs every migration above the database's version up to `target`, one transaction each.
     ///
-    /// - Throws: ``SQLiteStoreError/schemaTooNew(found:known:)`` when the database's version is
+    /// - Throws: ``StoreError/schemaTooNew(found:known:)`` when the database's version is
     ///   newer than ``latest``; the database's error when a migration fails (that migration is
     ///   rolled back).
     static func migrate(_ db: Database, to target: Int) throws {
@@ -88,7 +89,7 @@ enum SQLiteSchema {
         repeat {
             try db.inTransaction(.immediate) {
                 current = try version(db)
-                guard current <= latest else { throw SQLiteStoreError.schemaTooNew(found: current, known: latest) }
+                guard current <= latest else { throw StoreError.schemaTooNew(found: current, known: latest) }
                 guard current < target else { return .commit }
                 try db.execute(sql: migrations[current])
                 current += 1

@@ -25,7 +25,7 @@ public final class SQLiteStore: DurableStore {
     /// Opens (or creates) the database at `path` and migrates it to ``schemaVersion``.
     ///
     /// - Parameter path: the database file; it and its directory are created when missing.
-    /// - Throws: ``SQLiteStoreError/schemaTooNew(found:known:)`` for a database a newer Parley
+    /// - Throws: ``StoreError/schemaTooNew(found:known:)`` for a database a newer Parley
     ///   wrote; SQLite's or the file system's error when it cannot be opened or migrated.
     public convenience init(path: String) throws {
         try self.init(path: path, migratingTo: SQLiteSchema.latest)

@@ -60,7 +60,7 @@ struct PostgresMigrationTests {
         try await Self.withUnmigratedStore { store in
             try await store.migrate()
             try await store.client.query("UPDATE parley_meta SET value = '3' WHERE key = 'schema_version'")
-            let error = await #expect(throws: PostgresStoreError.self) { try await store.migrate() }
+            let error = await #expect(throws: StoreError.self) { try await store.migrate() }
             #expect(error == .schemaTooNew(found: 3, known: 2))
             #expect(error.map(String.init(describing:))?.contains("version 3") == true)
         }

@@ -52,7 +52,7 @@ import Testing
             let store = try SQLiteStore(path: path)
             try await store.pool.write { db in try db.execute(sql: "UPDATE parley_meta SET value = '3' WHERE key = 'schema_version'") }
             try store.close()
-            let error = #expect(throws: SQLiteStoreError.self) { try SQLiteStore(path: path) }
+            let error = #expect(throws: StoreError.self) { try SQLiteStore(path: path) }
             #expect(error == .schemaTooNew(found: 3, known: 2))
             #expect(error.map(String.init(describing:))?.contains("version 3") == true)
             #expect(error.map(String.init(describing:))?.contains("(2)") == true)

@@ -148,11 +148,11 @@ enum ContractCase: String, CaseIterable, Sendable, CustomStringConvertible {
             try await store.write(day.changes)
             let all = try await store.search(TranscriptQuery(words: ["parcel"], teams: ["sales", "support"], limit: 100))
             var pages: [[ChatEvent]] = []
-            var before: TranscriptPosition?
+            var before: Wire.SearchPosition?
             repeat {
                 let page = try await store.search(TranscriptQuery(words: ["parcel"], teams: ["sales", "support"], before: before, limit: 2))
                 pages.append(page)
-                before = page.last.map(TranscriptPosition.init)
+                before = page.last.map(Wire.SearchPosition.init)
             } while pages.last?.count == 2
             #expect(all.count == 8 && pages.count == 5)
             #expect(pages.flatMap { $0 } == all, "pages in order, without overlap or gap")

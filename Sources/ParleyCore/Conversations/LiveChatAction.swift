@@ -135,7 +135,7 @@ public struct SearchPage: Hashable, Sendable {
     public var events: [ChatEvent]
     /// The position of the last event when more events match (the next page starts after it);
     /// `nil` when nothing more does.
-    public var next: TranscriptPosition?
+    public var next: Wire.SearchPosition?
 }
 
 /// The current state of a conversation, as the wire's `ConversationSummary`.

@@ -28,7 +28,7 @@ extension LiveChatCore {
     ///   - limit: The page size wanted, capped by ``LiveChatConfiguration/searchPageMax`` (its default).
     ///   - actor: Who searches; their teams are searched.
     public func searchQuery(
-        _ text: String, before: TranscriptPosition? = nil, limit: Int? = nil, from actor: ChatIdentity
+        _ text: String, before: Wire.SearchPosition? = nil, limit: Int? = nil, from actor: ChatIdentity
     ) -> Result<TranscriptQuery, CommandError> {
         guard actor.isStaff else { return .failure(CommandError(.forbidden, "CONV-36", "search is for staff")) }
         let limit = min(limit ?? configuration.searchPageMax, configuration.searchPageMax)
@@ -55,7 +55,7 @@ extension LiveChatCore {
     /// - Complexity: Without `found`, O(*n* log *n*) in the events in memory: only a core that
     ///   keeps its archive (no store) scans.
     public func search(
-        _ text: String, before: TranscriptPosition? = nil, limit: Int? = nil, from actor: ChatIdentity, found: [ChatEvent]? = nil
+        _ text: String, before: Wire.SearchPosition? = nil, limit: Int? = nil, from actor: ChatIdentity, found: [ChatEvent]? = nil
     ) -> LiveChatOutcome {
         let query: TranscriptQuery
         switch searchQuery(text, before: before, limit: limit, from: actor) {
@@ -65,7 +65,7 @@ extension LiveChatCore {
         let matching = found ?? scan(query)
         let pageSize = query.limit - 1
         let page = Array(matching.prefix(pageSize))
-        let next = matching.count > pageSize ? page.last.map(TranscriptPosition.init) : nil
+        let next = matching.count > pageSize ? page.last.map(Wire.SearchPosition.init) : nil
         return LiveChatOutcome(result: .success(.search(SearchPage(events: page, next: next))), actions: [])
     }
 
@@ -79,6 +79,6 @@ extension LiveChatCore {
                 found += store.events(of: id, in: 1...machine.lastCseq).filter { query.matches($0, team: machine.team) }
             }
         }
-        return Array(found.sorted { TranscriptPosition($0) > TranscriptPosition($1) }.prefix(query.limit))
+        return query.page(of: found)
     }
 }

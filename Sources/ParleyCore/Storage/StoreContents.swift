@@ -90,7 +90,7 @@ public struct StoreContents: Sendable {
             guard let team = records[id]?.team else { continue }
             for event in history.values where query.matches(event, team: team) { found.append(event) }
         }
-        return Array(found.sorted { TranscriptPosition($0) > TranscriptPosition($1) }.prefix(query.limit))
+        return query.page(of: found)
     }
 
     /// What the server starts from (STORE-6): every conversation not archived, with its history.

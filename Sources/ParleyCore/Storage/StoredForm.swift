@@ -53,3 +53,17 @@ extension ChatEvent {
         self.init(try read.get(), audience: audience)
     }
 }
+
+extension ChatEvent {
+    /// An event read back from a database row: its stored body and the stored name of its
+    /// audience (Spec/storage.md, `events`).
+    ///
+    /// - Throws: ``StoreError/unreadableRow(table:detail:)`` for an audience no store writes;
+    ///   ``WireError`` for a body that is not a `ConversationEvent`'s JSON.
+    public init(storedBody: String, storedAudience: String) throws {
+        guard let audience = Audience(storedName: storedAudience) else {
+            throw StoreError.unreadableRow(table: "events", detail: "audience \(storedAudience)")
+        }
+        try self.init(storedBody: Array(storedBody.utf8), audience: audience)
+    }
+}

@@ -8,7 +8,7 @@ public struct TranscriptQuery: Sendable, Hashable {
     /// The teams whose conversations are searched (the searcher's, CONV-30).
     public var teams: Set<String>
     /// Where the page starts: strictly older than this position; `nil` for the newest.
-    public var before: TranscriptPosition?
+    public var before: Wire.SearchPosition?
     /// At most this many events in the page.
     public var limit: Int
 
@@ -18,7 +18,7 @@ public struct TranscriptQuery: Sendable, Hashable {
     public static let maxWordBytes = 64
 
     /// A query for `text`'s words (see ``words(of:)``).
-    public init(words: [String], teams: Set<String>, before: TranscriptPosition? = nil, limit: Int) {
+    public init(words: [String], teams: Set<String>, before: Wire.SearchPosition? = nil, limit: Int) {
         self.words = words
         self.teams = teams
         self.before = before
@@ -42,48 +42,35 @@ public struct TranscriptQuery: Sendable, Hashable {
         return words
     }
 
+    /// `found` as a page of this query: newest first, at most ``limit`` events.
+    public func page(of found: [ChatEvent]) -> [ChatEvent] {
+        Array(found.sorted { Wire.SearchPosition($0) > Wire.SearchPosition($1) }.prefix(limit))
+    }
+
     /// Whether `event` is one this query finds: a message or note of a conversation in
     /// ``teams`` (team `team`), older than ``before``, whose text holds every word.
     public func matches(_ event: ChatEvent, team: String) -> Bool {
         guard event.kind == .message || event.kind == .note, teams.contains(team), let text = event.text else { return false }
-        if let before, !(TranscriptPosition(event) < before) { return false }
+        if let before, !(Wire.SearchPosition(event) < before) { return false }
         let held = Set(Self.words(of: text))
         return words.allSatisfy(held.contains)
     }
 }
 
-/// Where an event stands in search order: newest first by time, then by conversation id and
-/// cseq, both descending (STORE-9).
-public struct TranscriptPosition: Sendable, Hashable, Comparable {
-    /// The event's time.
-    public var at: Instant
-    /// Its conversation.
-    public var conversation: String
-    /// Its cseq.
-    public var cseq: UInt64
-
-    /// A position.
-    public init(at: Instant, conversation: String, cseq: UInt64) {
-        self.at = at
-        self.conversation = conversation
-        self.cseq = cseq
+/// Where an event stands in search order (the wire's `SearchPosition`: a search's `before`, its
+/// result's `next`): newest first by time, then by conversation id and cseq, both descending
+/// (STORE-9).
+extension Wire.SearchPosition: Comparable {
+    /// The position of `event`.
+    public init(_ event: Wire.ConversationEvent) {
+        self.init(time: event.time, conversation: event.conversation, cseq: event.cseq)
     }
 
     /// The position of `event`.
-    public init(_ event: ChatEvent) {
-        self.init(at: Instant(rawValue: event.time), conversation: event.conversation, cseq: event.cseq)
-    }
-
-    /// The position the wire names (a search's `before`).
-    public init(_ wire: Wire.SearchPosition) {
-        self.init(at: Instant(rawValue: wire.time), conversation: wire.conversation, cseq: wire.cseq)
-    }
-
-    /// The position as the wire carries it (a search result's `next`).
-    public var wire: Wire.SearchPosition { Wire.SearchPosition(time: at.rawValue, conversation: conversation, cseq: cseq) }
+    public init(_ event: ChatEvent) { self.init(event.wire) }
 
     /// Older first: the order a page reads backwards.
-    public static func < (lhs: TranscriptPosition, rhs: TranscriptPosition) -> Bool {
-        (lhs.at, lhs.conversation, lhs.cseq) < (rhs.at, rhs.conversation, rhs.cseq)
+    public static func < (lhs: Wire.SearchPosition, rhs: Wire.SearchPosition) -> Bool {
+        (lhs.time, lhs.conversation, lhs.cseq) < (rhs.time, rhs.conversation, rhs.cseq)
     }
 }

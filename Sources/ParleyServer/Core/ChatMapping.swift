@@ -30,7 +30,7 @@ enum ChatMapping {
             .transcriptResult(Wire.TranscriptResult(
                 rid: rid, summary: summary(t.summary), events: t.events.map(\.wire), metrics: metrics(t.metrics), comment: t.comment))
         case .search(let page):
-            .searchResult(Wire.SearchResult(rid: rid, events: page.events.map(\.wire), next: page.next?.wire))
+            .searchResult(Wire.SearchResult(rid: rid, events: page.events.map(\.wire), next: page.next))
         case .blocks(let blocks):
             .blocks(Wire.Blocks(rid: rid, blocks: blocks))
         case .erased(let erasure):

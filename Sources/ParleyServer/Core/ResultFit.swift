@@ -54,7 +54,7 @@ enum ResultFit {
         func keeping(_ count: Int) -> Wire.SearchResult {
             var cut = page
             cut.events = Array(page.events.prefix(count))
-            cut.next = cut.events.last.map { Wire.SearchPosition(time: $0.time, conversation: $0.conversation, cseq: $0.cseq) }
+            cut.next = cut.events.last.map(Wire.SearchPosition.init)
             return cut
         }
         let fits = mostEvents(of: page.events.count, fitting: maxFrame) { .searchResult(keeping($0)) }

@@ -34,7 +34,7 @@ extension ServerCore {
         }
         if case .search(let m) = message {
             let asked = chat.searchQuery(
-                m.text, before: m.before.map(TranscriptPosition.init), limit: m.limit.map { Int(clamping: $0) }, from: actor)
+                m.text, before: m.before, limit: m.limit.map { Int(clamping: $0) }, from: actor)
             return (try? asked.get()).map(StoreRead.search)
         }
         if case .eraseVisitor(let m) = message {

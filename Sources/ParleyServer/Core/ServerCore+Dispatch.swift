@@ -93,7 +93,7 @@ extension ServerCore {
             return chat.transcript(t.conversation, from: actor)
         case .search(let s):
             return chat.search(
-                s.text, before: s.before.map(TranscriptPosition.init), limit: s.limit.map { Int(clamping: $0) }, from: actor,
+                s.text, before: s.before, limit: s.limit.map { Int(clamping: $0) }, from: actor,
                 found: read?.events)
         case .invite(let i):
             return chat.invite(i.visitor, text: i.text, from: actor, now: now)

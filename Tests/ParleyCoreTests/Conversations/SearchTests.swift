@@ -25,7 +25,7 @@ import Testing
 
     /// The page `user` gets for `text` (`nil` when refused).
     static func search(
-        _ h: CoreHarness, _ text: String, as user: String, before: TranscriptPosition? = nil, limit: Int? = nil
+        _ h: CoreHarness, _ text: String, as user: String, before: Wire.SearchPosition? = nil, limit: Int? = nil
     ) -> SearchPage? {
         guard case .success(.search(let page)) = h.core.search(text, before: before, limit: limit, from: h.identity(user)).result else {
             return nil
@@ -105,11 +105,11 @@ import Testing
         guard let all = Self.search(h, "refund", as: "a1") else { Issue.record("refused"); return }
         #expect(all.events.count == 12)
         #expect(all.next == nil)
-        let positions = all.events.map(TranscriptPosition.init)
+        let positions = all.events.map(Wire.SearchPosition.init)
         #expect(positions == positions.sorted(by: >), "newest first by (time, conversation, cseq)")
 
         var paged: [ChatEvent] = []
-        var before: TranscriptPosition?
+        var before: Wire.SearchPosition?
         var pages = 0
         repeat {
             guard let page = Self.search(h, "refund", as: "a1", before: before, limit: 5) else { Issue.record("refused"); return }
@@ -117,7 +117,7 @@ import Testing
             paged += page.events
             before = page.next
             pages += 1
-            if let next = page.next { #expect(next == TranscriptPosition(page.events.last!)) }
+            if let next = page.next { #expect(next == Wire.SearchPosition(page.events.last!)) }
         } while before != nil && pages < 10
         #expect(pages == 3)
         #expect(paged == all.events, "the pages together are the whole result, in order")

@@ -1,8 +1,9 @@
-/// Why a ``SQLiteStore`` could not open its database or read a row back.
-public enum SQLiteStoreError: Error, Hashable, CustomStringConvertible {
+/// Why a database store (SQLite, PostgreSQL) could not open or migrate its database, or read
+/// a row back (Spec/storage.md).
+public enum StoreError: Error, Hashable, CustomStringConvertible {
     /// The database's schema version is newer than this store knows: a newer Parley wrote it.
     case schemaTooNew(found: Int, known: Int)
-    /// A row that is not what this store writes (`table`, `detail`).
+    /// A row that is not what a store writes (`table`, `detail`).
     case unreadableRow(table: String, detail: String)
 
     /// A sentence naming the versions or the row.
