@@ -30,7 +30,7 @@ extension LiveChatCore {
         for event in state.events { histories[event.conversation, default: []].append(event) }
         let machinesInOrder = creationOrdered(state.conversations)
         var waiting: [ConversationMachine] = []
-        var agents: [String] = []
+        var agents: Set<String> = []
         var absentVisitors: Set<String> = []
         for machine in machinesInOrder {
             machines[machine.id] = machine
@@ -52,7 +52,7 @@ extension LiveChatCore {
                 }
                 router.adopt(by: agent)
                 activeByAgent[agent, default: []].insert(machine.id)
-                if !agents.contains(agent) { agents.append(agent) }
+                agents.insert(agent)
                 armAssignmentTimers(machine, now: now, into: &actions)
                 absentVisitors.insert(machine.visitor)
                 recovery.active += 1
@@ -68,7 +68,7 @@ extension LiveChatCore {
                 machine.id, team: machine.team, priority: machine.priority, tags: machine.tags, restoring: machine.queueTicket, now: now)
         }
         recovery.waiting = waiting.count
-        for agent in agents { startGrace(agent, now: now, into: &actions) }
+        for agent in agents.sorted() { startGrace(agent, now: now, into: &actions) }
         for visitor in absentVisitors.sorted() {
             awaitedVisitors.insert(visitor)
             actions.append(.armTimer(LiveChatTimer(
