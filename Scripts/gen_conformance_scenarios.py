@@ -244,6 +244,8 @@ w("token-purpose", ["SESSION-6","SESSION-5"], "A session token presented as an a
    conn("c"), hello("c", auth={"scheme":"token","credential":"$expiredToken"}), err("c","TOKEN_EXPIRED", rid=1), closed("c","TOKEN_EXPIRED")], needs=["seed:expiredToken"])
 w("unknown-auth-scheme", ["SESSION-4","SESSION-5"], "A scheme the authenticator does not know is AUTH_FAILED, answering the hello.",
   [conn("a"), hello("a", rid=5, auth={"scheme":"kerberos","credential":"x"}), err("a","AUTH_FAILED", rid=5), closed("a","AUTH_FAILED")])
+w("transport-auth-without-identity", ["SESSION-38","SESSION-5"], "A hello of scheme transport on a connection whose transport established no identity (the suite's own connections) is AUTH_FAILED, answering the hello.",
+  [conn("a"), hello("a", rid=6, auth={"scheme":"transport"}), err("a","AUTH_FAILED", rid=6), closed("a","AUTH_FAILED")])
 RULES={k:"$any" for k in ["answerTimeoutMs","disconnectGraceMs","presenceGraceMs","idleAwayMs","typingExpiryMs","typingThrottleMs","typingRefreshMs",
     "queuePositionIntervalMs","reopenWindowMs","invitationTimeoutMs","inactivityTimeoutMs","maxOpenConversations","maxPriority","defaultMaxConcurrent",
     "maxConcurrentCap","rateAbuseThreshold","maxStatusText","maxPageField","maxPreview","draftPreviews"]}

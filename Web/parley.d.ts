@@ -5,7 +5,9 @@
 export type Auth =
   | { scheme: 'anonymous' }
   | { scheme: 'token'; credential: string }
-  | { scheme: 'session'; credential: string };
+  | { scheme: 'session'; credential: string }
+  /** The identity the page's own login established at the WebSocket upgrade (a cookie), when Parley is embedded in the site's server (SESSION-38). */
+  | { scheme: 'transport' };
 
 /** A Web-Storage-like store; `sessionStorage` in browsers. */
 export interface StorageLike {

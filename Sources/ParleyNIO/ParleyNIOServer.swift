@@ -50,7 +50,7 @@ public final class ParleyNIOServer: Sendable {
         public var tls: NIOSSLContext?
 
         /// The limits every connection's codec applies to what the peer sends.
-        var limits: ConnectionProfile.Limits { ConnectionProfile.Limits(maxFramePayload: maxFramePayload, maxMessage: maxMessage) }
+        public var limits: ConnectionProfile.Limits { ConnectionProfile.Limits(maxFramePayload: maxFramePayload, maxMessage: maxMessage) }
 
         /// Creates a configuration; every value has a local-development default.
         public init(
@@ -86,9 +86,6 @@ public final class ParleyNIOServer: Sendable {
     /// Outbound buffer marks per connection: above `high` the server stops reading from the
     /// peer until the buffer drains below `low` (backpressure).
     static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 64 * 1024, high: 256 * 1024)
-
-    /// The WebSocket subprotocols of WS-1, in the server's order of preference.
-    public static let subprotocols: [(String, Binding)] = [("parley.v1.binary", .webSocketBinary), ("parley.v1.json", .webSocketJSON)]
 
     private let acceptor: any ConnectionAcceptor
     private let endpoints: any HTTPEndpoints
@@ -142,34 +139,17 @@ public final class ParleyNIOServer: Sendable {
         let httpHandler = NIOLoopBound(
             HTTPRequestHandler(endpoints: endpoints, webSocketPath: configuration.webSocketPath, origins: configuration.origins),
             eventLoop: channel.eventLoop)
+        let upgrade = WebSocketUpgrade(acceptor: acceptor, configuration: configuration)
         let upgrader = NIOWebSocketServerUpgrader(
-            // NIO closes frames over this with 1009 before Parley sees them; leave room so that
-            // an oversized message gets MESSAGE_TOO_LARGE and 1008 from the handler (WS-3, WS-4).
-            maxFrameSize: min(max(configuration.maxMessage * 4, 1 << 16), Frame.maxPayloadLimit),
+            maxFrameSize: upgrade.maxFrameSize,
             automaticErrorHandling: true,
             shouldUpgrade: { channel, head in
-                guard head.uri.split(separator: "?").first.map(String.init) == configuration.webSocketPath,
-                    configuration.origins.allows(head.headers),
-                    let (name, _) = chooseSubprotocol(head.headers)
+                guard head.uri.split(separator: "?").first.map(String.init) == configuration.webSocketPath, upgrade.allowsOrigin(head.headers)
                 else { return channel.eventLoop.makeSucceededFuture(nil) }
-                var headers = HTTPHeaders()
-                headers.add(name: "Sec-WebSocket-Protocol", value: name)
-                if let deflate = negotiateDeflate(head.headers, configuration) {
-                    headers.add(name: "Sec-WebSocket-Extensions", value: deflate.responseHeaderValue)
-                }
-                return channel.eventLoop.makeSucceededFuture(headers)
+                return channel.eventLoop.makeSucceededFuture(upgrade.responseHeaders(for: head))
             },
             upgradePipelineHandler: { channel, head in
-                let binding = chooseSubprotocol(head.headers)!.1
-                let profile = ConnectionProfile(
-                    binding: binding, compression: negotiateDeflate(head.headers, configuration).map(PerMessageDeflateCompression.init(serverSideOf:)),
-                    limits: configuration.limits)
-                let source = SourceAddress.forwarded(
-                    peer: SourceAddress(peer: channel.remoteAddress), headers: head.headers, trusted: configuration.trustedProxies)
-                return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(WebSocketChannelHandler(
-                        acceptor: acceptor, profile: profile, source: source, closeLinger: .milliseconds(Int64(configuration.closeLingerMs))))
-                }
+                channel.eventLoop.makeCompletedFuture { try upgrade.install(on: channel, head: head, identity: nil) }
             }
         )
         return channel.eventLoop.makeCompletedFuture {
@@ -182,28 +162,9 @@ public final class ParleyNIOServer: Sendable {
         }
     }
 
-    /// The permessage-deflate parameters for the client's offers, if any is acceptable (COMP-10).
-    static func negotiateDeflate(_ headers: HTTPHeaders, _ configuration: Configuration) -> PerMessageDeflateParameters? {
-        let offers = headers[canonicalForm: "Sec-WebSocket-Extensions"].map(String.init)
-        guard !offers.isEmpty else { return nil }
-        return configuration.webSocketDeflate?.negotiate(offerFieldValues: offers)
-    }
-
-    /// Picks the first subprotocol of ``subprotocols`` that the client offered.
-    static func chooseSubprotocol(_ headers: HTTPHeaders) -> (String, Binding)? {
-        let offered = Set(headers[canonicalForm: "Sec-WebSocket-Protocol"].map { String($0).trimmingASCIISpaces() })
-        return subprotocols.first { offered.contains($0.0) }
-    }
-
     /// Closes the listeners and stops the event loops.
     public func shutdown() async throws {
         for channel in channels.withTSanVisibleLock({ $0 }) { try? await channel.close() }
         try await group.shutdownGracefully()
-    }
-}
-
-extension String {
-    fileprivate func trimmingASCIISpaces() -> String {
-        String(self.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }
 }

@@ -18,8 +18,10 @@ final class FaultyAcceptor: ConnectionAcceptor {
         self.faulty = faulty
     }
 
-    func accept(_ transport: any ConnectionTransport, profile: ConnectionProfile, from address: SourceAddress) -> any InboundConnection {
-        server.accept(faulty ? FaultyTransport(inner: transport) : transport, profile: profile, from: address)
+    func accept(
+        _ transport: any ConnectionTransport, profile: ConnectionProfile, from address: SourceAddress, identity: AuthenticatedIdentity?
+    ) -> any InboundConnection {
+        server.accept(faulty ? FaultyTransport(inner: transport) : transport, profile: profile, from: address, identity: identity)
     }
 }
 

@@ -58,8 +58,8 @@ struct CoreDriver {
         for (id, pong) in pongs { send(pong, on: id) }
     }
 
-    mutating func open(from address: SourceAddress = .loopback) -> ConnectionID {
-        let (id, outputs) = core.open(now: now, from: address)
+    mutating func open(from address: SourceAddress = .loopback, identity: AuthenticatedIdentity? = nil) -> ConnectionID {
+        let (id, outputs) = core.open(now: now, from: address, identity: identity)
         perform(outputs)
         return id
     }

@@ -23,11 +23,21 @@ public struct AuthenticatedIdentity: Sendable, Hashable {
     public var identity: Wire.Identity
     /// A credential of scheme `session` for anonymous visitors (welcome.sessionToken).
     public var sessionToken: String?
+    /// When the credentials stop being valid (the host's login session ends): the server then
+    /// closes the connection with `CREDENTIALS_EXPIRED` (SESSION-39); `nil` for never.
+    public var expiresAt: Instant?
+    /// Facts the host vouches for about a visitor (the customer's name, their order count):
+    /// set on every conversation the visitor starts, over the visitor's own values of those
+    /// keys, which the visitor cannot change afterwards (CONV-38).
+    public var vouched: [Wire.Property]
 
-    /// Wraps an identity and an optional session token.
-    public init(identity: Wire.Identity, sessionToken: String? = nil) {
+    /// Wraps an identity, an optional session token, when the credentials expire and the
+    /// facts the host vouches for.
+    public init(identity: Wire.Identity, sessionToken: String? = nil, expiresAt: Instant? = nil, vouched: [Wire.Property] = []) {
         self.identity = identity
         self.sessionToken = sessionToken
+        self.expiresAt = expiresAt
+        self.vouched = vouched
     }
 }
 

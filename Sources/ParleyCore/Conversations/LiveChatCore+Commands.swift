@@ -21,7 +21,7 @@ extension LiveChatCore {
             core.nextConversation += 1
             var (machine, events) = ConversationMachine.start(
                 id: id, visitor: actor.user, team: team, priority: min(priority ?? 0, core.configuration.maxPriority),
-                tags: tags, properties: properties, offline: !core.router.hasAcceptingAgent(in: team), now: now)
+                tags: tags, properties: actor.startingProperties(properties), offline: !core.router.hasAcceptingAgent(in: team), now: now)
             if let text, case .success(let posted) = machine.post(
                 text: text, attachments: [], clientMessageId: clientMessageId, from: actor, now: now) {
                 events += posted
@@ -219,6 +219,9 @@ extension LiveChatCore {
     public mutating func setProperties(_ id: String, _ properties: [Wire.Property], from actor: ChatIdentity, now: Instant) -> LiveChatOutcome {
         run(now) { core, actions in
             guard !properties.isEmpty else { return .failure(CommandError(.invalidArgument, "CONV-17", "no properties")) }
+            guard actor.maySet(properties) else {
+                return .failure(CommandError(.forbidden, "CONV-38", "the site sets \(actor.vouched.map(\.key).joined(separator: ", "))"))
+            }
             return core.transition(id, actor: actor, now: now, into: &actions) { machine in
                 machine.setProperties(properties, by: actor, now: now)
             }

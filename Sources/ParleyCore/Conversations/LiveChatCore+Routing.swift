@@ -110,7 +110,7 @@ extension LiveChatCore {
             let id = core.configuration.conversationPrefix + String(core.nextConversation)
             core.nextConversation += 1
             let (machine, events) = ConversationMachine.start(
-                id: id, visitor: actor.user, team: team, priority: 0, tags: [], properties: [], offline: false, now: now)
+                id: id, visitor: actor.user, team: team, priority: 0, tags: [], properties: actor.startingProperties([]), offline: false, now: now)
             core.commit(machine, events: events, staffBefore: [], into: &actions)
             if case .success(let freed) = core.router.assign(id, to: invitation.agent, now: now) {
                 core.apply([Assignment(conversation: id, agent: invitation.agent)] + freed, now: now, into: &actions)

@@ -15,6 +15,8 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
     private let acceptor: any ConnectionAcceptor
     private let codec: ConnectionCodec
     private let source: SourceAddress
+    /// Who the application's login established the client to be (SESSION-38), or `nil`.
+    private let identity: AuthenticatedIdentity?
     var inbound: (any InboundConnection)?
     private var partial: ByteBuffer?
     private var partialOpcode: WebSocketOpcode = .text
@@ -31,8 +33,12 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
     ///     (COMP-9…COMP-18), and the message limit (WS-3).
     ///   - source: the client's address, from the upgrade request (ABUSE-13).
     /// - Throws: `INTERNAL_ERROR` if the negotiated compression cannot be set up.
-    init(acceptor: any ConnectionAcceptor, profile: ConnectionProfile, source: SourceAddress, closeLinger: TimeAmount) throws(WireError) {
+    ///   - identity: who the application's login established the client to be, or `nil`.
+    init(
+        acceptor: any ConnectionAcceptor, profile: ConnectionProfile, source: SourceAddress, identity: AuthenticatedIdentity?, closeLinger: TimeAmount
+    ) throws(WireError) {
         self.acceptor = acceptor
+        self.identity = identity
         self.closeLinger = closeLinger
         self.source = source
         codec = try ConnectionCodec(profile: profile)
@@ -49,7 +55,7 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
 
     private func start(context: ChannelHandlerContext) {
         guard inbound == nil else { return }
-        inbound = acceptor.accept(NIOTransport(channel: context.channel, output: .webSocket, closeLinger: closeLinger), profile: codec.profile, from: source)
+        inbound = acceptor.accept(NIOTransport(channel: context.channel, output: .webSocket, closeLinger: closeLinger), profile: codec.profile, from: source, identity: identity)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

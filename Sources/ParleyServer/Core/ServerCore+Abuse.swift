@@ -30,6 +30,9 @@ extension ServerCore {
     mutating func admitted(
         _ result: Result<AuthenticatedIdentity, AuthFailure>, on id: ConnectionID, now: Instant
     ) -> Result<AuthenticatedIdentity, AuthFailure> {
+        if case .success(let admitted) = result, let expiresAt = admitted.expiresAt, expiresAt <= now {
+            return .failure(AuthFailure(.tokenExpired, "the credentials expired", requirement: "SESSION-39"))
+        }
         guard case .success(let admitted) = result, admitted.identity.role == .visitor else { return result }
         let address = address(of: id)
         let anonymous = connections[id]?.machine.awaitedCredentials?.scheme == "anonymous"
@@ -85,10 +88,8 @@ extension ServerCore {
         let address = b.address == true ? users[b.visitor]?.address.map(addressLimiter.limits.key) : nil
         _ = blocks.block(b.visitor, reason: b.reason, by: actor.user, durationMs: b.durationMs, address: address, now: now)
         apply(chat.closeBlocked(b.visitor, by: actor, now: now), now: now)
-        let visitorConnections = connections.filter { $0.value.session.flatMap { sessions[$0]?.identity.user } == b.visitor }.keys.sorted { $0.rawValue < $1.rawValue }
-        for connection in visitorConnections {
-            run(.terminate(.blocked, "blocked by staff", requirement: "ABUSE-9", retryAfterMs: b.durationMs), on: connection, now: now)
-            detach(connection, now: now)
+        for connection in connectionsOf(b.visitor) {
+            end(connection, .blocked, "blocked by staff", requirement: "ABUSE-9", retryAfterMs: b.durationMs, now: now)
         }
         return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: [])
     }

@@ -17,6 +17,13 @@ extension ServerCore {
         /// The session this connection carries, `nil` before the welcome and after it was
         /// replaced, blocked or ended; while set, the session's record exists.
         var session: String?
+        /// Who the transport established the client to be before the connection opened (the
+        /// host's login, checked at the WebSocket upgrade): the answer to a hello of scheme
+        /// `transport` (SESSION-38).
+        let transportIdentity: AuthenticatedIdentity?
+        /// When the credentials of the session this connection carries expire (SESSION-39);
+        /// an entry of ``ServerCore/credentialExpiries`` that differs is stale.
+        var credentialsExpireAt: Instant?
     }
 
     /// One live (attached or resumable) session, as the server layer knows it.

@@ -35,6 +35,8 @@ extension ServerCore {
             case .authenticate(let auth):
                 if let refusal = admissionRefusal(auth, on: id, now: now) {
                     run(.authenticated(.failure(refusal)), on: id, now: now)
+                } else if auth.scheme == "transport" {
+                    run(.authenticated(transportAuthentication(on: id)), on: id, now: now)
                 } else {
                     pending.authenticate(auth, on: id)
                 }
@@ -48,14 +50,19 @@ extension ServerCore {
         }
     }
 
-    /// After authentication: records the connection's session and identity, and tells the
-    /// live-chat core that the user is here (ROUTE-2, ROUTE-10, CONV-20).
-    mutating func noteEstablished(_ id: ConnectionID, now: Instant) {
+    /// After authentication: records the connection's session, identity and when its
+    /// credentials expire (SESSION-39), and tells the live-chat core that the user is here
+    /// (ROUTE-2, ROUTE-10, CONV-20).
+    mutating func noteEstablished(_ id: ConnectionID, _ authenticated: AuthenticatedIdentity, now: Instant) {
         guard let connection = connections[id], connection.session == nil, let session = connection.machine.session,
               let wire = registry.identity(of: session) else { return }
-        let identity = ChatIdentity(user: wire.user, role: wire.role, teams: Set(wire.teams))
+        let identity = ChatIdentity(user: wire.user, role: wire.role, teams: Set(wire.teams), vouched: authenticated.vouched)
         let site = wire.site ?? configuration.site
         connections[id]?.session = session
+        if let expiresAt = authenticated.expiresAt {
+            connections[id]?.credentialsExpireAt = expiresAt
+            credentialExpiries.push(expiresAt, id)
+        }
         apply(presence.connect(
             PresenceConnectionID(id.rawValue), identity: PresenceIdentity(user: wire.user, role: wire.role, site: site, teams: wire.teams),
             now: now), now: now)
@@ -74,6 +81,37 @@ extension ServerCore {
         } else {
             apply(chat.visitorPresenceChanged(identity.user, onSite: true, now: now), now: now)
         }
+    }
+
+    /// The answer to a hello of scheme `transport` on connection `id`: the identity its
+    /// transport established, or `AUTH_FAILED` when it established none (SESSION-38).
+    func transportAuthentication(on id: ConnectionID) -> Result<AuthenticatedIdentity, AuthFailure> {
+        guard let identity = connections[id]?.transportIdentity else {
+            return .failure(AuthFailure(.authFailed, "this connection's transport established no identity", requirement: "SESSION-38"))
+        }
+        return .success(identity)
+    }
+
+    /// Ends connection `id` with the fatal `code` (an `error`, then the close) and detaches
+    /// it from its session, which stays resumable by a hello whose credentials pass again.
+    mutating func end(_ id: ConnectionID, _ code: ErrorCode, _ message: String, requirement: String, retryAfterMs: UInt64? = nil, now: Instant) {
+        run(.terminate(code, message, requirement: requirement, retryAfterMs: retryAfterMs), on: id, now: now)
+        detach(id, now: now)
+    }
+
+    /// Signs `user` out everywhere (the host's logout, a revoked account): every connection of
+    /// theirs closes with `CREDENTIALS_EXPIRED` (SESSION-39). Their sessions stay resumable by
+    /// a hello whose credentials pass again.
+    public mutating func signOut(_ user: String, now: Instant) -> [ServerOutput] {
+        for id in connectionsOf(user) {
+            end(id, .credentialsExpired, "signed out", requirement: "SESSION-39", now: now)
+        }
+        return emit()
+    }
+
+    /// The connections attached to a session of `user`, in the order they opened.
+    func connectionsOf(_ user: String) -> [ConnectionID] {
+        connections.filter { $0.value.session.flatMap { sessions[$0]?.identity.user } == user }.keys.sorted { $0.rawValue < $1.rawValue }
     }
 
     /// Connection `connection` of `identity` went away; the session stays resumable.

@@ -31,6 +31,9 @@ public struct ServerCore: Sendable {
     var connections: [ConnectionID: Connection] = [:]
     /// The connections' armed deadlines (entries that no longer match a connection's are skipped).
     var connectionTimerQueue = DeadlineQueue<ConnectionID>()
+    /// When the credentials of established connections expire (SESSION-39; entries that no
+    /// longer match a connection's are skipped).
+    var credentialExpiries = DeadlineQueue<ConnectionID>()
     /// Session inputs waiting to run (``run(_:on:now:)``), and whether they are being run.
     var sessionInputs: [(ConnectionID, SessionInput)] = []
     var runningSessionInputs = false
@@ -81,7 +84,8 @@ public struct ServerCore: Sendable {
 
     /// The earliest instant at which ``tick(now:)`` has work, if any.
     public var nextDeadline: Instant? {
-        [connectionTimerQueue.earliest, chatTimers.earliest, registry.nextDeadline, presenceDeadline, typingDeadline]
+        [connectionTimerQueue.earliest, credentialExpiries.earliest, chatTimers.earliest, registry.nextDeadline, presenceDeadline,
+         typingDeadline]
             .compactMap { $0 }.min()
     }
 
@@ -98,8 +102,12 @@ public struct ServerCore: Sendable {
     /// named) at `now`, carried as `profile` says: its welcome announces per-frame compression
     /// only on the byte stream, and only when the transport can compress (COMP-2). Over the
     /// address's connection limit it is refused at once: the error, then the close (ABUSE-2).
+    /// `identity` is who the transport established the client to be before it opened (the
+    /// host's login at the WebSocket upgrade): a hello of scheme `transport` is answered with
+    /// it (SESSION-38).
     public mutating func open(
-        now: Instant, from address: SourceAddress, profile: ConnectionProfile = ConnectionProfile(binding: .inProcess)
+        now: Instant, from address: SourceAddress, profile: ConnectionProfile = ConnectionProfile(binding: .inProcess),
+        identity: AuthenticatedIdentity? = nil
     ) -> (ConnectionID, [ServerOutput]) {
         nextConnection += 1
         let id = ConnectionID(rawValue: nextConnection)
@@ -113,7 +121,7 @@ public struct ServerCore: Sendable {
         if profile.binding != .stream || profile.compression == nil { session.compression = nil }
         var machine = ServerSession(connection: id, configuration: session, now: now)
         let actions = machine.start(now: now)
-        connections[id] = Connection(machine: machine, address: address)
+        connections[id] = Connection(machine: machine, address: address, transportIdentity: identity)
         perform(actions, on: id, now: now)
         return (id, emit())
     }
@@ -156,6 +164,10 @@ public struct ServerCore: Sendable {
             guard connections[id]?.deadline == deadline else { continue }  // re-armed or cancelled since
             connections[id]?.deadline = nil
             run(.tick, on: id, now: now)
+        }
+        while let (deadline, id) = credentialExpiries.popDue(now: now) {
+            guard connections[id]?.credentialsExpireAt == deadline else { continue }  // closed or re-authenticated since
+            end(id, .credentialsExpired, "the credentials expired", requirement: "SESSION-39", now: now)
         }
         while let (_, timer) = chatTimers.popDue(now: now) { apply(chat.timerFired(timer, now: now), now: now) }
         if let deadline = presenceDeadline, deadline <= now {
@@ -212,6 +224,9 @@ public struct ServerCore: Sendable {
         case .authenticated(let result):
             let result = admitted(result, on: id, now: now)  // reads the machine's awaited credentials
             actions = connections.values[index].machine.authenticated(result, now: now, registry: &registry)
+            perform(actions, on: id, now: now)
+            if case .success(let authenticated) = result { noteEstablished(id, authenticated, now: now) }
+            return
         case .complete(let result):
             actions = connections.values[index].machine.complete(result, now: now, registry: &registry)
         case .flush:
@@ -223,6 +238,5 @@ public struct ServerCore: Sendable {
                 code, message, requirement: requirement, retryAfterMs: retryAfterMs, now: now, registry: &registry)
         }
         perform(actions, on: id, now: now)
-        if case .authenticated = input { noteEstablished(id, now: now) }
     }
 }

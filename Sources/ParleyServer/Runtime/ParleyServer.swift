@@ -97,14 +97,23 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     /// announces per-frame compression only to a byte stream that can compress (COMP-2); a
     /// published event is encoded in binary once (its size bounds the session logs) and in
     /// JSON only when a JSON connection first writes it (``SharedEvent``); the transport's
-    /// codec does the rest.
-    public func accept(_ transport: any ConnectionTransport, profile: ConnectionProfile, from address: SourceAddress) -> any InboundConnection {
+    /// codec does the rest. A hello of scheme `transport` is answered with `identity`, who the
+    /// transport established the client to be (SESSION-38).
+    public func accept(
+        _ transport: any ConnectionTransport, profile: ConnectionProfile, from address: SourceAddress, identity: AuthenticatedIdentity?
+    ) -> any InboundConnection {
         let id: ConnectionID = run { state, now in
-            let (id, outputs) = state.core.open(now: now, from: address, profile: profile)
+            let (id, outputs) = state.core.open(now: now, from: address, profile: profile, identity: identity)
             state.transports[id] = transport
             return (id, outputs)
         }
         return ServerConnection(server: self, id: id)
+    }
+
+    /// Signs `user` out everywhere (the application's logout, a revoked account): each of their
+    /// connections closes with `CREDENTIALS_EXPIRED` (SESSION-39).
+    public func signOut(_ user: String) {
+        run { state, now in ((), state.core.signOut(user, now: now)) }
     }
 
     /// Says goodbye to every client (SERVER_SHUTDOWN, reconnect after `reconnectAfterMs`).

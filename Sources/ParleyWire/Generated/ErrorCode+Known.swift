@@ -85,6 +85,8 @@ extension ErrorCode {
     public static let addressAnonymousLimit = ErrorCode(rawValue: 2022)
     /// BLOCKED (2023): Staff blocked this visitor (or its source address): its connections are closed and new sessions refused until the block expires, after the given time (ABUSE-9, ABUSE-10).
     public static let blocked = ErrorCode(rawValue: 2023)
+    /// CREDENTIALS_EXPIRED (2024): The credentials that opened the session expired, or the host signed the user out (SESSION-39): the connection closes; sign in again, then a hello with fresh credentials may resume the session.
+    public static let credentialsExpired = ErrorCode(rawValue: 2024)
     /// CONVERSATION_NOT_FOUND (3001): No such conversation, or the client may not know it exists.
     public static let conversationNotFound = ErrorCode(rawValue: 3001)
     /// FORBIDDEN (3002): The identity's role or relation to the conversation does not allow this command.
@@ -176,6 +178,7 @@ extension ErrorCode {
         2021: ("ADDRESS_HANDSHAKE_RATE", true, "Too many hellos came from the client's source address within a minute (limits.addressHandshakesPerMinute, ABUSE-3); retry after the given time."),
         2022: ("ADDRESS_ANONYMOUS_LIMIT", true, "Too many new anonymous visitors came from the client's source address within an hour (limits.addressAnonymousPerHour, ABUSE-4); retry after the given time, or return with a session token."),
         2023: ("BLOCKED", true, "Staff blocked this visitor (or its source address): its connections are closed and new sessions refused until the block expires, after the given time (ABUSE-9, ABUSE-10)."),
+        2024: ("CREDENTIALS_EXPIRED", true, "The credentials that opened the session expired, or the host signed the user out (SESSION-39): the connection closes; sign in again, then a hello with fresh credentials may resume the session."),
         3001: ("CONVERSATION_NOT_FOUND", false, "No such conversation, or the client may not know it exists."),
         3002: ("FORBIDDEN", false, "The identity's role or relation to the conversation does not allow this command."),
         3003: ("ILLEGAL_TRANSITION", false, "The command is not allowed in the conversation's current state."),
@@ -245,6 +248,7 @@ extension ErrorCode {
         .addressHandshakeRate,
         .addressAnonymousLimit,
         .blocked,
+        .credentialsExpired,
         .conversationNotFound,
         .forbidden,
         .illegalTransition,

@@ -17,9 +17,12 @@ final class SabotagingAcceptor: ConnectionAcceptor {
         self.fault = fault
     }
 
-    func accept(_ transport: any ConnectionTransport, profile: ConnectionProfile, from address: SourceAddress) -> any InboundConnection {
+    func accept(
+        _ transport: any ConnectionTransport, profile: ConnectionProfile, from address: SourceAddress, identity: AuthenticatedIdentity?
+    ) -> any InboundConnection {
         let wrapped = SabotagedTransport(inner: transport, acceptor: self)
-        return SabotagedInbound(inner: server.accept(wrapped, profile: profile, from: address), transport: wrapped, fault: fault)
+        return SabotagedInbound(
+            inner: server.accept(wrapped, profile: profile, from: address, identity: identity), transport: wrapped, fault: fault)
     }
 
     /// Writes `message` to every visitor connection but `sender`.
