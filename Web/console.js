@@ -3,7 +3,9 @@
 // No dependencies; every node is built with el() (no innerHTML: visitor text stays text).
 import { ParleyClient } from './parley.js';
 
-const WS_URL = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/parley`;
+// ?path=/chat&auth=transport: embedded in a site's server, whose own login signs the agent in (SESSION-38).
+const PARAMS = new URLSearchParams(location.search), SITE_LOGIN = PARAMS.get('auth') === 'transport';
+const WS_URL = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${PARAMS.get('path') || '/parley'}`;
 const TITLE = document.title, TOKEN_KEY = 'parley-console:token', ROUTING_KEY = 'parley-console:routing';
 const OPEN = new Set(['queued', 'offline', 'active']);
 // Event kinds after which the summaries (`list`) are fetched again.
@@ -497,18 +499,19 @@ function show(app) { $('app').hidden = !app; $('signin').hidden = app; }
 
 async function signIn(token) {
   token = token.trim();
-  if (!token) return status('Paste an access token first.', true);
+  if (!token && !SITE_LOGIN) return status('Paste an access token first.', true);
   if (client) signOut(false);
   status('Connecting…');
-  sessionStorage.setItem(TOKEN_KEY, token);
-  const c = client = new ParleyClient({ url: WS_URL, auth: { scheme: 'token', credential: token }, storage: sessionStorage });
+  if (!SITE_LOGIN) sessionStorage.setItem(TOKEN_KEY, token);
+  const auth = SITE_LOGIN ? { scheme: 'transport' } : { scheme: 'token', credential: token };
+  const c = client = new ParleyClient({ url: WS_URL, auth, storage: sessionStorage });
   c.on('connected', onConnected);
   c.on('disconnected', (d) => {
     if (client !== c) return;
     if (d.willReconnect && !identity) return status('Cannot reach the server; retrying…'); // parley.js keeps trying
     if (d.willReconnect) return setConn('reconnecting', 'Reconnecting…');
     signOut(d.name === 'AUTH_FAILED' || d.name === 'TOKEN_EXPIRED');
-    status(`Signed out: ${d.reason || d.name}`, true);
+    status(d.name === 'CREDENTIALS_EXPIRED' ? 'Your sign-in expired: sign in to the site again, then reload.' : `Signed out: ${d.reason || d.name}`, true);
   });
   c.on('event', (ev, info) => apply(ev, !info?.history));
   c.on('gap', (g) => { for (const id of g.conversations) c.catchUp(id).catch(() => {}); refreshList(); }); // resync (SESSION-21)
@@ -616,4 +619,5 @@ fetch('/console/dev-token', { cache: 'no-store' }).then(async (r) => {
   if (r.ok) { devToken = (await r.text()).trim(); $('dev-token').hidden = !devToken; }
 }).catch(() => {});
 const remembered = sessionStorage.getItem(TOKEN_KEY);
-if (remembered) { $('token').value = remembered; signIn(remembered); }
+if (SITE_LOGIN) signIn('');
+else if (remembered) { $('token').value = remembered; signIn(remembered); }

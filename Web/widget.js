@@ -1,7 +1,8 @@
 // widget.js — the Parley visitor chat widget. A classic script, no dependencies:
 //   <script src="https://chat.example/widget.js" data-team="support" async></script>
 // data-* options: team; url (WebSocket, default ws(s)://<this script's host>/parley); title;
-// prechat ("name,email": a form before the first question, its fields become properties).
+// prechat ("name,email": a form before the first question, its fields become properties);
+// auth ("transport": the site's own login, when Parley is embedded in the site's server, SESSION-38).
 // It imports parley.js from next to itself, renders inside a Shadow DOM root (the page's CSS
 // stays out) and keeps its state in sessionStorage, so it survives reloads and navigation.
 // window.ParleyWidget = { open(), close(), client } for hosts and tests.
@@ -13,6 +14,7 @@
   const cap = (s) => (s ? s[0].toUpperCase() + s.slice(1) : '');
   const TEAM = opt.team || undefined, TITLE = opt.title || cap(TEAM || 'Support');
   const URL_WS = opt.url || `${src.protocol === 'https:' ? 'wss:' : 'ws:'}//${src.host}/parley`;
+  const AUTH = opt.auth === 'transport' ? { scheme: 'transport' } : { scheme: 'anonymous' };
   const PRECHAT = (opt.prechat || '').split(',').map((s) => s.trim()).filter(Boolean);
   const OPEN = new Set(['queued', 'offline', 'active']), KEY = `parley-widget:${URL_WS}`;
   const LABEL = { name: 'Name', email: 'E-mail', phone: 'Phone' };
@@ -476,7 +478,7 @@ input,textarea{width:100%;border:1px solid #8a93a6;border-radius:10px;padding:8p
 
   async function start() {
     const { ParleyClient } = await import(new URL('parley.js', src).href);
-    client = new ParleyClient({ url: URL_WS, auth: { scheme: 'anonymous' }, storage: sessionStorage });
+    client = new ParleyClient({ url: URL_WS, auth: AUTH, storage: sessionStorage });
     let first = true;
     client.on('connected', ({ resumed, identity }) => {
       me = identity?.user ?? me; connected = everConnected = true; dead = false;

@@ -259,7 +259,9 @@ dialog select, dialog textarea { border: 1px solid #d1d5db; border-radius: 8px; 
 // No dependencies; every node is built with el() (no innerHTML: visitor text stays text).
 import { ParleyClient } from './parley.js';
 
-const WS_URL = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/parley`;
+// ?path=/chat&auth=transport: embedded in a site's server, whose own login signs the agent in (SESSION-38).
+const PARAMS = new URLSearchParams(location.search), SITE_LOGIN = PARAMS.get('auth') === 'transport';
+const WS_URL = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${PARAMS.get('path') || '/parley'}`;
 const TITLE = document.title, TOKEN_KEY = 'parley-console:token', ROUTING_KEY = 'parley-console:routing';
 const OPEN = new Set(['queued', 'offline', 'active']);
 // Event kinds after which the summaries (`list`) are fetched again.
@@ -753,18 +755,19 @@ function show(app) { $('app').hidden = !app; $('signin').hidden = app; }
 
 async function signIn(token) {
   token = token.trim();
-  if (!token) return status('Paste an access token first.', true);
+  if (!token && !SITE_LOGIN) return status('Paste an access token first.', true);
   if (client) signOut(false);
   status('Connecting…');
-  sessionStorage.setItem(TOKEN_KEY, token);
-  const c = client = new ParleyClient({ url: WS_URL, auth: { scheme: 'token', credential: token }, storage: sessionStorage });
+  if (!SITE_LOGIN) sessionStorage.setItem(TOKEN_KEY, token);
+  const auth = SITE_LOGIN ? { scheme: 'transport' } : { scheme: 'token', credential: token };
+  const c = client = new ParleyClient({ url: WS_URL, auth, storage: sessionStorage });
   c.on('connected', onConnected);
   c.on('disconnected', (d) => {
     if (client !== c) return;
     if (d.willReconnect && !identity) return status('Cannot reach the server; retrying…'); // parley.js keeps trying
     if (d.willReconnect) return setConn('reconnecting', 'Reconnecting…');
     signOut(d.name === 'AUTH_FAILED' || d.name === 'TOKEN_EXPIRED');
-    status(`Signed out: ${d.reason || d.name}`, true);
+    status(d.name === 'CREDENTIALS_EXPIRED' ? 'Your sign-in expired: sign in to the site again, then reload.' : `Signed out: ${d.reason || d.name}`, true);
   });
   c.on('event', (ev, info) => apply(ev, !info?.history));
   c.on('gap', (g) => { for (const id of g.conversations) c.catchUp(id).catch(() => {}); refreshList(); }); // resync (SESSION-21)
@@ -872,7 +875,8 @@ fetch('/console/dev-token', { cache: 'no-store' }).then(async (r) => {
   if (r.ok) { devToken = (await r.text()).trim(); $('dev-token').hidden = !devToken; }
 }).catch(() => {});
 const remembered = sessionStorage.getItem(TOKEN_KEY);
-if (remembered) { $('token').value = remembered; signIn(remembered); }
+if (SITE_LOGIN) signIn('');
+else if (remembered) { $('token').value = remembered; signIn(remembered); }
 
 """#),
         WebAsset(
@@ -933,7 +937,9 @@ if (remembered) { $('token').value = remembered; signIn(remembered); }
 export type Auth =
   | { scheme: 'anonymous' }
   | { scheme: 'token'; credential: string }
-  | { scheme: 'session'; credential: string };
+  | { scheme: 'session'; credential: string }
+  /** The identity the page's own login established at the WebSocket upgrade (a cookie), when Parley is embedded in the site's server (SESSION-38). */
+  | { scheme: 'transport' };
 
 /** A Web-Storage-like store; `sessionStorage` in browsers. */
 export interface StorageLike {
@@ -1246,7 +1252,8 @@ const TABLE = `1001 FRAME_TOO_LARGE! 1002 BAD_VARINT! 1003 BAD_FRAME_FLAGS! 1004
 2008 ACK_OUT_OF_RANGE! 2009 RATE_LIMITED 2010 RATE_LIMIT_ABUSE! 2011 TOO_MANY_SUBSCRIPTIONS 2012 SLOW_CONSUMER!
 2013 SERVER_SHUTDOWN! 2014 SESSION_REPLACED! 2015 DUPLICATE_REQUEST_ID 2016 IDEMPOTENCY_CONFLICT
 2017 INVALID_ARGUMENT 2018 GOING_AWAY! 2019 RESULT_TOO_LARGE 2020 ADDRESS_CONNECTION_LIMIT!
-2021 ADDRESS_HANDSHAKE_RATE! 2022 ADDRESS_ANONYMOUS_LIMIT! 2023 BLOCKED! 3001 CONVERSATION_NOT_FOUND
+2021 ADDRESS_HANDSHAKE_RATE! 2022 ADDRESS_ANONYMOUS_LIMIT! 2023 BLOCKED! 2024 CREDENTIALS_EXPIRED!
+3001 CONVERSATION_NOT_FOUND
 3002 FORBIDDEN 3003 ILLEGAL_TRANSITION 3004 NOT_PARTICIPANT 3005 AGENT_NOT_FOUND 3006 TEAM_NOT_FOUND
 3007 AGENT_AT_CAPACITY 3008 INVALID_RATING 3009 ALREADY_RATED 3010 INVITATION_NOT_FOUND
 3011 REOPEN_WINDOW_EXPIRED 3012 VISITOR_NOT_ON_SITE 3013 TOO_MANY_CONVERSATIONS 3014 ADDRESS_CONVERSATION_LIMIT
@@ -1406,6 +1413,7 @@ export class ParleyClient {
       if (this._anon && st.sessionToken) { this._save({ sessionToken: undefined, resumeToken: undefined }); this._forceGap = true; delay = 0; }
       else stop = true;
     } else if (f?.code === 2001 || f?.code === 2023) stop = true; // UNSUPPORTED_VERSION, BLOCKED
+    else if (f?.code === 2024) stop = typeof this.auth !== 'function'; // CREDENTIALS_EXPIRED: only a provider can sign in again
     else if (f?.code === 2014 || f?.code === 2008) { this._save({ resumeToken: undefined }); this._forceGap = true; } // SESSION_REPLACED, ACK_OUT_OF_RANGE: start anew
     if (delay == null) {
       const d = Math.min(this.opts.maxReconnectMs, this.opts.minReconnectMs * 2 ** Math.min(this._attempt, 20));
@@ -1806,7 +1814,8 @@ export class ParleyClient {
 // widget.js — the Parley visitor chat widget. A classic script, no dependencies:
 //   <script src="https://chat.example/widget.js" data-team="support" async></script>
 // data-* options: team; url (WebSocket, default ws(s)://<this script's host>/parley); title;
-// prechat ("name,email": a form before the first question, its fields become properties).
+// prechat ("name,email": a form before the first question, its fields become properties);
+// auth ("transport": the site's own login, when Parley is embedded in the site's server, SESSION-38).
 // It imports parley.js from next to itself, renders inside a Shadow DOM root (the page's CSS
 // stays out) and keeps its state in sessionStorage, so it survives reloads and navigation.
 // window.ParleyWidget = { open(), close(), client } for hosts and tests.
@@ -1818,6 +1827,7 @@ export class ParleyClient {
   const cap = (s) => (s ? s[0].toUpperCase() + s.slice(1) : '');
   const TEAM = opt.team || undefined, TITLE = opt.title || cap(TEAM || 'Support');
   const URL_WS = opt.url || `${src.protocol === 'https:' ? 'wss:' : 'ws:'}//${src.host}/parley`;
+  const AUTH = opt.auth === 'transport' ? { scheme: 'transport' } : { scheme: 'anonymous' };
   const PRECHAT = (opt.prechat || '').split(',').map((s) => s.trim()).filter(Boolean);
   const OPEN = new Set(['queued', 'offline', 'active']), KEY = `parley-widget:${URL_WS}`;
   const LABEL = { name: 'Name', email: 'E-mail', phone: 'Phone' };
@@ -2281,7 +2291,7 @@ input,textarea{width:100%;border:1px solid #8a93a6;border-radius:10px;padding:8p
 
   async function start() {
     const { ParleyClient } = await import(new URL('parley.js', src).href);
-    client = new ParleyClient({ url: URL_WS, auth: { scheme: 'anonymous' }, storage: sessionStorage });
+    client = new ParleyClient({ url: URL_WS, auth: AUTH, storage: sessionStorage });
     let first = true;
     client.on('connected', ({ resumed, identity }) => {
       me = identity?.user ?? me; connected = everConnected = true; dead = false;
