@@ -83,7 +83,12 @@ let package = Package(
         // The durable stores (Spec/storage.md): SQLite (the reference server's default; the system
         // SQLite, Debian: libsqlite3-dev) and PostgreSQL.
         .target(name: "ParleySQLite", dependencies: ["ParleyServer", "ParleyCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "ParleyPostgres", dependencies: ["ParleyServer", "ParleyCore", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        .target(
+            name: "ParleyPostgres",
+            dependencies: [
+                "ParleyServer", "ParleyCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // The website side (Web/: JavaScript client, widget, console), built into the binary.
         .target(name: "ParleyWeb"),
         .executableTarget(

@@ -29,20 +29,28 @@ public final class ParleyChat: Service, Sendable {
     public let configuration: ParleyNIOServer.Configuration
     /// How long clients wait before reconnecting after the shutdown goodbye.
     public let reconnectAfterMs: UInt64
+    /// What runs before recovery: a store's migration (`PostgresStore.migrate()`).
+    private let preparing: @Sendable () async throws -> Void
     /// Upgrade requests being decided by the app's router, by their marker (``ParleyUpgrade``).
     let upgrades = Mutex<[String: ParleyUpgrade.Decision]>([:])
     private let shutDown = Atomic<Bool>(false)
 
-    /// Parley for an app: `server`, carried over WebSocket as `configuration` says.
-    public init(server: ParleyServer, configuration: ParleyNIOServer.Configuration = .init(), reconnectAfterMs: UInt64 = 1_000) {
+    /// Parley for an app: `server`, carried over WebSocket as `configuration` says; `preparing`
+    /// runs first when the service starts (`{ try await store.migrate() }` for a PostgreSQL store).
+    public init(
+        server: ParleyServer, configuration: ParleyNIOServer.Configuration = .init(), reconnectAfterMs: UInt64 = 1_000,
+        preparing: @escaping @Sendable () async throws -> Void = {}
+    ) {
         self.server = server
         self.configuration = configuration
         self.reconnectAfterMs = reconnectAfterMs
+        self.preparing = preparing
     }
 
-    /// Recovers the server from its store, then runs until the app shuts down gracefully, and
-    /// says goodbye to every client.
+    /// Prepares the store, recovers the server from it, then runs until the app shuts down
+    /// gracefully, and says goodbye to every client.
     public func run() async throws {
+        try await preparing()
         try await server.recover()
         try? await gracefulShutdown()
         shutdown()
