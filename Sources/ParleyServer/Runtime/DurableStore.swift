@@ -30,7 +30,7 @@ import ParleyCore
 public protocol DurableStore: Sendable {
     /// Makes `changes` (one or more batches, in order) durable, all or nothing, and returns once
     /// they are; throws when they are not. A change written twice must leave the state it
-    /// leaves once (see ``DurableChange``).
+    /// leaves once (see `DurableChange`).
     func write(_ changes: [DurableChange]) async throws
     /// The archived conversations `query` asks for (CONV-34, STORE-5): the server keeps no
     /// conversation in memory once its reopen window has passed, and reads it back from here
