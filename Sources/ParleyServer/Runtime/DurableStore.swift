@@ -24,6 +24,9 @@ import ParleyCore
 ///     func load(_ query: ArchiveQuery) async throws -> ArchivedConversations {
 ///         try await database.archived(query)
 ///     }
+///     func recover() async throws -> RecoveredState { try await database.openConversations() }
+///     func purge(endedBefore cutoff: Instant) async throws -> Int { try await database.purge(before: cutoff) }
+///     func search(_ query: TranscriptQuery) async throws -> [ChatEvent] { try await database.search(query) }
 /// }
 /// let server = ParleyServer(configuration: configuration, store: ShopStore(database: database))
 /// ```
