@@ -4,7 +4,7 @@ import ParleyTransport
 import ParleyWire
 import Synchronization
 
-/// A connection to a server in the same process (any ``ConnectionAcceptor``, such as a
+/// A connection to a server in the same process (any `ConnectionAcceptor`, such as a
 /// `ParleyServer`), with no sockets and no encoding:
 /// messages are handed over as values. For embedding (a bot or a test living next to the
 /// server) and for tests; it speaks the same protocol as the network bindings.

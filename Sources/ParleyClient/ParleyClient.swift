@@ -7,7 +7,7 @@ import ParleyWire
 import Synchronization
 
 /// An async Parley client: handshake, acks, heartbeats, resumption after a drop and
-/// idempotent re-sends, all by the ``ClientSession`` machine; this class only moves bytes and
+/// idempotent re-sends, all by the `ClientSession` machine; this class only moves bytes and
 /// time for it.
 ///
 /// ```swift

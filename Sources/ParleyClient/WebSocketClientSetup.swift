@@ -7,7 +7,7 @@ import ParleyWire
 
 /// Builds the client pipeline for the WebSocket binding: an HTTP upgrade request offering
 /// the subprotocol of the endpoint (WS-1), then the handler that reads the WebSocket frames
-/// (``ClientWebSocketHandler`` for ``ClientConnection``; the load generator brings its own).
+/// (`ClientWebSocketHandler` for ``ClientConnection``; the load generator brings its own).
 public enum WebSocketClientSetup {
     static func configure(
         _ channel: Channel, endpoint: Endpoint, continuation: AsyncStream<ClientConnection.Event>.Continuation,

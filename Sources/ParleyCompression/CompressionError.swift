@@ -39,7 +39,7 @@ public enum CompressionError: Error, Hashable, Sendable, CustomStringConvertible
         }
     }
 
-    /// The error as a ``WireError`` carrying ``code`` and a message safe to send to the peer.
+    /// The error as a `WireError` carrying ``code`` and a message safe to send to the peer.
     public var wireError: WireError { WireError(code, description) }
 
     public var description: String {

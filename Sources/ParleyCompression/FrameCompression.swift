@@ -2,7 +2,7 @@ import ParleyTransport
 import ParleyWire
 
 /// Per-frame zlib compression of the byte-stream binding (COMP-1…COMP-7, COMP-19) for a
-/// ``ParleyTransport/ConnectionCodec``: give it in the connection's profile, and the codec
+/// `ConnectionCodec` (ParleyTransport): give it in the connection's profile, and the codec
 /// compresses as the welcome announces.
 ///
 /// ```swift

@@ -8,7 +8,7 @@ extension FramePayloadCompressor: PayloadCompressor {
     }
 
     /// Splices `prefix` and the event's binary body, compressed once for every connection by
-    /// ``SharedBodyDeflater``, into one zlib stream (COMP-19), when the body is at least the
+    /// `SharedBodyDeflater`, into one zlib stream (COMP-19), when the body is at least the
     /// threshold; `false` under it or if zlib failed.
     public func appendSpliced(prefix: [UInt8], event: SharedEvent, to output: inout [UInt8]) -> Bool {
         guard settings.shouldCompress(payloadCount: event.binaryBody.count),

@@ -2,7 +2,7 @@ import ParleyTransport
 import ParleyWire
 
 /// permessage-deflate (RFC 7692, COMP-9…COMP-18) for a WebSocket
-/// ``ParleyTransport/ConnectionCodec``, with the parameters the upgrade negotiated.
+/// `ConnectionCodec` (ParleyTransport), with the parameters the upgrade negotiated.
 ///
 /// ```swift
 /// let deflate = PerMessageDeflateNegotiation().negotiate(offerFieldValues: offers)

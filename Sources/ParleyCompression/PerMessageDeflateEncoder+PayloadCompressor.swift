@@ -8,7 +8,7 @@ extension PerMessageDeflateEncoder: PayloadCompressor {
     }
 
     /// Splices `prefix` and the event's binary body, compressed once for every connection by
-    /// ``SharedBodyDeflater``, into one message (COMP-19), on a connection without context
+    /// `SharedBodyDeflater`, into one message (COMP-19), on a connection without context
     /// takeover in the server's direction, where that is free (COMP-20); `false` otherwise, or
     /// when the connection's window is smaller than the shared body's.
     public func appendSpliced(prefix: [UInt8], event: SharedEvent, to output: inout [UInt8]) -> Bool {

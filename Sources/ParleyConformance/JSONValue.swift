@@ -3,12 +3,19 @@ import Foundation
 /// A JSON value as scenario files and received messages are compared: exact unsigned integers,
 /// objects as dictionaries (member order does not matter when matching).
 public enum JSONValue: Hashable, Sendable, Decodable, CustomStringConvertible {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number that is a non-negative integer, kept exact (ids, seqs, times in milliseconds).
     case uint(UInt64)
+    /// Any other number.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array, in order.
     case array([JSONValue])
+    /// An object; member order does not matter.
     case object([String: JSONValue])
 
     public init(from decoder: Decoder) throws {

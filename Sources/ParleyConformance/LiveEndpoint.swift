@@ -3,7 +3,7 @@ import ParleyTransport
 import ParleyWire
 import Synchronization
 
-/// A real server as a ``ScenarioEndpoint``: one ``ClientConnection`` per scenario client, over
+/// A real server as a ``ScenarioEndpoint``: one `ClientConnection` per scenario client, over
 /// the byte stream or WebSocket (JSON or binary), on the wall clock.
 public struct LiveEndpoint: ScenarioEndpoint {
     /// Where the server listens.

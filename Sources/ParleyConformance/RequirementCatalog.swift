@@ -5,6 +5,7 @@ import Foundation
 public struct RequirementCatalog: Sendable {
     /// How binding a requirement is (RFC 2119).
     public enum Level: String, Sendable, Hashable, Codable {
+        /// The keyword as the specification writes it: `MUST`, `SHOULD` or `MAY`.
         case must = "MUST", should = "SHOULD", may = "MAY"
     }
 

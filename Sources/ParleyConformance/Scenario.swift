@@ -10,6 +10,7 @@ public struct Scenario: Sendable {
         /// With `deflate`, a WebSocket connection offers permessage-deflate (the scenario is
         /// skipped if the server declines it or the binding is not WebSocket).
         case connect(client: String, silent: Bool = false, deflate: Bool = false)
+        /// `client` closes its connection.
         case disconnect(client: String)
         /// A message in the JSON encoding, `$NAME` references not yet substituted.
         case send(client: String, message: JSONValue)

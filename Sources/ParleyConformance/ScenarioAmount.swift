@@ -5,7 +5,9 @@
 public struct ScenarioAmount: Sendable, Hashable, CustomStringConvertible {
     /// One signed term of the sum: a constant or a captured value.
     public enum Term: Sendable, Hashable {
+        /// A number written in the amount, with its sign.
         case constant(Int64)
+        /// The value captured under `name` (written `$name`), subtracted when `negated`.
         case captured(name: String, negated: Bool)
     }
 

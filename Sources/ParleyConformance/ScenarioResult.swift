@@ -2,6 +2,9 @@
 public struct ScenarioResult: Sendable {
     /// Passed, failed, or not run.
     public enum Status: String, Sendable, Hashable {
+        /// `passed`: every step went as expected; `failed`: one did not; `skipped`: not run, or
+        /// stopped without a verdict (a credential, capability or optional feature missing, or
+        /// waits over the run's limit).
         case passed, failed, skipped
     }
 

@@ -10,10 +10,10 @@ import ParleyWire
 import Synchronization
 
 /// Serves Parley over TCP (byte-stream binding) and WebSocket (with health and metrics on the
-/// same HTTP port), handing every connection to a ``ConnectionAcceptor``.
+/// same HTTP port), handing every connection to a `ConnectionAcceptor`.
 ///
 /// ```swift
-/// let nio = ParleyNIOServer(acceptor: server, endpoints: server, configuration: .init())
+/// let nio = ParleyNIOServer(acceptor: server, endpoints: health, configuration: .init())   // health: any HTTPEndpoints
 /// let addresses = try await nio.start()
 /// ```
 public final class ParleyNIOServer: Sendable {

@@ -3,7 +3,7 @@ import ParleyCore
 import ParleyServer
 import PostgresNIO
 
-/// A ``DurableStore`` in a PostgreSQL database (Spec/storage.md), on postgres-nio's connection
+/// A `DurableStore` in a PostgreSQL database (Spec/storage.md), on postgres-nio's connection
 /// pool (`PostgresClient`).
 ///
 /// The pool works while ``run()`` runs: start it in a task (or a service group) before using the
@@ -52,7 +52,7 @@ public final class PostgresStore: DurableStore {
     /// transaction each; an empty database is migrated from 0. Two stores migrating at once take
     /// turns.
     ///
-    /// - Throws: ``StoreError/schemaTooNew(found:known:)`` for a database a newer Parley
+    /// - Throws: `StoreError.schemaTooNew(found:known:)` for a database a newer Parley
     ///   migrated; the server's error when it cannot be reached or a migration fails.
     public func migrate() async throws {
         try await PostgresSchema.migrate(client, to: PostgresSchema.latest, logger: logger)

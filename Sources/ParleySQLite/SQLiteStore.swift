@@ -3,7 +3,7 @@ import GRDB
 import ParleyCore
 import ParleyServer
 
-/// A ``DurableStore`` in an SQLite file (Spec/storage.md): the reference server's default store.
+/// A `DurableStore` in an SQLite file (Spec/storage.md): the reference server's default store.
 ///
 /// The database runs in WAL mode with `synchronous = FULL`, so a `write` that returned has
 /// reached the disk and survives a power loss, not only a crash of the process. Each `write` is
@@ -25,7 +25,7 @@ public final class SQLiteStore: DurableStore {
     /// Opens (or creates) the database at `path` and migrates it to ``schemaVersion``.
     ///
     /// - Parameter path: the database file; it and its directory are created when missing.
-    /// - Throws: ``StoreError/schemaTooNew(found:known:)`` for a database a newer Parley
+    /// - Throws: `StoreError.schemaTooNew(found:known:)` for a database a newer Parley
     ///   wrote; SQLite's or the file system's error when it cannot be opened or migrated.
     public convenience init(path: String) throws {
         try self.init(path: path, migratingTo: SQLiteSchema.latest)

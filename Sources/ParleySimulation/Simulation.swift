@@ -2,7 +2,7 @@ import ParleyCore
 import ParleyServer
 import ParleyWire
 
-/// The reference server's whole core (``ServerCore``) with many simulated clients on a
+/// The reference server's whole core (`ServerCore`) with many simulated clients on a
 /// simulated network and clock, all driven from one seed (issue 10, Spec/simulation.md).
 ///
 /// Each step is one random move: carry a message over one connection (different connections

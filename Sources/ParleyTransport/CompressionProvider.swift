@@ -2,7 +2,7 @@ import ParleyWire
 
 /// Makes a connection's compressor and inflater: how compression enters the codec without the
 /// codec linking a compression library. `ParleyCompression` provides the zlib ones
-/// (`FrameCompression` for the byte stream, `PerMessageDeflate` for WebSocket).
+/// (`FrameCompression` for the byte stream, `PerMessageDeflateCompression` for WebSocket).
 public protocol CompressionProvider: Sendable {
     /// The compressor of outbound payloads. On the byte stream `announced` is the welcome's
     /// announcement (threshold and level, COMP-1…COMP-3), made when the welcome is encoded;

@@ -1,8 +1,8 @@
 import ParleyWire
 
 /// The bytes of one connection, without I/O: bytes or WebSocket messages in, messages out
-/// (``ConnectionCodec/receive(_:)``, ``ConnectionCodec/next()``,
-/// ``ConnectionCodec/decode(webSocketMessage:kind:compressed:)``), and outbound items in,
+/// (``ConnectionCodec/receive(_:)-([UInt8])``, ``ConnectionCodec/next()``,
+/// ``ConnectionCodec/decode(webSocketMessage:kind:compressed:)-([UInt8],_,_)``), and outbound items in,
 /// bytes out (``ConnectionCodec/encode(_:appendingTo:)``), for the connection's
 /// ``ConnectionProfile``.
 ///

@@ -23,7 +23,10 @@ extension LiveChatCore {
     /// conversation of it in memory moves to `target` with a `transferred` event; active ones
     /// keep their agent. Archived conversations keep the name.
     ///
-    /// - Parameter target: where its agents and conversations go; `nil` for the default team.
+    /// - Parameters:
+    ///   - team: the team to remove.
+    ///   - target: where its agents and conversations go; `nil` for the default team.
+    ///   - now: the current time.
     /// - Returns: `TEAM_NOT_FOUND` for an unknown team or target, `INVALID_ARGUMENT` for the
     ///   default team or a target equal to the team; nothing changed then.
     public mutating func removeTeam(_ team: String, movingTo target: String? = nil, now: Instant) -> LiveChatOutcome {

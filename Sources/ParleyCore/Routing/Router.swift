@@ -148,11 +148,16 @@ public struct Router: Sendable {
     /// transferred or reopened), releasing the agent who handled it, if any.
     ///
     /// - Parameters:
+    ///   - id: the conversation.
+    ///   - teamID: the team whose queue it joins.
+    ///   - priority: its priority; higher goes first.
+    ///   - tags: its tags, matched against agents' skills.
     ///   - front: ahead of every waiting conversation of the same priority (ROUTE-9).
     ///   - excluding: an agent never to pick again for this conversation (ROUTE-9).
     ///   - previous: the agent it was assigned to until now.
     ///   - restored: the ticket it had before a restart (``ticket(of:)``, STORE-6), which puts it
     ///     back at its place among the others; `front` is then ignored.
+    ///   - now: the current time.
     /// - Returns: the conversation's own placement, and the assignments that freeing its
     ///   previous agent caused.
     public mutating func enqueue(

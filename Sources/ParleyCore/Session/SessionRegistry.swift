@@ -33,6 +33,7 @@ public struct SessionRegistry: Sendable {
     }
 
     /// - Parameters:
+    ///   - configuration: the session limits every session of the registry runs with.
     ///   - key: the MAC key for resume tokens (random, at least 32 bytes).
     ///   - instance: distinguishes this server run, so session ids never repeat across
     ///     restarts that keep the key.

@@ -6,7 +6,7 @@ import Synchronization
 /// that speaks JSON, so a server whose connections all speak binary never encodes JSON; every
 /// session's outbound log holds a reference to it
 /// (HUB-6), and every session's transport writes its own tiny envelope (type and session seq,
-/// ``EventEnvelope``) before the same shared bytes (HUB-7).
+/// `EventEnvelope`) before the same shared bytes (HUB-7).
 public final class SharedEvent: OutboundPayload {
     /// The event with seq 0; each delivery stamps its own.
     public let message: Message

@@ -2,7 +2,7 @@ import ParleyWire
 
 /// What a store gives back when the server starts (STORE-6): the teams and agents the host
 /// set, every conversation not yet archived with its whole history, and the newest
-/// conversation ever created, so that no id is given out twice. ``LiveChatCore/recover(_:now:)``
+/// conversation ever created, so that no id is given out twice. ``LiveChatCore/recover(_:absentVisitorGraceMs:now:)``
 /// rebuilds queues, routing and timers from it.
 public struct RecoveredState: Sendable, Hashable {
     /// The teams, with their default concurrency limit.

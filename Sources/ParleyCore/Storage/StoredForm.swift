@@ -38,7 +38,7 @@ extension ChatEvent {
 
     /// An event read back from its stored body and audience.
     ///
-    /// - Throws: ``WireError`` when the body is not a `ConversationEvent`'s JSON.
+    /// - Throws: `WireError` when the body is not a `ConversationEvent`'s JSON.
     public init(storedBody: [UInt8], audience: Audience) throws(WireError) {
         let read = storedBody.withUnsafeBytes { bytes -> Result<Wire.ConversationEvent, WireError> in
             var reader = JSONReader(bytes)
@@ -59,7 +59,7 @@ extension ChatEvent {
     /// audience (Spec/storage.md, `events`).
     ///
     /// - Throws: ``StoreError/unreadableRow(table:detail:)`` for an audience no store writes;
-    ///   ``WireError`` for a body that is not a `ConversationEvent`'s JSON.
+    ///   `WireError` for a body that is not a `ConversationEvent`'s JSON.
     public init(storedBody: String, storedAudience: String) throws {
         guard let audience = Audience(storedName: storedAudience) else {
             throw StoreError.unreadableRow(table: "events", detail: "audience \(storedAudience)")

@@ -17,8 +17,11 @@ extension ServerCore {
     /// ROUTE-16). Agents whose credentials name the team are placed in it at their next sign-in;
     /// a raised default routes waiting conversations at once.
     ///
-    /// - Parameter defaultMaxConcurrent: the limit of its agents who set none; `nil` for the
-    ///   configured default.
+    /// - Parameters:
+    ///   - id: the team.
+    ///   - defaultMaxConcurrent: the limit of its agents who set none; `nil` for the
+    ///     configured default.
+    ///   - now: the current time.
     public mutating func addTeam(_ id: String, defaultMaxConcurrent: Int? = nil, now: Instant) -> [ServerOutput] {
         apply(chat.addTeam(id, defaultMaxConcurrent: defaultMaxConcurrent ?? configuration.chat.defaultMaxConcurrent, now: now), now: now)
         return emit()
@@ -29,7 +32,10 @@ extension ServerCore {
     /// other conversations in memory move to `target` with a `transferred` event, active ones
     /// keeping their agent. Sessions that watch its queue feed get nothing more from it.
     ///
-    /// - Parameter target: where they go; `nil` for the configured default team.
+    /// - Parameters:
+    ///   - id: the team to remove.
+    ///   - target: where they go; `nil` for the configured default team.
+    ///   - now: the current time.
     /// - Returns: the outputs to carry out, or `TEAM_NOT_FOUND` / `INVALID_ARGUMENT` (the
     ///   default team, or a target equal to the team); nothing changed then.
     public mutating func removeTeam(_ id: String, movingTo target: String? = nil, now: Instant) -> Result<[ServerOutput], CommandError> {
@@ -70,9 +76,12 @@ extension ServerCore {
     /// order with every other write (STORE-8): the host's call, counted as a supervisor's
     /// `eraseVisitor` is (CONV-37). Their sessions stay; staff are not told.
     ///
-    /// - Parameter archived: the store's answer to ``ArchiveQuery/visitor(_:)``, read before
-    ///   the call when memory keeps no archive (``LiveChatConfiguration/keepsArchive`` off);
-    ///   `nil` when memory holds everything.
+    /// - Parameters:
+    ///   - visitor: the visitor's user id.
+    ///   - archived: the store's answer to `ArchiveQuery.visitor(_:)`, read before
+    ///     the call when memory keeps no archive (`LiveChatConfiguration.keepsArchive` off);
+    ///     `nil` when memory holds everything.
+    ///   - now: the current time.
     /// - Returns: what was removed — memory's conversations and the archived ones, each once —
     ///   and the outputs to carry out.
     public mutating func eraseVisitor(_ visitor: String, archived: ArchivedConversations? = nil, now: Instant) -> (Erasure, [ServerOutput]) {

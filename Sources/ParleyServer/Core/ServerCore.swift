@@ -3,7 +3,7 @@ import ParleyWire
 import ParleyTransport
 
 /// The whole reference server as one sans-I/O value: the session layer (one
-/// ``ServerSession`` per connection and the ``SessionRegistry``), the live-chat core
+/// `ServerSession` per connection and the `SessionRegistry`), the live-chat core
 /// (conversations and routing) and the glue between them.
 ///
 /// It does no I/O and reads no clock, so tests and the simulator drive it exactly as the

@@ -26,7 +26,7 @@ public enum ServerOutput: Sendable, Hashable {
     case persist(PersistBatch)
     /// Read from the store — archived conversations (STORE-5) or a search's events (STORE-9) —
     /// and answer with ``ServerCore/loaded(_:_:now:)``: the command that needs them waits. Only
-    /// with ``LiveChatConfiguration/keepsArchive`` off.
+    /// with `LiveChatConfiguration.keepsArchive` off.
     case load(LoadRequest)
 }
 

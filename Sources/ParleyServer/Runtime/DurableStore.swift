@@ -24,13 +24,16 @@ import ParleyCore
 ///     func load(_ query: ArchiveQuery) async throws -> ArchivedConversations {
 ///         try await database.archived(query)
 ///     }
+///     func recover() async throws -> RecoveredState { try await database.openConversations() }
+///     func purge(endedBefore cutoff: Instant) async throws -> Int { try await database.purge(before: cutoff) }
+///     func search(_ query: TranscriptQuery) async throws -> [ChatEvent] { try await database.search(query) }
 /// }
 /// let server = ParleyServer(configuration: configuration, store: ShopStore(database: database))
 /// ```
 public protocol DurableStore: Sendable {
     /// Makes `changes` (one or more batches, in order) durable, all or nothing, and returns once
     /// they are; throws when they are not. A change written twice must leave the state it
-    /// leaves once (see ``DurableChange``).
+    /// leaves once (see `DurableChange`).
     func write(_ changes: [DurableChange]) async throws
     /// The archived conversations `query` asks for (CONV-34, STORE-5): the server keeps no
     /// conversation in memory once its reopen window has passed, and reads it back from here

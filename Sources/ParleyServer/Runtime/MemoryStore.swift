@@ -3,7 +3,7 @@ import Synchronization
 
 /// A ``DurableStore`` in memory: the reference implementation of the store protocol, for tests
 /// and for hosts trying the store path before their database is ready. It keeps what it is
-/// written as ``StoreContents`` and answers reads from them; nothing survives the process.
+/// written as `StoreContents` and answers reads from them; nothing survives the process.
 ///
 /// ```swift
 /// let store = MemoryStore()

@@ -20,7 +20,7 @@ extension ParleyServer {
     /// Removes a team, moving its agents and conversations to `target` (`nil`: the default
     /// team). See ``ServerCore/removeTeam(_:movingTo:now:)``.
     ///
-    /// - Throws: the ``CommandError`` that refused it; nothing changed then.
+    /// - Throws: the `CommandError` that refused it; nothing changed then.
     public func removeTeam(_ id: String, movingTo target: String? = nil) throws(CommandError) {
         let refusal: CommandError? = run { state, now in
             switch state.core.removeTeam(id, movingTo: target, now: now) {
@@ -34,7 +34,7 @@ extension ParleyServer {
     /// Registers an agent, or changes a registered agent's teams, skills and cap. See
     /// ``ServerCore/setAgent(_:_:now:)``.
     ///
-    /// - Throws: the ``CommandError`` that refused the profile (`TEAM_NOT_FOUND`); nothing
+    /// - Throws: the `CommandError` that refused the profile (`TEAM_NOT_FOUND`); nothing
     ///   changed then.
     public func setAgent(_ id: String, _ profile: AgentProfile) throws(CommandError) {
         let refusal: CommandError? = run { state, now in

@@ -6,16 +6,16 @@ import ParleyWire
 import Synchronization
 
 /// The in-memory reference server as a library: give it connections from any transport
-/// (``ConnectionAcceptor``) and it runs the whole protocol on the real clock.
+/// (`ConnectionAcceptor`) and it runs the whole protocol on the real clock.
 ///
 /// All protocol state lives in one ``ServerCore`` behind a mutex; outputs are handed to the
 /// transports under that lock, so each connection sees its messages in the order the core
 /// produced them. Transports never wait for that lock: their inputs go to an inbox, run in
-/// batches by whichever thread holds or next takes the lock (``submit(_:)``).
+/// batches by whichever thread holds or next takes the lock (`submit(_:)`).
 ///
 /// ```swift
 /// let server = ParleyServer(configuration: ServerConfiguration(key: secret))
-/// let nio = ParleyNIOServer(acceptor: server, endpoints: server, configuration: .init())
+/// let nio = ParleyNIOServer(acceptor: server, endpoints: health, configuration: .init())   // health: any HTTPEndpoints
 /// ```
 public final class ParleyServer: ConnectionAcceptor, Sendable {
     struct State: Sendable {
@@ -44,7 +44,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     /// is `nil`) to the ``ReferenceAuthenticator``. With a `store`, nothing that depends on a
     /// change is written to a client before the store has made it durable (STORE-1), and ended
     /// conversations leave memory once their reopen window passes, read back from the store
-    /// when a command needs them (``LiveChatConfiguration/keepsArchive`` is turned off,
+    /// when a command needs them (`LiveChatConfiguration.keepsArchive` is turned off,
     /// STORE-5); without one, state lives in memory only.
     public init(
         configuration: ServerConfiguration, authenticator: (any HostAuthenticator)? = nil, store: (any DurableStore)? = nil,
@@ -96,7 +96,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     /// Opens a connection in the core for `transport`, carried as `profile` says: the welcome
     /// announces per-frame compression only to a byte stream that can compress (COMP-2); a
     /// published event is encoded in binary once (its size bounds the session logs) and in
-    /// JSON only when a JSON connection first writes it (``SharedEvent``); the transport's
+    /// JSON only when a JSON connection first writes it (`SharedEvent`); the transport's
     /// codec does the rest. A hello of scheme `transport` is answered with `identity`, who the
     /// transport established the client to be (SESSION-38).
     public func accept(

@@ -1,6 +1,6 @@
 /// An incremental decoder of the byte-stream binding: bytes in any split in, frames out.
 ///
-/// Feed bytes with ``append(_:)`` and pull frames with ``next()`` until it returns `nil`
+/// Feed bytes with ``append(_:)-([UInt8])`` and pull frames with ``next()`` until it returns `nil`
 /// ("need more data", not an error). Limits are checked from the header alone, before
 /// any payload is buffered (FRAME-5), and frames of unknown types are skipped (FRAME-7).
 /// At end of stream call ``finish()`` to learn whether a frame was cut off (FRAME-9).
