@@ -1,0 +1,25 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+
+/// What the shop keeps in a login session (in memory, behind the `shop_session` cookie): whose
+/// it is and when it ends.
+struct ShopSession: Codable, Sendable {
+    var accountID: Int64
+    /// When the login ends: the session's lifetime in the session store, and the chat's.
+    var endsAt: Date
+
+    /// How long a login lasts.
+    static let lifetime: Duration = .seconds(8 * 60 * 60)
+}
+
+/// A signed-in user, as the shop's login middleware finds them: their account and when their
+/// login ends.
+struct SignedIn: Sendable {
+    var account: Account
+    var endsAt: Date
+}
+
+/// The shop's request context: the login session (HummingbirdAuth's `SessionMiddleware`) and
+/// the signed-in user (its `SessionAuthenticator`) as `identity`.
+typealias ShopContext = BasicSessionRequestContext<ShopSession, SignedIn>
