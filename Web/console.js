@@ -283,10 +283,13 @@ function render() {
 
   // Visitors on the site (presence:visitors) and Invite (CONV-20).
   const chatting = new Set(all.filter((c) => OPEN.has(c.state)).map((c) => c.visitor));
+  // A visitor's name from any of their conversations here (a prechat form's, or one the site vouched for, CONV-38).
+  const named = new Map(all.filter((c) => c.properties.some((p) => p.key === 'name')).map((c) => [c.visitor, vnameOf(c)]));
   fill('visitors', [...visitors.values()].map((p) => ({ id: p.user, away: p.status === 'away', page: p.page?.title || shortUrl(p.page?.url),
-    since: p.onSiteSince ? toLocal(p.onSiteSince) : 0, chat: chatting.has(p.user) })), (r) => el('li', { class: 'item', 'data-testid': 'visitor-entry', 'data-visitor': r.id },
-    avatar(r.id, vname(r.id)),
-    el('div', { class: 'body' }, row(el('span', { class: 'name', text: vname(r.id) }), r.since > 0 && since(r.since)),
+    since: p.onSiteSince ? toLocal(p.onSiteSince) : 0, chat: chatting.has(p.user), name: named.get(p.user) ?? vname(p.user) })),
+  (r) => el('li', { class: 'item', 'data-testid': 'visitor-entry', 'data-visitor': r.id },
+    avatar(r.id, r.name),
+    el('div', { class: 'body' }, row(el('span', { class: 'name', text: r.name }), r.since > 0 && since(r.since)),
       el('div', { class: 'sub', text: r.page ? `on ${r.page}` : 'browsing' }),
       el('div', {}, r.away && chip('away'), r.chat && chip('in a chat', 'blue'))),
     el('button', { class: 'ghost', 'data-testid': 'invite-button', disabled: r.chat, onclick: () => invite(r.id) }, 'Invite')));
@@ -615,9 +618,11 @@ setInterval(() => {
 
 // Start. The development token is offered only by a server listening on loopback.
 show(false);
-fetch('/console/dev-token', { cache: 'no-store' }).then(async (r) => {
-  if (r.ok) { devToken = (await r.text()).trim(); $('dev-token').hidden = !devToken; }
-}).catch(() => {});
+if (!SITE_LOGIN) {
+  fetch('/console/dev-token', { cache: 'no-store' }).then(async (r) => {
+    if (r.ok) { devToken = (await r.text()).trim(); $('dev-token').hidden = !devToken; }
+  }).catch(() => {});
+}
 const remembered = sessionStorage.getItem(TOKEN_KEY);
 if (SITE_LOGIN) signIn('');
 else if (remembered) { $('token').value = remembered; signIn(remembered); }

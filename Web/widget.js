@@ -18,7 +18,10 @@
   const PRECHAT = (opt.prechat || '').split(',').map((s) => s.trim()).filter(Boolean);
   const OPEN = new Set(['queued', 'offline', 'active']), KEY = `parley-widget:${URL_WS}`;
   const LABEL = { name: 'Name', email: 'E-mail', phone: 'Phone' };
-  const NOBODY = 'Nobody is available right now — leave your message and e-mail and we will answer.';
+  // A visitor signed in with the site's login is known to the site: no e-mail is asked for.
+  const SIGNED_IN = AUTH.scheme === 'transport';
+  const NOBODY = SIGNED_IN ? 'Nobody is available right now — leave your message and we will answer you.'
+    : 'Nobody is available right now — leave your message and e-mail and we will answer.';
 
   // Kept across pages: {open: panel open, conv, read: our read marker, seen: the agent's, invite}.
   let st;
@@ -258,7 +261,7 @@ input,textarea{width:100%;border:1px solid #8a93a6;border-radius:10px;padding:8p
 
   /** CONV-7: nobody is there; the message waits, and we promise an answer by e-mail. */
   function renderOffline(on) {
-    const email = view.props?.email, key = on ? `on:${email}` : 'off';
+    const email = view.props?.email ?? (SIGNED_IN ? 'your account\'s address' : undefined), key = on ? `on:${email}` : 'off';
     offlineBox.hidden = !on;
     if (offlineBox.dataset.key === key) return;
     offlineBox.dataset.key = key;
@@ -276,7 +279,7 @@ input,textarea{width:100%;border:1px solid #8a93a6;border-radius:10px;padding:8p
     startForm.hidden = !mode;
     if (!mode || startForm.dataset.testid === `${mode}-form`) return;
     startForm.dataset.testid = `${mode}-form`;
-    const off = mode === 'offline', keys = off ? [...new Set([...PRECHAT, 'email'])] : PRECHAT;
+    const off = mode === 'offline', keys = off && !SIGNED_IN ? [...new Set([...PRECHAT, 'email'])] : PRECHAT;
     startForm.replaceChildren(h('p', { class: 'lead', text: off ? NOBODY : 'Before we start, tell us a little about you.' }),
       ...[...keys, 'message'].flatMap((k) => [
         h('label', { for: `f-${k}`, text: k === 'message' ? (off ? 'Your message' : 'Your question') : LABEL[k] || cap(k) }),

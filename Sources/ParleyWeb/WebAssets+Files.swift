@@ -539,10 +539,13 @@ function render() {
 
   // Visitors on the site (presence:visitors) and Invite (CONV-20).
   const chatting = new Set(all.filter((c) => OPEN.has(c.state)).map((c) => c.visitor));
+  // A visitor's name from any of their conversations here (a prechat form's, or one the site vouched for, CONV-38).
+  const named = new Map(all.filter((c) => c.properties.some((p) => p.key === 'name')).map((c) => [c.visitor, vnameOf(c)]));
   fill('visitors', [...visitors.values()].map((p) => ({ id: p.user, away: p.status === 'away', page: p.page?.title || shortUrl(p.page?.url),
-    since: p.onSiteSince ? toLocal(p.onSiteSince) : 0, chat: chatting.has(p.user) })), (r) => el('li', { class: 'item', 'data-testid': 'visitor-entry', 'data-visitor': r.id },
-    avatar(r.id, vname(r.id)),
-    el('div', { class: 'body' }, row(el('span', { class: 'name', text: vname(r.id) }), r.since > 0 && since(r.since)),
+    since: p.onSiteSince ? toLocal(p.onSiteSince) : 0, chat: chatting.has(p.user), name: named.get(p.user) ?? vname(p.user) })),
+  (r) => el('li', { class: 'item', 'data-testid': 'visitor-entry', 'data-visitor': r.id },
+    avatar(r.id, r.name),
+    el('div', { class: 'body' }, row(el('span', { class: 'name', text: r.name }), r.since > 0 && since(r.since)),
       el('div', { class: 'sub', text: r.page ? `on ${r.page}` : 'browsing' }),
       el('div', {}, r.away && chip('away'), r.chat && chip('in a chat', 'blue'))),
     el('button', { class: 'ghost', 'data-testid': 'invite-button', disabled: r.chat, onclick: () => invite(r.id) }, 'Invite')));
@@ -871,9 +874,11 @@ setInterval(() => {
 
 // Start. The development token is offered only by a server listening on loopback.
 show(false);
-fetch('/console/dev-token', { cache: 'no-store' }).then(async (r) => {
-  if (r.ok) { devToken = (await r.text()).trim(); $('dev-token').hidden = !devToken; }
-}).catch(() => {});
+if (!SITE_LOGIN) {
+  fetch('/console/dev-token', { cache: 'no-store' }).then(async (r) => {
+    if (r.ok) { devToken = (await r.text()).trim(); $('dev-token').hidden = !devToken; }
+  }).catch(() => {});
+}
 const remembered = sessionStorage.getItem(TOKEN_KEY);
 if (SITE_LOGIN) signIn('');
 else if (remembered) { $('token').value = remembered; signIn(remembered); }
@@ -1831,7 +1836,10 @@ export class ParleyClient {
   const PRECHAT = (opt.prechat || '').split(',').map((s) => s.trim()).filter(Boolean);
   const OPEN = new Set(['queued', 'offline', 'active']), KEY = `parley-widget:${URL_WS}`;
   const LABEL = { name: 'Name', email: 'E-mail', phone: 'Phone' };
-  const NOBODY = 'Nobody is available right now — leave your message and e-mail and we will answer.';
+  // A visitor signed in with the site's login is known to the site: no e-mail is asked for.
+  const SIGNED_IN = AUTH.scheme === 'transport';
+  const NOBODY = SIGNED_IN ? 'Nobody is available right now — leave your message and we will answer you.'
+    : 'Nobody is available right now — leave your message and e-mail and we will answer.';
 
   // Kept across pages: {open: panel open, conv, read: our read marker, seen: the agent's, invite}.
   let st;
@@ -2071,7 +2079,7 @@ input,textarea{width:100%;border:1px solid #8a93a6;border-radius:10px;padding:8p
 
   /** CONV-7: nobody is there; the message waits, and we promise an answer by e-mail. */
   function renderOffline(on) {
-    const email = view.props?.email, key = on ? `on:${email}` : 'off';
+    const email = view.props?.email ?? (SIGNED_IN ? 'your account\'s address' : undefined), key = on ? `on:${email}` : 'off';
     offlineBox.hidden = !on;
     if (offlineBox.dataset.key === key) return;
     offlineBox.dataset.key = key;
@@ -2089,7 +2097,7 @@ input,textarea{width:100%;border:1px solid #8a93a6;border-radius:10px;padding:8p
     startForm.hidden = !mode;
     if (!mode || startForm.dataset.testid === `${mode}-form`) return;
     startForm.dataset.testid = `${mode}-form`;
-    const off = mode === 'offline', keys = off ? [...new Set([...PRECHAT, 'email'])] : PRECHAT;
+    const off = mode === 'offline', keys = off && !SIGNED_IN ? [...new Set([...PRECHAT, 'email'])] : PRECHAT;
     startForm.replaceChildren(h('p', { class: 'lead', text: off ? NOBODY : 'Before we start, tell us a little about you.' }),
       ...[...keys, 'message'].flatMap((k) => [
         h('label', { for: `f-${k}`, text: k === 'message' ? (off ? 'Your message' : 'Your question') : LABEL[k] || cap(k) }),

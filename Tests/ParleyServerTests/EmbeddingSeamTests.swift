@@ -86,6 +86,20 @@ import Testing
         #expect(d.closed[other] == nil)
     }
 
+    @Test("SESSION-39: signing out one login of the user closes only the connections of that login")
+    func signOutOneLogin() throws {
+        var d = Self.driver()
+        var phone = Self.customer, laptop = Self.customer
+        phone.login = "phone-session"
+        laptop.login = "laptop-session"
+        let onPhone = d.open(identity: phone)
+        let onLaptop = d.open(identity: laptop)
+        for id in [onPhone, onLaptop] { _ = Self.helloTransport(&d, on: id) }
+        d.perform(d.core.signOut("customer-17", login: "phone-session", now: d.now))
+        #expect(d.closed[onPhone] == .credentialsExpired)
+        #expect(d.closed[onLaptop] == nil)
+    }
+
     @Test("CONV-38: a vouched fact is set on every conversation the visitor starts, over the visitor's own value, and the visitor cannot change it")
     func vouchedProperties() throws {
         var d = Self.driver()

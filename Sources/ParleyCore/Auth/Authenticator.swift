@@ -26,17 +26,23 @@ public struct AuthenticatedIdentity: Sendable, Hashable {
     /// When the credentials stop being valid (the host's login session ends): the server then
     /// closes the connection with `CREDENTIALS_EXPIRED` (SESSION-39); `nil` for never.
     public var expiresAt: Instant?
+    /// The host's login session these credentials come from (its session id), so that logging
+    /// out of one device signs out only that login's connections (SESSION-39); `nil` for none.
+    public var login: String?
     /// Facts the host vouches for about a visitor (the customer's name, their order count):
     /// set on every conversation the visitor starts, over the visitor's own values of those
     /// keys, which the visitor cannot change afterwards (CONV-38).
     public var vouched: [Wire.Property]
 
-    /// Wraps an identity, an optional session token, when the credentials expire and the
-    /// facts the host vouches for.
-    public init(identity: Wire.Identity, sessionToken: String? = nil, expiresAt: Instant? = nil, vouched: [Wire.Property] = []) {
+    /// Wraps an identity, an optional session token, when the credentials expire, the host's
+    /// login session they come from and the facts the host vouches for.
+    public init(
+        identity: Wire.Identity, sessionToken: String? = nil, expiresAt: Instant? = nil, login: String? = nil, vouched: [Wire.Property] = []
+    ) {
         self.identity = identity
         self.sessionToken = sessionToken
         self.expiresAt = expiresAt
+        self.login = login
         self.vouched = vouched
     }
 }

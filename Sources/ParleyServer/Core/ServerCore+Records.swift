@@ -24,6 +24,8 @@ extension ServerCore {
         /// When the credentials of the session this connection carries expire (SESSION-39);
         /// an entry of ``ServerCore/credentialExpiries`` that differs is stale.
         var credentialsExpireAt: Instant?
+        /// The host's login session the credentials of the carried session come from (SESSION-39).
+        var login: String?
     }
 
     /// One live (attached or resumable) session, as the server layer knows it.

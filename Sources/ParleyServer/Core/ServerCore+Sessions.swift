@@ -59,6 +59,7 @@ extension ServerCore {
         let identity = ChatIdentity(user: wire.user, role: wire.role, teams: Set(wire.teams), vouched: authenticated.vouched)
         let site = wire.site ?? configuration.site
         connections[id]?.session = session
+        connections[id]?.login = authenticated.login
         if let expiresAt = authenticated.expiresAt {
             connections[id]?.credentialsExpireAt = expiresAt
             credentialExpiries.push(expiresAt, id)
@@ -99,11 +100,12 @@ extension ServerCore {
         detach(id, now: now)
     }
 
-    /// Signs `user` out everywhere (the host's logout, a revoked account): every connection of
-    /// theirs closes with `CREDENTIALS_EXPIRED` (SESSION-39). Their sessions stay resumable by
-    /// a hello whose credentials pass again.
-    public mutating func signOut(_ user: String, now: Instant) -> [ServerOutput] {
-        for id in connectionsOf(user) {
+    /// Signs `user` out (the host's logout, a revoked account): every connection of theirs —
+    /// or, with `login`, only those whose credentials came from that login session of the host
+    /// (one device's logout) — closes with `CREDENTIALS_EXPIRED` (SESSION-39). Their sessions
+    /// stay resumable by a hello whose credentials pass again.
+    public mutating func signOut(_ user: String, login: String? = nil, now: Instant) -> [ServerOutput] {
+        for id in connectionsOf(user) where login == nil || connections[id]?.login == login {
             end(id, .credentialsExpired, "signed out", requirement: "SESSION-39", now: now)
         }
         return emit()

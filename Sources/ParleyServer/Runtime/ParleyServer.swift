@@ -110,10 +110,12 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         return ServerConnection(server: self, id: id)
     }
 
-    /// Signs `user` out everywhere (the application's logout, a revoked account): each of their
-    /// connections closes with `CREDENTIALS_EXPIRED` (SESSION-39).
-    public func signOut(_ user: String) {
-        run { state, now in ((), state.core.signOut(user, now: now)) }
+    /// Signs `user` out (the application's logout, a revoked account): each of their connections
+    /// — or, with `login`, each whose identity came from that login session of the application
+    /// (``AuthenticatedIdentity/login``: one device's logout) — closes with `CREDENTIALS_EXPIRED`
+    /// (SESSION-39).
+    public func signOut(_ user: String, login: String? = nil) {
+        run { state, now in ((), state.core.signOut(user, login: login, now: now)) }
     }
 
     /// Says goodbye to every client (SERVER_SHUTDOWN, reconnect after `reconnectAfterMs`).

@@ -3,7 +3,7 @@
 extension Wire {
     /// Credentials offered in hello.
     public struct Auth: Sendable, Hashable {
-        /// `token` (a signed token), `anonymous` (a new visitor), or `session` (a session token from an earlier welcome). (field 1)
+        /// `token` (a signed token), `anonymous` (a new visitor), `session` (a session token from an earlier welcome), `transport` (the identity the embedding application's login established on the upgrade, SESSION-38), or an embedding server's own. (field 1)
         public var scheme: String
         /// The token; absent for `anonymous`. (field 2)
         public var credential: String?

@@ -17,12 +17,12 @@ enum ChatRoute {
                     identity: Wire.Identity(
                         user: account.chatUserID, role: account.role == .supervisor ? .supervisor : .agent,
                         displayName: account.name, teams: ["support"]),
-                    expiresAt: loginEnds)
+                    expiresAt: loginEnds, login: user.login)
             }
             let orders = try await database.orderCount(of: account.id ?? 0)
             return AuthenticatedIdentity(
                 identity: Wire.Identity(user: account.chatUserID, role: .visitor, displayName: account.name),
-                expiresAt: loginEnds,
+                expiresAt: loginEnds, login: user.login,
                 vouched: [Wire.Property(key: "name", value: account.name), Wire.Property(key: "orders", value: String(orders))])
         }
     }

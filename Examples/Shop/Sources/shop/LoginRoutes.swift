@@ -33,8 +33,9 @@ struct LoginRoutes {
         router.post("logout") { _, context -> Response in
             if let user = context.identity {
                 context.sessions.clearSession()
-                // Logging out of the shop ends the user's chat too (SESSION-39, CREDENTIALS_EXPIRED).
-                chat.server.signOut(user.account.chatUserID)
+                // Logging out of the shop ends this login's chat too (SESSION-39, CREDENTIALS_EXPIRED);
+                // the user's other devices stay signed in.
+                chat.server.signOut(user.account.chatUserID, login: user.login)
             }
             return .redirect(to: "/login")
         }

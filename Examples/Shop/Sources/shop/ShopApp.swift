@@ -22,7 +22,7 @@ enum ShopApp {
                 sessionCookieParameters: .init(name: "shop_session", sameSite: .lax), defaultSessionExpiration: ShopSession.lifetime))
             SessionAuthenticator(context: ShopContext.self) { (session: ShopSession, _: UserRepositoryContext) -> SignedIn? in
                 guard session.endsAt > Date(), let account = try await database.account(id: session.accountID) else { return nil }
-                return SignedIn(account: account, endsAt: session.endsAt)
+                return SignedIn(account: account, endsAt: session.endsAt, login: session.login)
             }
         }
         HomePage(database: database).add(to: router)

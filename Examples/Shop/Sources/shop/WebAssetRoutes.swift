@@ -14,8 +14,5 @@ enum WebAssetRoutes {
                 Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "no-cache"], body: .init(byteBuffer: body))
             }
         }
-        // The console asks every server for a development token; the shop signs staff in with
-        // its own login and has none to offer.
-        router.get("console/dev-token") { _, _ in Response(status: .noContent) }
     }
 }

@@ -34,6 +34,11 @@ public final class ParleyChat: Service, Sendable {
     /// Upgrade requests being decided by the app's router, by their marker (``ParleyUpgrade``).
     let upgrades = Mutex<[String: ParleyUpgrade.Decision]>([:])
     private let shutDown = Atomic<Bool>(false)
+    private let recovered = Atomic<Bool>(false)
+
+    /// Whether the server has been recovered from its store and takes connections: until then
+    /// (and once shutting down) the chat route answers 503 with `Retry-After`.
+    public var isReady: Bool { recovered.load(ordering: .acquiring) && server.isReady }
 
     /// Parley for an app: `server`, carried over WebSocket as `configuration` says; `preparing`
     /// runs first when the service starts (`{ try await store.migrate() }` for a PostgreSQL store).
@@ -52,6 +57,7 @@ public final class ParleyChat: Service, Sendable {
     public func run() async throws {
         try await preparing()
         try await server.recover()
+        recovered.store(true, ordering: .releasing)
         try? await gracefulShutdown()
         shutdown()
     }

@@ -72,7 +72,7 @@ struct ParleyHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             let upgrader = NIOTypedWebSocketServerUpgrader<Negotiated>(
                 maxFrameSize: upgrade.maxFrameSize,
                 shouldUpgrade: { channel, head in
-                    guard var headers = upgrade.responseHeaders(for: head) else {
+                    guard let accepting = upgrade.responseHeaders(for: head) else {
                         answer.withLockedValue { $0 = .refuse(HTTPResponse(status: .badRequest), ByteBuffer(string: ParleyUpgrade.subprotocolRequired)) }
                         return channel.eventLoop.makeSucceededFuture(nil)
                     }
@@ -81,6 +81,7 @@ struct ParleyHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                         let decided = await decide(head, channel, logger)
                         answer.withLockedValue { $0 = decided }
                         guard case .accept(_, let cookies) = decided else { return nil }
+                        var headers = accepting
                         for cookie in cookies { headers.add(name: "Set-Cookie", value: cookie) }
                         return headers
                     }

@@ -18,7 +18,8 @@ extension RouterMethods {
     /// token); throw (`HTTPError(.unauthorized)`) to refuse the upgrade with that HTTP status.
     ///
     /// A plain GET of `path` (no upgrade) is answered 400 (WS-1); an `Origin` the chat does not
-    /// allow, 403 (WS-6).
+    /// allow, 403 (WS-6); an upgrade before ``ParleyChat`` has recovered the server from its
+    /// store, or while it shuts down, 503 with `Retry-After`.
     @discardableResult
     public func parley(
         _ path: RouterPath, _ chat: ParleyChat,
@@ -31,6 +32,10 @@ extension RouterMethods {
             for field in head.headerFields { headers.add(name: field.name.rawName, value: field.value) }
             guard upgrade.allowsOrigin(headers) else {
                 throw HTTPError(.forbidden, message: "this page's origin may not open chat sessions (WS-6)")
+            }
+            guard chat.isReady else {
+                // Not recovered from the store yet (STORE-6), or shutting down: come back shortly.
+                throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "1"], message: "the chat is starting or stopping")
             }
             let identity = try await identify(request, context)
             guard let marker = head.headerFields[ParleyUpgrade.marker],

@@ -87,6 +87,23 @@ import Testing
         #expect(plain.hasPrefix("HTTP/1.1 400") && plain.contains("WS-1"), "\(plain)")
     }
 
+    @Test("until the server is recovered from its store, an upgrade is answered 503 with Retry-After; then it goes through")
+    func notBeforeRecovery() async throws {
+        let store = GatedStore()
+        let shop = try await TestShop.start(store: store)
+        defer { Task { await shop.stop() } }
+        let cookie = shop.logIn(Self.customer())
+        let upgrade = "GET /chat HTTP/1.1\r\nHost: 127.0.0.1:\(shop.port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: parley.v1.json\r\n"
+            + "Cookie: shop_session=\(cookie)\r\n\r\n"
+        let early = try HTTPExchange.send(upgrade, port: shop.port)
+        #expect(early.hasPrefix("HTTP/1.1 503") && early.lowercased().contains("retry-after: 1"), "\(early)")
+        store.open()
+        for _ in 0..<200 where !shop.chat.isReady { try await Task.sleep(for: .milliseconds(10)) }
+        let later = try HTTPExchange.send(upgrade, port: shop.port)
+        #expect(later.hasPrefix("HTTP/1.1 101"), "\(later)")
+    }
+
     @Test("anonymous visitors where the app allows them: the route lets the upgrade through and the hello is anonymous")
     func anonymousAllowed() async throws {
         let shop = try await TestShop.start(anonymous: true)

@@ -49,9 +49,11 @@ struct TestShop {
     let group: ServiceGroup
     let running: Task<Void, any Error>
 
-    /// Starts the app: anonymous visitors allowed when `anonymous`, else the chat needs a login.
-    static func start(anonymous: Bool = false) async throws -> TestShop {
-        let server = ParleyServer(configuration: ServerConfiguration(key: Array("hummingbird adapter test key 32B".utf8), teams: ["support"]))
+    /// Starts the app: anonymous visitors allowed when `anonymous`, else the chat needs a login;
+    /// the chat keeps its data in `store`, if any.
+    static func start(anonymous: Bool = false, store: (any DurableStore)? = nil) async throws -> TestShop {
+        let server = ParleyServer(
+            configuration: ServerConfiguration(key: Array("hummingbird adapter test key 32B".utf8), teams: ["support"]), store: store)
         let chat = ParleyChat(server: server)
         let sessions = Sessions()
         let router = Router(context: Context.self)
