@@ -4,7 +4,7 @@ import ParleyCore
 
 extension SourceAddress {
     /// The IP address of a NIO socket address, or loopback for one without (a Unix socket).
-    init(peer: SocketAddress?) {
+    public init(peer: SocketAddress?) {
         self = peer?.ipAddress.flatMap { SourceAddress($0) } ?? .loopback
     }
 
@@ -12,7 +12,7 @@ extension SourceAddress {
     /// the `trusted` proxies, the rightmost address of `X-Forwarded-For` (else of `Forwarded:
     /// for=`, RFC 7239) that is not itself a trusted proxy; otherwise, or when that header is
     /// missing or names something that is not an address, `peer` itself.
-    static func forwarded(peer: SourceAddress, headers: HTTPHeaders, trusted: [AddressRange]) -> SourceAddress {
+    public static func forwarded(peer: SourceAddress, headers: HTTPHeaders, trusted: [AddressRange]) -> SourceAddress {
         guard trusted.contains(where: { $0.contains(peer) }) else { return peer }
         let forwardedFor = headers["X-Forwarded-For"].flatMap { $0.split(separator: ",") }.map(trimmed)
         let chain = !forwardedFor.isEmpty ? forwardedFor : headers["Forwarded"].flatMap { $0.split(separator: ",") }.compactMap(forNode)

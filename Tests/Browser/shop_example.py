@@ -14,6 +14,7 @@ PyPI selenium. Run: python3 Tests/Browser/shop_example.py
 Prints PASS/FAIL per step and exits 1 on the first failure; saves the console's screenshot to
 reports/shop-console.png (copy it over Examples/Shop/console.png to update the README's picture).
 """
+import os
 import pathlib
 import subprocess
 import sys
@@ -29,7 +30,8 @@ import harness
 from harness import wait
 
 SHOP_DIR = harness.ROOT / "Examples" / "Shop"
-SHOP = SHOP_DIR / ".build" / "debug" / "shop"
+# The built shop: Examples/Shop/.build/debug/shop, or PARLEY_SHOP (CI builds it in a shared build folder).
+SHOP = pathlib.Path(os.environ.get("PARLEY_SHOP", SHOP_DIR / ".build" / "debug" / "shop")).resolve()
 SCREENSHOT = SHOP_DIR.parent.parent / "reports" / "shop-console.png"
 CUSTOMER = ("ada@example.com", "analytical", "Ada Lovelace", "3")  # e-mail, password, name, orders
 AGENT = ("ana@shop.example", "support", "Ana Souza")

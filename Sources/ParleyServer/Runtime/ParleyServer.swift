@@ -112,7 +112,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
 
     /// Signs `user` out (the application's logout, a revoked account): each of their connections
     /// — or, with `login`, each whose identity came from that login session of the application
-    /// (``AuthenticatedIdentity/login``: one device's logout) — closes with `CREDENTIALS_EXPIRED`
+    /// (`AuthenticatedIdentity.login`: one device's logout) — closes with `CREDENTIALS_EXPIRED`
     /// (SESSION-39).
     public func signOut(_ user: String, login: String? = nil) {
         run { state, now in ((), state.core.signOut(user, login: login, now: now)) }

@@ -1,3 +1,4 @@
+import ParleyCore
 import ParleyNIO
 import ParleyTransport
 
@@ -17,12 +18,18 @@ public struct ParleyRouteConfiguration: Sendable {
     /// Whether pages served from a loopback host (`localhost`, `127.0.0.1`, `[::1]`) may open
     /// sessions: local development. Off by default: an app in production serves no such page.
     public var allowsLoopbackOrigins: Bool
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers name the client's address
+    /// (ABUSE-13); empty trusts none, and the client's address is the TCP peer's.
+    public var trustedProxies: [AddressRange]
 
-    /// Creates a configuration: 64 KiB messages, only the app's own pages.
-    public init(maxMessage: Int = 65_536, allowedOrigins: Set<String> = [], allowsLoopbackOrigins: Bool = false) {
+    /// Creates a configuration: 64 KiB messages, only the app's own pages, no trusted proxy.
+    public init(
+        maxMessage: Int = 65_536, allowedOrigins: Set<String> = [], allowsLoopbackOrigins: Bool = false, trustedProxies: [AddressRange] = []
+    ) {
         self.maxMessage = maxMessage
         self.allowedOrigins = allowedOrigins
         self.allowsLoopbackOrigins = allowsLoopbackOrigins
+        self.trustedProxies = trustedProxies
     }
 
     /// The limits every connection's codec applies.

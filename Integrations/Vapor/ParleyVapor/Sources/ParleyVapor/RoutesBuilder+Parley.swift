@@ -25,7 +25,8 @@ extension RoutesBuilder {
     /// ```
     ///
     /// The client's address (for the per-address limits, ABUSE) is the peer of the TCP
-    /// connection, `req.remoteAddress`; `X-Forwarded-For` is not read.
+    /// connection, `req.remoteAddress`, or the one a trusted proxy names
+    /// (``ParleyRouteConfiguration/trustedProxies``, ABUSE-13).
     /// - Parameters:
     ///   - path: the route's path components.
     ///   - server: the Parley server (usually a ``ParleyServer``) that takes the connections.
@@ -53,7 +54,8 @@ extension RoutesBuilder {
                 throw Abort(.badRequest, reason: "offer the WebSocket subprotocol parley.v1.json or parley.v1.binary (WS-1)")
             }
             let identity = try await identify(req)
-            let address = req.remoteAddress?.ipAddress.flatMap { SourceAddress($0) } ?? .loopback
+            let address = SourceAddress.forwarded(
+                peer: SourceAddress(peer: req.remoteAddress), headers: req.headers, trusted: configuration.trustedProxies)
             return req.webSocket(
                 maxFrameSize: WebSocketMaxFrameSize(integerLiteral: maxFrameSize),
                 shouldUpgrade: { req in req.eventLoop.makeSucceededFuture(["Sec-WebSocket-Protocol": subprotocol]) },
