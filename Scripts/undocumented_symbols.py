@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Lists the public symbols of the given modules that have no doc comment, from the symbol graphs
 that `swift package generate-documentation` extracted into
-.build/<triple>/extracted-symbols/<package>/<Module>/; exits 1 if there is any.
+.build/<triple>/extracted-symbols/<package>/<Module>/ (or under $PARLEY_BUILD for a package
+built in another build folder); exits 1 if there is any.
 
 Not counted: compiler-synthesized symbols (`!=`, `hashValue`, …), members that implement a
 protocol requirement without a comment of their own (DocC shows the requirement's), and
@@ -16,7 +17,7 @@ import sys
 
 def graph_files(module):
     """The newest extraction of `module`: its main graph and its extension graphs (Module@Other)."""
-    folders = glob.glob(os.path.join(".build", "*", "extracted-symbols", "*", module))
+    folders = glob.glob(os.path.join(os.environ.get("PARLEY_BUILD", ".build"), "*", "extracted-symbols", "*", module))
     if not folders:
         sys.exit(f"undocumented_symbols.py: no symbol graphs for {module}; run Scripts/docs.sh first")
     folder = max(folders, key=os.path.getmtime)

@@ -5,7 +5,7 @@ import ParleyServer
 import ServiceLifecycle
 import Synchronization
 
-/// Parley inside a Hummingbird app: the ``ParleyServer`` the app's chat route upgrades into,
+/// Parley inside a Hummingbird app: the `ParleyServer` the app's chat route upgrades into,
 /// and a `Service` of the app's service group that recovers it at start (STORE-6) and says
 /// goodbye to every client (`SERVER_SHUTDOWN`, SESSION-35) when the app shuts down.
 ///

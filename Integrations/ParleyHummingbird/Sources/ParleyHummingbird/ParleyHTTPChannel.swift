@@ -29,7 +29,7 @@ extension HTTPServerBuilder {
     }
 }
 
-/// A child channel serving HTTP/1.1 and Parley's WebSocket upgrade (``HTTPServerBuilder/parley(_:router:configuration:)``).
+/// A child channel serving HTTP/1.1 and Parley's WebSocket upgrade (`HTTPServerBuilder.parley(_:router:configuration:)`).
 struct ParleyHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     /// How the connection went on after its first request.
     enum Negotiated: Sendable {

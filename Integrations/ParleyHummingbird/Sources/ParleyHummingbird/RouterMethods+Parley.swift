@@ -8,7 +8,7 @@ import ParleyTransport
 extension RouterMethods {
     /// Mounts Parley's WebSocket endpoint on `path` of the app's router, behind the router's
     /// middleware (the app's sessions and login). The app's server must be built with
-    /// ``Hummingbird/HTTPServerBuilder/parley(_:router:configuration:)``.
+    /// ``HummingbirdCore/HTTPServerBuilder/parley(_:router:configuration:)``.
     ///
     /// `identify` maps the app's user to a Parley identity for each upgrade request: a visitor
     /// with the customer's account id (and `vouched` facts shown to agents, CONV-38), an agent

@@ -29,7 +29,7 @@ extension RoutesBuilder {
     /// (``ParleyRouteConfiguration/trustedProxies``, ABUSE-13).
     /// - Parameters:
     ///   - path: the route's path components.
-    ///   - server: the Parley server (usually a ``ParleyServer``) that takes the connections.
+    ///   - server: the Parley server (usually a `ParleyServer`) that takes the connections.
     ///   - configuration: the message limit and the allowed origins.
     ///   - identify: who the app's login says the client is, `nil` for no one; runs on every upgrade.
     /// - Returns: the route, for the app to name or describe.
