@@ -23,9 +23,9 @@ struct RoutingBench: BenchSuite {
         report.print()
     }
 
-    /// The ``Router`` under the steady workload.
+    /// The ``ConversationRouter`` under the steady workload.
     private func measureRouter(waiting: Int, operations: Int) -> Measurement {
-        var router = Router(defaultMaxConcurrent: 1)
+        var router = ConversationRouter(defaultMaxConcurrent: 1)
         var now = Instant(milliseconds: 0)
         _ = router.addTeam("t", defaultMaxConcurrent: 1, now: now)
         let agents = (0..<agentCount).map { "a\($0)" }
@@ -45,7 +45,7 @@ struct RoutingBench: BenchSuite {
             next += 1
         }
         var turn = 0
-        return measure("Router, \(waiting) waiting", operations: operations) {
+        return measure("ConversationRouter, \(waiting) waiting", operations: operations) {
             for _ in 0..<operations {
                 now = now.adding(milliseconds: 1)
                 let agent = turn % agentCount

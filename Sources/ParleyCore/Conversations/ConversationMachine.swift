@@ -4,7 +4,7 @@ import ParleyWire
 ///
 /// One `mutating func` per input; each returns the history events it appended (with their
 /// `cseq`) or the error that refused it, in which case nothing changed (CONV-3). Routing
-/// decisions (which agent, which queue position) come from the ``Router`` through
+/// decisions (which agent, which queue position) come from the ``ConversationRouter`` through
 /// ``LiveChatCore``; the machine only checks that the transition is legal in its state.
 public struct ConversationMachine: Sendable, Hashable, Codable {
     private enum State: Hashable, Sendable, Codable {
@@ -36,7 +36,7 @@ public struct ConversationMachine: Sendable, Hashable, Codable {
     /// Each user's read marker: seen up to and including this cseq (CONV-16).
     public private(set) var readMarkers: [String: UInt64] = [:]
     /// Its place in its team's queue when it last started waiting (the router's ticket,
-    /// ``Router/ticket(of:)``): what a restart puts it back in the queue with (STORE-6).
+    /// ``ConversationRouter/ticket(of:)``): what a restart puts it back in the queue with (STORE-6).
     public internal(set) var queueTicket: Int64?
     /// Staff who were staff of the conversation and no longer are, with the last cseq they
     /// were sent: what to send them first if they become staff again (CONV-31).

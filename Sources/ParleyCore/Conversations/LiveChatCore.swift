@@ -1,6 +1,6 @@
 import ParleyWire
 
-/// The live-chat core: every conversation's ``ConversationMachine``, the ``Router``, the
+/// The live-chat core: every conversation's ``ConversationMachine``, the ``ConversationRouter``, the
 /// store, invitations and timers, driven by identity-scoped commands and system inputs.
 ///
 /// A pure value with an injected clock: each input takes `now` and returns what to do as
@@ -18,7 +18,7 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
     /// The settings.
     public let configuration: LiveChatConfiguration
     /// The routing engine, for queries.
-    public internal(set) var router: Router
+    public internal(set) var router: ConversationRouter
     /// The history store.
     public internal(set) var store: Store
     /// The conversations in memory: open ones, and ended ones until their reopen window passes
@@ -61,7 +61,7 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
     public init(store: Store, configuration: LiveChatConfiguration = LiveChatConfiguration()) {
         self.store = store
         self.configuration = configuration
-        router = Router(defaultMaxConcurrent: configuration.defaultMaxConcurrent)
+        router = ConversationRouter(defaultMaxConcurrent: configuration.defaultMaxConcurrent)
     }
 
     // MARK: Queries

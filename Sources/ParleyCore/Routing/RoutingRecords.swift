@@ -29,7 +29,7 @@ struct ConversationRecord: Sendable {
     var priority: UInt32
     var tags: Set<String>
     var ticket: Int64
-    /// Agents never to be picked for this conversation (ROUTE-9), from ``Router/exclusions``.
+    /// Agents never to be picked for this conversation (ROUTE-9), from ``ConversationRouter/exclusions``.
     var excluded: Set<Int> = []
     /// The slot of its conversation class in the team's queue; `nil` for the moment of a move.
     var classSlot: Int?

@@ -8,7 +8,7 @@ import ParleyWire
 /// order count vouched for (CONV-38); staff as agents of the support team; guests anonymously.
 /// The chat ends with the login (SESSION-39).
 enum ChatRoute {
-    static func add(to router: Hummingbird.Router<ShopContext>, chat: ParleyChat, database: ShopDatabase) {
+    static func add(to router: Router<ShopContext>, chat: ParleyChat, database: ShopDatabase) {
         router.parley("chat", chat) { _, context in
             guard let user = context.identity else { return nil }  // a guest: an anonymous visitor
             let account = user.account, loginEnds = Instant(milliseconds: UInt64(user.endsAt.timeIntervalSince1970 * 1_000))

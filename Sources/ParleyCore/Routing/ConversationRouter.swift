@@ -10,7 +10,7 @@ import ParleyWire
 /// ticket, split by the tags they need; available agents sit in per-team heaps ordered by
 /// load then idle time, split by skills. A match therefore looks at the head of each class
 /// instead of scanning a queue (ROUTE-12).
-public struct Router: Sendable {
+public struct ConversationRouter: Sendable {
     var agents: [AgentRecord] = []
     var agentSlots: [String: Int] = [:]
     /// The slots of removed agents, empty records given back if the same agent registers again,
@@ -355,7 +355,7 @@ public struct Router: Sendable {
     }
 }
 
-/// Where `Router.enqueue` put a conversation.
+/// Where `ConversationRouter.enqueue` put a conversation.
 public enum QueuePlacement: Equatable, Sendable {
     /// Assigned at once to this agent.
     case assigned(agent: String)

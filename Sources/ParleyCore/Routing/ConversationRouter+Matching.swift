@@ -3,7 +3,7 @@
 ///
 /// Before and after every input no available agent matches a waiting conversation
 /// (ROUTE-7), so each input only has to match what it changed: one conversation, or one agent.
-extension Router {
+extension ConversationRouter {
     /// Assigns a conversation at once if an agent matches, otherwise queues it.
     mutating func place(_ slot: Int, now: Instant) -> QueuePlacement {
         if let agent = bestAgent(for: slot) {
