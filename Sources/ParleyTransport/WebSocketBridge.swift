@@ -124,11 +124,11 @@ public final class WebSocketBridge: ConnectionTransport, Sendable {
     public func write(_ items: [Outbound]) {
         let messages: [Outgoing] = state.withLock { state in
             guard !state.closed else { return [] }
-            var buffer: [UInt8] = []
+            // Each message is its own array: it leaves with the stream.
             return items.map { item in
-                buffer.removeAll(keepingCapacity: true)
-                let encoded = state.codec.encode(item, appendingTo: &buffer)
-                return .message(encoded.kind, buffer)
+                var bytes: [UInt8] = []
+                let encoded = state.codec.encode(item, appendingTo: &bytes)
+                return .message(encoded.kind, bytes)
             }
         }
         for message in messages { continuation.yield(message) }

@@ -24,14 +24,17 @@ public struct ChatIdentity: Hashable, Sendable {
     /// visitor's own `properties` of other keys (CONV-38).
     public func startingProperties(_ properties: [Wire.Property]) -> [Wire.Property] {
         guard !vouched.isEmpty else { return properties }
-        let keys = Set(vouched.map(\.key))
+        let keys = vouchedKeys
         return vouched + properties.filter { !keys.contains($0.key) }
     }
+
+    /// The keys of the vouched facts.
+    var vouchedKeys: Set<String> { Set(vouched.map(\.key)) }
 
     /// Whether this identity may set `properties`: a visitor may not change a vouched key (CONV-38).
     public func maySet(_ properties: [Wire.Property]) -> Bool {
         guard role == .visitor, !vouched.isEmpty else { return true }
-        let keys = Set(vouched.map(\.key))
+        let keys = vouchedKeys
         return !properties.contains { keys.contains($0.key) }
     }
 
