@@ -48,11 +48,13 @@ public final class Deflater {
             stream.deallocate()
             throw .zlib(function: "deflateInit2", status: status, message: "cannot initialise deflate")
         }
+        ZlibStreamCount.opened()
     }
 
     deinit {
         deflateEnd(stream)
         stream.deallocate()
+        ZlibStreamCount.closed()
     }
 
     /// Compresses `input` and appends the output produced so far to `output`.

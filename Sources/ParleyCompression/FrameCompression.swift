@@ -18,11 +18,7 @@ public struct FrameCompression: CompressionProvider {
         let settings = CompressionSettings(
             enabled: announced.enabled, threshold: Int(clamping: announced.threshold),
             level: announced.level.flatMap { CompressionLevel(rawValue: Int(clamping: $0)) } ?? .default)
-        do {
-            return try FramePayloadCompressor(settings: settings)
-        } catch {
-            throw error.wireError
-        }
+        return FramePayloadCompressor(settings: settings)
     }
 
     /// A ``FramePayloadInflater`` for negotiated compression, capped at `maxMessage`.

@@ -10,7 +10,7 @@ public final class FramePayloadInflater {
     public let negotiated: Bool
     /// The largest inflated payload accepted, in bytes (the welcome's `maxMessage`).
     public let maxMessage: Int
-    private let inflater: Inflater
+    private let inflaters = ZlibPools.inflaters(format: .zlib)
 
     /// Creates the receiving side.
     /// - Parameters:
@@ -20,25 +20,27 @@ public final class FramePayloadInflater {
         guard maxMessage > 0 else { throw .invalidArgument("maxMessage must be positive") }
         self.negotiated = negotiated
         self.maxMessage = maxMessage
-        inflater = try Inflater(format: .zlib)
     }
 
     /// Inflates one compressed frame payload, which must be exactly one zlib stream.
     ///
-    /// Memory: the returned array's capacity never exceeds `maxMessage` (COMP-7).
+    /// Memory: the returned array's capacity never exceeds `maxMessage` (COMP-7). The inflater
+    /// is borrowed from the process's pool for this frame (COMP-23): each frame is its own
+    /// stream (COMP-4), so an idle connection holds no zlib state.
     /// - Throws: ``CompressionError/notNegotiated`` if compression is off (COMP-5),
     ///   ``CompressionError/tooLarge(limit:)`` past `maxMessage` (COMP-6),
     ///   ``CompressionError/corruptData(_:)`` for anything but one valid zlib stream.
     public func inflate(_ payload: [UInt8]) throws(CompressionError) -> [UInt8] {
         guard negotiated else { throw .notNegotiated }
-        inflater.reset()
-        var message: [UInt8] = []
-        switch try inflater.inflate(payload, appendingTo: &message, limit: maxMessage) {
-        case .needsInput:
-            throw .corruptData("the zlib stream is truncated")
-        case .streamEnd(let unconsumed):
-            guard unconsumed == 0 else { throw .corruptData("\(unconsumed) bytes follow the zlib stream") }
-            return message
+        return try inflaters.borrow { (inflater) throws(CompressionError) in
+            var message: [UInt8] = []
+            switch try inflater.inflate(payload, appendingTo: &message, limit: maxMessage) {
+            case .needsInput:
+                throw .corruptData("the zlib stream is truncated")
+            case .streamEnd(let unconsumed):
+                guard unconsumed == 0 else { throw .corruptData("\(unconsumed) bytes follow the zlib stream") }
+                return message
+            }
         }
     }
 }

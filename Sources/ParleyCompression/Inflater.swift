@@ -34,11 +34,13 @@ public final class Inflater {
             stream.deallocate()
             throw .zlib(function: "inflateInit2", status: status, message: "cannot initialise inflate")
         }
+        ZlibStreamCount.opened()
     }
 
     deinit {
         inflateEnd(stream)
         stream.deallocate()
+        ZlibStreamCount.closed()
     }
 
     /// Inflates `input`, appending to `output`, which never grows past `limit` bytes, neither in

@@ -1,13 +1,18 @@
 /// Decompresses incoming permessage-deflate WebSocket messages (RFC 7692 §7.2.2): appends the
 /// `00 00 ff ff` tail and inflates, within a cap on the message size (COMP-17, COMP-18).
 ///
-/// One per connection and direction. Errors are remote: close with the error's code.
+/// One per connection and direction. Errors are remote: close with the error's code. Without
+/// context takeover the decoder holds no zlib state: it borrows an inflater from the process's
+/// pool for each message (COMP-23). With context takeover it owns one, made at its first
+/// message, because the window carries over.
 public final class PerMessageDeflateDecoder {
     /// Whether the peer resets its compressor after every message (so this side resets too).
     public let noContextTakeover: Bool
     /// The largest inflated message accepted, in bytes.
     public let maxMessage: Int
-    private let inflater: Inflater
+    private let inflaters = ZlibPools.inflaters(format: .rawDeflate)
+    /// With context takeover: this connection's own inflater, from its first message on.
+    private var owned: Inflater?
 
     /// Creates a decoder.
     /// - Parameters:
@@ -17,7 +22,6 @@ public final class PerMessageDeflateDecoder {
         guard maxMessage > 0 else { throw .invalidArgument("maxMessage must be positive") }
         self.noContextTakeover = noContextTakeover
         self.maxMessage = maxMessage
-        inflater = try Inflater(format: .rawDeflate)
     }
 
     /// The server's decoder for negotiated `parameters`.
@@ -29,6 +33,14 @@ public final class PerMessageDeflateDecoder {
     /// - Throws: ``CompressionError/tooLarge(limit:)`` past `maxMessage`,
     ///   ``CompressionError/corruptData(_:)`` for invalid deflate data or bytes after a final block.
     public func decompress(_ payload: [UInt8]) throws(CompressionError) -> [UInt8] {
+        if noContextTakeover {
+            return try inflaters.borrow { (inflater) throws(CompressionError) in try decompress(payload, with: inflater) }
+        }
+        let inflater = try ownedStream()
+        return try decompress(payload, with: inflater)
+    }
+
+    private func decompress(_ payload: [UInt8], with inflater: Inflater) throws(CompressionError) -> [UInt8] {
         var message: [UInt8] = []
         var ended = false
         switch try inflater.inflate(payload, appendingTo: &message, limit: maxMessage) {
@@ -42,12 +54,18 @@ public final class PerMessageDeflateDecoder {
                 ended = true
             }
         }
-        if noContextTakeover {
-            inflater.reset()
-        } else if ended {
+        if ended && !noContextTakeover {
             // A message may end with a final block (RFC 7692 §7.2.3.3); the window carries on.
             try inflater.resetKeepingWindow()
         }
         return message
+    }
+
+    /// This connection's own inflater (context takeover), made at the first message.
+    private func ownedStream() throws(CompressionError) -> Inflater {
+        if let owned { return owned }
+        let made = try inflaters.makeStream()
+        owned = made
+        return made
     }
 }

@@ -2,9 +2,11 @@
 /// and the choice of the first acceptable client offer with the response that answers it.
 public struct PerMessageDeflateNegotiation: Hashable, Sendable {
     /// Reset the server's compressor after every message even if the client did not ask. Needed
-    /// for compress-once fan-out to stay cheap (COMP-20); costs ratio on long conversations.
+    /// for compress-once fan-out to stay cheap (COMP-20) and for an idle connection to hold no
+    /// compressor (COMP-23); costs ratio on long conversations. On by default.
     public var serverNoContextTakeover: Bool
-    /// Ask the client to reset its compressor after every message.
+    /// Ask the client to reset its compressor after every message, so the server's
+    /// decompressor holds no window between messages (COMP-23). On by default.
     public var clientNoContextTakeover: Bool
     /// The largest window the server compresses with (8...15); lowered to the client's limit.
     public var serverMaxWindowBits: Int
@@ -12,8 +14,9 @@ public struct PerMessageDeflateNegotiation: Hashable, Sendable {
     /// `client_max_window_bits`.
     public var clientMaxWindowBits: Int
 
-    /// Server preferences; window bits are clamped into 8...15.
-    public init(serverNoContextTakeover: Bool = false, clientNoContextTakeover: Bool = false, serverMaxWindowBits: Int = 15, clientMaxWindowBits: Int = 15) {
+    /// Server preferences; window bits are clamped into 8...15. The defaults ask for no context
+    /// takeover in both directions (COMP-23): idle connections then cost no zlib state.
+    public init(serverNoContextTakeover: Bool = true, clientNoContextTakeover: Bool = true, serverMaxWindowBits: Int = 15, clientMaxWindowBits: Int = 15) {
         self.serverNoContextTakeover = serverNoContextTakeover
         self.clientNoContextTakeover = clientNoContextTakeover
         self.serverMaxWindowBits = min(max(serverMaxWindowBits, ZlibFormat.minWindowBits), ZlibFormat.maxWindowBits)

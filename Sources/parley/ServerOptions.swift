@@ -33,6 +33,7 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Smallest payload compressed, bytes (default 512). Env: PARLEY_COMPRESSION_THRESHOLD") var compressionThreshold: UInt64?
     @Option(help: "zlib level 0-9 (default 6). Env: PARLEY_COMPRESSION_LEVEL") var compressionLevel: UInt64?
     @Option(help: "WebSocket permessage-deflate: on or off (default on). Env: PARLEY_WS_DEFLATE") var wsDeflate: String?
+    @Option(help: "permessage-deflate context takeover: on keeps ~100-300 KB of zlib windows per compressing connection for a better ratio; off (default) asks for no context takeover both ways, so idle connections hold none (COMP-23). Env: PARLEY_WS_CONTEXT_TAKEOVER") var wsContextTakeover: String?
     @Option(help: "An assigned agent's time to answer before re-routing, ms; 0: never (default 60000). Env: PARLEY_ANSWER_TIMEOUT_MS") var answerTimeoutMs: UInt64?
     @Option(help: "A disconnected agent's grace period, ms (default 30000). Env: PARLEY_DISCONNECT_GRACE_MS") var disconnectGraceMs: UInt64?
     @Option(help: "Presence grace after the last connection closes, ms (default 10000). Env: PARLEY_PRESENCE_GRACE_MS") var presenceGraceMs: UInt64?
@@ -152,9 +153,16 @@ struct ServerOptions: ParsableArguments {
             host: Self.pick(host, "PARLEY_HOST", "127.0.0.1"), streamPort: Self.pick(port, "PARLEY_PORT", 7400),
             httpPort: Self.pick(httpPort, "PARLEY_HTTP_PORT", 7401), maxFramePayload: Int(server.session.maxFrame),
             maxMessage: Int(server.session.maxMessage),
-            webSocketDeflate: Self.pick(wsDeflate, "PARLEY_WS_DEFLATE", "on") == "off" ? nil : PerMessageDeflateNegotiation(),
+            webSocketDeflate: Self.pick(wsDeflate, "PARLEY_WS_DEFLATE", "on") == "off" ? nil : webSocketDeflate(),
             trustedProxies: trusted, closeLingerMs: Self.pick(closeLingerMs, "PARLEY_CLOSE_LINGER_MS", 2_000),
             origins: OriginPolicy(allowed: Set(origins)), tls: try tlsContext())
+    }
+
+    /// The permessage-deflate preferences: no context takeover in either direction unless
+    /// `--ws-context-takeover on` (COMP-23).
+    private func webSocketDeflate() -> PerMessageDeflateNegotiation {
+        let takeover = Self.pick(wsContextTakeover, "PARLEY_WS_CONTEXT_TAKEOVER", "off") == "on"
+        return PerMessageDeflateNegotiation(serverNoContextTakeover: !takeover, clientNoContextTakeover: !takeover)
     }
 
     /// The TLS context of `--tls-cert` and `--tls-key`, or `nil` when neither is given.

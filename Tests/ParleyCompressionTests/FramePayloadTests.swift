@@ -5,7 +5,7 @@ import Testing
 @Suite struct FramePayloadTests {
     @Test func compressesOnlyFromTheThresholdAndOnlyWhenEnabled() throws {
         let settings = CompressionSettings(enabled: true, threshold: 100, level: .best)
-        let compressor = try FramePayloadCompressor(settings: settings)
+        let compressor = FramePayloadCompressor(settings: settings)
         let receiver = try FramePayloadInflater(negotiated: true, maxMessage: 1000)
         let small = TestData.text(count: 99, seed: 1)
         var out: [UInt8] = []
@@ -21,7 +21,7 @@ import Testing
         #expect(try compressor.encode(large, appendingTo: &out) == true)
         #expect(try receiver.inflate(out) == large)
 
-        let off = try FramePayloadCompressor(settings: .disabled)
+        let off = FramePayloadCompressor(settings: .disabled)
         out = []
         #expect(try off.encode(TestData.text(count: 100_000, seed: 2), appendingTo: &out) == false)
         #expect(FramePayloadCompressor.compressedFlag == 0x01)

@@ -111,7 +111,7 @@ import Testing
         var events = raw.events.makeAsyncIterator()
         guard case .message(.welcome(let welcome))? = await events.next() else { Issue.record("no welcome"); return }
         #expect(welcome.compression?.enabled == true, "COMP-2: announced in the welcome")
-        let compressor = try FramePayloadCompressor(settings: .init(enabled: true, threshold: 0, level: .default))
+        let compressor = FramePayloadCompressor(settings: .init(enabled: true, threshold: 0, level: .default))
         var payload: [UInt8] = []
         _ = try compressor.encode(Message.ping(.init(nonce: 42)).binary, appendingTo: &payload)
         var frame: [UInt8] = []

@@ -140,7 +140,7 @@ import Testing
 
     @Test("an inflated frame over maxMessage is MESSAGE_TOO_LARGE (COMP-6)")
     func inflatedTooLarge() throws {
-        let compressor = try FramePayloadCompressor(settings: .init(enabled: true, threshold: 0, level: .default))
+        let compressor = FramePayloadCompressor(settings: .init(enabled: true, threshold: 0, level: .default))
         var payload: [UInt8] = []
         CodecFixtures.largeEvent.encodeBinary(into: &payload)
         var deflated: [UInt8] = []
