@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOCore
 import NIOSSL
 import ParleyCompression
 import ParleyCore
@@ -13,6 +14,7 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Address to listen on (loopback by default). Env: PARLEY_HOST") var host: String?
     @Option(help: "TCP port of the byte-stream binding (default 7400). Env: PARLEY_PORT") var port: Int?
     @Option(help: "HTTP port: WebSocket, /healthz, /readyz, /metrics (default 7401). Env: PARLEY_HTTP_PORT") var httpPort: Int?
+    @Option(help: "Event-loop threads carrying connections: reading, framing, encoding, compression, writing (default: one per core). The protocol core itself is one lock-guarded value. Env: PARLEY_THREADS") var threads: Int?
     @Option(help: "Comma-separated teams (default support). Env: PARLEY_TEAMS") var teams: String?
     @Option(help: "Hex HMAC key for tokens (default: kept in the data directory; random per run with --store memory). Env: PARLEY_KEY") var key: String?
     @Option(help: "Largest frame payload accepted, bytes (default 65536). Env: PARLEY_MAX_FRAME") var maxFrame: UInt64?
@@ -152,7 +154,7 @@ struct ServerOptions: ParsableArguments {
         return ParleyNIOServer.Configuration(
             host: Self.pick(host, "PARLEY_HOST", "127.0.0.1"), streamPort: Self.pick(port, "PARLEY_PORT", 7400),
             httpPort: Self.pick(httpPort, "PARLEY_HTTP_PORT", 7401), maxFramePayload: Int(server.session.maxFrame),
-            maxMessage: Int(server.session.maxMessage),
+            maxMessage: Int(server.session.maxMessage), threads: Self.pick(threads, "PARLEY_THREADS", System.coreCount),
             webSocketDeflate: Self.pick(wsDeflate, "PARLEY_WS_DEFLATE", "on") == "off" ? nil : webSocketDeflate(),
             trustedProxies: trusted, closeLingerMs: Self.pick(closeLingerMs, "PARLEY_CLOSE_LINGER_MS", 2_000),
             origins: OriginPolicy(allowed: Set(origins)), tls: try tlsContext())
