@@ -10,7 +10,8 @@ import Synchronization
 ///
 /// All protocol state lives in one ``ServerCore`` behind a mutex; outputs are handed to the
 /// transports under that lock, so each connection sees its messages in the order the core
-/// produced them. Transports never wait for that lock: their inputs go to an inbox, run in
+/// produced them. Sends are gathered per connection over one hold of the lock (a batch of
+/// inputs) and handed over once per connection when it ends (`GatheredSends`). Transports never wait for that lock: their inputs go to an inbox, run in
 /// batches by whichever thread holds or next takes the lock (`submit(_:)`).
 ///
 /// ```swift
@@ -21,6 +22,8 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
     struct State: Sendable {
         var core: ServerCore
         var transports: [ConnectionID: any ConnectionTransport] = [:]
+        /// Sends of the current hold of the lock, written when it ends.
+        var gathered = GatheredSends()
         var armed: Instant?
         var ready = true
         /// Answers the hellos the host's authenticator does not support, at once.
@@ -135,6 +138,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         let value = state.withTSanVisibleLock { state in
             let (value, outputs) = body(&state, now)
             perform(outputs, state: &state, now: now)
+            writeGathered(&state)
             arm(&state, now: now)
             return value
         }
@@ -176,6 +180,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
                 inbox.withTSanVisibleLock { swap(&batch, &$0) }
                 let now = clock()
                 for input in batch { perform(Self.outputs(of: input, core: &state, now: now), state: &state, now: now) }
+                writeGathered(&state)
                 arm(&state, now: now)
             }
             if ran == nil { return }
@@ -210,12 +215,17 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         for output in outputs {
             switch output {
             case .send(let id, let messages):
-                state.transports[id]?.write(messages)
+                guard state.transports[id] != nil else { continue }
+                state.gathered.add(messages, to: id)
                 sent += messages.count
             case .measured(let measure):
                 metrics.record(measure)
             case .close(let id, let code):
-                state.transports.removeValue(forKey: id)?.close(reason: code)
+                let gathered = state.gathered.take(id)
+                if let transport = state.transports.removeValue(forKey: id) {
+                    if !gathered.isEmpty { transport.write(gathered) }
+                    transport.close(reason: code)
+                }
                 metrics.disconnected(code)
             case .authenticate(let id, let auth):
                 guard let authenticator, authenticator.supports(scheme: auth.scheme) else {
@@ -250,7 +260,12 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         metrics.connectionCount(state.core.connectionCount)
     }
 
-    private func arm(_ state: inout State, now: Instant) {
+    /// Hands each connection's gathered sends to its transport, once per connection.
+    private func writeGathered(_ state: inout State) {
+        for (id, items) in state.gathered.takeAll() { state.transports[id]?.write(items) }
+    }
+
+        private func arm(_ state: inout State, now: Instant) {
         guard let deadline = state.core.nextDeadline else { return }
         if let armed = state.armed, armed <= deadline, armed > now { return }
         state.armed = deadline
