@@ -574,7 +574,9 @@ public struct ServerSession: Sendable {
         case .awaitingHello, .authenticating:
             deadline = handshakeDeadline
         case .established(var established):
-            if actions.contains(where: {
+            // Many flushes share one `now` under load: only a send at another instant moves
+            // `lastSent`, which spares writing the state back (a copy) on every delivery.
+            if established.lastSent != now && actions.contains(where: {
                 switch $0 {
                 case .send, .sendEvent: true
                 case .close, .armTimer, .authenticate, .dispatch, .replace, .resyncEphemeral: false

@@ -5,7 +5,7 @@ import ParleyWire
 /// or the rest of the server tells it. ``ServerCore`` queues them and runs them one at a
 /// time, in order, so no machine is called while another's (or its own) actions are still
 /// being carried out.
-enum SessionInput: Sendable {
+indirect enum SessionInput: Sendable {
     /// A message decoded from the connection.
     case message(Message)
     /// Bytes that did not decode (ERR-3, ERR-4), with the message type when it was read (VER-4).
@@ -17,7 +17,7 @@ enum SessionInput: Sendable {
     /// The host's authenticator answered, after the server's own admission checks.
     case authenticated(Result<AuthenticatedIdentity, AuthFailure>)
     /// A command's result is ready (SESSION-12).
-    indirect case complete(Message)
+    case complete(Message)
     /// Events were offered to the session's log: write what is due.
     case flush
     /// The session was resumed on another connection (SESSION-16).
