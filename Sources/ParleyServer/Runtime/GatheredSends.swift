@@ -16,8 +16,12 @@ struct GatheredSends: Sendable {
     /// Adds `messages` for connection `id`.
     mutating func add(_ messages: [Outbound], to id: ConnectionID) {
         guard !messages.isEmpty else { return }
-        if items[id, default: []].isEmpty { order.append(id) }
-        items[id, default: []].append(contentsOf: messages)
+        if let index = items.index(forKey: id) {
+            items.values[index].append(contentsOf: messages)
+        } else {
+            order.append(id)
+            items[id] = messages
+        }
     }
 
     /// Takes connection `id`'s gathered items (before its transport closes).
@@ -27,10 +31,8 @@ struct GatheredSends: Sendable {
 
     /// Takes everything gathered, connection by connection in first-send order.
     mutating func takeAll() -> [(ConnectionID, [Outbound])] {
-        defer {
-            order.removeAll(keepingCapacity: true)
-            items.removeAll(keepingCapacity: true)
-        }
-        return order.compactMap { id in items[id].flatMap { $0.isEmpty ? nil : (id, $0) } }
+        defer { order.removeAll(keepingCapacity: true) }
+        // An id is listed again if it was sent to after `take`; its items are taken once.
+        return order.compactMap { id in items.removeValue(forKey: id).map { (id, $0) } }
     }
 }

@@ -215,7 +215,6 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         for output in outputs {
             switch output {
             case .send(let id, let messages):
-                guard state.transports[id] != nil else { continue }
                 state.gathered.add(messages, to: id)
                 sent += messages.count
             case .measured(let measure):
