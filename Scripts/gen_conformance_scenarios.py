@@ -715,7 +715,8 @@ w("websocket-deflate-negotiation", ["COMP-10","COMP-11","COMP-12","COMP-13"], "p
    upgrade(JS, ["x-webkit-unknown", PMD+"; server_max_window_bits=\"11\""], {"status":101,"extensions":[{"name":PMD,"server_max_window_bits":"$range:8..11"}]}),
    upgrade(JS, [PMD+"; ;;==,,\""], {"status":101,"protocol":JS,"extensions":"$absent"})], needs=["binding:websocket"])
 w("websocket-deflate-no-context-takeover", ["COMP-23"], "An accepted plain permessage-deflate offer is answered with server_no_context_takeover and client_no_context_takeover, so an idle connection holds no compression state (servers declining a plain offer skip this check).",
-  [upgrade(JS, [PMD], {"status":101,"extensions":[{"name":PMD,"server_no_context_takeover":True,"client_no_context_takeover":True}]}, orSkip=True)], needs=["binding:websocket"])
+  [upgrade(JS, [PMD], {"status":101,"extensions":[{"name":PMD}]}, orSkip=True),
+   upgrade(JS, [PMD], {"status":101,"extensions":[{"name":PMD,"server_no_context_takeover":True,"client_no_context_takeover":True}]})], needs=["binding:websocket"])
 w("websocket-deflate-declined-offers", ["COMP-14"], "Offers with an undefined parameter, a parameter twice, a valued no_context_takeover, a valueless server_max_window_bits, or a window value with a leading zero or outside 8-15 are declined; the next acceptable offer is taken (servers declining a plain offer skip this check).",
   [upgrade(JS, [PMD], {"status":101,"extensions":[{"name":PMD}]}, orSkip=True),
    upgrade(JS, [PMD+"; mystery=1, "+PMD+"; server_max_window_bits=9"], {"status":101,"extensions":[{"name":PMD,"server_max_window_bits":"$range:8..9"}]}),
