@@ -112,7 +112,8 @@ extension LiveChatCore {
     }
 
     /// Moves the sender's read marker (CONV-16). Markers of silent or non-joined staff reach
-    /// staff only; the reader is always told.
+    /// staff only, an observer's only the staff who are not observers (CONV-39); the reader is
+    /// always told.
     public mutating func read(_ id: String, upTo cseq: UInt64, from actor: ChatIdentity, now: Instant) -> LiveChatOutcome {
         run(now) { core, actions in
             var machine: ConversationMachine
@@ -126,7 +127,8 @@ extension LiveChatCore {
             case .success(let moved?):
                 core.commit(machine, events: [], staffBefore: machine.staff, into: &actions)
                 let speaks = !actor.isStaff || machine.agent == actor.user || machine.members[actor.user] == .participant
-                var recipients = speaks ? [machine.visitor] + machine.staff : machine.staff
+                var recipients = speaks ? [machine.visitor] + machine.staff
+                    : machine.viewer(actor) == .observer(actor.user) ? machine.nonObserverStaff : machine.staff
                 // The reader's own other sessions (another tab, the phone) learn it too.
                 if !recipients.contains(actor.user) { recipients.append(actor.user) }
                 actions.append(.readMarker(conversation: id, user: actor.user, cseq: moved, recipients: recipients))
