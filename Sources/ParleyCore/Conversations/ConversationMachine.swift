@@ -392,6 +392,10 @@ public struct ConversationMachine: Sendable, Hashable, Codable {
                 guard actor.user != active.agent else {
                     return .failure(CommandError(.illegalTransition, "CONV-18", "already the assigned agent"))
                 }
+                // The state lets go of the members while they change, so that they change in place
+                // rather than being copied: a join costs the same in a conversation watched by
+                // thousands of observers as in one without (CONV-39).
+                state = .abandoned(AbandonedState(at: now))
                 active.members[actor.user] = mode
                 state = .active(active)
                 emit(.joined, now, sender: actor.user, senderRole: actor.role, agent: actor.user,

@@ -133,26 +133,33 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
         }
     }
 
-    /// The users an event reaches: the visitor when the audience allows, and the staff of the
-    /// conversation before (`staffBefore`) and after the change that produced it (those who
-    /// `joined`) (CONV-14). An observer's `joined` or `left` reaches the observer and the staff
-    /// who are not observers, whom an observer joining or leaving leaves as they were (CONV-39).
-    func recipients(of event: ChatEvent, in machine: ConversationMachine, staffBefore: [String], joined: [String]) -> [String] {
+    /// The users an event reaches: the visitor when the audience allows, and `staff`, the staff
+    /// of the conversation before and after the change that produced it (CONV-14). An
+    /// observer's `joined` or `left` reaches the observer and the staff who are not observers,
+    /// whom an observer joining or leaving leaves as they were (CONV-39).
+    func recipients(of event: ChatEvent, in machine: ConversationMachine, staff: [String]) -> [String] {
         if event.isObserverAttendance, let observer = event.agent { return machine.nonObserverStaff + [observer] }
-        let staff = staffBefore + joined
         return event.isVisible(to: .visitor) ? [machine.visitor] + staff : staff
     }
 
     /// Stores a machine after a successful transition, appends its events to the store, and
     /// emits them with their recipients; staff who just became staff of the conversation are
-    /// first sent the earlier events they were not sent (CONV-31).
+    /// first sent the earlier events they were not sent (CONV-31). Who became staff, and who
+    /// stopped being staff, is found by comparing `staffBefore` with its staff now.
     mutating func commit(
         _ machine: ConversationMachine, events: [ChatEvent], staffBefore: [String], into actions: inout [LiveChatAction]
     ) {
-        var machine = machine
-        // Most commits (every message) leave the staff as they were: nothing to compare then.
         let staffAfter = machine.staff
+        // Most commits (every message) leave the staff as they were: nothing to compare then.
         let change = staffBefore == staffAfter ? StaffChange() : StaffChange(from: staffBefore, to: staffAfter)
+        commit(machine, events: events, change: change, into: &actions)
+    }
+
+    /// Stores a machine after a successful transition that made the staff `change`, appends its
+    /// events to the store, and emits them with their recipients; staff who just became staff
+    /// of the conversation are first sent the earlier events they were not sent (CONV-31).
+    mutating func commit(_ machine: ConversationMachine, events: [ChatEvent], change: StaffChange, into actions: inout [LiveChatAction]) {
+        var machine = machine
         let throughCseq = events.last?.cseq ?? machine.lastCseq
         for member in change.left { machine.deliveredToFormerStaff[member] = throughCseq }
         for member in change.joined {
@@ -178,10 +185,13 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
             if let agent = old?.agent { Self.remove(machine.id, from: agent, in: &activeByAgent) }
             if let agent = machine.agent { activeByAgent[agent, default: []].insert(machine.id) }
         }
+        // The staff before and after, for the events that reach them all; an observer's join
+        // or leave reaches none of the other observers, which are then not listed (CONV-39).
+        let staff = events.allSatisfy(\.isObserverAttendance) ? [] : machine.staff + change.left
         for event in events {
             store.append(event)
             actions.append(.persist(.event(event)))
-            actions.append(.append(event, recipients: recipients(of: event, in: machine, staffBefore: staffBefore, joined: change.joined)))
+            actions.append(.append(event, recipients: recipients(of: event, in: machine, staff: staff)))
         }
     }
 

@@ -14,6 +14,9 @@ struct StaffChange {
     /// No change.
     init() {}
 
+    /// `user` became staff, and nobody stopped being staff.
+    init(joined user: String) { joined = [user] }
+
     /// The change from the staff `before` a transition to the staff `after` it (neither lists
     /// anyone twice).
     init(from before: [String], to after: [String]) {
