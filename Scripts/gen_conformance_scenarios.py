@@ -497,6 +497,33 @@ w("conv-join-leave", ["CONV-18"], "Another agent joins as participant (joined ev
    send("s", {"type":"join","rid":3,"conversation":"$conv","mode":"takeover"}), exp("s", {"type":"ok","rid":3}, skipOthers=True),
    send("s", {"type":"list","rid":4,"state":"active"}), exp("s", {"type":"conversations","rid":4,"conversations":[{"id":"$conv","agents":["$supervisor"]}]}, skipOthers=True)],
   needs=["agents:2","seed:supervisorToken"], cleanup=[send("s", {"type":"close","rid":90,"conversation":"$conv"})] + CLEAN)
+def page(*cseqs): return [{"cseq":c} for c in cseqs]
+w("conv-observers-unseen", ["CONV-39","CONV-14","CONV-15","CONV-18","CONV-31"], "Two agents join as observers after a supervisor joined as participant: the assigned agent and the participant get both observers' joined events, the visitor neither; each observer gets its own joined; the first observer is not sent the second's joined, and the second is not sent the first's among the earlier events it is sent first; the agent's next message reaches the visitor, the participant and both observers next; an observer's history page leaves out the other observer's joined while the assigned agent's holds both; the first observer's left reaches it, the agent and the participant, and not the second observer.",
+  ASSIGN_STEPS + answer() + agent("b", 2, "agent2") + agent("c", 3, "agent3") + sup("s", "supervisor") + [
+   send("s", {"type":"join","rid":2,"conversation":"$conv","mode":"participant"}), exp("s", {"type":"ok","rid":2}, skipOthers=True),
+   ev("s", {"cseq":6,"kind":"joined","sender":"$supervisor"}, skipOthers=True), ev("v", {"cseq":6,"kind":"joined","sender":"$supervisor"}),
+   ev("a", {"cseq":6,"kind":"joined","sender":"$supervisor"}),
+   send("b", {"type":"join","rid":2,"conversation":"$conv","mode":"observer"}), exp("b", {"type":"ok","rid":2}, skipOthers=True),
+   ev("b", {"cseq":7,"kind":"joined","sender":"$agent2"}, skipOthers=True),
+   ev("a", {"cseq":7,"kind":"joined","sender":"$agent2"}), ev("s", {"cseq":7,"kind":"joined","sender":"$agent2"}),
+   send("c", {"type":"join","rid":2,"conversation":"$conv","mode":"observer"}), exp("c", {"type":"ok","rid":2}, skipOthers=True),
+   ev("c", {"conversation":"$conv","cseq":1,"kind":"created"}), ev("c", {"cseq":2,"kind":"queued"}), ev("c", {"cseq":3,"kind":"message"}),
+   ev("c", {"cseq":4,"kind":"assigned"}), ev("c", {"cseq":5,"kind":"message"}), ev("c", {"cseq":6,"kind":"joined","sender":"$supervisor"}),
+   ev("c", {"cseq":8,"kind":"joined","sender":"$agent3"}),
+   ev("a", {"cseq":8,"kind":"joined","sender":"$agent3"}), ev("s", {"cseq":8,"kind":"joined","sender":"$agent3"}),
+   msg("a", 4, "we are watched", "a-watched"), exp("a", {"type":"ok","rid":4}, skipOthers=True), ev("a", {"cseq":9,"kind":"message"}),
+   ev("v", {"cseq":9,"kind":"message","text":"we are watched"}), ev("s", {"cseq":9,"kind":"message"}),
+   ev("b", {"cseq":9,"kind":"message","text":"we are watched"}), ev("c", {"cseq":9,"kind":"message"}),
+   send("b", {"type":"history","rid":3,"conversation":"$conv","direction":"forward"}),
+   exp("b", {"type":"historyPage","rid":3,"events":page(1, 2, 3, 4, 5, 6, 7, 9)}),
+   send("a", {"type":"history","rid":5,"conversation":"$conv","direction":"forward"}),
+   exp("a", {"type":"historyPage","rid":5,"events":page(1, 2, 3, 4, 5, 6, 7, 8, 9)}),
+   send("b", {"type":"leave","rid":4,"conversation":"$conv"}), exp("b", {"type":"ok","rid":4}, skipOthers=True),
+   ev("b", {"cseq":10,"kind":"left","sender":"$agent2"}),
+   ev("a", {"cseq":10,"kind":"left","sender":"$agent2"}), ev("s", {"cseq":10,"kind":"left","sender":"$agent2"}),
+   msg("a", 6, "still watched", "a-still"), exp("a", {"type":"ok","rid":6}, skipOthers=True),
+   ev("c", {"cseq":11,"kind":"message","text":"still watched"}), ev("v", {"cseq":11,"kind":"message"})],
+  needs=["agents:3","seed:supervisorToken"], cleanup=CLEAN)
 w("conv-invite", ["CONV-20","CONV-21"], "An agent invites a connected visitor, who receives the invitation; another visitor answering is INVITATION_NOT_FOUND, an unknown visitor VISITOR_NOT_ON_SITE; accepting creates a conversation assigned to the agent with the invitation text as its first message and tells the agent; answering twice is INVITATION_NOT_FOUND; declining tells the agent.",
   agent("a", 1, "agent1") + accept("a", 2) + visitor("v", "visitorUser") + visitor("w") + [
    send("a", {"type":"invite","rid":3,"visitor":"nobody-on-this-site"}), err("a","VISITOR_NOT_ON_SITE", rid=3),

@@ -28,6 +28,7 @@ extension Simulation {
                       let session = users[u].serverSession else { continue }
                 users[u].catchUp[session, default: [:]][id] = (through: event.cseq - 1, last: 0)
             }
+            accountObservers(of: machine, events: events, staffBefore: staffBefore)
             for (offset, event) in events.enumerated() where event.kind == .message || event.kind == .note {
                 statistics.accepted += 1
                 if let clientID = event.clientMessageId, !acceptedKeys.insert((event.sender ?? "?") + "/" + clientID).inserted {
@@ -45,6 +46,42 @@ extension Simulation {
                 }
             }
         }
+    }
+
+    /// Records who must never be sent each observer's `joined` or `left` appended since the
+    /// last call (CONV-39): the observers of the conversation before and after, but the one it
+    /// names; and, for an observer joining who was never staff of the conversation, the other
+    /// observers' earlier ones (CONV-31 sends it earlier events, not those). Which events are an
+    /// observer's comes from the conversation's members before and after, not from the core's
+    /// own test of an event.
+    mutating func accountObservers(of machine: ConversationMachine, events: [ChatEvent], staffBefore: [String]) {
+        let id = machine.id
+        let before = accountedObservers[id] ?? []
+        let after = Set(machine.members.filter { $0.value == .observer }.keys)
+        accountedObservers[id] = after
+        let stayed = before.intersection(after)
+        var becameStaff: Set<String> = []
+        for event in events {
+            guard let name = event.agent else { continue }
+            // Whether this event made them staff: what they were sent first came with it (CONV-31).
+            let madeStaff = event.grantsMembership && !staffBefore.contains(name) && becameStaff.insert(name).inserted
+            guard event.kind == .joined ? after.contains(name) : event.kind == .left && before.contains(name) else { continue }
+            if event.kind == .joined, madeStaff, !(everStaff[id]?.contains(name) ?? false) {
+                for earlier in attendance[id] ?? [] where earlier.observer != name {
+                    keep(MessageKey(conversation: id, cseq: earlier.cseq), from: [name])
+                }
+            }
+            attendance[id, default: []].append((event.cseq, name))
+            keep(MessageKey(conversation: id, cseq: event.cseq), from: stayed.subtracting([name]))
+        }
+        everStaff[id, default: []].formUnion(machine.staff)
+    }
+
+    /// Records that the event `key` must never reach `observers` (CONV-39).
+    mutating func keep(_ key: MessageKey, from observers: Set<String>) {
+        let before = unseenBy[key]?.count ?? 0
+        unseenBy[key, default: []].formUnion(observers)
+        statistics.observersUnseen += unseenBy[key]!.count - before
     }
 
     /// Nothing the server writes to a client reveals an event the store has not confirmed: not
@@ -140,7 +177,7 @@ extension Simulation {
         statistics.delivered += 1
     }
 
-    // MARK: Privacy (CONV-14, CONV-30, TYPE-8, TYPE-9, PRES-19)
+    // MARK: Privacy (CONV-14, CONV-30, CONV-39, TYPE-8, TYPE-9, PRES-19)
 
     /// Checks every message a client receives against what its user may see.
     mutating func inspect(_ message: Message, user u: Int) {
@@ -155,6 +192,11 @@ extension Simulation {
         case .event(let wire) where visitor:
             if !owns(wire.event.conversation) { fail("CONV-30", "visitor \(name) got an event of \(wire.event.conversation)") }
             if wire.event.kind == .note { fail("CONV-14", "visitor \(name) got internal note \(wire.event.conversation)#\(wire.event.cseq)") }
+        case .event(let wire):
+            let event = wire.event
+            if unseenBy[MessageKey(conversation: event.conversation, cseq: event.cseq)]?.contains(name) == true {
+                fail("CONV-39", "observer \(name) was sent observer \(event.agent ?? "?")'s \(event.kind.jsonName) (\(event.conversation)#\(event.cseq))")
+            }
         case .historyPage(let page) where visitor:
             if !owns(page.conversation) { fail("CONV-30", "visitor \(name) read the history of \(page.conversation)") }
             if page.events.contains(where: { $0.kind == .note }) { fail("CONV-14", "visitor \(name) read a note in \(page.conversation)") }

@@ -43,6 +43,16 @@ public struct Simulation: Sendable {
     var accountedCseq: [String: UInt64] = [:]
     /// Each conversation's staff when its events were last accounted.
     var accountedStaff: [String: [String]] = [:]
+    /// Each conversation's observers when its events were last accounted (CONV-39).
+    var accountedObservers: [String: Set<String>] = [:]
+    /// Everyone who has been staff of each conversation.
+    var everStaff: [String: Set<String>] = [:]
+    /// Observers' `joined` and `left` events, by conversation, with the observer each names.
+    var attendance: [String: [(cseq: UInt64, observer: String)]] = [:]
+    /// The users each observer's `joined` or `left` must never reach as an event: the other
+    /// observers of the conversation when it was appended, and those who joined it later as
+    /// observers without having been its staff before (CONV-39).
+    var unseenBy: [MessageKey: Set<String>] = [:]
     /// (sender, clientMessageId) of every accepted message and note.
     var acceptedKeys: Set<String> = []
     /// Active conversations per agent after the previous step.

@@ -30,6 +30,9 @@ public struct SimulationStatistics: Sendable, Hashable {
     public var archiveReads = 0
     /// Servers started from the store at quiet moments and compared with the running one (STORE-6).
     public var recoveries = 0
+    /// Observers an observer's `joined` or `left` must never reach, counted per event (CONV-39):
+    /// how much the invariant guards.
+    public var observersUnseen = 0
 
     /// Nothing counted yet.
     public init() {}
@@ -40,7 +43,8 @@ public struct SimulationStatistics: Sendable, Hashable {
         steps \(steps), transported \(transported), accepted \(accepted), delivered \(delivered), \
         drops \(drops), resumes \(resumes), gaps reported \(gapsReported), invariant checks \(checks), \
         conversations \(conversations), clock jumps \(clockJumps), slow consumers \(slowConsumers), departures \(departures), \
-        late authentications \(lateAuthentications), batches \(batches), failed writes \(failedWrites), archive reads \(archiveReads), recoveries \(recoveries)
+        late authentications \(lateAuthentications), batches \(batches), failed writes \(failedWrites), archive reads \(archiveReads), recoveries \(recoveries), \
+        observers kept unseen \(observersUnseen)
         """
     }
 }
@@ -90,5 +94,6 @@ extension SimulationStatistics {
         failedWrites += other.failedWrites
         archiveReads += other.archiveReads
         recoveries += other.recoveries
+        observersUnseen += other.observersUnseen
     }
 }

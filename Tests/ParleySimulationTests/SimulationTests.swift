@@ -43,6 +43,15 @@ import Testing
         #expect(report.statistics.delivered > 100)
     }
 
+    /// Five agents among 20 clients, so that conversations have two observers or more, whose
+    /// joins and leaves no other observer may receive (CONV-39); with the default 8 clients
+    /// (two agents) no conversation ever has two.
+    @Test("five agents: observers are not told of one another (CONV-39)")
+    func observersAmongObservers() {
+        let kept = (1...5 as ClosedRange<UInt64>).map { Self.expectPasses(seed: $0, steps: 3_000, clients: 20).observersUnseen }
+        #expect(kept.reduce(0, +) > 0, "no observer had another observer's joined or left to be kept from")
+    }
+
     /// Seeds that found bugs, kept as regressions.
     /// - 3 (3 000 steps): a `duplicate` answer was not retained as the rid's result, so a later
     ///   re-send of the same rid on the resumed session, past the idempotency window, executed

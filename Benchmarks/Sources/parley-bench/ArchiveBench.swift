@@ -27,8 +27,8 @@ struct ArchiveBench: BenchSuite {
             print(pad("\(count)", 16) + pad(fmt(a.heapMB, 1), 18) + pad(fmt(b.heapMB, 1), 22) + pad(fmt(a.microsPerConversation, 2), 18)
                   + fmt(b.microsPerConversation, 2))
         }
-        print("conversations in memory at the end: \(store.core.chat.conversationsInMemory) (store), "
-              + "\(memory.core.chat.conversationsInMemory) (in memory); changes written: \(store.changes)")
+        print("conversations in memory at the end: \(store.server.core.chat.conversationsInMemory) (store), "
+              + "\(memory.server.core.chat.conversationsInMemory) (in memory); changes written: \(store.server.changes)")
     }
 
     private func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count) }
@@ -41,15 +41,11 @@ struct ArchiveBench: BenchSuite {
 
     /// A core with one accepting agent and one visitor, both acknowledging what they get.
     struct Driver {
-        var core: ServerCore
-        var reference: ReferenceAuthenticator
-        var now = Instant(milliseconds: 1_800_000_000_000)
+        var server: InProcessServer
         var agent = ConnectionID(rawValue: 0)
         var visitor = ConnectionID(rawValue: 0)
         var lastSeq: [ConnectionID: UInt64] = [:]
-        var rid: UInt64 = 10
         var created: String?
-        var changes = 0
 
         init(keepsArchive: Bool) {
             var session = SessionConfiguration()
@@ -61,44 +57,32 @@ struct ArchiveBench: BenchSuite {
             chat.reopenWindowMs = 1_000
             let configuration = ServerConfiguration(
                 key: Array("archive bench key, thirty-two b!".utf8), teams: ["support"], session: session, chat: chat)
-            core = ServerCore(configuration: configuration, now: now)
-            reference = ReferenceAuthenticator(configuration: configuration)
-            let token = core.mintToken(TokenClaims(user: "ana", role: .agent, teams: ["support"], expiresAt: now.adding(milliseconds: 86_400_000)))
+            let now = Instant(milliseconds: 1_800_000_000_000)
+            server = InProcessServer(configuration: configuration, now: now)
+            let token = server.core.mintToken(TokenClaims(user: "ana", role: .agent, teams: ["support"], expiresAt: now.adding(milliseconds: 86_400_000)))
             agent = connect(Wire.Auth(scheme: "token", credential: token))
             visitor = connect(Wire.Auth(scheme: "anonymous"))
-            perform(core.receive(.agentStatus(Wire.AgentStatus(rid: 2, routing: .accepting)), on: agent, now: now))
+            note(server.command({ .agentStatus(Wire.AgentStatus(rid: $0, routing: .accepting)) }, on: agent))
         }
 
         mutating func connect(_ auth: Wire.Auth) -> ConnectionID {
-            let (id, outputs) = core.open(now: now, from: .loopback)
-            perform(outputs)
-            perform(core.receive(.hello(Wire.Hello(rid: 1, versions: [1], auth: auth)), on: id, now: now))
+            let (id, writes) = server.connect(auth)
+            note(writes)
             return id
         }
 
-        /// Carries out outputs: writes confirmed at once (and counted), sequence numbers noted.
-        mutating func perform(_ outputs: [ServerOutput]) {
-            for output in core.answeringAuthentication(outputs, with: &reference, now: now) {
-                switch output {
-                case .persist(let batch):
-                    changes += batch.changes.count
-                    perform(core.persisted(batch.id))
-                case .send(let id, let items):
-                    for item in items {
-                        if case .event(let seq, _) = item { lastSeq[id] = seq }
-                        if case .ok(let ok) = item.message, let conversation = ok.conversation { created = conversation }
-                    }
-                case .load(let request):
-                    perform(core.loaded(request.id, ArchivedConversations(), now: now))
-                case .close, .measured, .authenticate:
-                    break
+        /// Notes sequence numbers and the conversation a `create` made.
+        mutating func note(_ writes: InProcessServer.Writes) {
+            for (id, items) in writes {
+                for item in items {
+                    if case .event(let seq, _) = item { lastSeq[id] = seq }
+                    if case .ok(let ok) = item.message, let conversation = ok.conversation { created = conversation }
                 }
             }
         }
 
         mutating func command(_ make: (UInt64) -> Message, on id: ConnectionID) {
-            rid += 1
-            perform(core.receive(make(rid), on: id, now: now))
+            note(server.command(make, on: id))
         }
 
         /// Creates and closes conversations, a sample every ``ArchiveBench/step``.
@@ -109,10 +93,12 @@ struct ArchiveBench: BenchSuite {
                 created = nil
                 command({ .create(Wire.Create(rid: $0, text: "hello")) }, on: visitor)
                 if let conversation = created { command({ .close(Wire.Close(rid: $0, conversation: conversation)) }, on: agent) }
-                now = now.adding(milliseconds: 20)
+                server.now = server.now.adding(milliseconds: 20)
                 if index % 50 == 0 {
-                    perform(core.tick(now: now))
-                    for id in [agent, visitor] { perform(core.receive(.ack(Wire.Ack(seq: lastSeq[id] ?? 0)), on: id, now: now)) }
+                    note(server.perform(server.core.tick(now: server.now)))
+                    for id in [agent, visitor] {
+                        note(server.perform(server.core.receive(.ack(Wire.Ack(seq: lastSeq[id] ?? 0)), on: id, now: server.now)))
+                    }
                 }
                 if index % ArchiveBench.step == 0 {
                     let spent = Self.cpuMicros() - cpu

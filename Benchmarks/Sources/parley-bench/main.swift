@@ -7,6 +7,7 @@ let suites: [any BenchSuite] = [
     RoutingBench(),
     PresenceBench(),
     ArchiveBench(),
+    ObserverBench(),
     StoreBench(),
 ]
 

@@ -28,11 +28,16 @@ public struct ChatEvent: Hashable, Sendable {
     /// A field of the wire entry.
     public subscript<Value>(dynamicMember field: KeyPath<Wire.ConversationEvent, Value>) -> Value { wire[keyPath: field] }
 
-    /// Whether an identity with this role may receive the event (CONV-14).
-    public func isVisible(to role: Role) -> Bool {
-        switch audience {
-        case .everyone: true
-        case .staff: role != .visitor
+    /// Whether it is an observer's `joined` or `left`: the only staff-only events of those kinds
+    /// (CONV-14), which no other observer receives (CONV-39).
+    public var isObserverAttendance: Bool { audience == .staff && (wire.kind == .joined || wire.kind == .left) }
+
+    /// Whether `viewer` may receive or read the event (CONV-14, CONV-39).
+    public func isVisible(to viewer: ChatViewer) -> Bool {
+        switch (audience, viewer) {
+        case (.everyone, _), (.staff, .staff): true
+        case (.staff, .visitor): false
+        case (.staff, .observer(let user)): !isObserverAttendance || wire.agent == user
         }
     }
 }

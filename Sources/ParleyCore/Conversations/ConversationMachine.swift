@@ -157,6 +157,21 @@ public struct ConversationMachine: Sendable, Hashable, Codable {
         return [active.agent] + active.members.order
     }
 
+    /// The staff who are not observers — the agent and the participants, in join order — to
+    /// whom an observer's `joined` and `left` go besides the observer (CONV-39).
+    public var nonObserverStaff: [String] {
+        guard case .active(let active) = state else { return [] }
+        return [active.agent] + active.members.participants
+    }
+
+    /// How `actor` sees the conversation's events: as its visitor, as staff, or as one of its
+    /// observers (CONV-14, CONV-39).
+    public func viewer(_ actor: ChatIdentity) -> ChatViewer { actor.isStaff ? staffViewer(actor.user) : .visitor }
+
+    /// How staff member `user` sees the conversation's events: as one of its observers, or as
+    /// any other staff (CONV-39).
+    func staffViewer(_ user: String) -> ChatViewer { members[user] == .observer ? .observer(user) : .staff }
+
     /// The staff told of the conversation's next events: its ``staff`` while active, its last
     /// agent once closed, so the agent learns of the rating (CONV-24).
     public var informedStaff: [String] {
@@ -367,7 +382,8 @@ public struct ConversationMachine: Sendable, Hashable, Codable {
     // MARK: Staff joining
 
     /// A staff member joins an active conversation as participant, silent observer, or by
-    /// taking it over (CONV-18). Takeover makes them the assigned agent.
+    /// taking it over (CONV-18). Takeover makes them the assigned agent. An observer's `joined`
+    /// is staff-only, and the only staff-only `joined` (``ChatEvent/isObserverAttendance``).
     public mutating func join(_ actor: ChatIdentity, mode: JoinMode, now: Instant) -> Result<[ChatEvent], CommandError> {
         switch state {
         case .active(var active):
@@ -376,6 +392,10 @@ public struct ConversationMachine: Sendable, Hashable, Codable {
                 guard actor.user != active.agent else {
                     return .failure(CommandError(.illegalTransition, "CONV-18", "already the assigned agent"))
                 }
+                // The state lets go of the members while they change, so that they change in place
+                // rather than being copied: a join costs the same in a conversation watched by
+                // thousands of observers as in one without (CONV-39).
+                state = .abandoned(AbandonedState(at: now))
                 active.members[actor.user] = mode
                 state = .active(active)
                 emit(.joined, now, sender: actor.user, senderRole: actor.role, agent: actor.user,
@@ -398,6 +418,7 @@ public struct ConversationMachine: Sendable, Hashable, Codable {
     }
 
     /// A joined staff member leaves; the assigned agent must transfer or close instead (CONV-18).
+    /// An observer's `left` is staff-only, and the only staff-only `left` (CONV-39).
     public mutating func leave(_ actor: ChatIdentity, now: Instant) -> Result<[ChatEvent], CommandError> {
         switch state {
         case .active(var active):

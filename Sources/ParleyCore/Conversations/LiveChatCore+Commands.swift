@@ -37,14 +37,10 @@ extension LiveChatCore {
     public mutating func join(_ id: String, mode: JoinMode = .participant, from actor: ChatIdentity, now: Instant) -> LiveChatOutcome {
         run(now) { core, actions in
             guard actor.isStaff else { return .failure(CommandError(.forbidden, "CONV-18", "visitors do not join")) }
-            var machine: ConversationMachine
-            switch core.visibleMachine(id, to: actor) {
-            case .success(let found): machine = found
-            case .failure(let error): return .failure(error)
-            }
-            if mode == .takeover, actor.role != .supervisor {
-                return .failure(CommandError(.forbidden, "CONV-18", "only supervisors take over"))
-            }
+            if case .failure(let error) = core.visibleMachine(id, to: actor) { return .failure(error) }
+            guard mode == .takeover else { return core.addMember(id, actor, mode: mode, now: now, into: &actions) }
+            guard actor.role == .supervisor else { return .failure(CommandError(.forbidden, "CONV-18", "only supervisors take over")) }
+            var machine = core.machines[id]!
             let before = machine.staff
             let handler = machine.agent
             let events: [ChatEvent]
@@ -52,18 +48,36 @@ extension LiveChatCore {
             case .success(let joined): events = joined
             case .failure(let error): return .failure(error)
             }
-            var freed: [Assignment] = []
-            if mode == .takeover {
-                switch core.router.assign(id, to: actor.user, releasing: handler, now: now) {
-                case .success(let others): freed = others
-                case .failure(let error): return .failure(error)
-                }
+            let freed: [Assignment]
+            switch core.router.assign(id, to: actor.user, releasing: handler, now: now) {
+            case .success(let others): freed = others
+            case .failure(let error): return .failure(error)
             }
             core.commit(machine, events: events, staffBefore: before, into: &actions)
-            if mode == .takeover { core.armAssignmentTimers(machine, now: now, into: &actions) }
+            core.armAssignmentTimers(machine, now: now, into: &actions)
             core.apply(freed, now: now, into: &actions)
             return .success(.ok(conversation: id, cseq: machine.lastCseq))
         }
+    }
+
+    /// Staff join conversation `id`, in memory and visible to them, as participant or observer
+    /// (CONV-18). Its record changes in place, without a copy: copying it would copy its list
+    /// of members, so that each join into a conversation watched by N observers would cost
+    /// O(N) (CONV-39). Who became staff is known without listing the staff: the one joining,
+    /// unless they were staff already (a change of mode). `commit` then finds the record as it
+    /// is now, which such a join leaves as it was in all it compares: state, team, agent,
+    /// metrics.
+    mutating func addMember(
+        _ id: String, _ actor: ChatIdentity, mode: JoinMode, now: Instant, into actions: inout [LiveChatAction]
+    ) -> Result<CommandResult, CommandError> {
+        let joining = machines[id]!.agent != actor.user && machines[id]!.members[actor.user] == nil
+        let events: [ChatEvent]
+        switch machines[id]!.join(actor, mode: mode, now: now) {
+        case .success(let joined): events = joined
+        case .failure(let error): return .failure(error)
+        }
+        commit(machines[id]!, events: events, change: joining ? StaffChange(joined: actor.user) : StaffChange(), into: &actions)
+        return .success(.ok(conversation: id, cseq: machines[id]!.lastCseq))
     }
 
     /// A queued visitor leaving abandons the conversation (CONV-8); joined staff leave it
@@ -112,7 +126,8 @@ extension LiveChatCore {
     }
 
     /// Moves the sender's read marker (CONV-16). Markers of silent or non-joined staff reach
-    /// staff only; the reader is always told.
+    /// staff only, an observer's only the staff who are not observers (CONV-39); the reader is
+    /// always told.
     public mutating func read(_ id: String, upTo cseq: UInt64, from actor: ChatIdentity, now: Instant) -> LiveChatOutcome {
         run(now) { core, actions in
             var machine: ConversationMachine
@@ -126,7 +141,8 @@ extension LiveChatCore {
             case .success(let moved?):
                 core.commit(machine, events: [], staffBefore: machine.staff, into: &actions)
                 let speaks = !actor.isStaff || machine.agent == actor.user || machine.members[actor.user] == .participant
-                var recipients = speaks ? [machine.visitor] + machine.staff : machine.staff
+                var recipients = speaks ? [machine.visitor] + machine.staff
+                    : machine.viewer(actor) == .observer(actor.user) ? machine.nonObserverStaff : machine.staff
                 // The reader's own other sessions (another tab, the phone) learn it too.
                 if !recipients.contains(actor.user) { recipients.append(actor.user) }
                 actions.append(.readMarker(conversation: id, user: actor.user, cseq: moved, recipients: recipients))

@@ -4,7 +4,8 @@ import ParleyWire
 /// They change nothing.
 extension LiveChatCore {
     /// A page of history from an exclusive anchor, forward or backward, in ascending cseq
-    /// order; visitors never get staff-only events and the limit counts what they get (CONV-15).
+    /// order; visitors never get staff-only events, observers never other observers' `joined`
+    /// and `left`, and the limit counts what they get (CONV-15, CONV-39).
     public func history(
         _ id: String, anchor: UInt64? = nil, direction: Direction = .backward, limit: Int? = nil, from actor: ChatIdentity
     ) -> LiveChatOutcome {
@@ -18,20 +19,21 @@ extension LiveChatCore {
             return LiveChatOutcome(result: .failure(CommandError(.invalidArgument, "CONV-15", "limit must be positive")), actions: [])
         }
         let last = machine.lastCseq
+        let viewer = machine.viewer(actor)
         var page: [ChatEvent] = []
         switch direction {
         case .forward:
             var next = (anchor ?? 0) + 1
             while next <= last, page.count <= limit {
                 let upper = min(last, next + UInt64(limit))
-                page += store.events(of: id, in: next...upper).filter { $0.isVisible(to: actor.role) }
+                page += store.events(of: id, in: next...upper).filter { $0.isVisible(to: viewer) }
                 next = upper + 1
             }
         case .backward:
             var end = min(anchor.map { $0 == 0 ? 0 : $0 - 1 } ?? last, last)
             while end >= 1, page.count <= limit {
                 let lower = end > UInt64(limit) ? end - UInt64(limit) : 1
-                page = store.events(of: id, in: lower...end).filter { $0.isVisible(to: actor.role) } + page
+                page = store.events(of: id, in: lower...end).filter { $0.isVisible(to: viewer) } + page
                 end = lower - 1
             }
         }

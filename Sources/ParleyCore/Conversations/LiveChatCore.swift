@@ -133,29 +133,38 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
         }
     }
 
-    /// The users an event reaches: the visitor when the audience allows, and the staff of the
-    /// conversation before and after the change that produced it (CONV-14).
-    func recipients(of event: ChatEvent, visitor: String, staff: [String]) -> [String] {
-        event.isVisible(to: .visitor) ? [visitor] + staff : staff
+    /// The users an event reaches: the visitor when the audience allows, and `staff`, the staff
+    /// of the conversation before and after the change that produced it (CONV-14). An
+    /// observer's `joined` or `left` reaches the observer and the staff who are not observers,
+    /// whom an observer joining or leaving leaves as they were (CONV-39).
+    func recipients(of event: ChatEvent, in machine: ConversationMachine, staff: [String]) -> [String] {
+        if event.isObserverAttendance, let observer = event.agent { return machine.nonObserverStaff + [observer] }
+        return event.isVisible(to: .visitor) ? [machine.visitor] + staff : staff
     }
 
     /// Stores a machine after a successful transition, appends its events to the store, and
     /// emits them with their recipients; staff who just became staff of the conversation are
-    /// first sent the earlier events they were not sent (CONV-31).
+    /// first sent the earlier events they were not sent (CONV-31). Who became staff, and who
+    /// stopped being staff, is found by comparing `staffBefore` with its staff now.
     mutating func commit(
         _ machine: ConversationMachine, events: [ChatEvent], staffBefore: [String], into actions: inout [LiveChatAction]
     ) {
+        let staffAfter = machine.staff
+        // Most commits (every message) leave the staff as they were: nothing to compare then.
+        let change = staffBefore == staffAfter ? StaffChange() : StaffChange(from: staffBefore, to: staffAfter)
+        commit(machine, events: events, change: change, into: &actions)
+    }
+
+    /// Stores a machine after a successful transition that made the staff `change`, appends its
+    /// events to the store, and emits them with their recipients; staff who just became staff
+    /// of the conversation are first sent the earlier events they were not sent (CONV-31).
+    mutating func commit(_ machine: ConversationMachine, events: [ChatEvent], change: StaffChange, into actions: inout [LiveChatAction]) {
         var machine = machine
-        // Most commits (every message) leave the staff as they were: no sets to build then.
-        if staffBefore != machine.staff {
-            let before = Set(staffBefore)
-            let after = Set(machine.staff)
-            let throughCseq = events.last?.cseq ?? machine.lastCseq
-            for member in staffBefore where !after.contains(member) { machine.deliveredToFormerStaff[member] = throughCseq }
-            for member in machine.staff where !before.contains(member) {
-                backfill(machine, to: member, before: events.first?.cseq ?? machine.lastCseq + 1, into: &actions)
-                machine.deliveredToFormerStaff[member] = nil
-            }
+        let throughCseq = events.last?.cseq ?? machine.lastCseq
+        for member in change.left { machine.deliveredToFormerStaff[member] = throughCseq }
+        for member in change.joined {
+            backfill(machine, to: member, before: events.first?.cseq ?? machine.lastCseq + 1, into: &actions)
+            machine.deliveredToFormerStaff[member] = nil
         }
         let old = machines[machine.id]
         measure(from: old?.metrics, to: machine.metrics, team: machine.team, into: &actions)
@@ -176,13 +185,13 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
             if let agent = old?.agent { Self.remove(machine.id, from: agent, in: &activeByAgent) }
             if let agent = machine.agent { activeByAgent[agent, default: []].insert(machine.id) }
         }
-        var staff = staffBefore
-        var listed = Set(staffBefore)
-        for member in machine.staff where listed.insert(member).inserted { staff.append(member) }
+        // The staff before and after, for the events that reach them all; an observer's join
+        // or leave reaches none of the other observers, which are then not listed (CONV-39).
+        let staff = events.allSatisfy(\.isObserverAttendance) ? [] : machine.staff + change.left
         for event in events {
             store.append(event)
             actions.append(.persist(.event(event)))
-            actions.append(.append(event, recipients: recipients(of: event, visitor: machine.visitor, staff: staff)))
+            actions.append(.append(event, recipients: recipients(of: event, in: machine, staff: staff)))
         }
     }
 
@@ -222,13 +231,17 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
 
     /// Sends `member`, who just became staff of the conversation, its events before cseq
     /// `end` that they were not sent while they were staff before: the most recent ones, at
-    /// most a history page of them; older ones are read with `history` (CONV-31).
+    /// most a history page of them; older ones are read with `history` (CONV-31). An observer
+    /// is not sent the other observers' `joined` and `left` of that window (CONV-39).
     func backfill(_ machine: ConversationMachine, to member: String, before end: UInt64, into actions: inout [LiveChatAction]) {
         let sent = machine.deliveredToFormerStaff[member] ?? 0
         guard end > sent + 1 else { return }
         let last = end - 1
         let first = max(sent + 1, last >= UInt64(configuration.historyPageMax) ? last - UInt64(configuration.historyPageMax) + 1 : 1)
-        for event in store.events(of: machine.id, in: first...last) { actions.append(.backfill(event, recipient: member)) }
+        let viewer = machine.staffViewer(member)
+        for event in store.events(of: machine.id, in: first...last) where event.isVisible(to: viewer) {
+            actions.append(.backfill(event, recipient: member))
+        }
     }
 
     /// Applies the router's assignments to their conversations and arms their timers (ROUTE-7).

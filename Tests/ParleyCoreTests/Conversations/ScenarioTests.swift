@@ -203,6 +203,13 @@ struct ConversationScenarioRunner {
             }
             require(delivered == kinds.strings, "\(user) received \(delivered), expected \(kinds.strings)")
         }
+        for (reader, users) in expect["markers"]?.object ?? [:] {
+            let told = actions.compactMap { action -> [String]? in
+                if case .readMarker(_, reader, _, let recipients) = action { return recipients.sorted() }
+                return nil
+            }
+            require(told == [users.strings.sorted()], "\(reader)'s read marker told \(told), expected \(users.strings)")
+        }
         if let history = expect["history"] {
             guard case .success(.history(let page))? = result else { return failures + ["no history page"] }
             require(page.events.map(\.cseq) == history["cseqs"]!.array.compactMap(\.uint64), "history \(page.events.map(\.cseq)), expected \(history["cseqs"]!)")
