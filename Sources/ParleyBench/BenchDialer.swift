@@ -1,13 +1,18 @@
 import NIOCore
 import NIOPosix
 import ParleyClient
+import ParleyCompression
 import ParleyCore
 import ParleyWire
 
-/// Opens load-generator connections to one endpoint and completes their handshake: TCP or
-/// WebSocket (JSON or binary), from a rotation of loopback source addresses so that more
-/// connections than one address has ports can be opened.
+/// Opens load-generator connections to one endpoint, from a rotation of loopback source
+/// addresses so that more connections than one address has ports can be opened: Parley's
+/// (TCP or WebSocket, JSON or binary, through the handshake) with ``connect(index:auth:slow:)``,
+/// any other protocol's with ``open(index:slow:install:)``.
 final class BenchDialer: Sendable {
+    /// A deliberately slow reader: `chunk` bytes every `every`.
+    typealias SlowReading = (chunk: Int, every: TimeAmount)
+
     let endpoint: Endpoint
     let group: any EventLoopGroup
     let counters: RunCounters
@@ -35,16 +40,18 @@ final class BenchDialer: Sendable {
         host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
-    /// Opens connection number `index`; a `slow` one reads `chunk` bytes every `every`.
-    func open(index: Int, slow: (chunk: Int, every: TimeAmount)? = nil) async throws -> BenchPeer {
-        let framing: BenchPeer.Framing = switch endpoint.binding {
-        case .webSocketJSON: .webSocketJSON
-        case .webSocketBinary: .webSocketBinary
-        case .stream, .inProcess: .stream
-        }
+    /// Opens connection number `index` over TCP: a ``ReadMarker`` first in its pipeline, then
+    /// the handlers `install` adds for the protocol (synchronously); returns the peer of the
+    /// future `install` returns, once connected and that future has succeeded (a handshake
+    /// such as WebSocket's upgrade may complete it later). A `slow` connection reads `chunk`
+    /// bytes every `every`.
+    func open<Peer: Sendable>(
+        index: Int, slow: SlowReading? = nil,
+        install: @escaping @Sendable (any Channel, ConnectionMeter) throws -> EventLoopFuture<Peer>
+    ) async throws -> Peer {
         let book = self.book
         let counters = self.counters
-        let endpoint = self.endpoint
+        let made = group.any().makePromise(of: Peer.self)
         var bootstrap = ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(10))
@@ -55,28 +62,24 @@ final class BenchDialer: Sendable {
                 .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: slow.chunk))
                 .channelOption(.socketOption(.so_rcvbuf), value: 4_096)
         }
-        if !sources.isEmpty {
-            bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: sources[index % sources.count], port: 0))
-        }
-        let upgraded = group.next().makePromise(of: Void.self)
         let channel: any Channel
         do {
+            if !sources.isEmpty {
+                bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: sources[index % sources.count], port: 0))
+            }
             channel = try await bootstrap.channelInitializer { channel in
-                let peer = BenchPeer(channel: channel, framing: framing, stats: book.stats(for: channel.eventLoop), counters: counters)
-                switch framing {
-                case .stream:
-                    upgraded.succeed(())
-                    return channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(StreamBenchHandler(peer: peer))
-                    }
-                case .webSocketBinary, .webSocketJSON:
-                    return WebSocketClientSetup.configure(channel, endpoint: endpoint, upgraded: upgraded) { _ in
-                        WebSocketBenchHandler(peer: peer)
-                    }
+                let meter = ConnectionMeter(eventLoop: channel.eventLoop, stats: book.stats(for: channel.eventLoop), counters: counters)
+                do {
+                    try channel.pipeline.syncOperations.addHandler(ReadMarker(meter: meter))
+                    try install(channel, meter).cascade(to: made)
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                } catch {
+                    made.fail(error)
+                    return channel.eventLoop.makeFailedFuture(error)
                 }
             }.connect(host: endpoint.host, port: endpoint.port).get()
         } catch {
-            upgraded.fail(error)
+            made.fail(error)
             throw error
         }
         if let slow {
@@ -84,18 +87,50 @@ final class BenchDialer: Sendable {
                 if channel.isActive { channel.read() } else { task.cancel() }
             }
         }
-        try await upgraded.futureResult.get()
-        return try await channel.eventLoop.submit {
-            if let handler = try? channel.pipeline.syncOperations.handler(type: StreamBenchHandler.self) { return handler.peer }
-            return try channel.pipeline.syncOperations.handler(type: WebSocketBenchHandler.self).peer
-        }.get()
+        do {
+            return try await made.futureResult.get()
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
     }
 
-    /// Opens connection `index` and completes the handshake with `auth` (SESSION-1); returns
-    /// the peer and the welcome.
-    func connect(index: Int, auth: Wire.Auth, slow: (chunk: Int, every: TimeAmount)? = nil) async throws -> (BenchPeer, Wire.Welcome) {
+    /// Opens Parley connection `index` on the endpoint's binding; a WebSocket one offers
+    /// permessage-deflate if the endpoint says so (``Endpoint/offersPerMessageDeflate``).
+    func open(index: Int, slow: SlowReading? = nil) async throws -> BenchPeer {
+        let endpoint = self.endpoint
+        return try await open(index: index, slow: slow) { channel, meter in
+            let stats = self.book.stats(for: channel.eventLoop)
+            switch endpoint.binding {
+            case .stream, .inProcess:
+                let peer = BenchPeer(channel: channel, framing: .stream, meter: meter, stats: stats)
+                try channel.pipeline.syncOperations.addHandler(StreamBenchHandler(peer: peer))
+                return channel.eventLoop.makeSucceededFuture(peer)
+            case .webSocketBinary, .webSocketJSON:
+                let peer = BenchPeer(
+                    channel: channel, framing: endpoint.binding == .webSocketJSON ? .webSocketJSON : .webSocketBinary, meter: meter, stats: stats)
+                let upgraded = channel.eventLoop.makePromise(of: Void.self)
+                let configured = WebSocketClientSetup.configure(channel, endpoint: endpoint, upgraded: upgraded) { response in
+                    let accepted = endpoint.offersPerMessageDeflate && response.headers[canonicalForm: "Sec-WebSocket-Extensions"].contains {
+                        $0.drop { $0 == " " }.hasPrefix(PerMessageDeflateNegotiation.extensionName)
+                    }
+                    let deflate = accepted ? try? PerMessageDeflateDecoder(noContextTakeover: true, maxMessage: Frame.maxPayloadLimit) : nil
+                    return WebSocketBenchHandler(peer: peer, deflate: deflate)
+                }
+                configured.cascadeFailure(to: upgraded)
+                return configured.flatMap { upgraded.futureResult }.map { peer }
+            }
+        }
+    }
+
+    /// Opens Parley connection `index` and completes the handshake with `auth` (SESSION-1),
+    /// announcing the largest frame the bench reads (FRAME-6: a host's `list` of hundreds of
+    /// rooms is over the 65536 bytes assumed otherwise); returns the peer and the welcome.
+    func connect(index: Int, auth: Wire.Auth, slow: SlowReading? = nil) async throws -> (BenchPeer, Wire.Welcome) {
         let peer = try await open(index: index, slow: slow)
-        let reply = try await peer.request { rid in .hello(Wire.Hello(rid: rid, versions: [1], auth: auth, client: "parley-bench")) }
+        let reply = try await peer.request { rid in
+            .hello(Wire.Hello(rid: rid, versions: [1], auth: auth, client: "parley-bench", maxFrame: UInt64(Frame.maxPayloadLimit)))
+        }
         guard case .welcome(let welcome) = reply else { throw BenchError.answer(to: "hello", reply) }
         return (peer, welcome)
     }

@@ -3,9 +3,9 @@ import NIOWebSocket
 import ParleyCore
 import ParleyWire
 
-/// One load-generator connection speaking the real protocol: requests with rids and their
-/// results, acks of every sequenced event, pongs; and, for a subscriber, the measurement of
-/// every probe it receives. Deliveries are scanned, not decoded (``InboundScan``, ``Probe``).
+/// One load-generator connection speaking Parley: requests with rids and their results, acks
+/// of every sequenced event, pongs; what it measures (a subscriber's probes) goes to its
+/// ``ConnectionMeter``. Deliveries are scanned, not decoded (``InboundScan``, ``Probe``).
 ///
 /// A peer is confined to its channel's event loop: the handlers call it there, and the run
 /// reaches it through ``run(_:)``.
@@ -15,42 +15,31 @@ final class BenchPeer: @unchecked Sendable {
         case stream, webSocketBinary, webSocketJSON
     }
 
-    /// What the run measures on this connection.
-    struct Subscription {
-        /// The room whose probes it counts.
-        var room: Int
-        /// A deliberately slow reader: measured apart.
-        var slow: Bool
-        var ledger = DeliveryLedger()
-    }
-
     let channel: any Channel
     let framing: Framing
+    /// What this connection measures, and whether it closed.
+    let meter: ConnectionMeter
     private let stats: LoopStats
-    private let counters: RunCounters
-    /// Set once the subscriber has joined its room.
-    var subscription: Subscription?
     /// Results whose rid no ``request(_:)`` waits for (a publisher's sends).
     var resultSink: ((UInt64, Message) -> Void)?
     /// The code of the goodbye or fatal error that closed the connection, if any.
     private(set) var closeCode: UInt64?
-    private(set) var isClosed = false
-    /// Whether the run still expects this connection open (a drop is then counted).
-    var expectOpen = true
+    /// Whether the connection closed.
+    var isClosed: Bool { meter.isClosed }
+    /// Called with the welcome, on the loop, before any message behind it is read.
+    var onWelcome: ((Wire.Welcome) -> Void)?
 
     private var nextRID: UInt64 = 1
     private var waiters: [UInt64: EventLoopPromise<Message>] = [:]
     private var lastSeq: UInt64 = 0
     private var ackedSeq: UInt64 = 0
-    private var pendingDelivered = 0
-    private var pendingOther = 0
     private var scratch: [UInt8] = []
 
-    init(channel: any Channel, framing: Framing, stats: LoopStats, counters: RunCounters) {
+    init(channel: any Channel, framing: Framing, meter: ConnectionMeter, stats: LoopStats) {
         self.channel = channel
         self.framing = framing
+        self.meter = meter
         self.stats = stats
-        self.counters = counters
     }
 
     /// Runs `body` on the peer's loop.
@@ -99,24 +88,11 @@ final class BenchPeer: @unchecked Sendable {
         if flush { channel.flush() }
     }
 
-    /// One message from the server, arrived at `now` (on the loop).
-    func receive(_ payload: UnsafeRawBufferPointer, now: UInt64) {
+    /// One message from the server (on the loop).
+    func receive(_ payload: UnsafeRawBufferPointer) {
         if let seq = InboundScan.sequenced(payload, json: framing == .webSocketJSON) {
             noteSequence(seq)
-            guard var sub = subscription, let probe = Probe.find(in: payload), probe.room == sub.room else {
-                pendingOther += 1
-                return
-            }
-            sub.ledger.record(probe.index)
-            subscription = sub
-            let micros = now > probe.intended ? (now - probe.intended) / 1_000 : 0
-            if sub.slow {
-                stats.slowLatency.record(max(1, micros))
-            } else {
-                stats.latency.record(max(1, micros))
-                stats.lastDelivery = now
-                pendingDelivered += 1
-            }
+            meter.receive(payload)
             return
         }
         let decoded = Result { () throws(WireError) in
@@ -143,6 +119,9 @@ final class BenchPeer: @unchecked Sendable {
             closeCode = goodbye.code
         case .error(let error) where error.rid == nil:
             closeCode = error.code
+        case .welcome(let welcome):
+            onWelcome?(welcome)
+            waiters.removeValue(forKey: welcome.rid)?.succeed(message)
         default:
             guard let rid = message.resultRID else { return }
             if let waiter = waiters.removeValue(forKey: rid) {
@@ -161,28 +140,19 @@ final class BenchPeer: @unchecked Sendable {
             send(.ack(Wire.Ack(seq: lastSeq)), flush: false)
         }
         channel.flush()
-        if pendingDelivered > 0 {
-            counters.delivered.add(pendingDelivered, ordering: .relaxed)
-            pendingDelivered = 0
-        }
-        if pendingOther > 0 {
-            counters.otherEvents.add(pendingOther, ordering: .relaxed)
-            pendingOther = 0
-        }
+        meter.readComplete()
     }
 
     /// The connection closed (on the loop): pending requests fail.
     func closed() {
-        readComplete()
-        isClosed = true
-        if expectOpen { counters.dropped.add(1, ordering: .relaxed) }
+        meter.closed()
         for waiter in waiters.values { waiter.fail(BenchError.connectionClosed(closeCode)) }
         waiters.removeAll()
     }
 
     /// Says goodbye and closes (on the loop).
     func leave() {
-        expectOpen = false
+        meter.expectOpen = false
         guard !isClosed else { return }
         send(.goodbye(Wire.Goodbye(code: UInt64(ErrorCode.goingAway.rawValue))))
         channel.close(promise: nil)
@@ -199,6 +169,8 @@ public enum BenchError: Error, Sendable, CustomStringConvertible {
     case unexpected(step: String, Message)
     /// The options do not make a run.
     case invalid(String)
+    /// A server broke its own protocol (bytes the bench's parser of it cannot take).
+    case malformed(String)
 
     public var description: String {
         switch self {
@@ -207,6 +179,7 @@ public enum BenchError: Error, Sendable, CustomStringConvertible {
         case .refused(let step, let code, let message): "\(step) refused: \(ErrorCode(rawValue: UInt32(code)).name): \(message)"
         case .unexpected(let step, let message): "\(step): unexpected \(message.name)"
         case .invalid(let text): text
+        case .malformed(let text): "malformed reply: \(text)"
         }
     }
 }

@@ -3,8 +3,12 @@ import ParleyClient
 /// Everything a fan-out run is told: where, how many connections of each kind, how fast,
 /// for how long.
 public struct FanoutOptions: Sendable {
-    /// The server to load (loopback only).
+    /// The server to load (loopback only); for Redis and NATS only its host and port count.
     public var endpoint: Endpoint
+    /// Which server that is: the protocol the run speaks.
+    public var server: ServerKind = .parley
+    /// The server's process, to report its CPU time per delivery (from /proc); none: not reported.
+    public var serverPID: Int32?
     /// Measured subscriber connections, spread over the rooms in turn.
     public var subscribers: Int
     /// Rooms (conversations).
@@ -57,6 +61,22 @@ public struct FanoutOptions: Sendable {
 
     /// The most rooms one agent hosts: the reference server's concurrency cap (ROUTE-5).
     static let roomsPerHost = 20
+
+    /// The room of subscriber `i`: subscribers are spread over the rooms in turn.
+    func room(ofSubscriber i: Int) -> Int { i % rooms }
+
+    /// Whether subscriber `i` is one of the slow readers (the first ``slow`` ones).
+    func isSlow(subscriber i: Int) -> Bool { i < slow }
+
+    /// The rooms publisher `p` writes: `p`, `p + publishers`, …
+    func rooms(ofPublisher p: Int) -> StrideTo<Int> { stride(from: p, to: rooms, by: publishers) }
+
+    /// Measured (not slow) subscribers per room: the deliveries each publish in it is due.
+    var measuredFanout: [Int] {
+        var fanout = [Int](repeating: 0, count: rooms)
+        for i in slow..<subscribers { fanout[room(ofSubscriber: i)] += 1 }
+        return fanout
+    }
 
     /// Checks the options make a bounded, meaningful run.
     func validate() throws {

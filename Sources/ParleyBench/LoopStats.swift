@@ -10,6 +10,8 @@ final class LoopStats: @unchecked Sendable {
     var slowLatency = LoopStats.makeHistogram()
     /// The last delivery to a measured subscriber (``BenchClock`` ns).
     var lastDelivery: UInt64 = 0
+    /// Socket reads of measured subscribers that completed at least one delivery.
+    var reads = 0
     /// Session sequence numbers seen twice or going back (SESSION-10 broken).
     var sessionRepeats = 0
     /// Session sequence numbers skipped.
@@ -19,6 +21,16 @@ final class LoopStats: @unchecked Sendable {
     static func makeHistogram() -> Histogram<UInt64> {
         Histogram(lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
     }
+}
+
+/// Every loop's ``LoopStats`` added up.
+struct MergedStats: Sendable {
+    var latency = LoopStats.makeHistogram()
+    var slowLatency = LoopStats.makeHistogram()
+    var lastDelivery: UInt64 = 0
+    var reads = 0
+    var sessionRepeats = 0
+    var sessionGaps = 0
 }
 
 /// One ``LoopStats`` per event loop of a group, found by the loop a connection runs on.
@@ -35,20 +47,21 @@ final class StatsBook: Sendable {
     }
 
     /// Every loop's stats, each read on its own loop, merged.
-    func merged() async throws -> (latency: Histogram<UInt64>, slow: Histogram<UInt64>, lastDelivery: UInt64, repeats: Int, gaps: Int) {
-        var latency = LoopStats.makeHistogram()
-        var slow = LoopStats.makeHistogram()
-        var last: UInt64 = 0
-        var repeats = 0
-        var gaps = 0
+    func merged() async throws -> MergedStats {
+        var merged = MergedStats()
         for (loop, stats) in entries {
-            let part = try await loop.submit { (stats.latency, stats.slowLatency, stats.lastDelivery, stats.sessionRepeats, stats.sessionGaps) }.get()
-            latency.add(part.0)
-            slow.add(part.1)
-            last = max(last, part.2)
-            repeats += part.3
-            gaps += part.4
+            let part = try await loop.submit {
+                MergedStats(
+                    latency: stats.latency, slowLatency: stats.slowLatency, lastDelivery: stats.lastDelivery, reads: stats.reads,
+                    sessionRepeats: stats.sessionRepeats, sessionGaps: stats.sessionGaps)
+            }.get()
+            merged.latency.add(part.latency)
+            merged.slowLatency.add(part.slowLatency)
+            merged.lastDelivery = max(merged.lastDelivery, part.lastDelivery)
+            merged.reads += part.reads
+            merged.sessionRepeats += part.sessionRepeats
+            merged.sessionGaps += part.sessionGaps
         }
-        return (latency, slow, last, repeats, gaps)
+        return merged
     }
 }

@@ -27,13 +27,18 @@ public struct Probe: Sendable, Hashable {
 
     /// The message text for this probe, `size` bytes long (at least ``minimumSize``).
     public func text(size: Int) -> String {
+        String(decoding: bytes(size: size), as: UTF8.self)
+    }
+
+    /// The message text for this probe as ASCII bytes, `size` long (at least ``minimumSize``).
+    public func bytes(size: Int) -> [UInt8] {
         var bytes = Probe.marker
         bytes.reserveCapacity(max(size, Probe.minimumSize))
         Probe.appendHex(UInt64(room), digits: 8, to: &bytes)
         Probe.appendHex(UInt64(index), digits: 12, to: &bytes)
         Probe.appendHex(intended, digits: 16, to: &bytes)
         while bytes.count < size { bytes.append(UInt8(ascii: ".")) }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// Finds the first probe in `bytes` (an encoded message, any encoding), or `nil`.

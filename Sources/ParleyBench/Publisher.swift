@@ -1,16 +1,17 @@
 import NIOCore
-import ParleyWire
 
 /// One publishing connection: writes probes into its rooms in turn, either on a constant
 /// schedule (each probe stamped with the time it was *meant* to go, so a late send shows as
 /// latency instead of vanishing: no coordinated omission, as in wrk2) or as fast as the
-/// server absorbs them, within a bounded lag of the measured subscribers.
+/// server absorbs them, within a bounded lag of the measured subscribers. The same for every
+/// server: what differs is the ``PublishWire``.
 ///
-/// Confined to its peer's event loop.
+/// Confined to its wire's event loop.
 final class Publisher: @unchecked Sendable {
     /// A room this publisher writes in.
     struct Room {
-        var conversation: String
+        /// The room's name on the server: a Parley conversation id, a Redis channel, a NATS subject.
+        var name: String
         var index: Int
         /// Measured subscribers in the room: deliveries each publish is due.
         var fanout: Int
@@ -26,12 +27,11 @@ final class Publisher: @unchecked Sendable {
         case flat(window: Int)
     }
 
-    let peer: BenchPeer
+    let wire: any PublishWire
     private var rooms: [Room]
     private let pace: Pace
     private let size: Int
     private let counters: RunCounters
-    private let runID: String
     private var inFlight: [UInt64: Int] = [:]
     private var cursor = 0
     private var sent = 0
@@ -42,26 +42,32 @@ final class Publisher: @unchecked Sendable {
     /// The largest number of unanswered sends on one connection.
     static let maxInFlight = 256
 
-    /// `runID` makes client message ids unique across runs (SESSION-23 remembers them).
-    init(peer: BenchPeer, rooms: [Room], pace: Pace, size: Int, counters: RunCounters, runID: String) {
-        self.runID = runID
-        self.peer = peer
+    init(wire: any PublishWire, rooms: [Room], pace: Pace, size: Int, counters: RunCounters) {
+        self.wire = wire
         self.rooms = rooms
         self.pace = pace
         self.size = size
         self.counters = counters
     }
 
+    /// The publisher's event loop.
+    var eventLoop: any EventLoop { wire.channel.eventLoop }
+
+    /// Runs `body` on the publisher's loop.
+    func run<T: Sendable>(_ body: @escaping @Sendable (Publisher) -> T) async throws -> T {
+        try await eventLoop.submit { body(self) }.get()
+    }
+
     /// Starts publishing at `start` until `stop` (``BenchClock`` ns), on the loop.
     func begin(start: UInt64, stop: UInt64) {
         self.start = start
         self.stop = stop
-        peer.resultSink = { [unowned self] rid, message in self.result(rid, message) }
+        wire.answers = { [unowned self] ticket, answer in self.answered(ticket, answer) }
         ticking = true
         tick()
     }
 
-    /// Whether the publisher stopped and every send has its result.
+    /// Whether the publisher stopped and every send has its answer.
     var isDone: Bool { !ticking && inFlight.isEmpty }
 
     /// Probes accepted per room index.
@@ -69,7 +75,7 @@ final class Publisher: @unchecked Sendable {
 
     private func tick() {
         let now = BenchClock.now()
-        guard now < stop, !peer.isClosed else {
+        guard now < stop, !wire.isClosed else {
             ticking = false
             return
         }
@@ -80,11 +86,11 @@ final class Publisher: @unchecked Sendable {
                 publish(intended: intended)
                 intended = start + offset + UInt64(sent) * interval
             }
-            peer.channel.flush()
+            wire.channel.flush()
         case .flat:
             pump(now: now)
         }
-        peer.channel.eventLoop.scheduleTask(in: .milliseconds(1)) { self.tick() }
+        eventLoop.scheduleTask(in: .milliseconds(1)) { self.tick() }
     }
 
     private func pump(now: UInt64) {
@@ -95,7 +101,7 @@ final class Publisher: @unchecked Sendable {
             publish(intended: BenchClock.now())
             wrote = true
         }
-        if wrote { peer.channel.flush() }
+        if wrote { wire.channel.flush() }
     }
 
     private func publish(intended: UInt64) {
@@ -104,26 +110,25 @@ final class Publisher: @unchecked Sendable {
         let probe = Probe(room: rooms[slot].index, index: rooms[slot].next, intended: intended)
         rooms[slot].next += 1
         sent += 1
-        let rid = peer.takeRID()
-        inFlight[rid] = slot
         counters.published.add(1, ordering: .relaxed)
         counters.expected.add(rooms[slot].fanout, ordering: .relaxed)
-        let send = Wire.Send(
-            rid: rid, conversation: rooms[slot].conversation,
-            clientMessageId: "b\(runID)-\(probe.room)-\(probe.index)", text: probe.text(size: size))
-        peer.send(.send(send), flush: false)
-    }
-
-    private func result(_ rid: UInt64, _ message: Message) {
-        guard let slot = inFlight.removeValue(forKey: rid) else { return }
-        if case .ok = message {
+        if let ticket = wire.publish(probe.bytes(size: size), probe: probe, room: rooms[slot]) {
+            inFlight[ticket] = slot
+        } else {
             rooms[slot].accepted += 1
             counters.accepted.add(1, ordering: .relaxed)
-        } else {
+        }
+    }
+
+    private func answered(_ ticket: UInt64, _ answer: PublishAnswer) {
+        guard let slot = inFlight.removeValue(forKey: ticket) else { return }
+        switch answer {
+        case .accepted:
+            rooms[slot].accepted += 1
+            counters.accepted.add(1, ordering: .relaxed)
+        case .refused(let reason):
             counters.refused.add(1, ordering: .relaxed)
-            if case .error(let e) = message {
-                counters.firstRefusal.withLock { $0 = $0 ?? "\(ErrorCode(rawValue: UInt32(e.code)).name): \(e.message)" }
-            }
+            counters.firstRefusal.withLock { $0 = $0 ?? reason }
             counters.expected.subtract(rooms[slot].fanout, ordering: .relaxed)
         }
         if case .flat = pace { pump(now: BenchClock.now()) }

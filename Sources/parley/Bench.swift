@@ -13,9 +13,11 @@ struct Bench: AsyncParsableCommand {
         discussion: """
             Start the server with the bench's key and raised message limits, e.g.
               parley serve --key \(BenchDefaults.keyHex) --message-rate 1000000000 --message-burst 1000000
+            `fanout --peer redis|nats` runs the same fan-out against a Redis or NATS server instead, and
+            `compare` runs its cases against all three side by side.
             Every run stops by itself and targets loopback addresses only.
             """,
-        subcommands: [Fanout.self, Connections.self, Repeat.self, Churn.self])
+        subcommands: [Fanout.self, Compare.self, Connections.self, Repeat.self, Churn.self])
 }
 
 /// Shared defaults of the bench commands.
@@ -54,10 +56,14 @@ extension Bench {
         static let configuration = CommandConfiguration(
             abstract: "Publish into rooms and measure every delivery (latency, loss, duplicates, order).")
 
-        @Option(help: "tcp://HOST:PORT or ws://HOST:PORT/parley (loopback only)") var endpoint = "tcp://127.0.0.1:7400"
+        @Option(help: "The server: parley, redis or nats (the same load through its own protocol)") var peer: ServerKind = .parley
+        @Option(help: "tcp://HOST:PORT or ws://HOST:PORT/parley (loopback only); for Redis and NATS only HOST counts") var endpoint = "tcp://127.0.0.1:7400"
+        @Option(help: "The server's port (default: the endpoint's for Parley, 6379 for Redis, 4222 for NATS)") var peerPort: Int?
         @Option(help: "With a ws:// endpoint: json or binary") var encoding = "binary"
-        @Option(help: "Subscriber connections (observers), spread over the rooms") var subscribers = 1_000
-        @Option(help: "Rooms (conversations)") var rooms = 1
+        @Option(help: "With a ws:// endpoint: offer permessage-deflate, as browsers do: on or off") var wsDeflate = "on"
+        @Option(help: "The server's process id, to report its CPU per delivery (/proc/PID/stat)") var serverPid: Int32?
+        @Option(help: "Subscriber connections (observers, subscriptions), spread over the rooms") var subscribers = 1_000
+        @Option(help: "Rooms (conversations, channels, subjects)") var rooms = 1
         @Option(help: "Publisher connections") var publishers = 1
         @Option(help: "Publishes per second in total; 0 = as fast as possible") var rate: Double = 0
         @Option(help: "Message text size in bytes (≥ 39)") var size = 100
@@ -75,14 +81,21 @@ extension Bench {
 
         /// The run these options describe.
         func options() throws -> FanoutOptions {
+            guard wsDeflate == "on" || wsDeflate == "off" else { throw ValidationError("--ws-deflate is on or off") }
+            var target = try BenchDefaults.endpoint(endpoint, encoding: encoding)
+            if peer != .parley { target = Endpoint(binding: .stream, host: target.host, port: peer.defaultPort) }
+            if let peerPort { target.port = peerPort }
+            target.offersPerMessageDeflate = wsDeflate == "on"
             var options = FanoutOptions(
-                endpoint: try BenchDefaults.endpoint(endpoint, encoding: encoding), subscribers: subscribers, rooms: rooms,
+                endpoint: target, subscribers: subscribers, rooms: rooms,
                 publishers: publishers, rate: rate, size: size, duration: try BenchDefaults.seconds(duration), slow: slow,
                 key: try BenchDefaults.key(key), team: team, window: window,
                 sources: sources > 0 ? (1...sources).map { "127.0.0.\($0)" } : [])
             options.drainSeconds = 10
             options.slowChunk = slowRead
             options.slowEveryMs = slowEvery
+            options.server = peer
+            options.serverPID = serverPid
             return options
         }
 
@@ -103,7 +116,7 @@ extension Bench {
             emit(result.table)
             if let json { try result.json.write(toFile: json, atomically: true, encoding: .utf8) }
             if let plot {
-                let title = "\(publishers) → \(subscribers) subscribers, \(rate > 0 ? "\(Int(rate))/s" : "max rate"), \(size) B"
+                let title = "\(peer): \(publishers) → \(subscribers) subscribers, \(rate > 0 ? "\(Int(rate))/s" : "max rate"), \(size) B"
                 try LatencyPlot.svg(result.latency, title: title).write(toFile: plot, atomically: true, encoding: .utf8)
             }
             try? await Task.sleep(for: .milliseconds(300))
@@ -159,3 +172,5 @@ extension Bench {
         }
     }
 }
+
+extension ServerKind: ExpressibleByArgument {}

@@ -22,11 +22,11 @@ extension Bench {
         @OptionGroup var fanout: Fanout
         @Option(help: "Runs") var runs = 10
         @Option(help: "Seconds to wait after each run (longer than the server's grace and reopen window)") var pause: Double = 5
-        @Option(help: "The server's process id (default: the process listening on the endpoint's port)") var serverPid: Int32?
 
         func run() async throws {
             let options = try fanout.options()
-            guard let pid = serverPid ?? ProcessMemory.listener(port: options.endpoint.port) else {
+            // `--server-pid` is the fan-out's; here it defaults to the process listening on the port.
+            guard let pid = fanout.serverPid ?? ProcessMemory.listener(port: options.endpoint.port) else {
                 throw ValidationError("server process not found: --server-pid")
             }
             let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, fanout.threads))

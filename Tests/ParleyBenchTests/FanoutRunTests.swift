@@ -13,7 +13,9 @@ import Testing
     static let key: [UInt8] = Array(0..<32)
 
     /// Runs the bench against a server (faulty or not) and returns the result.
-    func run(faulty: Bool, rooms: Int = 1, subscribers: Int = 20) async throws -> FanoutResult {
+    func run(
+        faulty: Bool, rooms: Int = 1, subscribers: Int = 20, size: Int = 64, rate: Double = 200, duration: Double = 1
+    ) async throws -> FanoutResult {
         var session = SessionConfiguration()
         session.messageRate = 1_000_000_000
         session.messageBurst = 1_000_000
@@ -25,7 +27,7 @@ import Testing
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var options = FanoutOptions(
             endpoint: Endpoint(binding: .stream, host: "127.0.0.1", port: stream.port!), subscribers: subscribers, rooms: rooms,
-            publishers: 1, rate: 200, size: 64, duration: 1, key: Self.key)
+            publishers: 1, rate: rate, size: size, duration: duration, key: Self.key)
         options.drainSeconds = 2
         let result = try await FanoutRun(options: options, group: group).run()
         try await Task.sleep(for: .milliseconds(100))
@@ -50,6 +52,18 @@ import Testing
         #expect(result.accepted > 100)
         #expect(result.deliveries == 2 * result.accepted)
         #expect(result.isClean)
+    }
+
+    /// 1 KiB messages: every delivery is over the server's compression threshold (512 by
+    /// default, COMP-8), so each one arrives as a compressed frame (COMP-3) that the bench must
+    /// inflate to find its probe: without inflation every subscriber loses every message.
+    @Test func compressedDeliveriesAreInflatedAndCounted() async throws {
+        let result = try await run(faulty: false, subscribers: 5, size: 1_024, rate: 500, duration: 0.6)
+        #expect(result.accepted > 0)
+        #expect(result.deliveries == 5 * result.accepted)
+        #expect(result.lost == 0)
+        #expect(result.isClean)
+        #expect(result.reads > 0)
     }
 
     @Test func faultyServerIsCaughtExactly() async throws {
