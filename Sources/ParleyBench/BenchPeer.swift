@@ -104,10 +104,10 @@ final class BenchPeer: @unchecked Sendable {
 
     private func noteSequence(_ seq: UInt64) {
         if seq <= lastSeq {
-            stats.sessionRepeats += 1
+            stats.recorded.sessionRepeats += 1
             return
         }
-        if seq > lastSeq + 1 { stats.sessionGaps += 1 }
+        if seq > lastSeq + 1 { stats.recorded.sessionGaps += 1 }
         lastSeq = seq
     }
 

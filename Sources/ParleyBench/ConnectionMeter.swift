@@ -61,15 +61,15 @@ final class ConnectionMeter: @unchecked Sendable {
         subscription!.ledger.record(probe.index)
         let micros = readTime > probe.intended ? (readTime - probe.intended) / 1_000 : 0
         if subscription!.slow {
-            stats.slowLatency.record(max(1, micros))
+            stats.recorded.slowLatency.record(max(1, micros))
             return
         }
-        stats.latency.record(max(1, micros))
-        stats.lastDelivery = readTime
+        stats.recorded.latency.record(max(1, micros))
+        stats.recorded.lastDelivery = readTime
         pendingDelivered += 1
         if !readCounted {
             readCounted = true
-            stats.reads += 1
+            stats.recorded.reads += 1
         }
     }
 

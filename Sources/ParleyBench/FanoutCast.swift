@@ -58,4 +58,15 @@ final class Roster: Sendable {
         let steps = undo.withLock { undo in defer { undo = [] }; return undo }
         for step in steps.reversed() { step() }
     }
+
+    /// Runs a setup with a new roster; if the setup fails, undoes what it had opened.
+    static func casting(_ setup: (Roster) async throws -> FanoutCast) async throws -> FanoutCast {
+        let roster = Roster()
+        do {
+            return try await setup(roster)
+        } catch {
+            roster.leaveAll()
+            throw error
+        }
+    }
 }

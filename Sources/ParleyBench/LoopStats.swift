@@ -1,13 +1,12 @@
 import Histogram
 import NIOCore
 
-/// What the subscribers of one event loop measured. Each loop has its own, touched only on
-/// that loop, so recording a delivery takes no lock; the run merges them at the end.
-final class LoopStats: @unchecked Sendable {
+/// What subscribers measured: one loop's, or every loop's added up.
+struct DeliveryStats: Sendable {
     /// Latency of measured subscribers' deliveries, µs from the intended send time.
-    var latency = LoopStats.makeHistogram()
+    var latency = DeliveryStats.makeHistogram()
     /// Latency of the slow subscribers' deliveries (kept apart: they are the disturbance).
-    var slowLatency = LoopStats.makeHistogram()
+    var slowLatency = DeliveryStats.makeHistogram()
     /// The last delivery to a measured subscriber (``BenchClock`` ns).
     var lastDelivery: UInt64 = 0
     /// Socket reads of measured subscribers that completed at least one delivery.
@@ -21,16 +20,23 @@ final class LoopStats: @unchecked Sendable {
     static func makeHistogram() -> Histogram<UInt64> {
         Histogram(lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
     }
+
+    /// Adds `other`'s counts and samples to these.
+    mutating func add(_ other: DeliveryStats) {
+        latency.add(other.latency)
+        slowLatency.add(other.slowLatency)
+        lastDelivery = max(lastDelivery, other.lastDelivery)
+        reads += other.reads
+        sessionRepeats += other.sessionRepeats
+        sessionGaps += other.sessionGaps
+    }
 }
 
-/// Every loop's ``LoopStats`` added up.
-struct MergedStats: Sendable {
-    var latency = LoopStats.makeHistogram()
-    var slowLatency = LoopStats.makeHistogram()
-    var lastDelivery: UInt64 = 0
-    var reads = 0
-    var sessionRepeats = 0
-    var sessionGaps = 0
+/// What the subscribers of one event loop measured. Each loop has its own, touched only on
+/// that loop, so recording a delivery takes no lock; the run merges them at the end.
+final class LoopStats: @unchecked Sendable {
+    /// The loop's counts and samples.
+    var recorded = DeliveryStats()
 }
 
 /// One ``LoopStats`` per event loop of a group, found by the loop a connection runs on.
@@ -47,20 +53,10 @@ final class StatsBook: Sendable {
     }
 
     /// Every loop's stats, each read on its own loop, merged.
-    func merged() async throws -> MergedStats {
-        var merged = MergedStats()
+    func merged() async throws -> DeliveryStats {
+        var merged = DeliveryStats()
         for (loop, stats) in entries {
-            let part = try await loop.submit {
-                MergedStats(
-                    latency: stats.latency, slowLatency: stats.slowLatency, lastDelivery: stats.lastDelivery, reads: stats.reads,
-                    sessionRepeats: stats.sessionRepeats, sessionGaps: stats.sessionGaps)
-            }.get()
-            merged.latency.add(part.latency)
-            merged.slowLatency.add(part.slowLatency)
-            merged.lastDelivery = max(merged.lastDelivery, part.lastDelivery)
-            merged.reads += part.reads
-            merged.sessionRepeats += part.sessionRepeats
-            merged.sessionGaps += part.sessionGaps
+            merged.add(try await loop.submit { stats.recorded }.get())
         }
         return merged
     }

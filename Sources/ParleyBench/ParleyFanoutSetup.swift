@@ -23,13 +23,7 @@ struct ParleyFanoutSetup {
     /// Opens and joins everything; the roster closes the rooms (CONV-6, so the server frees
     /// its hosts) and says goodbye on every connection.
     func cast(progress: @escaping @Sendable (FanoutRun.Phase) -> Void) async throws -> FanoutCast {
-        let roster = Roster()
-        do {
-            return try await cast(roster: roster, progress: progress)
-        } catch {
-            roster.leaveAll()
-            throw error
-        }
+        try await Roster.casting { roster in try await cast(roster: roster, progress: progress) }
     }
 
     private func cast(roster: Roster, progress: @escaping @Sendable (FanoutRun.Phase) -> Void) async throws -> FanoutCast {

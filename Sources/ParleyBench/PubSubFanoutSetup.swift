@@ -10,13 +10,7 @@ struct PubSubFanoutSetup<Peer: PubSubPeer> {
 
     /// Opens the publishers, then the subscribers and their subscriptions.
     func cast(progress: @escaping @Sendable (FanoutRun.Phase) -> Void) async throws -> FanoutCast {
-        let roster = Roster()
-        do {
-            return try await cast(roster: roster, progress: progress)
-        } catch {
-            roster.leaveAll()
-            throw error
-        }
+        try await Roster.casting { roster in try await cast(roster: roster, progress: progress) }
     }
 
     private func cast(roster: Roster, progress: @escaping @Sendable (FanoutRun.Phase) -> Void) async throws -> FanoutCast {

@@ -9,7 +9,7 @@ import Testing
     func result(_ source: FanoutComparison.Case, _ server: ServerKind, deliveries: Int, lost: Int = 0) -> FanoutResult {
         let options = source.options(server: server, endpoint: Endpoint(binding: .stream, host: "127.0.0.1", port: 1), key: [], duration: 1)
         var result = FanoutResult(
-            options: options, latency: LoopStats.makeHistogram(), slowLatency: LoopStats.makeHistogram(), elapsed: 1, accepted: 1,
+            options: options, latency: DeliveryStats.makeHistogram(), slowLatency: DeliveryStats.makeHistogram(), elapsed: 1, accepted: 1,
             unanswered: 0, refused: 0, sessionGaps: 0, sessionRepeats: 0, reads: 1, setupSeconds: 1, subscriberSetupSeconds: 0.5,
             firstRefusal: nil)
         result.deliveries = deliveries
