@@ -64,8 +64,8 @@ public final class PerMessageDeflateEncoder {
     /// connections, and a `suffix` (COMP-19), without compressing the body again.
     ///
     /// With context takeover, the peer's window then holds bytes this compressor never saw, so
-    /// the compressor is dropped: the next message starts a fresh one and cannot refer to
-    /// earlier ones (COMP-21). This is why sharing is only free when context takeover is off.
+    /// the compressor is reset: the next message cannot refer to earlier ones (COMP-21). This
+    /// is why sharing is only free when context takeover is off.
     /// - Throws: ``CompressionError/invalidArgument(_:)`` if the body was compressed with a
     ///   larger window than this connection negotiated.
     public func appendShared(prefix: [UInt8], body: SharedDeflateBody, suffix: [UInt8], appendingTo output: inout [UInt8]) throws(CompressionError) {
@@ -73,7 +73,7 @@ public final class PerMessageDeflateEncoder {
             throw .invalidArgument("shared body uses window bits \(body.windowBits), connection allows \(windowBits)")
         }
         DeflateSplice.appendPerMessageDeflate(prefix: prefix, body: body, suffix: suffix, to: &output)
-        owned = nil
+        owned?.reset()
     }
 
     /// This connection's own deflater (context takeover), made at the first message.
