@@ -77,8 +77,9 @@ public final class LocalServer: Sendable {
         }
     }
 
-    /// Starts `executable` with `arguments`, standard input and output on /dev/null, no signal
-    /// blocked and every signal's default action; returns its process id.
+    /// Starts `executable` with `arguments`, standard input and output on /dev/null, no other
+    /// descriptor inherited, no signal blocked and every signal's default action; returns its
+    /// process id.
     private static func spawn(_ executable: String, _ arguments: [String]) throws -> Int32 {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -98,6 +99,13 @@ public final class LocalServer: Sendable {
         posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&files, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&files, 2, "/dev/null", O_WRONLY, 0)
+        // Nothing else of this process: its sockets (a test run's other servers and clients)
+        // must not stay open in the child after this process closes them.
+        // (glibc 2.34+; Swift's Glibc module does not import it, so it is looked up).
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&files, 3)
+        }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for arg in argv { free(arg) } }
         var pid: Int32 = 0
