@@ -100,8 +100,16 @@ extension Simulation {
     /// participants when it was accepted.
     mutating func serverInput(_ outputs: [ServerOutput]) {
         handle(outputs)
+        if batchEnds.chance(configuration.batchEndPercent) { endBatch() }
         accountAccepted()
         checkCapacity()
+    }
+
+    /// The server's batch of inputs ends: its sessions hand out what they were given.
+    mutating func endBatch() {
+        let outputs = core.flushDeferred(now: now)
+        if tracing && !outputs.isEmpty { log("the server ends its batch of inputs") }
+        handle(outputs)
     }
 
     /// What the application of user `u` learns.

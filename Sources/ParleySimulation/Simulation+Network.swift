@@ -294,10 +294,12 @@ extension Simulation {
         let end = now.adding(milliseconds: milliseconds)
         var rounds = 0
         while let next = nextDeadline, next <= end, rounds < 10_000 {
+            endBatch()
             now = max(now, next)
             fireDue()
             rounds += 1
         }
+        endBatch()
         now = end
         fireDue()
     }
@@ -307,6 +309,7 @@ extension Simulation {
         statistics.clockJumps += 1
         let by = UInt64.random(in: 20_000...200_000, using: &random)
         if tracing { log("clock jumps \(by) ms") }
+        endBatch()
         now = now.adding(milliseconds: by)
         fireDue()
     }

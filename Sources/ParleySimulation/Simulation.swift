@@ -20,6 +20,8 @@ public struct Simulation: Sendable {
     public let configuration: SimulationConfiguration
     var core: ServerCore
     var random: SimulationRandom
+    /// Where the server's batches of inputs end (``SimulationConfiguration/batchEndPercent``).
+    var batchEnds: SimulationRandom
     var now = Instant(milliseconds: 1_800_000_000_000)
     var users: [SimulatedUser] = []
     var userByName: [String: Int] = [:]
@@ -70,8 +72,10 @@ public struct Simulation: Sendable {
     public init(configuration: SimulationConfiguration, traced: Bool = false) {
         self.configuration = configuration
         core = ServerCore(configuration: configuration.server, now: now)
+        core.defersFlushes = true
         authenticator = ReferenceAuthenticator(configuration: configuration.server)
         random = SimulationRandom(seed: configuration.seed)
+        batchEnds = SimulationRandom(seed: configuration.seed ^ 0xBA7C_4E5D)
         trace = TraceRecorder(capacity: configuration.traceCapacity, enabled: traced)
         for index in 0..<configuration.agents { addAgent("agent\(index)") }
         for _ in 0..<configuration.visitors { addVisitor() }

@@ -24,7 +24,7 @@ extension ServerCore {
     ///   - now: the current time.
     public mutating func addTeam(_ id: String, defaultMaxConcurrent: Int? = nil, now: Instant) -> [ServerOutput] {
         apply(chat.addTeam(id, defaultMaxConcurrent: defaultMaxConcurrent ?? configuration.chat.defaultMaxConcurrent, now: now), now: now)
-        return emit()
+        return emit(now: now)
     }
 
     /// Removes a team (ROUTE-18): its agents leave it (those with no other team join `target`),
@@ -42,7 +42,7 @@ extension ServerCore {
         let outcome = chat.removeTeam(id, movingTo: target, now: now)
         if case .failure(let error) = outcome.result { return .failure(error) }
         apply(outcome.actions, now: now)
-        return .success(emit())
+        return .success(emit(now: now))
     }
 
     /// Registers an agent with a profile, or changes a registered agent's teams, skills and
@@ -57,7 +57,7 @@ extension ServerCore {
         let outcome = chat.registerAgent(id, profile, now: now)
         if case .failure(let error) = outcome.result { return .failure(error) }
         apply(outcome.actions, now: now)
-        return .success(emit())
+        return .success(emit(now: now))
     }
 
     /// Removes an agent (ROUTE-16): their active conversations go back to the front of their
@@ -67,7 +67,7 @@ extension ServerCore {
     /// until they sign in again with credentials that register them.
     public mutating func removeAgent(_ id: String, now: Instant) -> [ServerOutput] {
         apply(chat.removeAgent(id, now: now), now: now)
-        return emit()
+        return emit(now: now)
     }
 }
 
@@ -89,6 +89,6 @@ extension ServerCore {
         let (erasure, actions) = chat.eraseVisitor(visitor, now: now)
         chat.forgetRestored()
         apply(actions, now: now)
-        return (erasure, emit())
+        return (erasure, emit(now: now))
     }
 }

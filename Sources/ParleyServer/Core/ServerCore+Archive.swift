@@ -87,6 +87,6 @@ extension ServerCore {
                 retryAfterMs: configuration.session.inProgressRetryAfterMs, requirement: requirement)),
                 session: command.session, now: now)
         }
-        return emit()
+        return emit(now: now)
     }
 }

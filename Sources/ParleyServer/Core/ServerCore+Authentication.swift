@@ -14,7 +14,7 @@ extension ServerCore {
     ) -> [ServerOutput] {
         guard awaitsAuthentication(on: id) else { return [] }
         run(.authenticated(result), on: id, now: now)
-        return emit()
+        return emit(now: now)
     }
 
     /// Whether connection `id` waits for the answer to its ``ServerOutput/authenticate(_:_:)``:

@@ -16,9 +16,11 @@ import ParleyWire
 /// }
 /// ```
 extension ServerCore {
-    /// The outputs of the input just run: its durable changes as a batch to write, and its
-    /// sends and closes, held while any batch is unconfirmed (STORE-1, STORE-2).
-    mutating func emit() -> [ServerOutput] {
+    /// The outputs of the input just run at `now`: its durable changes as a batch to write, and
+    /// its sends and closes, held while any batch is unconfirmed (STORE-1, STORE-2). Unless the
+    /// host ends batches itself (``defersFlushes``), the session logs given events hand them out first.
+    mutating func emit(now: Instant) -> [ServerOutput] {
+        if !defersFlushes { flushDue(now: now) }
         let (outputs, changes) = pending.take()
         return gate.pass(outputs, changes: changes)
     }

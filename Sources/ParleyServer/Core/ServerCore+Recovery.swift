@@ -14,6 +14,6 @@ extension ServerCore {
         let (recovery, actions) = chat.recover(state, absentVisitorGraceMs: configuration.session.resumeWindowMs, now: now)
         registry.restoreIdempotency(from: state.events, now: now)
         apply(actions, now: now)
-        return (recovery, emit())
+        return (recovery, emit(now: now))
     }
 }

@@ -108,7 +108,7 @@ extension ServerCore {
         for id in connectionsOf(user) where login == nil || connections[id]?.login == login {
             end(id, .credentialsExpired, "signed out", requirement: "SESSION-39", now: now)
         }
-        return emit()
+        return emit(now: now)
     }
 
     /// The connections attached to a session of `user`, in the order they opened.
@@ -141,7 +141,7 @@ extension ServerCore {
     mutating func publish(_ event: SharedEvent, toUser user: String, now: Instant) {
         forEachSession(of: user) { core, session in
             guard let id = core.registry.enqueue(event, to: session) else { return }
-            core.run(.flush, on: id, now: now)
+            core.flushLater(id)
         }
     }
 
@@ -157,7 +157,7 @@ extension ServerCore {
         guard let (id, shed) = registry.enqueueEphemeral(message, to: session) else { return }
         // A shed typing set is sent again, as it is then, when the client catches up (HUB-19).
         if shed, case .typers(let typers) = message.message { sessions[session]?.staleTypers.insert(typers.conversation) }
-        run(.flush, on: id, now: now)
+        flushLater(id)
     }
 
     /// Runs `body` for each live session of `user`, in a stable order.

@@ -37,6 +37,13 @@ public struct ServerCore: Sendable {
     /// Session inputs waiting to run (``run(_:on:now:)``), and whether they are being run.
     var sessionInputs: [(ConnectionID, SessionInput)] = []
     var runningSessionInputs = false
+    /// Connections whose session logs hold events not handed out yet, in the order they became
+    /// due (``Connection/flushDue`` marks them; one entry each).
+    var dueFlushes: [ConnectionID] = []
+    /// Whether due flushes wait for ``flushDeferred(now:)`` — a host that runs inputs in
+    /// batches calls it once per batch, so a session given many events in a batch hands them
+    /// out at once — instead of the end of each input.
+    public var defersFlushes = false
     /// Every live session (``SessionRecord``).
     var sessions: [String: SessionRecord] = [:]
     /// Every user with a live session (``UserRecord``).
@@ -115,7 +122,7 @@ public struct ServerCore: Sendable {
             pending.send(.message(.error(refusal.reply(
                 "\(refusal.limit) connections are already open from this address", rid: nil))), to: id)
             pending.close(id, refusal.code)
-            return (id, emit())
+            return (id, emit(now: now))
         }
         var session = registry.configuration
         if profile.binding != .stream || profile.compression == nil { session.compression = nil }
@@ -123,7 +130,7 @@ public struct ServerCore: Sendable {
         let actions = machine.start(now: now)
         connections[id] = Connection(machine: machine, address: address, transportIdentity: identity)
         perform(actions, on: id, now: now)
-        return (id, emit())
+        return (id, emit(now: now))
     }
 
     /// A message decoded from connection `id`.
@@ -131,20 +138,21 @@ public struct ServerCore: Sendable {
         if let rid = message.commandRID, gate.holdsResult(rid: rid, for: id) {
             // The earlier command with this rid is still in progress for the client: its result
             // waits for the store (SESSION-12, STORE-1).
+            flushNow(id, now: now)
             pending.send(.message(.error(Wire.ErrorReply(
                 rid: rid, code: UInt64(ErrorCode.duplicateRequestId.rawValue), message: "rid \(rid) is still in progress",
                 requirement: "SESSION-12"))), to: id)
         } else {
             run(.message(message), on: id, now: now)
         }
-        return emit()
+        return emit(now: now)
     }
 
     /// Bytes from connection `id` that did not decode (ERR-3, ERR-4); `messageType` when the
     /// payload's type was read but is unknown (VER-4).
     public mutating func receive(undecodable error: WireError, messageType: UInt64? = nil, on id: ConnectionID, now: Instant) -> [ServerOutput] {
         run(.undecodable(error, messageType: messageType), on: id, now: now)
-        return emit()
+        return emit(now: now)
     }
 
     /// The transport of connection `id` closed (the peer left, or the server closed it).
@@ -154,7 +162,7 @@ public struct ServerCore: Sendable {
         addressLimiter.disconnect(connection.address, now: now)
         connection.machine.connectionLost(now: now, registry: &registry)
         if let session = connection.session, let record = sessions[session] { userDetached(record.identity, connection: id, now: now) }
-        return emit()
+        return emit(now: now)
     }
 
     /// Fires every timer due at `now`: session deadlines and heartbeats, live-chat timers, the
@@ -179,7 +187,7 @@ public struct ServerCore: Sendable {
             apply(typing.tick(now: now), now: now)
         }
         for session in registry.expire(now: now) { sessionEnded(session, now: now) }
-        return emit()
+        return emit(now: now)
     }
 
     /// Tells every client the server is going away (SERVER_SHUTDOWN with a reconnect delay).
@@ -187,13 +195,18 @@ public struct ServerCore: Sendable {
         for id in connections.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
             run(.shutdown(reconnectAfterMs: reconnectAfterMs), on: id, now: now)
         }
-        return emit()
+        return emit(now: now)
     }
 
     /// Runs `input` on connection `id`'s machine and carries out its actions, then every input
     /// those actions queued, in order. Called while inputs are being run, it only queues: no
     /// machine is called while another's (or its own) actions are still being carried out.
     mutating func run(_ input: SessionInput, on id: ConnectionID, now: Instant) {
+        if !input.isFlush, let index = connections.index(forKey: id), connections.values[index].flushDue {
+            // What the session's log was given before this input goes out before what it causes.
+            connections.values[index].flushDue = false
+            sessionInputs.append((id, .flush))
+        }
         sessionInputs.append((id, input))
         guard !runningSessionInputs else { return }
         runningSessionInputs = true
@@ -230,6 +243,7 @@ public struct ServerCore: Sendable {
         case .complete(let result):
             actions = connections.values[index].machine.complete(result, now: now, registry: &registry)
         case .flush:
+            connections.values[index].flushDue = false
             actions = connections.values[index].machine.flushEvents(now: now, registry: &registry)
         case .replaced:
             actions = connections.values[index].machine.replaced(now: now)

@@ -25,3 +25,10 @@ indirect enum SessionInput: Sendable {
     /// The server ends the connection with a fatal error (ABUSE-9: blocked).
     case terminate(ErrorCode, String, requirement: String, retryAfterMs: UInt64?)
 }
+
+extension SessionInput {
+    /// Whether this is ``flush``.
+    var isFlush: Bool {
+        if case .flush = self { true } else { false }
+    }
+}

@@ -10,9 +10,12 @@ import Synchronization
 ///
 /// All protocol state lives in one ``ServerCore`` behind a mutex; outputs are handed to the
 /// transports under that lock, so each connection sees its messages in the order the core
-/// produced them. Sends are gathered per connection over one hold of the lock (a batch of
-/// inputs) and handed over once per connection when it ends (`GatheredSends`). Transports never wait for that lock: their inputs go to an inbox, run in
-/// batches by whichever thread holds or next takes the lock (`submit(_:)`).
+/// produced them. A batch of inputs runs in one hold of the lock: the core defers its
+/// sessions' flushes to the end of the batch (``ServerCore/defersFlushes``), so a subscriber
+/// given many events hands them out at once, and the sends are gathered per connection and
+/// handed over once per connection when it ends (`GatheredSends`). Transports never wait for
+/// that lock: their inputs go to an inbox, run in batches by whichever thread holds or next
+/// takes the lock (`submit(_:)`).
 ///
 /// ```swift
 /// let server = ParleyServer(configuration: ServerConfiguration(key: secret))
@@ -62,8 +65,9 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         self.store = store
         var configuration = configuration
         if store != nil { configuration.chat.keepsArchive = false }
-        state = Mutex(State(
-            core: ServerCore(configuration: configuration, now: clock()), reference: ReferenceAuthenticator(configuration: configuration)))
+        var core = ServerCore(configuration: configuration, now: clock())
+        core.defersFlushes = true  // once per hold of the lock: see `run` and `runInbox`
+        state = Mutex(State(core: core, reference: ReferenceAuthenticator(configuration: configuration)))
     }
 
     /// Starts again from what the store kept (STORE-6): conversations not yet archived with
@@ -138,6 +142,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         let value = state.withTSanVisibleLock { state in
             let (value, outputs) = body(&state, now)
             perform(outputs, state: &state, now: now)
+            perform(state.core.flushDeferred(now: now), state: &state, now: now)
             writeGathered(&state)
             arm(&state, now: now)
             return value
@@ -180,6 +185,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
                 inbox.withTSanVisibleLock { swap(&batch, &$0) }
                 let now = clock()
                 for input in batch { perform(Self.outputs(of: input, core: &state, now: now), state: &state, now: now) }
+                perform(state.core.flushDeferred(now: now), state: &state, now: now)
                 writeGathered(&state)
                 arm(&state, now: now)
             }

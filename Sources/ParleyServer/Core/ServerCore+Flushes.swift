@@ -1,0 +1,41 @@
+import ParleyCore
+
+/// When a session's log hands out what it was given: not once per event but once per input —
+/// or, for a host that runs inputs in batches (``ServerCore/defersFlushes``), once per batch.
+/// A connection's order stays the order the core produced: before its machine runs any other
+/// input, a flush of what its log was given until then runs first (``ServerCore/run(_:on:now:)``).
+extension ServerCore {
+    /// Connection `id`'s session log was given an event or an ephemeral message: its machine
+    /// hands it out at the next flush, or before its next other input.
+    mutating func flushLater(_ id: ConnectionID) {
+        guard let index = connections.index(forKey: id), !connections.values[index].flushDue else { return }
+        connections.values[index].flushDue = true
+        dueFlushes.append(id)
+    }
+
+    /// Hands out what connection `id`'s log holds now, if it was given anything: before the
+    /// server writes to the connection outside its machine.
+    mutating func flushNow(_ id: ConnectionID, now: Instant) {
+        guard connections[id]?.flushDue == true else { return }
+        run(.flush, on: id, now: now)
+    }
+
+    /// Hands out everything the logs of due connections hold, in the order they became due
+    /// (a flush that gives other logs events — a slow consumer's session ending — flushes them too).
+    mutating func flushDue(now: Instant) {
+        var next = 0
+        while next < dueFlushes.count {
+            let id = dueFlushes[next]
+            next += 1
+            flushNow(id, now: now)
+        }
+        dueFlushes.removeAll(keepingCapacity: true)
+    }
+
+    /// Ends a batch of inputs (``defersFlushes``): every session log given events during it
+    /// hands them out now, each connection's in one go.
+    public mutating func flushDeferred(now: Instant) -> [ServerOutput] {
+        flushDue(now: now)
+        return emit(now: now)
+    }
+}
