@@ -8,15 +8,13 @@ extension ServerCore {
     /// Connection `id`'s session log was given an event or an ephemeral message: its machine
     /// hands it out at the next flush, or before its next other input.
     mutating func flushLater(_ id: ConnectionID) {
-        guard let index = connections.index(forKey: id), !connections.values[index].flushDue else { return }
-        connections.values[index].flushDue = true
-        dueFlushes.append(id)
+        if flushesDue.insert(id).inserted { dueFlushes.append(id) }
     }
 
     /// Hands out what connection `id`'s log holds now, if it was given anything: before the
     /// server writes to the connection outside its machine.
     mutating func flushNow(_ id: ConnectionID, now: Instant) {
-        guard connections[id]?.flushDue == true else { return }
+        guard flushesDue.remove(id) != nil else { return }
         run(.flush, on: id, now: now)
     }
 
@@ -27,7 +25,7 @@ extension ServerCore {
         while next < dueFlushes.count {
             let id = dueFlushes[next]
             next += 1
-            flushNow(id, now: now)
+            if flushesDue.remove(id) != nil { run(.flush, on: id, now: now) }
         }
         dueFlushes.removeAll(keepingCapacity: true)
     }

@@ -26,8 +26,6 @@ extension ServerCore {
         var credentialsExpireAt: Instant?
         /// The host's login session the credentials of the carried session come from (SESSION-39).
         var login: String?
-        /// The session's log holds what the machine has not handed out, and no flush is queued.
-        var flushDue = false
     }
 
     /// One live (attached or resumable) session, as the server layer knows it.

@@ -37,8 +37,10 @@ public struct ServerCore: Sendable {
     /// Session inputs waiting to run (``run(_:on:now:)``), and whether they are being run.
     var sessionInputs: [(ConnectionID, SessionInput)] = []
     var runningSessionInputs = false
-    /// Connections whose session logs hold events not handed out yet, in the order they became
-    /// due (``Connection/flushDue`` marks them; one entry each).
+    /// Connections whose session logs hold events not handed out yet and no flush is queued for
+    /// (a set apart from ``connections``: marking one copies no connection record).
+    var flushesDue: Set<ConnectionID> = []
+    /// ``flushesDue`` in the order they became due.
     var dueFlushes: [ConnectionID] = []
     /// Whether due flushes wait for ``flushDeferred(now:)`` — a host that runs inputs in
     /// batches calls it once per batch, so a session given many events in a batch hands them
@@ -158,6 +160,7 @@ public struct ServerCore: Sendable {
     /// The transport of connection `id` closed (the peer left, or the server closed it).
     public mutating func connectionClosed(_ id: ConnectionID, now: Instant) -> [ServerOutput] {
         guard var connection = connections.removeValue(forKey: id) else { return [] }
+        flushesDue.remove(id)  // what its log holds waits there for a resume (SESSION-15)
         gate.drop(id)
         addressLimiter.disconnect(connection.address, now: now)
         connection.machine.connectionLost(now: now, registry: &registry)
@@ -202,9 +205,8 @@ public struct ServerCore: Sendable {
     /// those actions queued, in order. Called while inputs are being run, it only queues: no
     /// machine is called while another's (or its own) actions are still being carried out.
     mutating func run(_ input: SessionInput, on id: ConnectionID, now: Instant) {
-        if !input.isFlush, let index = connections.index(forKey: id), connections.values[index].flushDue {
+        if !input.isFlush, !flushesDue.isEmpty, flushesDue.remove(id) != nil {
             // What the session's log was given before this input goes out before what it causes.
-            connections.values[index].flushDue = false
             sessionInputs.append((id, .flush))
         }
         sessionInputs.append((id, input))
@@ -243,7 +245,7 @@ public struct ServerCore: Sendable {
         case .complete(let result):
             actions = connections.values[index].machine.complete(result, now: now, registry: &registry)
         case .flush:
-            connections.values[index].flushDue = false
+            flushesDue.remove(id)
             actions = connections.values[index].machine.flushEvents(now: now, registry: &registry)
         case .replaced:
             actions = connections.values[index].machine.replaced(now: now)
