@@ -7,6 +7,9 @@ extension FramePayloadCompressor: PayloadCompressor {
         (try? encode(payload, appendingTo: &output)) ?? false
     }
 
+    /// Whether `count` bytes reach the threshold (COMP-3).
+    public func mayCompress(payloadCount count: Int) -> Bool { settings.shouldCompress(payloadCount: count) }
+
     /// Splices `prefix` and the event's binary body, compressed once for every connection by
     /// `SharedBodyDeflater`, into one zlib stream (COMP-19), when the body is at least the
     /// threshold; `false` under it or if zlib failed.

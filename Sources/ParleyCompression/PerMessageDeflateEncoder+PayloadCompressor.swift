@@ -7,6 +7,9 @@ extension PerMessageDeflateEncoder: PayloadCompressor {
         (try? compress(payload, appendingTo: &output)) != nil
     }
 
+    /// Always: permessage-deflate has no threshold.
+    public func mayCompress(payloadCount count: Int) -> Bool { true }
+
     /// Splices `prefix` and the event's binary body, compressed once for every connection by
     /// `SharedBodyDeflater`, into one message (COMP-19), on a connection without context
     /// takeover in the server's direction, where that is free (COMP-20); `false` otherwise, or

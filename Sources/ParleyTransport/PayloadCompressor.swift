@@ -8,6 +8,10 @@ public protocol PayloadCompressor: AnyObject {
     /// After `false` the caller ignores whatever was appended and sends `payload` as it is.
     func appendCompressed(_ payload: [UInt8], to output: inout [UInt8]) -> Bool
 
+    /// Whether a payload of `count` bytes may be compressed; `false` when it certainly goes out
+    /// as it is (under the threshold, COMP-3), so the caller writes it without staging a copy.
+    func mayCompress(payloadCount count: Int) -> Bool
+
     /// Appends `prefix` (this delivery's envelope) followed by `event`'s binary body as one
     /// compressed payload, using the body compressed once for all its recipients (COMP-19),
     /// and returns `true`; returns `false` when it does not splice this event (under the

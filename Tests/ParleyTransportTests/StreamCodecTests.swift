@@ -58,6 +58,22 @@ import Testing
         #expect(!codec.encode(.message(CodecFixtures.ping), appendingTo: &small).compressed, "under the threshold (COMP-3)")
     }
 
+    @Test("with compression on, a shared event under the threshold is the same frame as without compression (COMP-3)")
+    func smallSharedEventsAreFramedAsTheyAre() throws {
+        let compressing = try ConnectionCodec(profile: CodecFixtures.profile(.stream, compression: FrameCompression()))
+        var ignored: [UInt8] = []
+        compressing.encode(.message(CodecFixtures.welcome(compression: CodecFixtures.announced)), appendingTo: &ignored)
+        let plain = try ConnectionCodec(profile: CodecFixtures.profile(.stream))
+        for seq: UInt64 in [1, 127, 128, 300, 1 << 40] {
+            let item = Outbound.event(seq: seq, SharedEvent(CodecFixtures.smallEvent))
+            var compressed: [UInt8] = []
+            var expected: [UInt8] = []
+            #expect(!compressing.encode(item, appendingTo: &compressed).compressed)
+            plain.encode(item, appendingTo: &expected)
+            #expect(compressed == expected, "seq \(seq)")
+        }
+    }
+
     @Test("a welcome announcing compression off, or a profile without a provider, leaves it off")
     func compressionStaysOff() throws {
         let off = try ConnectionCodec(profile: CodecFixtures.profile(.stream, compression: FrameCompression()))
