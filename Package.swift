@@ -132,6 +132,7 @@ let package = Package(
                 "ParleyConformance",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
             ]),
         .testTarget(
             name: "ParleyStoreTests",

@@ -94,6 +94,18 @@ public final class ConnectionCodec {
     /// Stops decoding: input from here on is discarded (ERR-3), as after the server's close.
     public func stop() { isStopped = true }
 
+    /// The bytes of capacity the reused outbound buffers hold now.
+    public var bufferCapacity: Int { payload.capacity + compressed.capacity + envelope.capacity }
+
+    /// Frees the reused outbound buffers: call it when a write ends and nothing waits, so that
+    /// an idle connection holds none of the memory its largest message (a welcome, a history
+    /// page) grew them to; the next item that needs them allocates them again.
+    public func releaseBuffers() {
+        payload = []
+        compressed = []
+        envelope = []
+    }
+
     /// A failure the embedding transport found in the peer's input (for instance a broken
     /// WebSocket fragmentation): stops decoding and returns the failure to hand to the
     /// server, or `nil` if decoding had already stopped.

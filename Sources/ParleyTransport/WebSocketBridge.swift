@@ -125,6 +125,7 @@ public final class WebSocketBridge: ConnectionTransport, Sendable {
         let messages: [Outgoing] = state.withLock { state in
             guard !state.closed else { return [] }
             // Each message is its own array: it leaves with the stream.
+            defer { state.codec.releaseBuffers() }  // an idle connection holds no encoding buffers
             return items.map { item in
                 var bytes: [UInt8] = []
                 let encoded = state.codec.encode(item, appendingTo: &bytes)

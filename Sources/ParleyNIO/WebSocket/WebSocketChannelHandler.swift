@@ -120,6 +120,16 @@ final class WebSocketChannelHandler: ChannelDuplexHandler, ServerConnectionHandl
         inbound?.deliver(item)
     }
 
+    /// The bytes of capacity the handler's and its codec's reused outbound buffers hold now.
+    var retainedBufferBytes: Int { scratch.capacity + codec.bufferCapacity }
+
+    /// A write ends: the reused buffers are freed, so an idle connection holds none of them.
+    func flush(context: ChannelHandlerContext) {
+        scratch = []
+        codec.releaseBuffers()
+        context.flush()
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .item(let item):
