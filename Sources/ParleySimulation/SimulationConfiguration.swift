@@ -27,7 +27,7 @@ public struct SimulationConfiguration: Sendable {
     /// The chance, in percent, that a write fails; the host then writes it again, after
     /// another random delay (STORE-3).
     public var persistFailurePercent: UInt64 = 0
-    /// The server runs inputs in batches, as ``ParleyServer`` does (``ServerCore/defersFlushes``):
+    /// The server runs inputs in batches, as `ParleyServer` does (`ServerCore.defersFlushes`):
     /// after each input the batch ends with this chance, in percent, drawn from a stream of its
     /// own seeded by ``seed``, and always before the clock moves — so sessions hand out their
     /// events at interleavings a server running one input at a time never produces.
