@@ -41,7 +41,8 @@ extension ConnectionCodec {
             }
             return false
         }
-        if case .event(let seq, let shared) = item, !compressor.mayCompress(payloadCount: Self.binaryPayloadCount(seq: seq, shared)) {
+        if case .event(let seq, let shared) = item,
+           !compressor.mayCompress(payloadCount: EventEnvelope.binaryCount(type: shared.message.typeCode, seq: seq, bodyCount: shared.binaryBody.count)) {
             // Under the threshold: the frame is written straight from the shared body.
             shared.append(seq: seq, encoding: .binary, framed: true, to: &output)
             return false
@@ -86,11 +87,6 @@ extension ConnectionCodec {
         EventEnvelope.append(type: shared.message.typeCode, seq: seq, body: [], encoding: .binary, framed: false, to: &envelope)
         compressed.removeAll(keepingCapacity: true)
         return compressor.appendSpliced(prefix: envelope, event: shared, to: &compressed)
-    }
-
-    /// The size of a shared event's binary payload with this delivery's envelope (HUB-7).
-    private static func binaryPayloadCount(seq: UInt64, _ shared: SharedEvent) -> Int {
-        Varint.encodedLength(shared.message.typeCode) + 1 + Varint.encodedLength(seq) + shared.binaryBody.count
     }
 
     /// Encodes `item`'s unframed payload into the reused ``payload`` buffer.

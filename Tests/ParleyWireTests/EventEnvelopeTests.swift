@@ -25,6 +25,11 @@ import Testing
             var expected: [UInt8] = []
             Frame.encode(message, into: &expected)
             #expect(framed == expected)
+            if let seq {
+                var unframed: [UInt8] = []
+                EventEnvelope.append(type: message.typeCode, seq: seq, body: body[...], encoding: .binary, framed: false, to: &unframed)
+                #expect(EventEnvelope.binaryCount(type: message.typeCode, seq: seq, bodyCount: body.count) == unframed.count)
+            }
         }
     }
 }

@@ -43,6 +43,12 @@ public enum EventEnvelope {
         }
     }
 
+    /// The size of the binary payload ``append(type:seq:body:encoding:framed:to:)`` writes for
+    /// an event of type `type` stamped with `seq` around a body of `bodyCount` bytes, unframed.
+    public static func binaryCount(type: UInt64, seq: UInt64, bodyCount: Int) -> Int {
+        Varint.encodedLength(type) + 1 + Varint.encodedLength(seq) + bodyCount
+    }
+
     /// Appends the message of type `type` (an event when `seq` is given) rebuilt from its
     /// shared body. With `framed`, wraps it in a MESSAGE frame (FRAME-1) for the byte stream.
     public static func append(
