@@ -100,16 +100,25 @@ extension Simulation {
     /// participants when it was accepted.
     mutating func serverInput(_ outputs: [ServerOutput]) {
         handle(outputs)
-        if batchEnds.chance(configuration.batchEndPercent) { endBatch() }
+        if batchEnds.chance(configuration.batchEndPercent) { handle(batchEndOutputs()) }
         accountAccepted()
         checkCapacity()
     }
 
-    /// The server's batch of inputs ends: its sessions hand out what they were given.
+    /// The server's batch of inputs ends before the clock moves. Its sessions hand out what they
+    /// were given, which can change the server too (a slow consumer's connection closes, its
+    /// agent's conversations move): accounted and checked like any server input.
     mutating func endBatch() {
+        handle(batchEndOutputs())
+        accountAccepted()
+        checkCapacity()
+    }
+
+    /// The outputs of ending the server's batch of inputs.
+    private mutating func batchEndOutputs() -> [ServerOutput] {
         let outputs = core.flushDeferred(now: now)
         if tracing && !outputs.isEmpty { log("the server ends its batch of inputs") }
-        handle(outputs)
+        return outputs
     }
 
     /// What the application of user `u` learns.

@@ -23,9 +23,8 @@ extension ServerCore {
     mutating func flushDue(now: Instant) {
         var next = 0
         while next < dueFlushes.count {
-            let id = dueFlushes[next]
+            flushNow(dueFlushes[next], now: now)
             next += 1
-            if flushesDue.remove(id) != nil { run(.flush, on: id, now: now) }
         }
         dueFlushes.removeAll(keepingCapacity: true)
     }

@@ -142,9 +142,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         let value = state.withTSanVisibleLock { state in
             let (value, outputs) = body(&state, now)
             perform(outputs, state: &state, now: now)
-            perform(state.core.flushDeferred(now: now), state: &state, now: now)
-            writeGathered(&state)
-            arm(&state, now: now)
+            endHold(&state, now: now)
             return value
         }
         runInbox()
@@ -189,9 +187,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
                 inbox.withTSanVisibleLock { swap(&batch, &$0) }
                 let now = clock()
                 for input in batch { perform(Self.outputs(of: input, core: &state, now: now), state: &state, now: now) }
-                perform(state.core.flushDeferred(now: now), state: &state, now: now)
-                writeGathered(&state)
-                arm(&state, now: now)
+                endHold(&state, now: now)
             }
             if ran == nil { return }
         }
@@ -267,6 +263,14 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         }
         if sent > 0 { metrics.sent(sent) }
         metrics.connectionCount(state.core.connectionCount)
+    }
+
+    /// Ends a hold of the lock: the sessions hand out what the batch gave them, the gathered
+    /// sends go to the transports, and the timer is armed for the core's next deadline.
+    private func endHold(_ state: inout State, now: Instant) {
+        perform(state.core.flushDeferred(now: now), state: &state, now: now)
+        writeGathered(&state)
+        arm(&state, now: now)
     }
 
     /// Hands each connection's gathered sends to its transport, once per connection.
