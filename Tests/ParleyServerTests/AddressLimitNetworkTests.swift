@@ -33,7 +33,7 @@ import Testing
 
     @Test("ABUSE-1, ABUSE-2: one loopback address is held to its connection limit while others connect freely")
     func oneAddressLimited() async throws {
-        var session = SessionConfiguration()
+        var session = LiveServer.session
         session.address.connections = 2
         let live = try await LiveServer.start(session: session)
         var held: [ClientConnection] = []
@@ -68,7 +68,7 @@ import Testing
 
     @Test("ABUSE-13: X-Forwarded-For names the source only when the peer is a trusted proxy")
     func forwardedFor() async throws {
-        var session = SessionConfiguration()
+        var session = LiveServer.session
         session.address.connections = 1
         let live = try await LiveServer.start(session: session, trustedProxies: [AddressRange("127.0.0.9")!])
         var held: [ClientConnection] = []

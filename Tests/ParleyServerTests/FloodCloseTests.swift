@@ -13,7 +13,7 @@ import Testing
 /// yields to its reader, and a TCP client that writes megabytes before it reads.
 @Suite(.serialized) struct FloodCloseTests {
     static func floodingServer() async throws -> LiveServer {
-        var session = SessionConfiguration()
+        var session = LiveServer.session
         session.presenceBurst = 2
         session.rateAbuseThreshold = 3
         return try await LiveServer.start(session: session)

@@ -21,18 +21,20 @@ struct LiveServer {
     let webSocketBinary: Endpoint
     let httpPort: Int
 
+    /// The session settings live tests start from: the defaults with a patient handshake
+    /// timeout. Test clients send the hello from Swift's cooperative pool (two threads here),
+    /// which CPU-bound tests running beside them under a full `swift test` can hold for
+    /// seconds: with the default 10 s, unrelated live tests failed together with HANDSHAKE_TIMEOUT.
+    static var session: SessionConfiguration {
+        var session = SessionConfiguration()
+        session.handshakeTimeoutMs = 120_000
+        return session
+    }
+
     static func start(
-        session: SessionConfiguration = SessionConfiguration(), metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+        session: SessionConfiguration = LiveServer.session, metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         trustedProxies: [AddressRange] = [], origins: OriginPolicy = OriginPolicy(), tls: NIOSSLContext? = nil
     ) async throws -> LiveServer {
-        var session = session
-        if session.handshakeTimeoutMs == SessionConfiguration().handshakeTimeoutMs {
-            // A test that did not choose its handshake timeout gets a patient one. Its clients
-            // send the hello from Swift's cooperative pool (two threads here), which CPU-bound
-            // tests running beside it under a full `swift test` can hold for seconds: with the
-            // default 10 s, unrelated live tests failed together with HANDSHAKE_TIMEOUT.
-            session.handshakeTimeoutMs = 120_000
-        }
         let configuration = ServerConfiguration(key: key, teams: ["support"], session: session)
         let server = ParleyServer(configuration: configuration, metrics: metrics)
         let transport = ParleyNIOServer(

@@ -31,7 +31,7 @@ import Testing
 
     @Test("garbage, an oversized frame and a silent connection are closed with their codes; others are undisturbed")
     func abuseIsolated() async throws {
-        var session = SessionConfiguration()
+        var session = LiveServer.session
         session.handshakeTimeoutMs = 2_000  // short, yet long enough for the healthy pair on a loaded CI machine
         let live = try await LiveServer.start(session: session)
         defer { Task { try? await live.stop() } }

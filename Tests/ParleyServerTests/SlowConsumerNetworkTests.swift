@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func aClientThatNeverAcksIsClosedThenResumesWithoutAGap() async throws {
-        var session = SessionConfiguration()
+        var session = LiveServer.session
         session.maxRetainedEvents = 16
         session.messageRate = 100_000
         session.messageBurst = 1_000
