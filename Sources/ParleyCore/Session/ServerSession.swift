@@ -14,10 +14,11 @@ import ParleyWire
 /// perform(connection.receive(message, now: now, registry: &registry))
 /// ```
 public struct ServerSession: Sendable {
-    /// What the host must do, in order.
+    /// What the host must do, in order. Cases that carry a message are boxed, so an action
+    /// stays a few words and a flush of many events moves no 300-byte `Message` per event.
     public enum Action: Sendable, Hashable {
         /// Send this message on the connection.
-        case send(Message)
+        indirect case send(Message)
         /// Send this item of the session's log: a durable event as its shared body behind the
         /// session's seq (SESSION-10, HUB-7), an ephemeral message whole (HUB-8).
         case sendEvent(Delivery<SharedEvent>)
@@ -31,10 +32,10 @@ public struct ServerSession: Sendable {
         case armTimer(Instant)
         /// Run the authenticator on these credentials and call
         /// ``authenticated(_:now:registry:)`` with its answer.
-        case authenticate(Wire.Auth)
+        indirect case authenticate(Wire.Auth)
         /// Hand this validated command or signal to the application layer; a command's result
         /// comes back through ``complete(_:now:registry:)``.
-        case dispatch(Message)
+        indirect case dispatch(Message)
         /// Another connection held the session just resumed: call that connection's
         /// ``replaced(now:)`` (SESSION-18).
         case replace(ConnectionID)
