@@ -20,33 +20,48 @@ public struct RateLimiter: Sendable, Hashable {
         case abuse
     }
 
+    /// The buckets' rates and the abuse threshold, from a configuration: shared by every
+    /// connection's limiter, which keeps only its buckets' levels.
+    public struct Rates: Sendable, Hashable {
+        let messages: TokenBucket.Rate
+        let typing: TokenBucket.Rate
+        let presence: TokenBucket.Rate
+        let abuseThreshold: Int
+
+        /// The rates `configuration` sets.
+        public init(configuration: SessionConfiguration) {
+            messages = TokenBucket.Rate(ratePerMinute: configuration.messageRate, burst: configuration.messageBurst)
+            typing = TokenBucket.Rate(ratePerMinute: configuration.typingRate, burst: configuration.typingBurst)
+            presence = TokenBucket.Rate(ratePerMinute: configuration.presenceRate, burst: configuration.presenceBurst)
+            abuseThreshold = configuration.rateAbuseThreshold
+        }
+    }
+
     private var messages: TokenBucket
     private var typing: TokenBucket
     private var presence: TokenBucket
-    private let abuseThreshold: Int
     private var rejectedInARow = 0
 
-    /// Full buckets sized by `configuration`.
-    public init(configuration: SessionConfiguration) {
-        messages = TokenBucket(ratePerMinute: configuration.messageRate, burst: configuration.messageBurst)
-        typing = TokenBucket(ratePerMinute: configuration.typingRate, burst: configuration.typingBurst)
-        presence = TokenBucket(ratePerMinute: configuration.presenceRate, burst: configuration.presenceBurst)
-        abuseThreshold = configuration.rateAbuseThreshold
+    /// Full buckets of `rates` at `now`.
+    public init(_ rates: Rates, now: Instant) {
+        messages = TokenBucket(rates.messages, now: now)
+        typing = TokenBucket(rates.typing, now: now)
+        presence = TokenBucket(rates.presence, now: now)
     }
 
-    /// Draws one token from `bucket` at `now`.
-    public mutating func admit(_ bucket: Bucket, now: Instant) -> Decision {
+    /// Draws one token from `bucket` at `now`, the buckets being of `rates`.
+    public mutating func admit(_ bucket: Bucket, now: Instant, rates: Rates) -> Decision {
         let retryAfter: UInt64?
         switch bucket {
-        case .messages: retryAfter = messages.take(now: now)
-        case .typing: retryAfter = typing.take(now: now)
-        case .presence: retryAfter = presence.take(now: now)
+        case .messages: retryAfter = messages.take(now: now, at: rates.messages)
+        case .typing: retryAfter = typing.take(now: now, at: rates.typing)
+        case .presence: retryAfter = presence.take(now: now, at: rates.presence)
         }
         guard let retryAfter else {
             rejectedInARow = 0
             return .allowed
         }
         rejectedInARow += 1
-        return rejectedInARow > abuseThreshold ? .abuse : .limited(retryAfterMs: retryAfter)
+        return rejectedInARow > rates.abuseThreshold ? .abuse : .limited(retryAfterMs: retryAfter)
     }
 }

@@ -64,11 +64,11 @@ public struct ServerSession: Sendable {
         /// The largest frame payload the client accepts (FRAME-6).
         var peerMaxFrame: UInt64
 
-        init(session: String, user: String, peerMaxFrame: UInt64, configuration: SessionConfiguration, now: Instant) {
+        init(session: String, user: String, peerMaxFrame: UInt64, rates: RateLimiter.Rates, now: Instant) {
             self.session = session
             self.user = user
             self.peerMaxFrame = peerMaxFrame
-            rates = RateLimiter(configuration: configuration)
+            self.rates = RateLimiter(rates, now: now)
             lastReceived = now
             lastSent = now
         }
@@ -76,15 +76,25 @@ public struct ServerSession: Sendable {
 
     /// The host's name for this connection.
     public let connection: ConnectionID
-    private let configuration: SessionConfiguration
+    private let shared: SharedSessionConfiguration
+    private var configuration: SessionConfiguration {
+        _read { yield shared.value }
+    }
     private var state: State
     private var armed: Instant?
 
-    /// A connection that has just opened at `now`; call ``start(now:)`` next.
-    public init(connection: ConnectionID, configuration: SessionConfiguration, now: Instant) {
+    /// A connection that has just opened at `now`, running with a configuration it shares with
+    /// other sessions; call ``start(now:)`` next.
+    public init(connection: ConnectionID, configuration: SharedSessionConfiguration, now: Instant) {
         self.connection = connection
-        self.configuration = configuration
-        state = .awaitingHello(deadline: now.adding(milliseconds: configuration.handshakeTimeoutMs))
+        shared = configuration
+        state = .awaitingHello(deadline: now.adding(milliseconds: configuration.value.handshakeTimeoutMs))
+    }
+
+    /// A connection that has just opened at `now`, with a configuration of its own; call
+    /// ``start(now:)`` next.
+    public init(connection: ConnectionID, configuration: SessionConfiguration, now: Instant) {
+        self.init(connection: connection, configuration: SharedSessionConfiguration(configuration), now: now)
     }
 
     /// The session this connection carries, once established.
@@ -334,7 +344,7 @@ public struct ServerSession: Sendable {
         let token = registry.withSession(id) { $0.resumeToken } ?? opened.1
         state = .established(EstablishedState(
             session: id, user: identity.user, peerMaxFrame: pending.hello.maxFrame ?? UInt64(Frame.initialMaxPayload),
-            configuration: configuration, now: now))
+            rates: shared.rates, now: now))
         actions.insert(.send(.welcome(Wire.Welcome(
             rid: pending.hello.rid, version: pending.version, session: id, resumeToken: token, identity: identity,
             limits: configuration.limits, resume: resumeResult, sessionToken: authenticated.sessionToken,
@@ -538,7 +548,7 @@ public struct ServerSession: Sendable {
 
     private mutating func admit(_ bucket: RateLimiter.Bucket, now: Instant) -> RateLimiter.Decision {
         guard case .established(var established) = state else { return .allowed }
-        let decision = established.rates.admit(bucket, now: now)
+        let decision = established.rates.admit(bucket, now: now, rates: shared.rates)
         state = .established(established)
         return decision
     }

@@ -15,7 +15,9 @@ struct SessionState: Sendable {
     }
 
     let id: String
-    let identity: Wire.Identity
+    /// Who the session belongs to, as authenticated (out of line: read rarely, at a resume and by the host).
+    var identity: Wire.Identity { storedIdentity.value }
+    private let storedIdentity: OutOfLine<Wire.Identity>
     let resumeToken: String
     /// The session's events from the first unacknowledged one, and its send cursor (HUB-7).
     var events: OutboundLog<SharedEvent>
@@ -29,7 +31,7 @@ struct SessionState: Sendable {
          eventLimits: QueueLimits) {
         self.id = id
         events = OutboundLog(encoding: .binary, limits: eventLimits)
-        self.identity = identity
+        storedIdentity = OutOfLine(identity)
         self.resumeToken = resumeToken
         self.attached = attached
         results = RetainedResults(capacity: resultCapacity)

@@ -20,7 +20,7 @@ extension ServerCore {
         /// Who the transport established the client to be before the connection opened (the
         /// host's login, checked at the WebSocket upgrade): the answer to a hello of scheme
         /// `transport` (SESSION-38).
-        let transportIdentity: AuthenticatedIdentity?
+        let transportIdentity: OutOfLine<AuthenticatedIdentity>?
         /// When the credentials of the session this connection carries expire (SESSION-39);
         /// an entry of ``ServerCore/credentialExpiries`` that differs is stale.
         var credentialsExpireAt: Instant?

@@ -90,7 +90,7 @@ extension ServerCore {
         guard let identity = connections[id]?.transportIdentity else {
             return .failure(AuthFailure(.authFailed, "this connection's transport established no identity", requirement: "SESSION-38"))
         }
-        return .success(identity)
+        return .success(identity.value)
     }
 
     /// Ends connection `id` with the fatal `code` (an `error`, then the close) and detaches

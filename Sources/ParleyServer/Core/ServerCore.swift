@@ -25,6 +25,9 @@ public struct ServerCore: Sendable {
     /// The configuration the server runs with.
     public let configuration: ServerConfiguration
     var registry: SessionRegistry
+    /// What every session machine runs with, shared: the announced configuration, and the same
+    /// without per-frame compression for connections that cannot have it (COMP-2).
+    let sessionConfigurations: (compressing: SharedSessionConfiguration, plain: SharedSessionConfiguration)
     /// The live-chat core: conversations, routing, history (read-only from outside).
     public internal(set) var chat: LiveChatCore<InMemoryConversationStore>
     /// Every open connection (``Connection``).
@@ -76,6 +79,9 @@ public struct ServerCore: Sendable {
     public init(configuration: ServerConfiguration, now: Instant) {
         self.configuration = configuration
         registry = SessionRegistry(configuration: configuration.announcedSession, key: configuration.key, instance: configuration.instance)
+        var plain = configuration.announcedSession
+        plain.compression = nil
+        sessionConfigurations = (SharedSessionConfiguration(configuration.announcedSession), SharedSessionConfiguration(plain))
         chat = LiveChatCore(store: InMemoryConversationStore(), configuration: configuration.chat)
         presence = PresenceTracker(configuration: configuration.presence)
         typing = TypingTracker(configuration: configuration.typing)
@@ -126,11 +132,11 @@ public struct ServerCore: Sendable {
             pending.close(id, refusal.code)
             return (id, emit(now: now))
         }
-        var session = registry.configuration
-        if profile.binding != .stream || profile.compression == nil { session.compression = nil }
-        var machine = ServerSession(connection: id, configuration: session, now: now)
+        let compresses = profile.binding == .stream && profile.compression != nil
+        var machine = ServerSession(
+            connection: id, configuration: compresses ? sessionConfigurations.compressing : sessionConfigurations.plain, now: now)
         let actions = machine.start(now: now)
-        connections[id] = Connection(machine: machine, address: address, transportIdentity: identity)
+        connections[id] = Connection(machine: machine, address: address, transportIdentity: identity.map(OutOfLine.init))
         perform(actions, on: id, now: now)
         return (id, emit(now: now))
     }
