@@ -22,7 +22,10 @@ struct UserPresenceRecord: Sendable {
     /// How many of `connections` are online (kept incrementally; PRES-2).
     var onlineCount = 0
     /// The page the user reported last on any connection (PRES-12).
-    var lastKnownPage: PresencePage?
+    var lastKnownPage: PresencePage? {
+        get { lastKnownPageOutOfLine?.value }
+        set { lastKnownPageOutOfLine = newValue.map(OutOfLine.init) }
+    }
     /// The free-text status (staff, PRES-10).
     var text: String?
     /// The routing status the staff member chose (PRES-23).
@@ -32,7 +35,14 @@ struct UserPresenceRecord: Sendable {
     /// When the user came online from offline (PRES-14).
     let onSiteSince: Instant
     /// The last update published for the user, if any.
-    var published: PresenceUpdate?
+    var published: PresenceUpdate? {
+        get { publishedOutOfLine?.value }
+        set { publishedOutOfLine = newValue.map(OutOfLine.init) }
+    }
+    /// ``lastKnownPage`` and ``published`` are kept out of line: every visitor on the site has a
+    /// record in the tracker's dictionary, which reserves room for a whole record per slot.
+    private var lastKnownPageOutOfLine: OutOfLine<PresencePage>?
+    private var publishedOutOfLine: OutOfLine<PresenceUpdate>?
     /// When it was published (start of the coalescing window, PRES-17).
     var lastPublishedAt: Instant?
     /// Whether a change waits for the end of the coalescing window.
