@@ -152,13 +152,18 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
         let staffAfter = machine.staff
         // Most commits (every message) leave the staff as they were: nothing to compare then.
         let change = staffBefore == staffAfter ? StaffChange() : StaffChange(from: staffBefore, to: staffAfter)
-        commit(machine, events: events, change: change, into: &actions)
+        commit(machine, events: events, change: change, staff: staffAfter, into: &actions)
     }
 
     /// Stores a machine after a successful transition that made the staff `change`, appends its
     /// events to the store, and emits them with their recipients; staff who just became staff
     /// of the conversation are first sent the earlier events they were not sent (CONV-31).
-    mutating func commit(_ machine: ConversationMachine, events: [ChatEvent], change: StaffChange, into actions: inout [LiveChatAction]) {
+    /// `staff` is the machine's staff when the caller has it at hand (a room's staff is an array
+    /// of every observer: not built again per commit).
+    mutating func commit(
+        _ machine: ConversationMachine, events: [ChatEvent], change: StaffChange, staff: [String]? = nil,
+        into actions: inout [LiveChatAction]
+    ) {
         var machine = machine
         let throughCseq = events.last?.cseq ?? machine.lastCseq
         for member in change.left { machine.deliveredToFormerStaff[member] = throughCseq }
@@ -187,7 +192,8 @@ public struct LiveChatCore<Store: ConversationStore & Sendable>: Sendable {
         }
         // The staff before and after, for the events that reach them all; an observer's join
         // or leave reaches none of the other observers, which are then not listed (CONV-39).
-        let staff = events.allSatisfy(\.isObserverAttendance) ? [] : machine.staff + change.left
+        let staffNow = staff ?? machine.staff
+        let staff = events.allSatisfy(\.isObserverAttendance) ? [] : change.left.isEmpty ? staffNow : staffNow + change.left
         for event in events {
             store.append(event)
             actions.append(.persist(.event(event)))
