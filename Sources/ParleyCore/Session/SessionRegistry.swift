@@ -20,7 +20,7 @@ public struct SessionRegistry: Sendable {
     private let signer: TokenSigner
     private let instance: String
     private var opened: UInt64 = 0
-    private var sessions: [String: SessionState] = [:]
+    private var sessions = SessionSlots()
     private var detached: [(deadline: Instant, session: String)] = []
     private var detachedHead = 0
     private var detachedUntil: [String: Instant] = [:]
@@ -50,6 +50,9 @@ public struct SessionRegistry: Sendable {
     /// The connection `session` is attached to, `nil` if detached or unknown.
     public func connection(of session: String) -> ConnectionID? { sessions[session]?.attached }
 
+    /// The handle that reaches `session` without its id (``enqueue(_:to:)``), if it exists.
+    public func handle(of session: String) -> SessionHandle? { sessions.handle(of: session) }
+
     /// The identity of `session`.
     public func identity(of session: String) -> Wire.Identity? { sessions[session]?.identity }
 
@@ -64,8 +67,8 @@ public struct SessionRegistry: Sendable {
     /// ``ServerSession/flushEvents(now:registry:)`` must now hand the event out; `nil` when
     /// detached or unknown. Beyond the retention bound an event is not retained and a later
     /// resume is `expired` (SESSION-33).
-    public mutating func enqueue(_ event: SharedEvent, to session: String) -> ConnectionID? {
-        withSession(session) { state in
+    public mutating func enqueue(_ event: SharedEvent, to session: SessionHandle) -> ConnectionID? {
+        sessions.withState(session) { state in
             _ = state.events.enqueueDurable(event)
             return state.attached
         } ?? nil
@@ -170,8 +173,8 @@ public struct SessionRegistry: Sendable {
         let id = "\(instance).\(opened)"
         // Session ids hold no "|": the instance is the host's, and the counter is digits.
         let token = signer.sign([Self.resumePurpose, id]) ?? ""
-        sessions[id] = SessionState(id: id, identity: identity, resumeToken: token, attached: connection,
-                                    resultCapacity: configuration.maxRetainedResults, eventLimits: configuration.eventLimits)
+        sessions.insert(SessionState(id: id, identity: identity, resumeToken: token, attached: connection,
+                                     resultCapacity: configuration.maxRetainedResults, eventLimits: configuration.eventLimits))
         return (id, token)
     }
 
@@ -200,8 +203,11 @@ public struct SessionRegistry: Sendable {
     /// Detaches `session` from `connection` (if still attached to it) and starts its resume
     /// window (SESSION-15).
     mutating func detach(_ session: String, from connection: ConnectionID, now: Instant) {
-        guard sessions[session]?.attached == connection else { return }
-        sessions[session]?.attached = nil
+        guard sessions.withState(session, { state in
+            guard state.attached == connection else { return false }
+            state.attached = nil
+            return true
+        }) == true else { return }
         let deadline = now.adding(milliseconds: configuration.resumeWindowMs)
         detachedUntil[session] = deadline
         detached.append((deadline, session))
@@ -209,7 +215,7 @@ public struct SessionRegistry: Sendable {
 
     /// Ends `session` at once: it can no longer be resumed (SESSION-34).
     mutating func end(_ session: String) {
-        guard let state = sessions.removeValue(forKey: session) else { return }
+        guard let state = sessions.remove(session) else { return }
         detachedUntil[session] = nil
         for (rid, command) in state.inFlight {
             if let key = command.idempotencyKey { orphans[OrphanKey(session: session, rid: rid)] = key }
@@ -218,8 +224,7 @@ public struct SessionRegistry: Sendable {
 
     /// Reads and changes one session's state.
     mutating func withSession<R>(_ session: String, _ body: (inout SessionState) -> R) -> R? {
-        guard let index = sessions.index(forKey: session) else { return nil }
-        return body(&sessions.values[index])
+        sessions.withState(session, body)
     }
 
     /// Records a command's result: finishes its idempotency entry, updates subscriptions,

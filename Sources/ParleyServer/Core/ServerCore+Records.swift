@@ -42,8 +42,8 @@ extension ServerCore {
 
     /// One user with a live session.
     struct UserRecord: Sendable {
-        /// The user's live sessions.
-        var sessions: Set<String> = []
+        /// The user's live sessions, with the handles that reach their logs without hashing their ids.
+        var sessions: [String: SessionHandle] = [:]
         /// How many of the user's connections are attached.
         var attached = 0
         /// The address the user last connected from (ABUSE-8: `address`).

@@ -69,7 +69,7 @@ extension ServerCore {
             now: now), now: now)
         sessions[session, default: SessionRecord(identity: identity, site: site)].identity = identity
         sessions[session]?.site = site
-        users[identity.user, default: UserRecord()].sessions.insert(session)
+        users[identity.user, default: UserRecord()].sessions[session] = registry.handle(of: session)
         users[identity.user]?.address = connection.address
         users[identity.user]?.attached += 1
         guard users[identity.user]?.attached == 1 else { return }
@@ -129,7 +129,7 @@ extension ServerCore {
         guard let record = sessions.removeValue(forKey: session) else { return }
         for feed in record.feeds.values { feedSubscribers[feed]?.remove(session) }
         let identity = record.identity
-        users[identity.user]?.sessions.remove(session)
+        users[identity.user]?.sessions[session] = nil
         guard users[identity.user]?.sessions.isEmpty ?? true else { return }
         users[identity.user] = nil
         if !identity.isStaff { apply(chat.visitorLeft(identity.user, now: now), now: now) }
@@ -139,8 +139,8 @@ extension ServerCore {
     /// seq and holds the same shared bytes (SESSION-10, HUB-6); a detached session keeps it for
     /// its resumption (SESSION-15), an attached one hands it to its transport at once.
     mutating func publish(_ event: SharedEvent, toUser user: String, now: Instant) {
-        forEachSession(of: user) { core, session in
-            guard let id = core.registry.enqueue(event, to: session) else { return }
+        forEachSession(of: user) { core, _, handle in
+            guard let id = core.registry.enqueue(event, to: handle) else { return }
             core.flushLater(id)
         }
     }
@@ -148,7 +148,7 @@ extension ServerCore {
     /// Sends an ephemeral message (typing, presence, queue position) to every attached session
     /// of `user`; detached sessions miss it (SESSION-10).
     mutating func deliver(_ message: SharedEvent, toUser user: String, now: Instant) {
-        forEachSession(of: user) { core, session in core.deliver(message, toSession: session, now: now) }
+        forEachSession(of: user) { core, session, _ in core.deliver(message, toSession: session, now: now) }
     }
 
     /// Sends an ephemeral message to `session` through its log, if it is attached: coalesced
@@ -160,15 +160,15 @@ extension ServerCore {
         flushLater(id)
     }
 
-    /// Runs `body` for each live session of `user`, in a stable order.
-    private mutating func forEachSession(of user: String, _ body: (inout ServerCore, String) -> Void) {
+    /// Runs `body` for each live session of `user` and its handle, in a stable order.
+    private mutating func forEachSession(of user: String, _ body: (inout ServerCore, String, SessionHandle) -> Void) {
         guard let sessions = users[user]?.sessions else { return }
         // Usually one session: no sorted copy on the fan-out path.
-        if sessions.count == 1, let session = sessions.first {
-            body(&self, session)
+        if sessions.count == 1, let (session, handle) = sessions.first {
+            body(&self, session, handle)
             return
         }
-        for session in sessions.sorted() { body(&self, session) }
+        for (session, handle) in sessions.sorted(by: { $0.key < $1.key }) { body(&self, session, handle) }
     }
 
     /// Hands a command's result to its session (SESSION-12).
