@@ -2,7 +2,4 @@
 /// session's id, so that offering an event to a session hashes no string. A handle outlives
 /// its session harmlessly: once the session ended, the registry answers it as it answers an
 /// unknown id, even after another session took its place.
-public struct SessionHandle: Hashable, Sendable {
-    let slot: UInt32
-    let generation: UInt32
-}
+public typealias SessionHandle = SlotHandle

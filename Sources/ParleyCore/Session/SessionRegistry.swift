@@ -20,7 +20,7 @@ public struct SessionRegistry: Sendable {
     private let signer: TokenSigner
     private let instance: String
     private var opened: UInt64 = 0
-    private var sessions = SessionSlots()
+    private var sessions = SlotMap<String, SessionState>()
     private var detached: [(deadline: Instant, session: String)] = []
     private var detachedHead = 0
     private var detachedUntil: [String: Instant] = [:]
@@ -51,7 +51,7 @@ public struct SessionRegistry: Sendable {
     public func connection(of session: String) -> ConnectionID? { sessions[session]?.attached }
 
     /// The handle that reaches `session` without its id (``enqueue(_:to:)``), if it exists.
-    public func handle(of session: String) -> SessionHandle? { sessions.handle(of: session) }
+    public func handle(of session: String) -> SessionHandle? { sessions.handle(forKey: session) }
 
     /// The identity of `session`.
     public func identity(of session: String) -> Wire.Identity? { sessions[session]?.identity }
@@ -68,7 +68,7 @@ public struct SessionRegistry: Sendable {
     /// detached or unknown. Beyond the retention bound an event is not retained and a later
     /// resume is `expired` (SESSION-33).
     public mutating func enqueue(_ event: SharedEvent, to session: SessionHandle) -> ConnectionID? {
-        sessions.withState(session) { state in
+        sessions.withValue(session) { state in
             _ = state.events.enqueueDurable(event)
             return state.attached
         } ?? nil
@@ -173,8 +173,8 @@ public struct SessionRegistry: Sendable {
         let id = "\(instance).\(opened)"
         // Session ids hold no "|": the instance is the host's, and the counter is digits.
         let token = signer.sign([Self.resumePurpose, id]) ?? ""
-        sessions.insert(SessionState(id: id, identity: identity, resumeToken: token, attached: connection,
-                                     resultCapacity: configuration.maxRetainedResults, eventLimits: configuration.eventLimits))
+        sessions[id] = SessionState(id: id, identity: identity, resumeToken: token, attached: connection,
+                                    resultCapacity: configuration.maxRetainedResults, eventLimits: configuration.eventLimits)
         return (id, token)
     }
 
@@ -203,11 +203,8 @@ public struct SessionRegistry: Sendable {
     /// Detaches `session` from `connection` (if still attached to it) and starts its resume
     /// window (SESSION-15).
     mutating func detach(_ session: String, from connection: ConnectionID, now: Instant) {
-        guard sessions.withState(session, { state in
-            guard state.attached == connection else { return false }
-            state.attached = nil
-            return true
-        }) == true else { return }
+        guard sessions[session]?.attached == connection else { return }
+        sessions[session]?.attached = nil
         let deadline = now.adding(milliseconds: configuration.resumeWindowMs)
         detachedUntil[session] = deadline
         detached.append((deadline, session))
@@ -215,7 +212,7 @@ public struct SessionRegistry: Sendable {
 
     /// Ends `session` at once: it can no longer be resumed (SESSION-34).
     mutating func end(_ session: String) {
-        guard let state = sessions.remove(session) else { return }
+        guard let state = sessions.removeValue(forKey: session) else { return }
         detachedUntil[session] = nil
         for (rid, command) in state.inFlight {
             if let key = command.idempotencyKey { orphans[OrphanKey(session: session, rid: rid)] = key }
@@ -224,7 +221,8 @@ public struct SessionRegistry: Sendable {
 
     /// Reads and changes one session's state.
     mutating func withSession<R>(_ session: String, _ body: (inout SessionState) -> R) -> R? {
-        sessions.withState(session, body)
+        guard let slot = sessions.slot(forKey: session) else { return nil }
+        return body(&sessions[slot: slot])
     }
 
     /// Records a command's result: finishes its idempotency entry, updates subscriptions,

@@ -113,7 +113,7 @@ extension ServerCore {
 
     /// The connections attached to a session of `user`, in the order they opened.
     func connectionsOf(_ user: String) -> [ConnectionID] {
-        connections.filter { $0.value.session.flatMap { sessions[$0]?.identity.user } == user }.keys.sorted { $0.rawValue < $1.rawValue }
+        connections.keys.filter { connections[$0]?.session.flatMap { sessions[$0]?.identity.user } == user }.sorted { $0.rawValue < $1.rawValue }
     }
 
     /// Connection `connection` of `identity` went away; the session stays resumable.

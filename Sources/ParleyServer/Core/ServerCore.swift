@@ -31,7 +31,7 @@ public struct ServerCore: Sendable {
     /// The live-chat core: conversations, routing, history (read-only from outside).
     public internal(set) var chat: LiveChatCore<InMemoryConversationStore>
     /// Every open connection (``Connection``).
-    var connections: [ConnectionID: Connection] = [:]
+    var connections = SlotMap<ConnectionID, Connection>()
     /// The connections' armed deadlines (entries that no longer match a connection's are skipped).
     var connectionTimerQueue = DeadlineQueue<ConnectionID>()
     /// When the credentials of established connections expire (SESSION-39; entries that no
@@ -231,32 +231,32 @@ public struct ServerCore: Sendable {
     /// Runs one input on connection `id`'s machine, in place (no copy of the machine), and
     /// carries out its actions.
     private mutating func handle(_ input: SessionInput, on id: ConnectionID, now: Instant) {
-        guard let index = connections.index(forKey: id) else { return }
+        guard let index = connections.slot(forKey: id) else { return }
         let actions: [ServerSession.Action]
         switch input {
         case .message(let message):
-            actions = connections.values[index].machine.receive(message, now: now, registry: &registry)
+            actions = connections[slot: index].machine.receive(message, now: now, registry: &registry)
         case .undecodable(let error, let messageType):
-            actions = connections.values[index].machine.receive(undecodable: error, messageType: messageType, now: now, registry: &registry)
+            actions = connections[slot: index].machine.receive(undecodable: error, messageType: messageType, now: now, registry: &registry)
         case .tick:
-            actions = connections.values[index].machine.tick(now: now, registry: &registry)
+            actions = connections[slot: index].machine.tick(now: now, registry: &registry)
         case .shutdown(let reconnectAfterMs):
-            actions = connections.values[index].machine.shutdown(reconnectAfterMs: reconnectAfterMs, now: now, registry: &registry)
+            actions = connections[slot: index].machine.shutdown(reconnectAfterMs: reconnectAfterMs, now: now, registry: &registry)
         case .authenticated(let result):
             let result = admitted(result, on: id, now: now)  // reads the machine's awaited credentials
-            actions = connections.values[index].machine.authenticated(result, now: now, registry: &registry)
+            actions = connections[slot: index].machine.authenticated(result, now: now, registry: &registry)
             perform(actions, on: id, now: now)
             if case .success(let authenticated) = result { noteEstablished(id, authenticated, now: now) }
             return
         case .complete(let result):
-            actions = connections.values[index].machine.complete(result, now: now, registry: &registry)
+            actions = connections[slot: index].machine.complete(result, now: now, registry: &registry)
         case .flush:
             flushesDue.remove(id)
-            actions = connections.values[index].machine.flushEvents(now: now, registry: &registry)
+            actions = connections[slot: index].machine.flushEvents(now: now, registry: &registry)
         case .replaced:
-            actions = connections.values[index].machine.replaced(now: now)
+            actions = connections[slot: index].machine.replaced(now: now)
         case .terminate(let code, let message, let requirement, let retryAfterMs):
-            actions = connections.values[index].machine.terminate(
+            actions = connections[slot: index].machine.terminate(
                 code, message, requirement: requirement, retryAfterMs: retryAfterMs, now: now, registry: &registry)
         }
         perform(actions, on: id, now: now)
