@@ -152,6 +152,8 @@ private struct SessionServer {
     private(set) var registry: SessionRegistry
     private var machines: [ServerSession] = []
     private(set) var sessionIDs: [String] = []
+    /// The sessions' handles, as the server's users hold them.
+    private var sessionHandles: [SessionHandle] = []
     private var outboxes: [[Delivery<SharedEvent>]]
     /// Whether the session layer closed each connection.
     private(set) var closed: [Bool]
@@ -161,27 +163,31 @@ private struct SessionServer {
 
     init(sessions: Int, stalled: Int? = nil) {
         let configuration = SessionConfiguration()
+        let shared = SharedSessionConfiguration(configuration)
         registry = SessionRegistry(configuration: configuration, key: Array(repeating: 7, count: 32), instance: "bench")
         outboxes = Array(repeating: [], count: sessions)
         closed = Array(repeating: false, count: sessions)
         self.stalled = stalled
         for index in 0..<sessions {
-            var machine = ServerSession(connection: ConnectionID(rawValue: UInt64(index)), configuration: configuration, now: now)
+            var machine = ServerSession(connection: ConnectionID(rawValue: UInt64(index)), configuration: shared, now: now)
             _ = machine.start(now: now)
             let hello = Wire.Hello(rid: 1, versions: [1], auth: Wire.Auth(scheme: "bench"))
             _ = machine.receive(.hello(hello), now: now, registry: &registry)
             let identity = AuthenticatedIdentity(identity: Wire.Identity(user: "observer-\(index)", role: .supervisor))
             _ = machine.authenticated(.success(identity), now: now, registry: &registry)
-            guard let session = machine.session else { fatalError("the bench handshake did not establish a session") }
+            guard let session = machine.session, let handle = registry.handle(of: session) else {
+                fatalError("the bench handshake did not establish a session")
+            }
             machines.append(machine)
             sessionIDs.append(session)
+            sessionHandles.append(handle)
         }
     }
 
     /// `ServerCore.publish` for one event whose recipients are every session.
     mutating func publish(_ event: SharedEvent) {
-        for index in sessionIDs.indices {
-            guard let connection = registry.enqueue(event, to: sessionIDs[index]) else { continue }
+        for handle in sessionHandles {
+            guard let connection = registry.enqueue(event, to: handle) else { continue }
             let actions = machines[Int(connection.rawValue)].flushEvents(now: now, registry: &registry)
             take(actions, on: Int(connection.rawValue))
         }
