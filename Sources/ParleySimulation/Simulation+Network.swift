@@ -115,7 +115,7 @@ extension Simulation {
             statistics.failedWrites += 1
             if tracing { log("store fails batch \(write.batch.id)") }
             writes.append((now.adding(milliseconds: writeDelay()), write.batch))
-            serverInput(core.persistFailed(write.batch.id))
+            serverInput(core.persistFailed(write.batch.id, now: now))
             return
         }
         statistics.batches += 1

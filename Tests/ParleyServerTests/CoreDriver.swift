@@ -109,7 +109,7 @@ struct CoreDriver {
 
     /// The store fails to write batch `id` (it stays in ``writes``, to be written again).
     mutating func fail(_ id: UInt64) {
-        perform(core.persistFailed(id))
+        perform(core.persistFailed(id, now: now))
     }
 
     /// The server process ends (a crash: unconfirmed writes are lost, every connection with

@@ -10,7 +10,7 @@ import Testing
 /// line (``OutOfLine``) or in the configuration the sessions share (``SharedSessionConfiguration``).
 @Suite struct IdleRecordSizeTests {
     @Test func perConnectionRecordsStayWithinTheirBudgets() {
-        #expect(MemoryLayout<ServerCore.Connection>.stride <= 256)
+        #expect(MemoryLayout<SessionShard.Connection>.stride <= 256)
         #expect(MemoryLayout<ServerSession>.stride <= 160)
         #expect(MemoryLayout<RateLimiter>.stride <= 56)
         #expect(MemoryLayout<SessionState>.stride <= 280)

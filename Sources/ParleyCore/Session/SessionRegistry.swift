@@ -77,14 +77,16 @@ public struct SessionRegistry: Sendable {
     /// Offers an ephemeral message to `session`'s log if it is attached, as the latest state for
     /// its coalescing key (HUB-8); the log sheds it while the client is far behind on acks
     /// (HUB-10). Returns the attached connection, whose ``ServerSession/flushEvents(now:registry:)``
-    /// must now hand it out, and whether the message was shed; `nil` when detached (a detached
-    /// session misses ephemeral messages).
-    public mutating func enqueueEphemeral(_ message: SharedEvent, to session: String) -> (connection: ConnectionID, shed: Bool)? {
+    /// must now hand it out, the session's id, and whether the message was shed; `nil` when
+    /// detached (a detached session misses ephemeral messages).
+    public mutating func enqueueEphemeral(
+        _ message: SharedEvent, to session: SessionHandle
+    ) -> (connection: ConnectionID, session: String, shed: Bool)? {
         guard let key = message.coalescingKey else { return nil }
-        return withSession(session) { state in
+        return sessions.withValue(session) { state in
             guard let connection = state.attached else { return nil }
             let outcome = state.events.enqueueEphemeral(message, key: key)
-            return (connection, outcome == .shed)
+            return (connection, state.id, outcome == .shed)
         } ?? nil
     }
 

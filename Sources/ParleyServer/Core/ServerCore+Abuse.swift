@@ -8,13 +8,12 @@ extension ServerCore {
     static let maxBlockMs: UInt64 = 365 * 86_400_000
 
     /// The source address of connection `id` (loopback for one refused before it was admitted).
-    func address(of id: ConnectionID) -> SourceAddress { connections[id]?.address ?? .loopback }
+    func address(of id: ConnectionID) -> SourceAddress { shard.address(of: id) }
 
-    /// Why a hello on connection `id` is refused before its credentials are checked: its
-    /// address is over the handshake rate (ABUSE-3), or it is anonymous and its address made
+    /// Why a hello from `address` is refused before its credentials are checked: the address
+    /// is over the handshake rate (ABUSE-3), or the hello is anonymous and the address made
     /// too many anonymous visitors (ABUSE-4). `nil` when the credentials go to the authenticator.
-    mutating func admissionRefusal(_ auth: Wire.Auth, on id: ConnectionID, now: Instant) -> AuthFailure? {
-        let address = address(of: id)
+    mutating func admissionRefusal(_ auth: Wire.Auth, from address: SourceAddress, now: Instant) -> AuthFailure? {
         if let refusal = addressLimiter.admit(.handshake, from: address, now: now) {
             return refusal.authFailure("more than \(refusal.limit) hellos a minute from this address")
         }
@@ -24,18 +23,16 @@ extension ServerCore {
         return nil
     }
 
-    /// The authenticator's answer for connection `id` as the session receives it: a visitor
-    /// who, or whose address, is blocked is refused (ABUSE-10); an admitted anonymous visitor
-    /// counts against its address (ABUSE-4).
+    /// The authenticator's answer for a hello from `address` as the session receives it: a
+    /// visitor who, or whose address, is blocked is refused (ABUSE-10); an admitted `anonymous`
+    /// visitor counts against its address (ABUSE-4).
     mutating func admitted(
-        _ result: Result<AuthenticatedIdentity, AuthFailure>, on id: ConnectionID, now: Instant
+        _ result: Result<AuthenticatedIdentity, AuthFailure>, from address: SourceAddress, anonymous: Bool, now: Instant
     ) -> Result<AuthenticatedIdentity, AuthFailure> {
         if case .success(let admitted) = result, let expiresAt = admitted.expiresAt, expiresAt <= now {
             return .failure(AuthFailure(.tokenExpired, "the credentials expired", requirement: "SESSION-39"))
         }
         guard case .success(let admitted) = result, admitted.identity.role == .visitor else { return result }
-        let address = address(of: id)
-        let anonymous = connections[id]?.machine.awaitedCredentials?.scheme == "anonymous"
         if let retryAfterMs = blocks.retryAfterMs(visitor: admitted.identity.user, address: addressLimiter.limits.key(of: address), now: now) {
             return .failure(AuthFailure(.blocked, "blocked by staff", retryAfterMs: retryAfterMs, requirement: "ABUSE-10"))
         }
@@ -43,17 +40,17 @@ extension ServerCore {
         return result
     }
 
-    /// A conversation was created on connection `id`: counted against its address (ABUSE-5).
-    mutating func noteCreated(on id: ConnectionID, now: Instant) {
-        addressLimiter.record(.conversation, from: address(of: id), now: now)
+    /// A conversation was created from `address`: counted against it (ABUSE-5).
+    mutating func noteCreated(from address: SourceAddress, now: Instant) {
+        addressLimiter.record(.conversation, from: address, now: now)
     }
 
     /// Runs the abuse commands, and refuses a visitor's `create` over its address's limit
     /// (ABUSE-5); `nil` for every other command.
-    mutating func executeAbuse(_ message: Message, on id: ConnectionID, actor: ChatIdentity, now: Instant) -> LiveChatOutcome? {
+    mutating func executeAbuse(_ message: Message, from address: SourceAddress, actor: ChatIdentity, now: Instant) -> LiveChatOutcome? {
         switch message {
         case .create where !actor.isStaff:
-            guard let refusal = addressLimiter.refusal(.conversation, from: address(of: id), now: now) else { return nil }
+            guard let refusal = addressLimiter.refusal(.conversation, from: address, now: now) else { return nil }
             return refused(CommandError(
                 refusal.code, refusal.requirement, "more than \(refusal.limit) conversations an hour from this address",
                 retryAfterMs: refusal.retryAfterMs))
@@ -88,9 +85,8 @@ extension ServerCore {
         let address = b.address == true ? users[b.visitor]?.address.map(addressLimiter.limits.key) : nil
         _ = blocks.block(b.visitor, reason: b.reason, by: actor.user, durationMs: b.durationMs, address: address, now: now)
         apply(chat.closeBlocked(b.visitor, by: actor, now: now), now: now)
-        for connection in connectionsOf(b.visitor) {
-            end(connection, .blocked, "blocked by staff", requirement: "ABUSE-9", retryAfterMs: b.durationMs, now: now)
-        }
+        end(b.visitor, login: nil, Termination(
+            code: .blocked, message: "blocked by staff", requirement: "ABUSE-9", retryAfterMs: b.durationMs), now: now)
         return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: [])
     }
 

@@ -4,9 +4,7 @@ import ParleyWire
 /// A command waiting for the store to read archived conversations back (STORE-5, STORE-8) or to
 /// search (STORE-9).
 struct ParkedCommand: Sendable {
-    var message: Message
-    var connection: ConnectionID
-    var session: String
+    var command: HubInput.Dispatch
     var actor: ChatIdentity
 }
 
@@ -71,10 +69,11 @@ extension ServerCore {
     /// as the events found (STORE-9); `nil` when the store could not read, answered
     /// STORE_UNAVAILABLE (STORE-5, STORE-8, STORE-9). An unknown id does nothing.
     public mutating func loaded(_ id: UInt64, _ answer: ArchivedConversations?, now: Instant) -> [ServerOutput] {
-        guard let command = parked.removeValue(forKey: id) else { return [] }
+        guard let parked = parked.removeValue(forKey: id) else { return [] }
+        let command = parked.command
         if let answer {
             chat.restore(answer)
-            dispatch(command.message, on: command.connection, session: command.session, actor: command.actor, now: now, read: answer)
+            dispatch(parked.command, actor: parked.actor, now: now, read: answer)
             chat.forgetRestored()
         } else if let rid = command.message.commandRID {
             let (message, requirement) = switch command.message {

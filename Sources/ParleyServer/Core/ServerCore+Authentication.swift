@@ -12,15 +12,14 @@ extension ServerCore {
     public mutating func authenticated(
         _ result: Result<AuthenticatedIdentity, AuthFailure>, on id: ConnectionID, now: Instant
     ) -> [ServerOutput] {
-        guard awaitsAuthentication(on: id) else { return [] }
-        run(.authenticated(result), on: id, now: now)
+        tell(.answered(id, result), now: now)
         return emit(now: now)
     }
 
     /// Whether connection `id` waits for the answer to its ``ServerOutput/authenticate(_:_:)``:
     /// `false` once it closed or its handshake deadline passed (an answer then is ignored).
     public func awaitsAuthentication(on id: ConnectionID) -> Bool {
-        connections[id]?.machine.awaitedCredentials != nil
+        shard.awaitsAuthentication(on: id)
     }
 
     /// Answers every ``ServerOutput/authenticate(_:_:)`` in `outputs` at once with a

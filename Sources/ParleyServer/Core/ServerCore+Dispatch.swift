@@ -4,31 +4,29 @@ import ParleyWire
 /// Commands the session layer validated, executed by the live-chat core, and the core's
 /// actions turned into deliveries.
 extension ServerCore {
-    /// Executes a command or signal from `actor` on connection `id` of `session`, and
-    /// completes a command with its result.
+    /// Executes a command or signal from `actor`, sent on a connection of the session the
+    /// dispatch names, and completes a command with its result.
     /// A command that needs archived conversations out of memory, a search or an erasure waits
     /// for the store's read first (STORE-5, STORE-8, STORE-9); `read` is what the store
     /// answered, once it has.
-    mutating func dispatch(
-        _ message: Message, on id: ConnectionID, session: String, actor: ChatIdentity, now: Instant, read: ArchivedConversations? = nil
-    ) {
+    mutating func dispatch(_ command: HubInput.Dispatch, actor: ChatIdentity, now: Instant, read: ArchivedConversations? = nil) {
+        let message = command.message, id = command.connection
         guard let rid = message.commandRID else {
-            signal(message, on: id, now: now)
+            signal(message, on: id, actor: actor, now: now)
             return
         }
         if read == nil, let query = storeRead(for: message, actor: actor) {
-            return park(ParkedCommand(message: message, connection: id, session: session, actor: actor), reading: query)
+            return park(ParkedCommand(command: command, actor: actor), reading: query)
         }
         apply(presence.activity(PresenceConnectionID(id.rawValue), now: now), now: now)
-        let outcome = executePresence(message, on: id, session: session, now: now)
-            ?? executeAbuse(message, on: id, actor: actor, now: now) ?? execute(message, actor: actor, read: read, now: now)
-        if case .create = message, case .success = outcome.result { noteCreated(on: id, now: now) }
+        let outcome = executePresence(message, on: id, session: command.session, now: now)
+            ?? executeAbuse(message, from: command.address, actor: actor, now: now) ?? execute(message, actor: actor, read: read, now: now)
+        if case .create = message, case .success = outcome.result { noteCreated(from: command.address, now: now) }
         let result: Message = switch outcome.result {
         case .success(let value): ChatMapping.result(value, rid: rid)
         case .failure(let error): ChatMapping.error(error, rid: rid)
         }
-        let maxFrame = connections[id]?.machine.peerMaxFrame ?? UInt64(Frame.initialMaxPayload)
-        complete(ResultFit.fitted(result, answering: message, maxFrame: maxFrame), session: session, now: now)
+        complete(ResultFit.fitted(result, answering: message, maxFrame: command.maxFrame), session: command.session, now: now)
         apply(outcome.actions, now: now)
     }
 
@@ -116,18 +114,17 @@ extension ServerCore {
         for action in actions {
             switch action {
             case .append(let event, let recipients):
-                let shared = SharedEvent(.event(Wire.Event(seq: 0, event: event.wire)))
-                for user in recipients { publish(shared, toUser: user, now: now) }
+                publish(SharedEvent(.event(Wire.Event(seq: 0, event: event.wire))), toUsers: recipients, now: now)
                 typingFollows(event, recipients: recipients, now: now)
             case .backfill(let event, let recipient):
-                publish(SharedEvent(.event(Wire.Event(seq: 0, event: event.wire))), toUser: recipient, now: now)
+                publish(SharedEvent(.event(Wire.Event(seq: 0, event: event.wire))), toUsers: [recipient], now: now)
             case .readMarker(let conversation, let user, let cseq, let recipients):
                 let shared = SharedEvent(.readMarker(Wire.ReadMarker(seq: 0, conversation: conversation, user: user, cseq: cseq)))
-                for recipient in recipients { publish(shared, toUser: recipient, now: now) }
+                publish(shared, toUsers: recipients, now: now)
             case .queuePosition(let conversation, let visitor, let position, let estimatedWaitMs):
                 let message = SharedEvent(.queuePosition(Wire.QueuePosition(
                     conversation: conversation, position: UInt64(position), estimatedWaitMs: estimatedWaitMs)))
-                deliver(message, toUser: visitor, now: now)
+                deliver(message, toUsers: [visitor], now: now)
             case .queueChanged(let team):
                 publishQueue(of: team, now: now)
             case .measured(let measure):
@@ -135,11 +132,11 @@ extension ServerCore {
             case .invitation(let invitation):
                 let shared = SharedEvent(.invitation(Wire.Invitation(
                     seq: 0, invitation: invitation.id, agent: invitation.agent, text: invitation.text)))
-                publish(shared, toUser: invitation.visitor, now: now)
+                publish(shared, toUsers: [invitation.visitor], now: now)
             case .invitationAnswered(let invitation, let agent, let visitor, let accepted, let conversation):
                 let shared = SharedEvent(.invitationAnswered(Wire.InvitationAnswered(
                     seq: 0, invitation: invitation, visitor: visitor, accepted: accepted, conversation: conversation)))
-                publish(shared, toUser: agent, now: now)
+                publish(shared, toUsers: [agent], now: now)
             case .armTimer(let timer):
                 chatTimers.push(timer.deadline, timer)
             case .persist(let change):

@@ -20,9 +20,16 @@ extension ServerCore {
     /// its sends and closes, held while any batch is unconfirmed (STORE-1, STORE-2). Unless the
     /// host ends batches itself (``defersFlushes``), the session logs given events hand them out first.
     mutating func emit(now: Instant) -> [ServerOutput] {
-        if !defersFlushes { flushDue(now: now) }
+        if !defersFlushes { tell(.endBatch, now: now) }
         let (outputs, changes) = pending.take()
-        return gate.pass(outputs, changes: changes)
+        return gate.pass(shard.sends.take() + outputs, changes: changes)
+    }
+
+    /// Ends a batch of inputs (``defersFlushes``): every session log given events during it
+    /// hands them out now, each connection's in one go.
+    public mutating func flushDeferred(now: Instant) -> [ServerOutput] {
+        tell(.endBatch, now: now)
+        return emit(now: now)
     }
 
     /// The host's store confirmed batch `id` durable (alone, or with others in one group commit;
@@ -37,15 +44,14 @@ extension ServerCore {
     /// STORE_UNAVAILABLE and `retryAfterMs`: their effects stay unobservable until the batch is
     /// confirmed, and the command re-sent — with the same rid, or the same clientMessageId — gets
     /// the original result once it is (STORE-3, SESSION-19, SESSION-23).
-    public mutating func persistFailed(_ id: UInt64) -> [ServerOutput] {
+    public mutating func persistFailed(_ id: UInt64, now: Instant) -> [ServerOutput] {
         for (connection, rid) in gate.withdrawResults(dependingOn: id) {
-            if let session = connections[connection]?.session { registry.withheldResult(rid: rid, of: session) }
-            pending.send(.message(.error(Wire.ErrorReply(
+            tell(.withheld(connection, rid: rid, .error(Wire.ErrorReply(
                 rid: rid, code: UInt64(ErrorCode.storeUnavailable.rawValue),
                 message: "the store has not confirmed this command's write yet; re-send it to learn its outcome",
-                retryAfterMs: configuration.session.inProgressRetryAfterMs, requirement: "STORE-3"))), to: connection)
+                retryAfterMs: configuration.session.inProgressRetryAfterMs, requirement: "STORE-3"))), now: now)
         }
-        return pending.take().outputs
+        return shard.sends.take() + pending.take().outputs
     }
 
     /// How many batches the host has been asked to write and has not confirmed.

@@ -21,7 +21,7 @@ extension ServerCore {
         case .agentStatus(let a):
             // Presence owns the agent's choice; the router is told what follows from it, here
             // and on every later change (away, back, gone).
-            guard let actor = attachment(of: id)?.record.identity else { return nil }
+            guard let actor = sessions[session]?.identity else { return nil }
             if let refused = chat.agentStatusRefusal(a.routing, maxConcurrent: a.maxConcurrent.map { Int(clamping: $0) }, from: actor) {
                 return LiveChatOutcome(result: .failure(refused), actions: [])
             }
@@ -35,7 +35,7 @@ extension ServerCore {
             apply(presenceActions, now: now)
             return LiveChatOutcome(result: .success(.ok(conversation: nil, cseq: nil)), actions: routed)
         case .subscribe(let s):
-            return subscribe(s.topic, on: id, session: session, now: now)
+            return subscribe(s.topic, session: session, now: now)
         case .unsubscribe(let u):
             if let feed = sessions[session]?.feeds.removeValue(forKey: u.topic) {
                 feedSubscribers[feed]?.remove(session)
@@ -48,10 +48,10 @@ extension ServerCore {
 
     /// Subscribes `session` to a topic it may see — a presence topic (PRES-17…PRES-21) or a
     /// team's queue (ROUTE-15) — and sends it the topic's current state.
-    private mutating func subscribe(_ topic: String, on id: ConnectionID, session: String, now: Instant) -> LiveChatOutcome {
-        guard let attachment = attachment(of: id) else { return refusal(WireError(.forbidden, "not established")) }
+    private mutating func subscribe(_ topic: String, session: String, now: Instant) -> LiveChatOutcome {
+        guard let record = sessions[session] else { return refusal(WireError(.forbidden, "not established")) }
         let feed: Feed
-        switch resolveFeed(topic, attachment.record) {
+        switch resolveFeed(topic, record) {
         case .success(let found): feed = found
         case .failure(let error): return refusal(error)
         }
@@ -95,17 +95,14 @@ extension ServerCore {
         for feed in feeds { sendSnapshot(of: feed, to: session, now: now) }
     }
 
-    /// Sends `session` the current typing set of every conversation whose set it was not sent
-    /// while it was far behind (HUB-19, TYPE-3): a shed "nobody types" must not leave a stale
-    /// "typing…" on the screen.
-    mutating func resyncTypers(of session: String, now: Instant) {
-        guard let record = sessions[session], !record.staleTypers.isEmpty else { return }
-        sessions[session]?.staleTypers = []
-        let identity = record.identity
-        let conversations = record.staleTypers
-        for conversation in conversations.sorted() where isParticipant(identity, in: conversation) {
+    /// Sends `session` the current typing set of each conversation in `stale`, whose set it
+    /// was not sent while it was far behind (HUB-19, TYPE-3): a shed "nobody types" must not
+    /// leave a stale "typing…" on the screen.
+    mutating func resyncTypers(of session: String, _ stale: Set<String>, now: Instant) {
+        guard let identity = sessions[session]?.identity, !stale.isEmpty else { return }
+        for conversation in stale.sorted() where isParticipant(identity, in: conversation) {
             let view = typing.view(in: conversation, for: identity.user, staff: identity.isStaff)
-            deliver(SharedEvent(.typers(Wire.Typers(conversation: conversation, typers: view.map(wire)))), toSession: session, now: now)
+            deliver(SharedEvent(.typers(Wire.Typers(conversation: conversation, typers: view.map(wire)))), toSessions: [session], now: now)
         }
     }
 
@@ -113,9 +110,9 @@ extension ServerCore {
     private mutating func sendSnapshot(of feed: Feed, to session: String, now: Instant) {
         switch feed {
         case .presence(let channel):
-            for update in snapshot(of: channel) { deliver(SharedEvent(.presence(wire(update))), toSession: session, now: now) }
+            for update in snapshot(of: channel) { deliver(SharedEvent(.presence(wire(update))), toSessions: [session], now: now) }
         case .queue(let team):
-            if let message = queueMessage(of: team, now: now) { deliver(SharedEvent(message), toSession: session, now: now) }
+            if let message = queueMessage(of: team, now: now) { deliver(SharedEvent(message), toSessions: [session], now: now) }
         }
     }
 
@@ -123,8 +120,7 @@ extension ServerCore {
     mutating func publishQueue(of team: String, now: Instant) {
         guard let sessions = feedSubscribers[.queue(team: team)], !sessions.isEmpty,
               let message = queueMessage(of: team, now: now) else { return }
-        let shared = SharedEvent(message)
-        for session in sessions.sorted() { deliver(shared, toSession: session, now: now) }
+        deliver(SharedEvent(message), toSessions: sessions.sorted(), now: now)
     }
 
     /// The `queue` message of a team now.
@@ -151,8 +147,7 @@ extension ServerCore {
     }
 
     /// The `activity` and `typing` signals.
-    mutating func signal(_ message: Message, on id: ConnectionID, now: Instant) {
-        guard let actor = attachment(of: id)?.record.identity else { return }
+    mutating func signal(_ message: Message, on id: ConnectionID, actor: ChatIdentity, now: Instant) {
         switch message {
         case .activity:
             apply(presence.activity(PresenceConnectionID(id.rawValue), now: now), now: now)
@@ -165,7 +160,7 @@ extension ServerCore {
                     CommandError(.notParticipant, "TYPE-1", "not a participant of \(t.conversation)")
                 } else { nil }
             if let refusal {
-                pending.send(.message(ChatMapping.error(refusal, rid: nil, messageType: message.typeCode)), to: id)
+                tell(.send(id, ChatMapping.error(refusal, rid: nil, messageType: message.typeCode)), now: now)
                 return
             }
             apply(typing.typing(
@@ -221,13 +216,11 @@ extension ServerCore {
                 let message = SharedEvent(.typers(Wire.Typers(
                     conversation: update.conversation,
                     typers: update.typers.map(wire))))
-                for user in recipients(of: audience, in: update.conversation, participants: participants) {
-                    deliver(message, toUser: user, now: now)
-                }
+                deliver(message, toUsers: recipients(of: audience, in: update.conversation, participants: participants), now: now)
             case .reject(let error):
                 if let replyTo {
-                    pending.send(.message(.error(Wire.ErrorReply(
-                        code: UInt64(error.code.rawValue), message: error.message, messageType: replyTo.messageType))), to: replyTo.connection)
+                    tell(.send(replyTo.connection, .error(Wire.ErrorReply(
+                        code: UInt64(error.code.rawValue), message: error.message, messageType: replyTo.messageType))), now: now)
                 }
             case .armTimer(let deadline):
                 typingDeadline = min(typingDeadline ?? deadline, deadline)
@@ -249,8 +242,8 @@ extension ServerCore {
     }
 
     private mutating func publish(_ message: Message, on channel: PresenceChannel, now: Instant) {
-        let shared = SharedEvent(message)
-        for session in (feedSubscribers[.presence(channel)] ?? []).sorted() { deliver(shared, toSession: session, now: now) }
+        guard let sessions = feedSubscribers[.presence(channel)], !sessions.isEmpty else { return }
+        deliver(SharedEvent(message), toSessions: sessions.sorted(), now: now)
     }
 
     private func teamUpdate(_ availability: TeamAvailability) -> PresenceUpdate {

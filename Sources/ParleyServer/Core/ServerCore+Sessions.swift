@@ -1,76 +1,57 @@
 import ParleyCore
 import ParleyWire
 
-/// Carrying out session actions, and the bookkeeping of who is connected.
+/// What the hub hears from the session shard, the bookkeeping of who is connected, and what it
+/// sends the sessions.
 extension ServerCore {
-    /// Carries out a session machine's actions for connection `id`, in order.
-    mutating func perform(_ actions: [ServerSession.Action], on id: ConnectionID, now: Instant) {
-        for action in actions {
-            switch action {
-            case .send(let message):
-                pending.send(.message(message), to: id)
-            case .sendEvent(let delivery):
-                switch delivery.kind {
-                case .durable: pending.send(.event(seq: delivery.seq, delivery.payload), to: id)
-                case .ephemeral: pending.send(.message(delivery.payload.message), to: id)
-                }
-            case .resyncEphemeral:
-                guard let session = connections[id]?.session else { continue }
-                resyncPresence(of: session, now: now)
-                resyncTypers(of: session, now: now)
-            case .close(let code):
-                pending.close(id, code)
-                connections[id]?.deadline = nil
-                // The connection carries its session no more: the user left through it now, not
-                // when the transport's close arrives (perhaps after the resume window). A goodbye
-                // ends the session at once (SESSION-34), and a visitor with no session left is
-                // gone (CONV-8).
-                if let session = connections[id]?.session {
-                    detach(id, now: now)
-                    if registry.identity(of: session) == nil { sessionEnded(session, now: now) }
-                }
-            case .armTimer(let deadline):
-                connections[id]?.deadline = deadline
-                connectionTimerQueue.push(deadline, id)
-            case .authenticate(let auth):
-                if let refusal = admissionRefusal(auth, on: id, now: now) {
-                    run(.authenticated(.failure(refusal)), on: id, now: now)
-                } else if auth.scheme == "transport" {
-                    run(.authenticated(transportAuthentication(on: id)), on: id, now: now)
-                } else {
-                    pending.authenticate(auth, on: id)
-                }
-            case .dispatch(let message):
-                guard let attachment = attachment(of: id) else { continue }
-                dispatch(message, on: id, session: attachment.session, actor: attachment.record.identity, now: now)
-            case .replace(let other):
-                run(.replaced, on: other, now: now)
-                detach(other, now: now)
+    /// Hears one thing the shard told it.
+    mutating func hear(_ input: HubInput, now: Instant) {
+        switch input {
+        case .admit(let id, let auth, let address, let transport):
+            if let refusal = admissionRefusal(auth, from: address, now: now) {
+                tell(.authenticated(id, .failure(refusal)), now: now)
+            } else if auth.scheme == "transport" {
+                // SESSION-38: the identity the transport established, or none.
+                let answer: Result<AuthenticatedIdentity, AuthFailure> = transport.map { .success($0) } ?? .failure(AuthFailure(
+                    .authFailed, "this connection's transport established no identity", requirement: "SESSION-38"))
+                tell(.authenticated(id, admitted(answer, from: address, anonymous: false, now: now)), now: now)
+            } else {
+                pending.authenticate(auth, on: id)
             }
+        case .answered(let id, let result, let address, let anonymous):
+            tell(.authenticated(id, admitted(result, from: address, anonymous: anonymous, now: now)), now: now)
+        case .established(let established):
+            noteEstablished(established, now: now)
+        case .dispatch(let command):
+            guard let record = sessions[command.session] else { return }
+            dispatch(command, actor: record.identity, now: now)
+        case .resync(let session, let staleTypers):
+            resyncPresence(of: session, now: now)
+            resyncTypers(of: session, staleTypers, now: now)
+        case .detached(let id, let session):
+            guard let record = sessions[session] else { return }
+            userDetached(record.identity, connection: id, now: now)
+        case .sessionEnded(let session):
+            sessionEnded(session, now: now)
+        case .closed(let id, let address):
+            gate.drop(id)
+            addressLimiter.disconnect(address, now: now)
         }
     }
 
-    /// After authentication: records the connection's session, identity and when its
-    /// credentials expire (SESSION-39), and tells the live-chat core that the user is here
-    /// (ROUTE-2, ROUTE-10, CONV-20).
-    mutating func noteEstablished(_ id: ConnectionID, _ authenticated: AuthenticatedIdentity, now: Instant) {
-        guard let connection = connections[id], connection.session == nil, let session = connection.machine.session,
-              let wire = registry.identity(of: session) else { return }
-        let identity = ChatIdentity(user: wire.user, role: wire.role, teams: Set(wire.teams), vouched: authenticated.vouched)
+    /// A connection established its session: records the session and its user, and tells the
+    /// live-chat core that the user is here (ROUTE-2, ROUTE-10, CONV-20).
+    private mutating func noteEstablished(_ established: HubInput.Established, now: Instant) {
+        let wire = established.identity
+        let identity = ChatIdentity(user: wire.user, role: wire.role, teams: Set(wire.teams), vouched: established.vouched)
         let site = wire.site ?? configuration.site
-        connections[id]?.session = session
-        connections[id]?.login = authenticated.login
-        if let expiresAt = authenticated.expiresAt {
-            connections[id]?.credentialsExpireAt = expiresAt
-            credentialExpiries.push(expiresAt, id)
-        }
         apply(presence.connect(
-            PresenceConnectionID(id.rawValue), identity: PresenceIdentity(user: wire.user, role: wire.role, site: site, teams: wire.teams),
-            now: now), now: now)
-        sessions[session, default: SessionRecord(identity: identity, site: site)].identity = identity
-        sessions[session]?.site = site
-        users[identity.user, default: UserRecord()].sessions[session] = registry.handle(of: session)
-        users[identity.user]?.address = connection.address
+            PresenceConnectionID(established.connection.rawValue),
+            identity: PresenceIdentity(user: wire.user, role: wire.role, site: site, teams: wire.teams), now: now), now: now)
+        sessions[established.session, default: SessionRecord(identity: identity, site: site)].identity = identity
+        sessions[established.session]?.site = site
+        users[identity.user, default: UserRecord()].sessions[established.session] = established.handle
+        users[identity.user]?.address = established.address
         users[identity.user]?.attached += 1
         guard users[identity.user]?.attached == 1 else { return }
         if identity.isStaff {
@@ -84,48 +65,33 @@ extension ServerCore {
         }
     }
 
-    /// The answer to a hello of scheme `transport` on connection `id`: the identity its
-    /// transport established, or `AUTH_FAILED` when it established none (SESSION-38).
-    func transportAuthentication(on id: ConnectionID) -> Result<AuthenticatedIdentity, AuthFailure> {
-        guard let identity = connections[id]?.transportIdentity else {
-            return .failure(AuthFailure(.authFailed, "this connection's transport established no identity", requirement: "SESSION-38"))
-        }
-        return .success(identity.value)
-    }
-
-    /// Ends connection `id` with the fatal `code` (an `error`, then the close) and detaches
-    /// it from its session, which stays resumable by a hello whose credentials pass again.
-    mutating func end(_ id: ConnectionID, _ code: ErrorCode, _ message: String, requirement: String, retryAfterMs: UInt64? = nil, now: Instant) {
-        run(.terminate(code, message, requirement: requirement, retryAfterMs: retryAfterMs), on: id, now: now)
-        detach(id, now: now)
-    }
-
     /// Signs `user` out (the host's logout, a revoked account): every connection of theirs —
     /// or, with `login`, only those whose credentials came from that login session of the host
     /// (one device's logout) — closes with `CREDENTIALS_EXPIRED` (SESSION-39). Their sessions
     /// stay resumable by a hello whose credentials pass again.
     public mutating func signOut(_ user: String, login: String? = nil, now: Instant) -> [ServerOutput] {
-        for id in connectionsOf(user) where login == nil || connections[id]?.login == login {
-            end(id, .credentialsExpired, "signed out", requirement: "SESSION-39", now: now)
-        }
+        end(user, login: login, Termination(code: .credentialsExpired, message: "signed out", requirement: "SESSION-39"), now: now)
         return emit(now: now)
     }
 
-    /// The connections attached to a session of `user`, in the order they opened.
-    func connectionsOf(_ user: String) -> [ConnectionID] {
-        connections.keys.filter { connections[$0]?.session.flatMap { sessions[$0]?.identity.user } == user }.sorted { $0.rawValue < $1.rawValue }
+    /// Ends the connections of `user` (with `login`, those whose credentials came from it), in
+    /// the order they opened; their sessions stay resumable.
+    mutating func end(_ user: String, login: String?, _ termination: Termination, now: Instant) {
+        guard let sessions = users[user]?.sessions, !sessions.isEmpty else { return }
+        tell(.endConnections(sessions: sessions.keys.sorted(), login: login, termination), now: now)
     }
 
     /// Connection `connection` of `identity` went away; the session stays resumable.
-    mutating func userDetached(_ identity: ChatIdentity, connection: ConnectionID, now: Instant) {
+    private mutating func userDetached(_ identity: ChatIdentity, connection: ConnectionID, now: Instant) {
         apply(presence.disconnect(PresenceConnectionID(connection.rawValue), now: now), now: now)
         users[identity.user]?.attached -= 1
         guard users[identity.user]?.attached == 0 else { return }
         if identity.isStaff { apply(chat.agentDisconnected(identity.user, now: now), now: now) }
     }
 
-    /// A session's resume window passed: a visitor with no session left has left the site.
-    mutating func sessionEnded(_ session: String, now: Instant) {
+    /// A session ended (its resume window passed, or a goodbye): a visitor with no session
+    /// left has left the site.
+    private mutating func sessionEnded(_ session: String, now: Instant) {
         guard let record = sessions.removeValue(forKey: session) else { return }
         for feed in record.feeds.values { feedSubscribers[feed]?.remove(session) }
         let identity = record.identity
@@ -135,45 +101,47 @@ extension ServerCore {
         if !identity.isStaff { apply(chat.visitorLeft(identity.user, now: now), now: now) }
     }
 
-    /// Publishes an event to every live session of `user`: each session's log stamps its own
+    /// Publishes an event to every live session of `users`: each session's log stamps its own
     /// seq and holds the same shared bytes (SESSION-10, HUB-6); a detached session keeps it for
-    /// its resumption (SESSION-15), an attached one hands it to its transport at once.
-    mutating func publish(_ event: SharedEvent, toUser user: String, now: Instant) {
-        forEachSession(of: user) { core, _, handle in
-            guard let id = core.registry.enqueue(event, to: handle) else { return }
-            core.flushLater(id)
-        }
+    /// its resumption (SESSION-15), an attached one hands it to its transport at once. One
+    /// delivery for the shard, whatever the number of recipients.
+    mutating func publish(_ event: SharedEvent, toUsers users: [String], now: Instant) {
+        let handles = sessionHandles(of: users)
+        if !handles.isEmpty { tell(.deliver(event, handles), now: now) }
     }
 
     /// Sends an ephemeral message (typing, presence, queue position) to every attached session
-    /// of `user`; detached sessions miss it (SESSION-10).
-    mutating func deliver(_ message: SharedEvent, toUser user: String, now: Instant) {
-        forEachSession(of: user) { core, session, _ in core.deliver(message, toSession: session, now: now) }
+    /// of `users`; detached sessions miss it (SESSION-10).
+    mutating func deliver(_ message: SharedEvent, toUsers users: [String], now: Instant) {
+        let handles = sessionHandles(of: users)
+        if !handles.isEmpty { tell(.deliverEphemeral(message, handles), now: now) }
     }
 
-    /// Sends an ephemeral message to `session` through its log, if it is attached: coalesced
-    /// with an older one for the same state, or shed while the client is far behind (HUB-8, HUB-10).
-    mutating func deliver(_ message: SharedEvent, toSession session: String, now: Instant) {
-        guard let (id, shed) = registry.enqueueEphemeral(message, to: session) else { return }
-        // A shed typing set is sent again, as it is then, when the client catches up (HUB-19).
-        if shed, case .typers(let typers) = message.message { sessions[session]?.staleTypers.insert(typers.conversation) }
-        flushLater(id)
+    /// Sends an ephemeral message to each of `sessions` that is attached: coalesced with an
+    /// older one for the same state, or shed while the client is far behind (HUB-8, HUB-10).
+    mutating func deliver(_ message: SharedEvent, toSessions sessions: [String], now: Instant) {
+        let handles = sessions.compactMap(handle(of:))
+        if !handles.isEmpty { tell(.deliverEphemeral(message, handles), now: now) }
     }
 
-    /// Runs `body` for each live session of `user` and its handle, in a stable order.
-    private mutating func forEachSession(of user: String, _ body: (inout ServerCore, String, SessionHandle) -> Void) {
-        guard let sessions = users[user]?.sessions else { return }
-        // Usually one session: no sorted copy on the fan-out path.
-        if sessions.count == 1, let (session, handle) = sessions.first {
-            body(&self, session, handle)
-            return
+    /// The handles of every live session of `users`, user by user, each user's in a stable order.
+    private func sessionHandles(of users: [String]) -> [SessionHandle] {
+        var handles: [SessionHandle] = []
+        handles.reserveCapacity(users.count)
+        for user in users {
+            guard let sessions = self.users[user]?.sessions else { continue }
+            // Usually one session: no sorted copy on the fan-out path.
+            if sessions.count == 1, let handle = sessions.first?.value {
+                handles.append(handle)
+            } else {
+                handles += sessions.sorted(by: { $0.key < $1.key }).map(\.value)
+            }
         }
-        for (session, handle) in sessions.sorted(by: { $0.key < $1.key }) { body(&self, session, handle) }
+        return handles
     }
 
     /// Hands a command's result to its session (SESSION-12).
     mutating func complete(_ result: Message, session: String, now: Instant) {
-        guard let id = registry.complete(result, session: session, now: now) else { return }
-        run(.complete(result), on: id, now: now)
+        tell(.complete(session: session, result), now: now)
     }
 }

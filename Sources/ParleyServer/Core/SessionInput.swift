@@ -2,7 +2,7 @@ import ParleyCore
 import ParleyWire
 
 /// One input for one connection's ``ServerSession``: what the transport, the clock, the host
-/// or the rest of the server tells it. ``ServerCore`` queues them and runs them one at a
+/// or the rest of the server tells it. ``SessionShard`` queues them and runs them one at a
 /// time, in order, so no machine is called while another's (or its own) actions are still
 /// being carried out.
 indirect enum SessionInput: Sendable {
@@ -23,7 +23,7 @@ indirect enum SessionInput: Sendable {
     /// The session was resumed on another connection (SESSION-16).
     case replaced
     /// The server ends the connection with a fatal error (ABUSE-9: blocked).
-    case terminate(ErrorCode, String, requirement: String, retryAfterMs: UInt64?)
+    case terminate(Termination)
 }
 
 extension SessionInput {

@@ -210,7 +210,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         case .stored(.written(let batches)):
             return batches.flatMap { state.core.persisted($0) }
         case .stored(.failed(let batch)):
-            return state.core.persistFailed(batch)
+            return state.core.persistFailed(batch, now: now)
         case .loaded(let id, let answer):
             return state.core.loaded(id, answer, now: now)
         }

@@ -2,9 +2,9 @@ import ParleyCore
 
 /// When a session's log hands out what it was given: not once per event but once per input —
 /// or, for a host that runs inputs in batches (``ServerCore/defersFlushes``), once per batch.
-/// A connection's order stays the order the core produced: before its machine runs any other
-/// input, a flush of what its log was given until then runs first (``ServerCore/run(_:on:now:)``).
-extension ServerCore {
+/// A connection's order stays the order the server produced: before its machine runs any other
+/// input, a flush of what its log was given until then runs first (``SessionShard/run(_:on:now:)``).
+extension SessionShard {
     /// Connection `id`'s session log was given an event or an ephemeral message: its machine
     /// hands it out at the next flush, or before its next other input.
     mutating func flushLater(_ id: ConnectionID) {
@@ -27,12 +27,5 @@ extension ServerCore {
             next += 1
         }
         dueFlushes.removeAll(keepingCapacity: true)
-    }
-
-    /// Ends a batch of inputs (``defersFlushes``): every session log given events during it
-    /// hands them out now, each connection's in one go.
-    public mutating func flushDeferred(now: Instant) -> [ServerOutput] {
-        flushDue(now: now)
-        return emit(now: now)
     }
 }
