@@ -100,6 +100,7 @@ extension Simulation {
     /// participants when it was accepted.
     mutating func serverInput(_ outputs: [ServerOutput]) {
         handle(outputs)
+        runMailboxes(pausing: true)
         if batchEnds.chance(configuration.batchEndPercent) { handle(batchEndOutputs()) }
         accountAccepted()
         checkCapacity()
@@ -114,8 +115,27 @@ extension Simulation {
         checkCapacity()
     }
 
-    /// The outputs of ending the server's batch of inputs.
+    /// Runs the inputs queued in the server's mailboxes one at a time, the hub's or the shard's
+    /// as the seeded scheduler picks (accounting after each of the hub's, where messages are
+    /// accepted); `pausing`, it may leave the rest queued.
+    mutating func runMailboxes(pausing: Bool) {
+        while violation == nil {
+            let queued = core.queuedInputs
+            guard queued.shard + queued.hub > 0 else { return }
+            if pausing, mailboxChoices.chance(configuration.mailboxPausePercent) { return }
+            let mailbox: Mailbox = queued.hub == 0 ? .shard
+                : queued.shard == 0 || mailboxChoices.chance(configuration.hubFirstPercent) ? .hub : .shard
+            handle(core.runQueued(mailbox, now: now))
+            if mailbox == .hub {
+                accountAccepted()
+                checkCapacity()
+            }
+        }
+    }
+
+    /// The outputs of ending the server's batch of inputs, once every queued input has run.
     private mutating func batchEndOutputs() -> [ServerOutput] {
+        runMailboxes(pausing: false)
         let outputs = core.flushDeferred(now: now)
         if tracing && !outputs.isEmpty { log("the server ends its batch of inputs") }
         return outputs

@@ -88,6 +88,21 @@ extension Simulation {
             links[i].toServer.discard()
             serverLearnsClosed(id)
         }
+        noteEstablishedSessions()
+    }
+
+    /// Notes the sessions the server established on connections whose hello it was answered
+    /// for: at once, or — its shard and hub working on — after a later input.
+    mutating func noteEstablishedSessions() {
+        for id in establishing.sorted(by: { $0.rawValue < $1.rawValue }) {
+            guard let i = linkIndex(id), links[i].carriesToClient else {
+                establishing.remove(id)
+                continue
+            }
+            guard let (session, user) = core.establishedSession(on: id) else { continue }
+            establishing.remove(id)
+            noteSession(session, identity: user, user: links[i].user)
+        }
     }
 
     /// The server established a session on a connection: what reaches this user from the input
@@ -127,7 +142,7 @@ extension Simulation {
             store.apply(next.changes)
             appliedThrough += 1
         }
-        serverInput(core.persisted(write.batch.id))
+        serverInput(core.persisted(write.batch.id, now: now))
     }
 
     /// The store answers a read of archived conversations from what it holds (STORE-5).
@@ -270,9 +285,7 @@ extension Simulation {
         let outputs = core.authenticated(authenticator.authenticate(pending.auth, now: now), on: pending.id, now: now)
         // A session opened on a link the client already lost (a slow authenticator answered
         // after the client moved on) is read by nobody: it is not where the user's messages are owed.
-        if let i = linkIndex(pending.id), links[i].carriesToClient, let (session, user) = core.establishedSession(on: pending.id) {
-            noteSession(session, identity: user, user: links[i].user)
-        }
+        if let i = linkIndex(pending.id), links[i].carriesToClient { establishing.insert(pending.id) }
         serverInput(outputs)
     }
 

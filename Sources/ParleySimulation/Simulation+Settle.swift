@@ -47,6 +47,7 @@ extension Simulation {
             }
             let quiet = presentUsers.allSatisfy { users[$0].client.isEstablished && users[$0].unanswered.isEmpty }
                 && links.allSatisfy { $0.toServer.isEmpty && $0.toClient.isEmpty }
+                && core.queuedInputs == (0, 0)
             if quiet || violation != nil { return }
             advance(by: 100)
         }

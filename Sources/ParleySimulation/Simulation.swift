@@ -22,12 +22,18 @@ public struct Simulation: Sendable {
     var random: SimulationRandom
     /// Where the server's batches of inputs end (``SimulationConfiguration/batchEndPercent``).
     var batchEnds: SimulationRandom
+    /// Which of the server's mailboxes runs next, and when the server's input returns with
+    /// inputs still queued (``SimulationConfiguration/hubFirstPercent``, ``SimulationConfiguration/mailboxPausePercent``).
+    var mailboxChoices: SimulationRandom
     var now = Instant(milliseconds: 1_800_000_000_000)
     var users: [SimulatedUser] = []
     var userByName: [String: Int] = [:]
     var links: [SimulatedLink] = []
     /// Broken connections the server learns about later: (when, which).
     var lateNotices: [(at: Instant, id: ConnectionID)] = []
+    /// Connections whose hello the authenticator answered while their link reached the client,
+    /// until the server establishes their session (``noteEstablishedSessions()``).
+    var establishing: Set<ConnectionID> = []
     /// The host's authenticator (the reference server's).
     var authenticator: ReferenceAuthenticator
     /// Hellos whose authentication answer is still on its way: (when it arrives, which, what).
@@ -73,9 +79,11 @@ public struct Simulation: Sendable {
         self.configuration = configuration
         core = ServerCore(configuration: configuration.server, now: now)
         core.defersFlushes = true
+        core.stepsMailboxes = true
         authenticator = ReferenceAuthenticator(configuration: configuration.server)
         random = SimulationRandom(seed: configuration.seed)
         batchEnds = SimulationRandom(seed: configuration.seed ^ 0xBA7C_4E5D)
+        mailboxChoices = SimulationRandom(seed: configuration.seed ^ 0x3A11_B0C5)
         trace = TraceRecorder(capacity: configuration.traceCapacity, enabled: traced)
         for index in 0..<configuration.agents { addAgent("agent\(index)") }
         for _ in 0..<configuration.visitors { addVisitor() }

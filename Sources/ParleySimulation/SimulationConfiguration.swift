@@ -32,6 +32,16 @@ public struct SimulationConfiguration: Sendable {
     /// own seeded by ``seed``, and always before the clock moves — so sessions hand out their
     /// events at interleavings a server running one input at a time never produces.
     public var batchEndPercent = 35
+    /// The server's session shard and hub run as if on threads of their own
+    /// (`ServerCore.stepsMailboxes`): the simulation runs their queued inputs one at a time,
+    /// choosing the hub's with this chance, in percent, when both mailboxes hold inputs, from a
+    /// stream of its own seeded by ``seed`` — interleavings one lock around the whole server
+    /// never produces.
+    public var hubFirstPercent = 50
+    /// After each server input and each queued input run, the chance, in percent, that the rest
+    /// stays queued for later (the shard takes the next transport input while the hub still
+    /// works on the last); everything runs before the batch ends.
+    public var mailboxPausePercent = 30
 
     /// A run of `steps` steps from `seed` with `clients` simulated users (about one agent for
     /// every three visitors).

@@ -21,6 +21,10 @@ struct Simulate: ParsableCommand {
     var persistDelayMs: UInt64 = 0
     @Option(help: "The chance, in percent, that a write fails (the host writes it again)")
     var persistFailurePercent: UInt64 = 0
+    @Option(help: "When both the server's session shard's and hub's mailboxes hold inputs, the chance, in percent, that the hub's runs next")
+    var hubFirstPercent = 50
+    @Option(help: "After each server input, the chance, in percent, that what it caused stays queued a while longer")
+    var mailboxPausePercent = 30
     @Flag(help: "Print the whole trace of the (last) seed") var trace = false
 
     func run() throws {
@@ -30,6 +34,8 @@ struct Simulate: ParsableCommand {
             configuration.authenticationDelayMs = authDelayMs
             configuration.persistDelayMs = persistDelayMs
             configuration.persistFailurePercent = min(persistFailurePercent, 100)
+            configuration.hubFirstPercent = min(max(hubFirstPercent, 0), 100)
+            configuration.mailboxPausePercent = min(max(mailboxPausePercent, 0), 100)
             if trace {
                 var traced = configuration
                 traced.traceCapacity = Int.max / 2

@@ -58,7 +58,7 @@ import Testing
         let fastAuth = Wire.Auth(scheme: "anonymous")
         _ = host.hello(fastAuth, on: fast)
         #expect(Self.messages(host.answer(fastAuth, on: fast), to: fast).first?.name == "welcome")
-        let created = host.core.confirmingWrites(host.core.receive(.create(Wire.Create(rid: 2, text: "hello?", clientMessageId: "c1")), on: fast, now: host.now))
+        let created = host.core.confirmingWrites(host.core.receive(.create(Wire.Create(rid: 2, text: "hello?", clientMessageId: "c1")), on: fast, now: host.now), now: host.now)
         #expect(Self.messages(created, to: fast).contains { $0.resultRID == 2 && $0.name == "ok" })
         #expect(Self.messages(host.answer(slowAuth, on: slow), to: slow).first?.name == "welcome")
     }

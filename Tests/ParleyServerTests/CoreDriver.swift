@@ -99,7 +99,7 @@ struct CoreDriver {
     mutating func confirm(_ id: UInt64) {
         guard let index = writes.firstIndex(where: { $0.id == id }) else { return }
         store.apply(writes.remove(at: index).changes)
-        perform(core.persisted(id))
+        perform(core.persisted(id, now: now))
     }
 
     /// The store confirms every batch, oldest first, until none is left.

@@ -66,9 +66,29 @@ import Testing
     /// - 1002 (4 000 steps, 12 clients): with the presence actions of `agentStatus` applied
     ///   before the new limit, availability routed an agent past the `maxConcurrent` they had
     ///   just set (ROUTE-5); this ordering came with the fix for seed 5.
-    @Test("regression seeds", arguments: [(3, 3_000, 8), (11, 3_000, 8), (29, 4_000, 8), (5, 300, 8), (49, 250, 8), (1_002, 4_000, 12)] as [(UInt64, Int, Int)])
+    /// - 32 (3 000 steps, 20 clients), found by the seeded mailbox scheduler: a command's result
+    ///   reached its connection just after a flush before it closed the connection as a slow
+    ///   consumer; the closed machine dropped it, so the command re-sent on the resumed session
+    ///   was never answered (SESSION-12, SESSION-19).
+    @Test("regression seeds", arguments: [(3, 3_000, 8), (11, 3_000, 8), (29, 4_000, 8), (5, 300, 8), (49, 250, 8), (1_002, 4_000, 12),
+                                          (32, 3_000, 20)] as [(UInt64, Int, Int)])
     func regression(seed: UInt64, steps: Int, clients: Int) {
         _ = Self.expectPasses(seed: seed, steps: steps, clients: clients)
+    }
+
+    @Test("the server's mailbox order is part of the run: the hub first or the shard first runs differently, each replays exactly")
+    func mailboxOrderChangesTheRun() {
+        func run(hubFirst: Int, pause: Int) -> SimulationStatistics {
+            var configuration = SimulationConfiguration(seed: 42, steps: 600)
+            configuration.hubFirstPercent = hubFirst
+            configuration.mailboxPausePercent = pause
+            let report = Simulation.check(configuration)
+            #expect(report.violation == nil)
+            return report.statistics
+        }
+        let interleaved = run(hubFirst: 50, pause: 30)
+        #expect(interleaved == run(hubFirst: 50, pause: 30))
+        #expect(interleaved != run(hubFirst: 0, pause: 0), "inputs left queued and the hub running first change what happens when")
     }
 
     @Test("a seed replays exactly; another seed runs differently")

@@ -46,7 +46,7 @@ struct InProcessServer {
             switch output {
             case .persist(let batch):
                 changes += batch.changes.count
-                writes += perform(core.persisted(batch.id))
+                writes += perform(core.persisted(batch.id, now: now))
             case .send(let id, let items):
                 writes.append((id, items))
             case .load(let request):

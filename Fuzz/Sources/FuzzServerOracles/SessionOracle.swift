@@ -92,7 +92,7 @@ struct SessionRun {
 
     /// Checks `outputs` and tells the server each connection it closed is gone, as a transport does.
     mutating func carry(_ outputs: [ServerOutput], command: SessionObserver.Command?) throws(OracleFailure) {
-        let outputs = core.confirmingWrites(core.answeringAuthentication(outputs, with: &authenticator, now: now))
+        let outputs = core.confirmingWrites(core.answeringAuthentication(outputs, with: &authenticator, now: now), now: now)
         var closed = try observer.check(outputs, command: command)
         while !closed.isEmpty {
             let id = closed.removeFirst()

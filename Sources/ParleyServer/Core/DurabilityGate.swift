@@ -2,16 +2,18 @@ import ParleyCore
 import ParleyTransport
 import ParleyWire
 
-/// Holds what the server would write to its connections until the store has confirmed every
-/// change made before it (STORE-1, STORE-2): nothing unconfirmed is observable — no result,
-/// event, read or close — and nothing ever has to be taken back.
+/// Holds what a session shard would write to its connections until the store has confirmed
+/// every change made before it (STORE-1, STORE-2): nothing unconfirmed is observable — no
+/// result, event, read or close — and nothing ever has to be taken back.
 ///
-/// Each input's changes become one numbered ``PersistBatch``. The sends and closes of an input
-/// wait behind the newest batch that is unconfirmed when they are produced, and go out in the
-/// order they were produced once every batch up to it is confirmed; confirmations may come in
-/// any order, and many at once (group commit). Other outputs (measures, authentication, reads) pass.
+/// The hub numbers each step's durable changes as one ``PersistBatch`` and tells the shard of
+/// it (``unconfirmed(_:)``) before anything that step caused. The sends and closes the shard
+/// produces from then on wait behind the newest batch it was told of that is unconfirmed, and
+/// go out in the order they were produced once every batch up to it is confirmed;
+/// confirmations may come in any order, and many at once (group commit).
 struct DurabilityGate: Sendable {
-    private var nextBatch: UInt64 = 1
+    /// The newest batch the hub told of.
+    private var newest: UInt64 = 0
     /// Every batch up to this one is confirmed.
     private var confirmedThrough: UInt64 = 0
     /// Confirmed batches beyond `confirmedThrough` (confirmed out of order).
@@ -29,41 +31,32 @@ struct DurabilityGate: Sendable {
     }
 
     /// The newest batch, if it is not confirmed yet.
-    private var newestUnconfirmed: UInt64? { nextBatch - 1 > confirmedThrough ? nextBatch - 1 : nil }
+    private var newestUnconfirmed: UInt64? { newest > confirmedThrough ? newest : nil }
 
     /// How many batches are written but not confirmed.
-    var unconfirmedBatches: Int { Int(nextBatch - 1 - confirmedThrough) - confirmedAhead.count }
+    var unconfirmedBatches: Int { Int(newest - confirmedThrough) - confirmedAhead.count }
 
-    /// One input's outputs and durable changes: the outputs to carry out now (the batch to write
-    /// first), holding the sends and closes while any batch is unconfirmed.
-    mutating func pass(_ outputs: [ServerOutput], changes: [DurableChange]) -> [ServerOutput] {
-        var now: [ServerOutput] = []
-        if !changes.isEmpty {
-            now.append(.persist(PersistBatch(id: nextBatch, changes: changes)))
-            nextBatch += 1
-        }
-        // With no batch of its own and none unconfirmed, an input's outputs pass as they are.
-        guard let batch = newestUnconfirmed else { return outputs }
-        var gated: [ServerOutput] = []
-        for output in outputs {
-            switch output {
-            case .send(let id, let items):
-                gated.append(output)
-                for case .message(let message) in items {
-                    if let rid = message.resultRID { heldResults[HeldResult(connection: id, rid: rid), default: 0] += 1 }
-                }
-            case .close: gated.append(output)
-            case .measured, .authenticate, .persist, .load: now.append(output)
+    /// The hub made `batch`: what is written from now on waits for it.
+    mutating func unconfirmed(_ batch: UInt64) {
+        newest = max(newest, batch)
+    }
+
+    /// Sends and closes to carry out now, holding them while any batch is unconfirmed.
+    mutating func pass(_ outputs: [ServerOutput]) -> [ServerOutput] {
+        guard let batch = newestUnconfirmed, !outputs.isEmpty else { return outputs }
+        for case .send(let id, let items) in outputs {
+            for case .message(let message) in items {
+                if let rid = message.resultRID { heldResults[HeldResult(connection: id, rid: rid), default: 0] += 1 }
             }
         }
-        if !gated.isEmpty { held.append((batch, gated)) }
-        return now
+        held.append((batch, outputs))
+        return []
     }
 
     /// The store confirmed `batch`: the outputs that waited for it and every batch before it,
     /// in the order they were produced. An unknown or repeated confirmation releases nothing.
     mutating func confirm(_ batch: UInt64) -> [ServerOutput] {
-        guard batch > confirmedThrough, batch < nextBatch else { return [] }
+        guard batch > confirmedThrough, batch <= newest else { return [] }
         confirmedAhead.insert(batch)
         while confirmedAhead.remove(confirmedThrough + 1) != nil { confirmedThrough += 1 }
         var released: [ServerOutput] = []

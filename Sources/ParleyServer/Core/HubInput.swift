@@ -24,8 +24,8 @@ enum HubInput: Sendable {
     case detached(ConnectionID, session: String)
     /// A session ended: its resume window passed, or it said goodbye (SESSION-15, SESSION-34).
     case sessionEnded(String)
-    /// A connection closed.
-    case closed(ConnectionID, SourceAddress)
+    /// A connection from `address` closed.
+    case closed(SourceAddress)
 
     /// A connection established its session.
     struct Established: Sendable {

@@ -12,7 +12,7 @@ extension ServerCore {
     public mutating func authenticated(
         _ result: Result<AuthenticatedIdentity, AuthFailure>, on id: ConnectionID, now: Instant
     ) -> [ServerOutput] {
-        tell(.answered(id, result), now: now)
+        tell(.answered(id, result))
         return emit(now: now)
     }
 

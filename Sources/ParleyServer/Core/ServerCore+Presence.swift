@@ -160,7 +160,7 @@ extension ServerCore {
                     CommandError(.notParticipant, "TYPE-1", "not a participant of \(t.conversation)")
                 } else { nil }
             if let refusal {
-                tell(.send(id, ChatMapping.error(refusal, rid: nil, messageType: message.typeCode)), now: now)
+                tell(.send(id, ChatMapping.error(refusal, rid: nil, messageType: message.typeCode)))
                 return
             }
             apply(typing.typing(
@@ -220,7 +220,7 @@ extension ServerCore {
             case .reject(let error):
                 if let replyTo {
                     tell(.send(replyTo.connection, .error(Wire.ErrorReply(
-                        code: UInt64(error.code.rawValue), message: error.message, messageType: replyTo.messageType))), now: now)
+                        code: UInt64(error.code.rawValue), message: error.message, messageType: replyTo.messageType))))
                 }
             case .armTimer(let deadline):
                 typingDeadline = min(typingDeadline ?? deadline, deadline)

@@ -12,7 +12,7 @@ extension ServerCore {
     /// - Returns: what was rebuilt, and the outputs to perform (the timers' effects come later).
     public mutating func recover(_ state: RecoveredState, now: Instant) -> (Recovery, [ServerOutput]) {
         let (recovery, actions) = chat.recover(state, absentVisitorGraceMs: configuration.session.resumeWindowMs, now: now)
-        tell(.restoreIdempotency(state.events), now: now)
+        tell(.restoreIdempotency(state.events))
         apply(actions, now: now)
         return (recovery, emit(now: now))
     }

@@ -9,17 +9,17 @@ extension ServerCore {
         switch input {
         case .admit(let id, let auth, let address, let transport):
             if let refusal = admissionRefusal(auth, from: address, now: now) {
-                tell(.authenticated(id, .failure(refusal)), now: now)
+                tell(.authenticated(id, .failure(refusal)))
             } else if auth.scheme == "transport" {
                 // SESSION-38: the identity the transport established, or none.
                 let answer: Result<AuthenticatedIdentity, AuthFailure> = transport.map { .success($0) } ?? .failure(AuthFailure(
                     .authFailed, "this connection's transport established no identity", requirement: "SESSION-38"))
-                tell(.authenticated(id, admitted(answer, from: address, anonymous: false, now: now)), now: now)
+                tell(.authenticated(id, admitted(answer, from: address, anonymous: false, now: now)))
             } else {
                 pending.authenticate(auth, on: id)
             }
         case .answered(let id, let result, let address, let anonymous):
-            tell(.authenticated(id, admitted(result, from: address, anonymous: anonymous, now: now)), now: now)
+            tell(.authenticated(id, admitted(result, from: address, anonymous: anonymous, now: now)))
         case .established(let established):
             noteEstablished(established, now: now)
         case .dispatch(let command):
@@ -33,8 +33,7 @@ extension ServerCore {
             userDetached(record.identity, connection: id, now: now)
         case .sessionEnded(let session):
             sessionEnded(session, now: now)
-        case .closed(let id, let address):
-            gate.drop(id)
+        case .closed(let address):
             addressLimiter.disconnect(address, now: now)
         }
     }
@@ -78,7 +77,7 @@ extension ServerCore {
     /// the order they opened; their sessions stay resumable.
     mutating func end(_ user: String, login: String?, _ termination: Termination, now: Instant) {
         guard let sessions = users[user]?.sessions, !sessions.isEmpty else { return }
-        tell(.endConnections(sessions: sessions.keys.sorted(), login: login, termination), now: now)
+        tell(.endConnections(sessions: sessions.keys.sorted(), login: login, termination))
     }
 
     /// Connection `connection` of `identity` went away; the session stays resumable.
@@ -107,21 +106,21 @@ extension ServerCore {
     /// delivery for the shard, whatever the number of recipients.
     mutating func publish(_ event: SharedEvent, toUsers users: [String], now: Instant) {
         let handles = sessionHandles(of: users)
-        if !handles.isEmpty { tell(.deliver(event, handles), now: now) }
+        if !handles.isEmpty { tell(.deliver(event, handles)) }
     }
 
     /// Sends an ephemeral message (typing, presence, queue position) to every attached session
     /// of `users`; detached sessions miss it (SESSION-10).
     mutating func deliver(_ message: SharedEvent, toUsers users: [String], now: Instant) {
         let handles = sessionHandles(of: users)
-        if !handles.isEmpty { tell(.deliverEphemeral(message, handles), now: now) }
+        if !handles.isEmpty { tell(.deliverEphemeral(message, handles)) }
     }
 
     /// Sends an ephemeral message to each of `sessions` that is attached: coalesced with an
     /// older one for the same state, or shed while the client is far behind (HUB-8, HUB-10).
     mutating func deliver(_ message: SharedEvent, toSessions sessions: [String], now: Instant) {
         let handles = sessions.compactMap(handle(of:))
-        if !handles.isEmpty { tell(.deliverEphemeral(message, handles), now: now) }
+        if !handles.isEmpty { tell(.deliverEphemeral(message, handles)) }
     }
 
     /// The handles of every live session of `users`, user by user, each user's in a stable order.
@@ -142,6 +141,7 @@ extension ServerCore {
 
     /// Hands a command's result to its session (SESSION-12).
     mutating func complete(_ result: Message, session: String, now: Instant) {
-        tell(.complete(session: session, result), now: now)
+        tell(.complete(session: session, result))
     }
 }
+

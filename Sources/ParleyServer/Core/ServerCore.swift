@@ -25,11 +25,19 @@ public struct ServerCore: Sendable {
     /// The configuration the server runs with.
     public let configuration: ServerConfiguration
     /// The session layer: every connection's session machine, the sessions with their logs,
-    /// their deadlines and writes. The hub — the rest of this value — tells it ``ShardInput``s
-    /// and hears its ``HubInput``s (``tell(_:now:)``), and reads nothing else of it.
+    /// their deadlines, writes and durability gate. The hub — the rest of this value — tells
+    /// it ``ShardInput``s and hears its ``HubInput``s through ``mailboxes``, and reads nothing
+    /// else of it but a few counts for the host.
     var shard: SessionShard
-    /// Whether the hub is hearing the shard's outbox (what a shard input causes is heard after).
-    var hearing = false
+    /// The inputs waiting for the shard and for the hub, and the outputs for the host.
+    var mailboxes = Mailboxes()
+    /// Whether each input leaves what it causes queued in the two mailboxes, for the host to run
+    /// one at a time in an order of its choosing (``runQueued(_:now:)``) — a simulator's seeded
+    /// scheduler, playing a shard and a hub on threads of their own. ``flushDeferred(now:)``
+    /// runs everything still queued. Off by default: each input runs to the end.
+    public var stepsMailboxes = false
+    /// The number of the next batch of durable changes (STORE-1).
+    var nextBatch: UInt64 = 1
     /// Live chat: conversations, routing, history (read-only from outside).
     public internal(set) var chat: LiveChatCore<InMemoryConversationStore>
     /// Whether due flushes wait for ``flushDeferred(now:)`` — a host that runs inputs in
@@ -52,8 +60,6 @@ public struct ServerCore: Sendable {
     var feedSubscribers: [Feed: Set<String>] = [:]
     var nextConnection: UInt64 = 0
     var pending = PendingOutput()
-    /// What waits for the store's confirmations (STORE-1…STORE-3).
-    var gate = DurabilityGate()
     /// Commands waiting for archived conversations the store is reading, by read (STORE-5).
     var parked: [UInt64: ParkedCommand] = [:]
     var nextLoad: UInt64 = 0
@@ -75,6 +81,7 @@ public struct ServerCore: Sendable {
             apply(actions, now: now)
         }
         _ = pending.take()
+        mailboxes.step.removeAll()
     }
 
     /// Signs a token for `claims` with the server's key (scheme `token`, SESSION section):
@@ -110,45 +117,37 @@ public struct ServerCore: Sendable {
         let id = ConnectionID(rawValue: nextConnection)
         if let refusal = addressLimiter.connect(address, now: now) {
             let error = Message.error(refusal.reply("\(refusal.limit) connections are already open from this address", rid: nil))
-            tell(.refuse(id, error, refusal.code), now: now)
+            tell(.refuse(id, error, refusal.code))
         } else {
             let compresses = profile.binding == .stream && profile.compression != nil
-            tell(.open(id, compresses: compresses, address: address, identity: identity), now: now)
+            tell(.open(id, compresses: compresses, address: address, identity: identity))
         }
         return (id, emit(now: now))
     }
 
     /// A message decoded from connection `id`.
     public mutating func receive(_ message: Message, on id: ConnectionID, now: Instant) -> [ServerOutput] {
-        if let rid = message.commandRID, gate.holdsResult(rid: rid, for: id) {
-            // The earlier command with this rid is still in progress for the client: its result
-            // waits for the store (SESSION-12, STORE-1).
-            tell(.send(id, .error(Wire.ErrorReply(
-                rid: rid, code: UInt64(ErrorCode.duplicateRequestId.rawValue), message: "rid \(rid) is still in progress",
-                requirement: "SESSION-12"))), now: now)
-        } else {
-            tell(.message(id, message), now: now)
-        }
+        tell(.message(id, message))
         return emit(now: now)
     }
 
     /// Bytes from connection `id` that did not decode (ERR-3, ERR-4); `messageType` when the
     /// payload's type was read but is unknown (VER-4).
     public mutating func receive(undecodable error: WireError, messageType: UInt64? = nil, on id: ConnectionID, now: Instant) -> [ServerOutput] {
-        tell(.undecodable(id, error, messageType: messageType), now: now)
+        tell(.undecodable(id, error, messageType: messageType))
         return emit(now: now)
     }
 
     /// The transport of connection `id` closed (the peer left, or the server closed it).
     public mutating func connectionClosed(_ id: ConnectionID, now: Instant) -> [ServerOutput] {
-        tell(.closed(id), now: now)
+        tell(.closed(id))
         return emit(now: now)
     }
 
     /// Fires every timer due at `now`: session deadlines and heartbeats, the end of resume
     /// windows, live-chat timers.
     public mutating func tick(now: Instant) -> [ServerOutput] {
-        tell(.tick, now: now)
+        tell(.tick)
         while let (_, timer) = chatTimers.popDue(now: now) { apply(chat.timerFired(timer, now: now), now: now) }
         if let deadline = presenceDeadline, deadline <= now {
             presenceDeadline = nil
@@ -163,20 +162,7 @@ public struct ServerCore: Sendable {
 
     /// Tells every client the server is going away (SERVER_SHUTDOWN with a reconnect delay).
     public mutating func shutdown(reconnectAfterMs: UInt64, now: Instant) -> [ServerOutput] {
-        tell(.shutdown(reconnectAfterMs: reconnectAfterMs), now: now)
+        tell(.shutdown(reconnectAfterMs: reconnectAfterMs))
         return emit(now: now)
-    }
-
-    /// Runs `input` on the session shard, then hears what it told the hub — and what that
-    /// causes — in order. Called while the hub hears, it runs the input and leaves what it
-    /// caused to the hearing under way: the hub never hears the shard in the middle of hearing it.
-    mutating func tell(_ input: ShardInput, now: Instant) {
-        shard.receive(input, now: now)
-        guard !hearing else { return }
-        hearing = true
-        while !shard.outbox.isEmpty {
-            for heard in shard.takeOutbox() { hear(heard, now: now) }
-        }
-        hearing = false
     }
 }

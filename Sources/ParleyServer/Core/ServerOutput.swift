@@ -20,7 +20,7 @@ public enum ServerOutput: Sendable, Hashable {
     /// the answer.
     case authenticate(ConnectionID, Wire.Auth)
     /// Write this batch of durable changes to the store, after every earlier batch, and answer
-    /// with ``ServerCore/persisted(_:)`` once it is durable (or ``ServerCore/persistFailed(_:now:)``
+    /// with ``ServerCore/persisted(_:now:)`` once it is durable (or ``ServerCore/persistFailed(_:now:)``
     /// when a write failed, then write it again). Every send and close from this input on waits
     /// for the confirmation (STORE-1, STORE-2); a host without a store confirms at once.
     case persist(PersistBatch)

@@ -16,8 +16,8 @@ indirect enum SessionInput: Sendable {
     case shutdown(reconnectAfterMs: UInt64)
     /// The host's authenticator answered, after the server's own admission checks.
     case authenticated(Result<AuthenticatedIdentity, AuthFailure>)
-    /// A command's result is ready (SESSION-12).
-    case complete(Message)
+    /// A command's result for the session the connection carried when it was queued (SESSION-12).
+    case complete(Message, session: String)
     /// Events were offered to the session's log: write what is due.
     case flush
     /// The session was resumed on another connection (SESSION-16).

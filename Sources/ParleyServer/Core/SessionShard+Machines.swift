@@ -43,7 +43,13 @@ extension SessionShard {
             perform(actions, on: id, now: now)
             if case .success(let authenticated) = result { established(id, authenticated) }
             return
-        case .complete(let result):
+        case .complete(let result, let session):
+            guard connections[slot: index].machine.session == session else {
+                // The connection closed since the result was queued for it (a flush before it
+                // found a slow consumer): the session keeps it, or hands it to where it resumed.
+                if registry.connection(of: session) != id { complete(result, session: session, now: now) }
+                return
+            }
             actions = connections[slot: index].machine.complete(result, now: now, registry: &registry)
         case .flush:
             flushesDue.remove(id)

@@ -32,8 +32,12 @@ struct SessionShard: Sendable {
     var dueFlushes: [ConnectionID] = []
     /// Conversations whose typing set a session's log shed while it was far behind (HUB-19), by session.
     var staleTypers: [String: Set<String>] = [:]
-    /// The writes and closes produced so far.
+    /// The writes and closes of the input under way.
     var sends = ConnectionSends()
+    /// What waits for the store's confirmations (STORE-1…STORE-3).
+    var gate = DurabilityGate()
+    /// What the host must do, past the gate (``takeOutputs()``).
+    var outputs: [ServerOutput] = []
     /// What the hub must hear, in the order it happened (``takeOutbox()``).
     var outbox: [HubInput] = []
 
@@ -84,6 +88,14 @@ struct SessionShard: Sendable {
         return (session, identity.user)
     }
 
+    /// What the host must do after the inputs run so far: the sends and closes the gate lets
+    /// through, in the order they were produced.
+    mutating func takeOutputs() -> [ServerOutput] {
+        outputs += gate.pass(sends.take())
+        defer { outputs.removeAll(keepingCapacity: true) }
+        return outputs
+    }
+
     /// What the hub must hear, emptying the outbox.
     mutating func takeOutbox() -> [HubInput] {
         defer { outbox.removeAll(keepingCapacity: true) }
@@ -103,7 +115,15 @@ struct SessionShard: Sendable {
             sends.send(.message(message), to: id)
             sends.close(id, code)
         case .message(let id, let message):
-            run(.message(message), on: id, now: now)
+            if let rid = message.commandRID, gate.holdsResult(rid: rid, for: id) {
+                // The earlier command with this rid is still in progress for the client: its
+                // result waits for the store (SESSION-12, STORE-1).
+                send(.error(Wire.ErrorReply(
+                    rid: rid, code: UInt64(ErrorCode.duplicateRequestId.rawValue), message: "rid \(rid) is still in progress",
+                    requirement: "SESSION-12")), to: id, now: now)
+            } else {
+                run(.message(message), on: id, now: now)
+            }
         case .undecodable(let id, let error, let messageType):
             run(.undecodable(error, messageType: messageType), on: id, now: now)
         case .closed(let id):
@@ -114,8 +134,7 @@ struct SessionShard: Sendable {
         case .authenticated(let id, let result):
             run(.authenticated(result), on: id, now: now)
         case .complete(let session, let result):
-            guard let id = registry.complete(result, session: session, now: now) else { return }
-            run(.complete(result), on: id, now: now)
+            complete(result, session: session, now: now)
         case .deliver(let event, let handles):
             for handle in handles {
                 if let id = registry.enqueue(event, to: handle) { flushLater(id) }
@@ -123,12 +142,13 @@ struct SessionShard: Sendable {
         case .deliverEphemeral(let message, let handles):
             for handle in handles { deliverEphemeral(message, to: handle) }
         case .send(let id, let message):
-            flushNow(id, now: now)
-            sends.send(.message(message), to: id)
-        case .withheld(let id, let rid, let message):
-            // Not flushed first: this goes out now, past the durability gate (STORE-3).
-            if let session = connections[id]?.session { registry.withheldResult(rid: rid, of: session) }
-            sends.send(.message(message), to: id)
+            send(message, to: id, now: now)
+        case .unconfirmed(let batch):
+            gate.unconfirmed(batch)
+        case .confirmed(let batch):
+            outputs += gate.confirm(batch)
+        case .storeFailed(let batch, let retryAfterMs):
+            withhold(dependingOn: batch, retryAfterMs: retryAfterMs)
         case .endConnections(let sessions, let login, let termination):
             let ended = Set(sessions)
             let ids = connections.keys.filter { id in
@@ -167,9 +187,37 @@ struct SessionShard: Sendable {
     private mutating func closed(_ id: ConnectionID, now: Instant) {
         guard var connection = connections.removeValue(forKey: id) else { return }
         flushesDue.remove(id)  // what its log holds waits there for a resume (SESSION-15)
-        outbox.append(.closed(id, connection.address))
+        gate.drop(id)
+        outbox.append(.closed(connection.address))
         connection.machine.connectionLost(now: now, registry: &registry)
         if let session = connection.session { outbox.append(.detached(id, session: session)) }
+    }
+
+    /// Hands a command's result to the connection `session` is attached to, or records it in
+    /// the session for the command re-sent (SESSION-12, SESSION-19).
+    mutating func complete(_ result: Message, session: String, now: Instant) {
+        guard let id = registry.complete(result, session: session, now: now) else { return }
+        run(.complete(result, session: session), on: id, now: now)
+    }
+
+    /// Writes `message` to connection `id` outside its session machine, after what its log holds.
+    private mutating func send(_ message: Message, to id: ConnectionID, now: Instant) {
+        guard connections[id] != nil else { return }
+        flushNow(id, now: now)
+        sends.send(.message(message), to: id)
+    }
+
+    /// The store could not write `batch` (the host writes it again): every command result held
+    /// behind it or a later batch is answered STORE_UNAVAILABLE at once — past the gate — and
+    /// kept by its session for the command re-sent (STORE-3, SESSION-19).
+    private mutating func withhold(dependingOn batch: UInt64, retryAfterMs: UInt64) {
+        for (id, rid) in gate.withdrawResults(dependingOn: batch) {
+            if let session = connections[id]?.session { registry.withheldResult(rid: rid, of: session) }
+            outputs.append(.send(id, [.message(.error(Wire.ErrorReply(
+                rid: rid, code: UInt64(ErrorCode.storeUnavailable.rawValue),
+                message: "the store has not confirmed this command's write yet; re-send it to learn its outcome",
+                retryAfterMs: retryAfterMs, requirement: "STORE-3")))]))
+        }
     }
 
     /// Offers an ephemeral message to the session `handle` names, if it is attached: coalesced

@@ -11,7 +11,8 @@ enum ShardInput: Sendable {
     case open(ConnectionID, compresses: Bool, address: SourceAddress, identity: AuthenticatedIdentity?)
     /// A connection refused as it opened: this `error`, then the close (ABUSE-2).
     case refuse(ConnectionID, Message, ErrorCode)
-    /// A message decoded from a connection.
+    /// A message decoded from a connection (a command whose rid is still in progress, its
+    /// result held for the store, is refused: SESSION-12).
     case message(ConnectionID, Message)
     /// Bytes from a connection that did not decode (ERR-3, ERR-4), with the message type when
     /// it was read (VER-4).
@@ -32,9 +33,13 @@ enum ShardInput: Sendable {
     /// A message to a connection outside its session machine (a refused signal, a rid in
     /// progress), after what its log already holds.
     case send(ConnectionID, Message)
-    /// The result of command `rid` was withheld (STORE-3): the session keeps it for a re-send,
-    /// and the connection gets this error now.
-    case withheld(ConnectionID, rid: UInt64, Message)
+    /// The hub made durable-change batch `id`: what the shard writes from now on waits for it (STORE-1).
+    case unconfirmed(UInt64)
+    /// The store confirmed batch `id` durable: what waited for it (and every batch before it) goes out.
+    case confirmed(UInt64)
+    /// The store could not write batch `id`: the command results held behind it or a later
+    /// batch are answered STORE_UNAVAILABLE now, with `retryAfterMs` (STORE-3).
+    case storeFailed(UInt64, retryAfterMs: UInt64)
     /// Ends every connection attached to one of these sessions — with `login`, only those whose
     /// credentials came from that login — with a fatal error; the sessions stay resumable
     /// (SESSION-39, ABUSE-9).

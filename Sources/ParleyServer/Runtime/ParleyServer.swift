@@ -208,7 +208,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
         case .authenticated(let id, let result):
             return state.core.authenticated(result, on: id, now: now)
         case .stored(.written(let batches)):
-            return batches.flatMap { state.core.persisted($0) }
+            return batches.flatMap { state.core.persisted($0, now: now) }
         case .stored(.failed(let batch)):
             return state.core.persistFailed(batch, now: now)
         case .loaded(let id, let answer):
@@ -245,7 +245,7 @@ public final class ParleyServer: ConnectionAcceptor, Sendable {
                 }
             case .persist(let batch):
                 guard let writer else {
-                    perform(state.core.persisted(batch.id), state: &state, now: now)
+                    perform(state.core.persisted(batch.id, now: now), state: &state, now: now)
                     continue
                 }
                 writer.enqueue(batch) { [weak self] outcome in
