@@ -93,6 +93,7 @@ extension ServerCore {
     }
 
     /// Runs the shard's oldest input; `false` when it has none.
+    @discardableResult
     private mutating func runShardInput(now: Instant) -> Bool {
         guard mailboxes.shardHead < mailboxes.shard.count else { return false }
         let input = mailboxes.shard[mailboxes.shardHead]
@@ -104,6 +105,7 @@ extension ServerCore {
     }
 
     /// Runs the hub's oldest input, then ends its step; `false` when it has none.
+    @discardableResult
     private mutating func runHubInput(now: Instant) -> Bool {
         guard mailboxes.hubHead < mailboxes.hub.count else { return false }
         let input = mailboxes.hub[mailboxes.hubHead]

@@ -2,9 +2,12 @@ import ParleyCore
 import ParleyWire
 import ParleyTransport
 
-/// The whole reference server as one sans-I/O value: the session layer (one
-/// `ServerSession` per connection and the `SessionRegistry`), the live-chat core
-/// (conversations and routing) and the glue between them.
+/// The whole reference server as one sans-I/O value, in two parts that share no state: the
+/// session shard (`SessionShard`: one `ServerSession` per connection, the sessions with their
+/// logs, the durability gate) and the hub (the rest: live chat, presence, typing, the sessions'
+/// and users' records, abuse limits). They talk only through inputs queued in two mailboxes
+/// (`ShardInput`, `HubInput`), each run in order — the seam along which the server's
+/// sessions are to move to the event loops of their connections.
 ///
 /// It does no I/O and reads no clock, so tests and the simulator drive it exactly as the
 /// networked server does: each input takes `now` and returns the ``ServerOutput``s to carry
