@@ -16,3 +16,12 @@ import Testing
         #expect(MemoryLayout<SessionState>.stride <= 280)
     }
 }
+
+/// What moves through the mailboxes between the session shard and the hub, one input per step.
+@Suite struct MailboxInputSizeTests {
+    @Test("mailbox inputs stay a few words: the cases carrying a message, credentials or an identity are boxed")
+    func mailboxInputsAreSmall() {
+        #expect(MemoryLayout<ShardInput>.stride <= 48)
+        #expect(MemoryLayout<HubInput>.stride <= 48)
+    }
+}

@@ -6,19 +6,21 @@ import ParleyWire
 /// The shard never reads or changes the hub's state any other way; it says what it knows,
 /// with the facts the hub needs (the connection's address, the peer's frame limit).
 enum HubInput: Sendable {
+    // Cases carrying a message, credentials or an identity are boxed, so an input queued in
+    // the mailbox stays a few words (as `ServerSession.Action`'s).
     /// A hello's credentials, for the per-address admission checks (ABUSE-3, ABUSE-4) and then
     /// the host's authenticator; `transport` is who the connection's transport established the
     /// client to be, for a hello of scheme `transport` (SESSION-38).
-    case admit(ConnectionID, Wire.Auth, address: SourceAddress, transport: AuthenticatedIdentity?)
+    indirect case admit(ConnectionID, Wire.Auth, address: SourceAddress, transport: AuthenticatedIdentity?)
     /// The host's answer to a connection's credentials, for the hub's admission (ABUSE-4, ABUSE-10).
-    case answered(ConnectionID, Result<AuthenticatedIdentity, AuthFailure>, address: SourceAddress, anonymous: Bool)
+    indirect case answered(ConnectionID, Result<AuthenticatedIdentity, AuthFailure>, address: SourceAddress, anonymous: Bool)
     /// A connection now carries `session` (new or resumed) of `identity`.
-    case established(Established)
+    indirect case established(Established)
     /// A command or signal from the session a connection carries.
-    case dispatch(Dispatch)
+    indirect case dispatch(Dispatch)
     /// A session's log caught up after shedding ephemeral messages (HUB-10, HUB-19): send it
     /// the current state of its feeds and of the typing sets it missed.
-    case resync(session: String, staleTypers: Set<String>)
+    indirect case resync(session: String, staleTypers: Set<String>)
     /// A connection no longer carries `session` (closed, replaced, ended); the session stays
     /// resumable unless ``sessionEnded(_:)`` follows.
     case detached(ConnectionID, session: String)

@@ -43,24 +43,27 @@ extension ServerCore {
     /// ``defersFlushes``), and returns what the host must do. With ``stepsMailboxes`` what the
     /// input caused stays queued.
     mutating func emit(now: Instant) -> [ServerOutput] {
-        endHubStep()
-        if !stepsMailboxes {
-            drain(now: now)
-            if !defersFlushes {
-                mailboxes.shard.append(.endBatch)
-                drain(now: now)
-            }
-        }
-        return takeOutputs()
+        stepsMailboxes ? finish(now: now, running: false) : finish(now: now, running: true, endingBatch: !defersFlushes)
     }
 
     /// Ends a batch of inputs (``defersFlushes``): everything queued runs, then every session
     /// log given events during the batch hands them out, each connection's in one go.
     public mutating func flushDeferred(now: Instant) -> [ServerOutput] {
+        finish(now: now, running: true, endingBatch: true)
+    }
+
+    /// Ends the hub's step under way; `running`, runs both mailboxes until neither holds
+    /// anything, then — `endingBatch` — lets the due session logs hand out what they hold and
+    /// runs what that causes; returns what the host must do.
+    private mutating func finish(now: Instant, running: Bool, endingBatch: Bool = false) -> [ServerOutput] {
         endHubStep()
-        drain(now: now)
-        mailboxes.shard.append(.endBatch)
-        drain(now: now)
+        if running {
+            drain(now: now)
+            if endingBatch {
+                mailboxes.shard.append(.endBatch)
+                drain(now: now)
+            }
+        }
         return takeOutputs()
     }
 
